@@ -1,0 +1,233 @@
+"""Great Expectations suites, one per table, built from the schemas in `transforms.schemas`.
+
+Each expectation is marked with a level in its meta:
+- "row": a failing row is removed and becomes a `quarantine` row naming the expectation;
+- "table": a failure stops publication (the previous snapshot stays in place).
+
+Span checks need `documents.text`, so before validation each span table gets two helper columns
+from a left join on the run's documents: `_doc_n_chars` (null when `doc_id` is unknown: the
+foreign-key check) and `_doc_span` (`text[start:end]` of that document).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms.schemas import FACT_TABLES, TABLES, Table
+
+ROW, TABLE = "row", "table"
+
+
+@dataclass
+class TableReport:
+    table: str
+    rows_in: int
+    rows_out: int
+    success: bool
+    failed: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ValidationReport:
+    """Outcome of validating one run's tables."""
+
+    tables: dict[str, TableReport]
+    quarantine: list[dict]
+    table_failures: list[str]
+    results: list[dict]
+
+    @property
+    def publishable(self) -> bool:
+        return not self.table_failures
+
+    @property
+    def summary(self) -> str:
+        if self.table_failures:
+            return "failed: " + "; ".join(self.table_failures)
+        if self.quarantine:
+            return f"passed; quarantined {len(self.quarantine)} rows"
+        return "passed"
+
+
+def expectations_for(table: Table) -> list:
+    """The expectation objects of one table's suite."""
+    import great_expectations.expectations as gxe
+
+    def meta(level: str, why: str) -> dict:
+        return {"level": level, "why": why}
+
+    exps = [gxe.ExpectTableColumnsToMatchOrderedList(
+        column_list=table.column_names + helper_columns(table), meta=meta(TABLE, "the published schema"))]
+    if table.key:
+        exps.append(gxe.ExpectColumnValuesToBeUnique(column=table.key, meta=meta(TABLE, "unique ids")))
+    for col in table.columns:
+        if not col.nullable:
+            exps.append(gxe.ExpectColumnValuesToNotBeNull(column=col.name, meta=meta(ROW, "required")))
+        if col.allowed:
+            exps.append(gxe.ExpectColumnValuesToBeInSet(
+                column=col.name, value_set=list(col.allowed), meta=meta(ROW, "allowed values")))
+        if col.greater_than is not None:
+            exps.append(gxe.ExpectColumnValuesToBeBetween(
+                column=col.name, min_value=col.greater_than, strict_min=True, meta=meta(ROW, "positive")))
+    if table.name == "documents":
+        exps.append(gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="n_chars", column_B="_text_length", meta=meta(ROW, "n_chars == len(text)")))
+    if table.name == "amounts":
+        for bound, a, b in (("value_min", "value", "value_min"), ("value_max", "value_max", "value")):
+            exps.append(gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=a, column_B=b, or_equal=True, ignore_row_if="either_value_is_missing",
+                meta=meta(ROW, f"{bound} bounds value")))
+    if table.doc_fk:
+        exps.append(gxe.ExpectColumnValuesToNotBeNull(
+            column="_doc_n_chars", meta=meta(ROW, "foreign key: doc_id exists in documents")))
+    if "start" in table.column_names:
+        exps += [
+            gxe.ExpectColumnValuesToBeBetween(column="start", min_value=0, meta=meta(ROW, "offsets inside the text")),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="end", column_B="start", meta=meta(ROW, "non-empty span")),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="_doc_n_chars", column_B="end", or_equal=True,
+                ignore_row_if="either_value_is_missing", meta=meta(ROW, "offsets inside the text")),
+        ]
+    if table.span:
+        exps.append(gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="text", column_B="_doc_span", meta=meta(ROW, "text == documents.text[start:end]")))
+    return exps
+
+
+def helper_columns(table: Table) -> list[str]:
+    """Columns added for validation only, in the order `_with_helpers` adds them."""
+    helpers = ["_text_length"] if table.name == "documents" else []
+    if table.doc_fk or "start" in table.column_names:
+        helpers.append("_doc_n_chars")
+    if table.span:
+        helpers.append("_doc_span")
+    return helpers
+
+
+def _with_helpers(name: str, df: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+    """The frame GX sees: the table plus the helper columns its cross-table checks need."""
+    table = TABLES[name]
+    df = df.copy()
+    if name == "documents":
+        df["_text_length"] = df["text"].str.len()
+    if table.doc_fk or "start" in table.column_names:
+        n_chars = {d: len(t) for d, t in texts.items()}
+        df["_doc_n_chars"] = df["doc_id"].map(n_chars).astype("Int64")
+    if table.span:
+        df["_doc_span"] = [
+            texts[d][s:e] if d in texts else None
+            for d, s, e in zip(df["doc_id"], df["start"], df["end"])
+        ]
+    return df
+
+
+def _describe(result) -> str:
+    config = result.expectation_config
+    args = ", ".join(f"{k}={v!r}" for k, v in config.kwargs.items()
+                     if k in ("column", "column_A", "column_B", "min_value"))
+    return f"{config.type}({args})"
+
+
+class Validator:
+    """Validates a run's tables with one ephemeral GX context; writes Data Docs to `docs_dir`."""
+
+    def __init__(self, docs_dir: Path | None = None):
+        import great_expectations as gx
+
+        # GX logs a warning per expectation about its own usage statistics; keep runs readable.
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        self.context = gx.get_context(mode="ephemeral")
+        # The default site is a temporary folder; ours lives under the output root.
+        self.context.delete_data_docs_site("local_site")
+        self.context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+        if docs_dir is not None:
+            self.context.add_data_docs_site(site_name="newsfacts", site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                  "base_directory": str(docs_dir)},
+            })
+        self.docs_dir = docs_dir
+        self.source = self.context.data_sources.add_pandas("newsfacts")
+        self.definitions = {}
+        for name in FACT_TABLES:
+            table = TABLES[name]
+            suite = self.context.suites.add(gx.ExpectationSuite(name=name))
+            for exp in expectations_for(table):
+                suite.add_expectation(exp)
+            batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("run")
+            self.definitions[name] = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=name, data=batch, suite=suite))
+
+    def validate(self, tables: dict[str, pa.Table], *, run_id: str, at: datetime) -> tuple[dict[str, pa.Table], ValidationReport]:
+        """Validate the fact tables of a run.
+
+        tables (dict[str, pa.Table]): this run's new rows per table (FACT_TABLES).
+        RETURNS (tuple): the tables with failing rows removed (documents that fail take their
+            rows in other tables with them) and the report.
+        """
+        reports, quarantine, failures, results = {}, [], [], []
+        clean: dict[str, pa.Table] = {}
+        texts: dict[str, str] = {}
+        for name in FACT_TABLES:
+            table = tables[name]
+            if name != "documents" and "doc_id" in table.column_names:
+                # Rows of documents rejected above leave with their document.
+                keep = pc.is_in(table["doc_id"], pa.array(list(texts), pa.string()))
+                table = table.filter(keep)
+            df = table.to_pandas(types_mapper=pd.ArrowDtype)
+            result = self.definitions[name].run(
+                batch_parameters={"dataframe": _with_helpers(name, df, texts)},
+                result_format="COMPLETE")
+            results.append(result.to_json_dict())
+            bad_rows: dict[int, str] = {}
+            failed = []
+            for r in result.results:
+                if r.success:
+                    continue
+                level = r.expectation_config.meta.get("level", TABLE)
+                described = _describe(r)
+                failed.append({"expectation": described, "level": level,
+                               "unexpected_count": r.result.get("unexpected_count")})
+                if level == TABLE:
+                    failures.append(f"table {name!r}: {described}")
+                    continue
+                for i in r.result.get("unexpected_index_list") or []:
+                    bad_rows.setdefault(int(i), described)
+            key = TABLES[name].key
+            for i, described in sorted(bad_rows.items()):
+                row = df.iloc[i]
+                quarantine.append({
+                    "run_id": run_id,
+                    "source": str(row["source"]) if "source" in df else f"table {name}",
+                    "doc_id": _scalar(row.get("doc_id")),
+                    "stage": "validation",
+                    "reason": f"row failed {described}",
+                    "at": at,
+                    "table_name": name,
+                    "expectation": described,
+                    "row_key": _scalar(row.get(key)) if key else None,
+                })
+            if bad_rows:
+                mask = pa.array([i not in bad_rows for i in range(len(df))])
+                table = table.filter(mask)
+            clean[name] = table
+            if name == "documents":
+                texts = dict(zip(table["doc_id"].to_pylist(), table["text"].to_pylist()))
+            reports[name] = TableReport(name, len(df), table.num_rows,
+                                        not any(f["level"] == TABLE for f in failed), failed)
+        if self.docs_dir is not None:
+            self.context.build_data_docs()
+        return clean, ValidationReport(reports, quarantine, failures, results)
+
+
+def _scalar(value):
+    return None if value is None or pd.isna(value) else str(value)

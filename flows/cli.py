@@ -1,0 +1,145 @@
+"""`newsfacts`: run the nightly flow, serve it on a schedule, query the published tables."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from transforms.ingest import DEFAULT_MAX_BYTES
+
+DEFAULT_OUT = "data"
+FORMATS = ("table", "csv", "json")
+
+
+def _quiet() -> None:
+    # Library deprecation chatter is not for analysts' terminals.
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=UserWarning, module="great_expectations")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def cmd_run(args) -> int:
+    from flows.nightly import nightly
+
+    state = nightly(inputs=args.input, out=args.out, max_bytes=args.max_bytes,
+                    spacy_model=args.spacy_model, batch_size=args.batch_size,
+                    n_process=args.n_process, keep_snapshots=args.keep_snapshots,
+                    return_state=True)
+    if not state.is_completed():
+        print(f"newsfacts: run failed: {state.message}", file=sys.stderr)
+        return 1
+    row = state.result()
+    print(f"run {row['run_id']}: {row['status']} — {row['docs_seen']} inputs, {row['docs_new']} new "
+          f"documents, {row['docs_duplicate']} duplicates, {row['docs_quarantined']} quarantined; "
+          f"amounts +{row['rows_amounts']}; validation {row['validation']}")
+    print(f"published {Path(args.out).resolve() / 'newsfacts.duckdb'}")
+    return 0
+
+
+def cmd_query(args) -> int:
+    from flows.warehouse import connect_readonly
+
+    con = connect_readonly(Path(args.out))
+    try:
+        rel = con.sql(args.sql)
+        if rel is None:
+            return 0
+        if args.format == "table":
+            rel.show(max_width=200, max_rows=args.max_rows)
+            return 0
+        table = rel.to_arrow_table()
+        if args.format == "csv":
+            import pyarrow.csv as pacsv
+
+            pacsv.write_csv(table, sys.stdout.buffer)
+        else:
+            json.dump(table.to_pylist(), sys.stdout, indent=2, default=str, ensure_ascii=False)
+            print()
+        return 0
+    finally:
+        con.close()
+
+
+def cmd_serve(args) -> int:
+    from flows.nightly import nightly
+
+    nightly.serve(
+        name="newsfacts-nightly", cron=args.cron,
+        parameters={"inputs": [str(Path(p).resolve()) for p in args.input],
+                    "out": str(Path(args.out).resolve()), "spacy_model": args.spacy_model},
+    )
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from transforms.schemas import tables_markdown
+
+    sys.stdout.write(tables_markdown())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsfacts", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common(sp, *, inputs: bool):
+        sp.add_argument("--out", default=DEFAULT_OUT, help="output root (default: data)")
+        if inputs:
+            sp.add_argument("--input", action="append", required=True, metavar="PATH",
+                            help="file or folder to ingest (repeatable)")
+            sp.add_argument("--spacy-model", default=None, metavar="NAME",
+                            help="spaCy pipeline name or path (default: $NEWSFACTS_SPACY_MODEL, "
+                                 "else the bundled models/newsfacts_en)")
+
+    run = sub.add_parser("run", help="ingest inputs and publish validated tables")
+    common(run, inputs=True)
+    run.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                     help="quarantine files (JSON Lines: records) larger than this (default 5 MB)")
+    run.add_argument("--batch-size", type=int, default=64, help="documents per nlp.pipe batch")
+    run.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+    run.add_argument("--keep-snapshots", type=int, default=5, help="published snapshots to keep")
+    run.set_defaults(func=cmd_run)
+
+    query = sub.add_parser("query", help="run SQL against the published tables (read-only)")
+    query.add_argument("sql")
+    query.add_argument("--out", default=DEFAULT_OUT, help="output root (default: data)")
+    query.add_argument("--format", choices=FORMATS, default="table")
+    query.add_argument("--max-rows", type=int, default=100, help="rows shown by --format table")
+    query.set_defaults(func=cmd_query)
+
+    serve = sub.add_parser("serve", help="serve the nightly flow on a cron schedule (long-running)")
+    common(serve, inputs=True)
+    serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: 02:00 daily)")
+    serve.set_defaults(func=cmd_serve)
+
+    docs = sub.add_parser("docs", help="print the tables' reference (docs/tables.md)")
+    docs.set_defaults(func=cmd_docs)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    _quiet()
+    args = parser().parse_args(argv)
+    from flows.sources import InputError
+    from flows.warehouse import PublishError
+    from transforms.nlp import ModelError
+
+    try:
+        return args.func(args)
+    except (InputError, ModelError, PublishError, FileNotFoundError) as e:
+        print(f"newsfacts: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # duckdb errors in `query` are the user's SQL: say so, no traceback
+        if type(e).__module__.startswith("duckdb") or type(e).__module__.startswith("_duckdb"):
+            print(f"newsfacts: {e}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

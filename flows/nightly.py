@@ -1,0 +1,206 @@
+"""The nightly flow: ingest -> extract -> validate -> publish, one Prefect task per stage.
+
+Task bodies only connect the I/O in `flows/` to the pure stages in `transforms/`; documents
+stream through every stage, so memory stays flat however many files a night brings.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed
+
+from flows.sources import read_inputs
+from flows.warehouse import StagedTable, Warehouse, write_json
+from transforms.extract import EXTRACTED_TABLES, extract_documents, new_documents
+from transforms.ingest import DEFAULT_MAX_BYTES, Rejected
+from transforms.nlp import load_pipeline, model_version
+from transforms.schemas import FACT_TABLES, empty_table, to_arrow
+
+DEFAULT_CRON = "0 2 * * *"
+
+
+def code_version() -> str:
+    try:
+        return version("newsfacts")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def quarantine_row(run_id: str, item: Rejected) -> dict:
+    return {
+        "run_id": run_id, "source": item.source, "doc_id": item.doc_id, "stage": item.stage,
+        "reason": item.reason, "at": datetime.now(UTC), "table_name": None, "expectation": None,
+        "row_key": None,
+    }
+
+
+@dataclass
+class Ingested:
+    documents: Path
+    seen: int
+    duplicates: int
+    quarantine: list[dict]
+
+
+@dataclass
+class Extracted:
+    staged: dict[str, Path]
+    quarantine: list[dict]
+    model: str
+
+
+@task(name="ingest", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def ingest(run_id: str, started_at: datetime, inputs: list[str], warehouse: Warehouse,
+           max_bytes: int) -> Ingested:
+    """Read every input; stage the documents whose text is new; quarantine the rest."""
+    seen = duplicates = 0
+    quarantine = []
+    known = warehouse.published_ids("documents", "doc_id")
+    staged = StagedTable("documents", warehouse.staging(run_id) / "documents.parquet")
+    stream = read_inputs([Path(p) for p in inputs], max_bytes=max_bytes)
+    for item in new_documents(stream, known_ids=known, run_id=run_id, at=started_at):
+        seen += 1
+        if isinstance(item, Rejected):
+            quarantine.append(quarantine_row(run_id, item))
+        elif isinstance(item, str):
+            duplicates += 1
+        else:
+            staged.add([item])
+    get_run_logger().info("ingest: %d inputs, %d new documents, %d duplicates, %d quarantined",
+                          seen, staged.count, duplicates, len(quarantine))
+    return Ingested(staged.close(), seen, duplicates, quarantine)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract(run_id: str, documents: Path, warehouse: Warehouse, spacy_model: str | None,
+            batch_size: int, n_process: int) -> Extracted:
+    """Run the NLP pipeline over the staged documents, streaming, and stage the fact rows."""
+    nlp = load_pipeline(spacy_model)
+    staging = warehouse.staging(run_id)
+    staged = {name: StagedTable(name, staging / f"{name}.parquet") for name in EXTRACTED_TABLES}
+    quarantine = []
+
+    def stream():
+        columns = ["doc_id", "source", "text"]
+        for batch in pq.ParquetFile(documents).iter_batches(batch_size=1024, columns=columns):
+            yield from zip(*(batch.column(c).to_pylist() for c in columns))
+
+    for item in extract_documents(nlp, stream(), batch_size=batch_size, n_process=n_process):
+        if isinstance(item, Rejected):
+            quarantine.append(quarantine_row(run_id, item))
+            continue
+        for name, rows in item[1].items():
+            staged[name].add(rows)
+    get_run_logger().info("extract (%s): %s", model_version(nlp),
+                          ", ".join(f"{n} {s.count} rows" for n, s in staged.items()))
+    return Extracted({name: s.close() for name, s in staged.items()}, quarantine, model_version(nlp))
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(run_id: str, staged: dict[str, Path], rejected_docs: set[str], warehouse: Warehouse):
+    """Great Expectations over the run's new rows; failing rows go to quarantine."""
+    from expectations.suites import Validator
+
+    tables = {n: pq.read_table(staged[n]) if n in staged else empty_table(n) for n in FACT_TABLES}
+    if rejected_docs:
+        documents = tables["documents"]
+        rejected = pc.is_in(documents["doc_id"], pa.array(sorted(rejected_docs), pa.string()))
+        tables["documents"] = documents.filter(pc.invert(rejected))
+    clean, report = Validator(warehouse.docs_dir).validate(tables, run_id=run_id, at=datetime.now(UTC))
+    write_json({
+        "run_id": run_id, "summary": report.summary, "table_failures": report.table_failures,
+        "tables": {n: vars(r) for n, r in report.tables.items()}, "results": report.results,
+    }, warehouse.validation_dir / f"{run_id}.json")
+    get_run_logger().info("validation: %s", report.summary)
+    return clean, report
+
+
+@task(name="publish", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def publish(warehouse: Warehouse, clean: dict[str, pa.Table], quarantine: list[dict], row: dict) -> Path:
+    """Write the snapshot, the DuckDB catalog and the ledger entry."""
+    history = [r for r in warehouse.run_history() if r["run_id"] != row["run_id"]]
+    tables = {**clean, "quarantine": to_arrow("quarantine", quarantine),
+              "runs": to_arrow("runs", history + [row])}
+    snapshot = warehouse.publish(row["run_id"], tables)
+    warehouse.record_run(row)
+    return snapshot
+
+
+def run_row(run_id: str, started_at: datetime, inputs: list[str], ingested: Ingested | None,
+            quarantine: list[dict], model: str, *, status: str, tables: dict[str, pa.Table],
+            validation: str, message: str | None = None) -> dict:
+    """The run's `runs` row. Inputs quarantined count once each: at ingest, at extraction, or
+    as a documents row rejected by validation (documents + quarantined + duplicates = seen)."""
+    counts = {f"rows_{n}": (tables[n].num_rows if n in tables else 0) for n in FACT_TABLES}
+    inputs_quarantined = sum(
+        1 for q in quarantine if q["stage"] != "validation" or q["table_name"] == "documents")
+    return {
+        "run_id": run_id, "started_at": started_at, "finished_at": datetime.now(UTC),
+        "status": status, "docs_seen": ingested.seen if ingested else 0,
+        "docs_new": counts["rows_documents"],
+        "docs_duplicate": ingested.duplicates if ingested else 0,
+        "docs_quarantined": inputs_quarantined, **counts, "rows_quarantine": len(quarantine),
+        "validation": validation, "code_version": code_version(), "model_version": model or "none",
+        "inputs": inputs, "message": message,
+    }
+
+
+def summary_markdown(row: dict, snapshot: Path | None) -> str:
+    lines = [f"# newsfacts run `{row['run_id']}`: {row['status']}", "",
+             "| measure | value |", "|---|---|"]
+    for key in ("docs_seen", "docs_new", "docs_duplicate", "docs_quarantined",
+                *(f"rows_{n}" for n in (*FACT_TABLES, "quarantine")), "validation", "model_version"):
+        lines.append(f"| {key} | {row[key]} |")
+    lines += ["", f"Snapshot: `{snapshot}`" if snapshot else f"Not published: {row['message']}"]
+    return "\n".join(lines)
+
+
+@flow(name="newsfacts-nightly", log_prints=False)
+def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_BYTES,
+            spacy_model: str | None = None, batch_size: int = 64, n_process: int = 1,
+            keep_snapshots: int = 5):
+    """Ingest the inputs, extract facts, validate them and publish a snapshot under `out`.
+
+    RETURNS (State): Completed with the run's `runs` row as data, or Failed naming the
+        table-level expectation that stopped publication (the previous snapshot stays).
+    """
+    warehouse = Warehouse(Path(out), keep_snapshots=keep_snapshots)
+    started_at = datetime.now(UTC)
+    run_id = f"{started_at:%Y%m%dT%H%M%S}Z-{secrets.token_hex(3)}"
+    inputs = [str(Path(p).resolve()) for p in inputs]
+    try:
+        ingested = ingest(run_id, started_at, inputs, warehouse, max_bytes)
+        extracted = extract(run_id, ingested.documents, warehouse, spacy_model, batch_size, n_process)
+        rejected_docs = {q["doc_id"] for q in extracted.quarantine}
+        staged = {"documents": ingested.documents, **extracted.staged}
+        clean, report = validate(run_id, staged, rejected_docs, warehouse)
+        quarantine = ingested.quarantine + extracted.quarantine + report.quarantine
+
+        def row(status, tables, message=None):
+            return run_row(run_id, started_at, inputs, ingested, quarantine, extracted.model,
+                           status=status, tables=tables, validation=report.summary, message=message)
+
+        if not report.publishable:
+            failed = row("failed", {}, "validation failed: " + "; ".join(report.table_failures))
+            warehouse.record_run(failed)
+            create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(failed, None))
+            return Failed(message=failed["message"], data=failed)
+        done = row("partial" if report.quarantine else "success", clean)
+        snapshot = publish(warehouse, clean, quarantine, done)
+        create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(done, snapshot),
+                                 description=f"newsfacts run {run_id}")
+        return Completed(message=f"published snapshot {snapshot.name}", data=done)
+    finally:
+        shutil.rmtree(warehouse.staging(run_id), ignore_errors=True)

@@ -1,0 +1,317 @@
+"""The published tables, defined once.
+
+Every table's columns, Arrow types, nullability, allowed values and meaning live here. The
+Parquet writer casts to these schemas, the Great Expectations suites in `expectations/` are built
+from them, and `docs/tables.md` is generated from them (`newsfacts docs`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+from babel.numbers import list_currencies
+
+# Allowed values, defined once and shared by extractors, validation and docs.
+CURRENCY_CODES: tuple[str, ...] = tuple(sorted(list_currencies()))
+QUALIFIERS = ("exact", "approx", "over", "under", "up_to", "at_least", "range")
+PURPOSES = (
+    "reward", "sanction", "fine", "aid", "loan", "investment", "deal", "budget", "tax",
+    "revenue", "debt", "salary", "bail", "ransom", "bribe", "damages", "price", "other",
+)
+ENTITY_TYPES = (
+    "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART",
+)
+DEMAND_CATEGORIES = (
+    "amnesty", "sanctions_relief", "end_prosecution", "political_transition", "elections",
+    "safe_passage", "release", "ceasefire", "withdrawal", "negotiation", "resignation",
+    "payment", "policy_change", "recognition", "other",
+)
+DEMAND_STATUSES = ("accepted", "rejected", "partially_accepted", "pending", "unknown")
+EVENT_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+DATE_BASES = ("published", "ingested")
+RUN_STATUSES = ("success", "partial", "failed")
+QUARANTINE_STAGES = ("ingest", "extract", "validation")
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    doc: str
+    nullable: bool = True
+    allowed: tuple[str, ...] | None = None
+    # Strict lower bound for numbers ("value > 0").
+    greater_than: float | None = None
+
+    @property
+    def field(self) -> pa.Field:
+        return pa.field(self.name, self.type, nullable=self.nullable)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One published table.
+
+    name (str): the table's name, its folder under `warehouse/` and its DuckDB view.
+    columns (tuple[Column]): contract columns first, extensions after.
+    key (str | None): the column that identifies a row; unique within the table.
+    doc_fk (bool): rows belong to a document (`doc_id` must exist in `documents`).
+    span (bool): rows carry `start`/`end`/`text` into `documents.text`.
+    append (bool): each run adds rows for its new documents; otherwise the table is rebuilt.
+    """
+
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    doc_fk: bool = False
+    span: bool = False
+    append: bool = True
+
+    @property
+    def schema(self) -> pa.Schema:
+        return pa.schema([c.field for c in self.columns])
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _c(name, type_, doc, **kw) -> Column:
+    return Column(name, type_, doc, **kw)
+
+
+_S = pa.string()
+_I = pa.int64()
+_F = pa.float64()
+_LIST_S = pa.list_(pa.string())
+
+
+def _span_columns(what: str) -> tuple[Column, ...]:
+    return (
+        _c("start", _I, f"character offset where {what} starts in `documents.text`", nullable=False),
+        _c("end", _I, f"character offset where {what} ends (exclusive)", nullable=False),
+    )
+
+
+_SENTENCE = _c("sentence_index", _I, "0-based sentence number within the document", nullable=False)
+
+DOCUMENTS = Table(
+    "documents",
+    "One row per distinct document text.",
+    (
+        _c("doc_id", _S, "stable id derived from the normalised text", nullable=False),
+        _c("external_id", _S, "the id the source gave it (a JSON record's `id`), else the file name"),
+        _c("source", _S, "input path relative to the input root (`file.jsonl#L12` for a JSON Lines record), or feed/URL", nullable=False),
+        _c("url", _S, "canonical URL when known"),
+        _c("title", _S, "title from metadata"),
+        _c("published_at", UTC_TS, "publication time (UTC) from metadata"),
+        _c("date_basis", _S, "what relative dates are resolved against", nullable=False, allowed=DATE_BASES),
+        _c("language", _S, "ISO 639-1 language code", nullable=False),
+        _c("text", _S, "the normalised body text (Unicode NFC, normalised whitespace) all offsets refer to", nullable=False),
+        _c("n_chars", _I, "len(text)", nullable=False),
+        _c("ingested_at", UTC_TS, "first time (UTC) this doc_id was seen", nullable=False),
+        _c("run_id", _S, "the run that extracted it", nullable=False),
+        # Extensions.
+        _c("publisher", _S, "the record's own `source` field (e.g. a newswire name)"),
+        _c("license", _S, "the record's licence statement, when given"),
+        _c("encoding", _S, "the byte encoding the input was decoded from", nullable=False),
+        _c("input_format", _S, "txt, md, html, json or jsonl", nullable=False),
+    ),
+    key="doc_id",
+)
+
+ENTITIES = Table(
+    "entities",
+    "One row per canonical entity across all documents.",
+    (
+        _c("entity_id", _S, "stable id", nullable=False),
+        _c("name", _S, "canonical name, the fullest proper form seen", nullable=False),
+        _c("type", _S, "entity type", nullable=False, allowed=ENTITY_TYPES),
+        _c("aliases", _LIST_S, "every surface form linked to it"),
+        _c("roles", _LIST_S, "titles and roles seen with it"),
+        _c("doc_count", _I, "documents mentioning it", nullable=False),
+        _c("mention_count", _I, "mentions across documents", nullable=False),
+    ),
+    key="entity_id",
+    append=False,
+)
+
+MENTIONS = Table(
+    "mentions",
+    "One row per entity mention in a document.",
+    (
+        _c("mention_id", _S, "stable id (extension)", nullable=False),
+        _c("doc_id", _S, "the document", nullable=False),
+        _c("entity_id", _S, "the entity mentioned", nullable=False),
+        *_span_columns("the surface form"),
+        _c("text", _S, "surface form", nullable=False),
+        _SENTENCE,
+        _c("is_pronoun", pa.bool_(), "a pronoun resolved to the entity", nullable=False),
+    ),
+    key="mention_id",
+    doc_fk=True,
+    span=True,
+)
+
+AMOUNTS = Table(
+    "amounts",
+    "Every monetary figure, normalised.",
+    (
+        _c("amount_id", _S, "stable id", nullable=False),
+        _c("doc_id", _S, "the document", nullable=False),
+        *_span_columns("the money expression"),
+        _c("text", _S, "the money expression as written", nullable=False),
+        _c("value", _F, "the amount in units of `currency`; for a range, its midpoint", nullable=False, greater_than=0),
+        _c("value_min", _F, "lower bound for ranges and qualified amounts", greater_than=0),
+        _c("value_max", _F, "upper bound for ranges and qualified amounts", greater_than=0),
+        _c("currency", _S, "ISO 4217 code", nullable=False, allowed=CURRENCY_CODES),
+        _c("qualifier", _S, "how the figure is qualified", nullable=False, allowed=QUALIFIERS),
+        _c("purpose", _S, "what the money is for", nullable=False, allowed=PURPOSES),
+        _c("subject_entity_id", _S, "the entity the money concerns"),
+        _c("subject_text", _S, "the subject as written when it is not a named entity"),
+        _c("payer_entity_id", _S, "who pays or offers it"),
+        _c("payer_text", _S, "the payer as written when it is not a named entity"),
+        _SENTENCE,
+        _c("unit", _S, "per-unit amounts: the unit (hour, share, year), else null"),
+    ),
+    key="amount_id",
+    doc_fk=True,
+    span=True,
+)
+
+DEMANDS = Table(
+    "demands",
+    "Requests, conditions and demands one actor makes of another.",
+    (
+        _c("demand_id", _S, "stable id", nullable=False),
+        _c("doc_id", _S, "the document", nullable=False),
+        _c("actor_entity_id", _S, "who demands"),
+        _c("actor_text", _S, "the actor as written when it is not a named entity"),
+        _c("addressee_entity_id", _S, "of whom"),
+        _c("addressee_text", _S, "the addressee as written when it is not a named entity"),
+        _c("text", _S, "the demanded thing as written", nullable=False),
+        _c("category", _S, "kind of demand", nullable=False, allowed=DEMAND_CATEGORIES),
+        _c("beneficiary_text", _S, "for whom, as written"),
+        _c("status", _S, "outcome as the article leaves it", nullable=False, allowed=DEMAND_STATUSES),
+        _c("status_evidence", _S, "the sentence that settles the status"),
+        *_span_columns("`text`"),
+        _SENTENCE,
+    ),
+    key="demand_id",
+    doc_fk=True,
+    span=True,
+)
+
+EVENTS = Table(
+    "events",
+    "Who did what to whom, when (PLOVER event types).",
+    (
+        _c("event_id", _S, "stable id", nullable=False),
+        _c("doc_id", _S, "the document", nullable=False),
+        _c("event_type", _S, "PLOVER type", nullable=False, allowed=EVENT_TYPES),
+        _c("mode", _S, "e.g. phone, visit, ultimatum, designation"),
+        _c("source_entity_id", _S, "actor"),
+        _c("source_text", _S, "the actor as written when it is not a named entity"),
+        _c("target_entity_id", _S, "recipient"),
+        _c("target_text", _S, "the recipient as written when it is not a named entity"),
+        _c("event_date", pa.date32(), "resolved calendar date"),
+        _c("date_text", _S, "the date expression as written"),
+        _c("trigger", _S, "the word or phrase that signals the event", nullable=False),
+        *_span_columns("the clause"),
+        _SENTENCE,
+    ),
+    key="event_id",
+    doc_fk=True,
+    span=False,  # the span is a clause, `trigger` is not its text
+)
+
+RUNS = Table(
+    "runs",
+    "One row per run, published or not.",
+    (
+        _c("run_id", _S, "run id (sorts by start time)", nullable=False),
+        _c("started_at", UTC_TS, "start (UTC)", nullable=False),
+        _c("finished_at", UTC_TS, "end (UTC)"),
+        _c("status", _S, "success: published; partial: published with rows quarantined by validation; failed: not published", nullable=False, allowed=RUN_STATUSES),
+        _c("docs_seen", _I, "inputs seen (files, JSON records)", nullable=False),
+        _c("docs_new", _I, "new documents extracted", nullable=False),
+        _c("docs_duplicate", _I, "inputs whose text was already stored", nullable=False),
+        _c("docs_quarantined", _I, "inputs quarantined at ingest", nullable=False),
+        *(
+            _c(f"rows_{t}", _I, f"rows added to `{t}` by this run", nullable=False)
+            for t in ("documents", "entities", "mentions", "amounts", "demands", "events", "quarantine")
+        ),
+        _c("validation", _S, "passed, quarantined N rows, or the failed table-level expectation", nullable=False),
+        _c("code_version", _S, "newsfacts version", nullable=False),
+        _c("model_version", _S, "spaCy pipeline name and version", nullable=False),
+        _c("inputs", _LIST_S, "the input paths of the run"),
+        _c("message", _S, "why a run failed"),
+    ),
+    key="run_id",
+    append=False,
+)
+
+QUARANTINE = Table(
+    "quarantine",
+    "Every input or row that could not be processed, with its reason.",
+    (
+        _c("run_id", _S, "the run", nullable=False),
+        _c("source", _S, "input path (`file.jsonl#L12` for a line)", nullable=False),
+        _c("doc_id", _S, "the document, when known"),
+        _c("stage", _S, "where it failed", nullable=False, allowed=QUARANTINE_STAGES),
+        _c("reason", _S, "why", nullable=False),
+        _c("at", UTC_TS, "when (UTC)", nullable=False),
+        _c("table_name", _S, "validation: the table of the rejected row"),
+        _c("expectation", _S, "validation: the expectation the row failed"),
+        _c("row_key", _S, "validation: the rejected row's id"),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (DOCUMENTS, ENTITIES, MENTIONS, AMOUNTS, DEMANDS, EVENTS, RUNS, QUARANTINE)
+}
+# Tables produced by extraction, in the order they are validated and published.
+FACT_TABLES = ("documents", "entities", "mentions", "amounts", "demands", "events")
+
+
+def empty_table(name: str) -> pa.Table:
+    return TABLES[name].schema.empty_table()
+
+
+def to_arrow(name: str, rows: list[dict]) -> pa.Table:
+    """Rows (dicts) to an Arrow table with the published schema; unknown keys are an error."""
+    schema = TABLES[name].schema
+    extra = {k for r in rows for k in r} - set(schema.names)
+    if extra:
+        raise ValueError(f"{name}: columns not in the schema: {sorted(extra)}")
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def tables_markdown() -> str:
+    """The reference of every published table, generated from the schemas (docs/tables.md)."""
+    out = ["# Published tables", "",
+           "Generated from `transforms/schemas.py` by `newsfacts docs`; do not edit by hand.",
+           "The contract columns come first; columns after them are newsfacts extensions.", ""]
+    for table in TABLES.values():
+        out += [f"## {table.name}", "", table.doc, ""]
+        if table.key:
+            out += [f"Key: `{table.key}`.", ""]
+        out += ["| column | type | null | meaning |", "|---|---|---|---|"]
+        for c in table.columns:
+            meaning = c.doc
+            if c.allowed and c.name != "currency":
+                meaning += ": " + ", ".join(f"`{v}`" for v in c.allowed)
+            elif c.allowed:
+                meaning += f" (one of {len(c.allowed)} codes from babel's ISO 4217 data)"
+            if c.greater_than is not None:
+                meaning += f"; > {c.greater_than:g}"
+            out.append(f"| {c.name} | {c.type} | {'yes' if c.nullable else 'no'} | {meaning} |")
+        out.append("")
+    return "\n".join(out)
