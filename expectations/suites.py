@@ -177,12 +177,13 @@ class Validator:
         reports, quarantine, failures, results = {}, [], [], []
         clean: dict[str, pa.Table] = {}
         texts: dict[str, str] = {}
+        rejected_docs: set[str] = set()
         for name in FACT_TABLES:
             table = tables[name]
-            if name != "documents" and "doc_id" in table.column_names:
+            if rejected_docs and "doc_id" in table.column_names:
                 # Rows of documents rejected above leave with their document.
-                keep = pc.is_in(table["doc_id"], pa.array(list(texts), pa.string()))
-                table = table.filter(keep)
+                gone = pc.is_in(table["doc_id"], pa.array(sorted(rejected_docs), pa.string()))
+                table = table.filter(pc.invert(gone))
             df = table.to_pandas(types_mapper=pd.ArrowDtype)
             result = self.definitions[name].run(
                 batch_parameters={"dataframe": _with_helpers(name, df, texts)},
@@ -222,6 +223,7 @@ class Validator:
             clean[name] = table
             if name == "documents":
                 texts = dict(zip(table["doc_id"].to_pylist(), table["text"].to_pylist()))
+                rejected_docs = {df["doc_id"].iloc[i] for i in bad_rows}
             reports[name] = TableReport(name, len(df), table.num_rows,
                                         not any(f["level"] == TABLE for f in failed), failed)
         if self.docs_dir is not None:

@@ -137,8 +137,10 @@ def parse_html(source: str, html: str, encoding: str, file_name: str) -> RawDocu
     """An .html page: main text and metadata extracted with trafilatura."""
     import trafilatura
 
+    # fast=True skips trafilatura's fallback extractors, which return navigation and forms as
+    # "text" for pages without an article; such pages belong in quarantine.
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                            include_tables=False, favor_precision=True)
+                                            include_tables=False, favor_precision=True, fast=True)
     if extracted is None or not (extracted.text or "").strip():
         raise IngestError("no article text found in the HTML page")
     return RawDocument(
@@ -166,7 +168,7 @@ def parse_json(source: str, text: str, encoding: str) -> Iterator[RawDocument | 
 
 def parse_jsonl_line(source: str, line: bytes) -> RawDocument:
     """One JSON Lines record (`source` already names the line)."""
-    text, encoding = decode(line)
+    text, encoding = decode(line.rstrip(b"\r\n"))
     try:
         record = json.loads(text)
     except json.JSONDecodeError as e:

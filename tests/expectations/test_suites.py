@@ -1,0 +1,79 @@
+"""The GX suites run for real on small tables: they pass good rows and catch bad ones."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from expectations.suites import Validator
+from transforms.schemas import FACT_TABLES, empty_table, to_arrow
+
+AT = datetime(2026, 11, 24, tzinfo=UTC)
+TEXT = "The reward is US$50 million. A fine of $3m."
+
+
+def document(doc_id="doc_1", text=TEXT, **kw):
+    return {"doc_id": doc_id, "external_id": None, "source": f"{doc_id}.txt", "url": None,
+            "title": None, "published_at": None, "date_basis": "ingested", "language": "en",
+            "text": text, "n_chars": len(text), "ingested_at": AT, "run_id": "r1",
+            "publisher": None, "license": None, "encoding": "utf-8", "input_format": "txt", **kw}
+
+
+def amount(amount_id="a1", doc_id="doc_1", start=14, end=27, text="US$50 million", **kw):
+    return {"amount_id": amount_id, "doc_id": doc_id, "start": start, "end": end, "text": text,
+            "value": 5e7, "value_min": None, "value_max": None, "currency": "USD",
+            "qualifier": "exact", "purpose": "reward", "subject_entity_id": None,
+            "subject_text": None, "payer_entity_id": None, "payer_text": None,
+            "sentence_index": 0, "unit": None, **kw}
+
+
+@pytest.fixture(scope="module")
+def validator(tmp_path_factory):
+    return Validator(tmp_path_factory.mktemp("docs"))
+
+
+def tables(documents, amounts):
+    out = {name: empty_table(name) for name in FACT_TABLES}
+    out["documents"] = to_arrow("documents", documents)
+    out["amounts"] = to_arrow("amounts", amounts)
+    return out
+
+
+def test_good_rows_pass_and_data_docs_are_written(validator):
+    clean, report = validator.validate(tables([document()], [amount()]), run_id="r1", at=AT)
+    assert report.publishable and report.summary == "passed" and report.quarantine == []
+    assert clean["amounts"].num_rows == 1
+    assert (validator.docs_dir / "index.html").exists()
+
+
+@pytest.mark.parametrize("bad, expectation", [
+    (amount(amount_id="a2", value=-5.0), "expect_column_values_to_be_between(column='value'"),
+    (amount(amount_id="a2", currency="XXY"), "expect_column_values_to_be_in_set(column='currency'"),
+    (amount(amount_id="a2", qualifier="roughly"), "expect_column_values_to_be_in_set(column='qualifier'"),
+    (amount(amount_id="a2", text="US$50 millio"), "expect_column_pair_values_to_be_equal(column_A='text', column_B='_doc_span'"),
+    (amount(amount_id="a2", start=40, end=99, text="x"), "column_A='_doc_n_chars', column_B='end'"),
+    (amount(amount_id="a2", doc_id="doc_unknown"), "expect_column_values_to_not_be_null(column='_doc_n_chars'"),
+    (amount(amount_id="a2", value_min=6e7), "column_A='value', column_B='value_min'"),
+])
+def test_failing_rows_are_quarantined_with_the_expectation(validator, bad, expectation):
+    clean, report = validator.validate(tables([document()], [amount(), bad]), run_id="r1", at=AT)
+    assert report.publishable
+    assert clean["amounts"]["amount_id"].to_pylist() == ["a1"]
+    [q] = report.quarantine
+    assert q["table_name"] == "amounts" and q["row_key"] == "a2" and q["stage"] == "validation"
+    assert expectation in q["expectation"] and q["expectation"] in q["reason"]
+
+
+def test_a_rejected_document_takes_its_rows_along(validator):
+    docs = [document(), document("doc_2", "Other text, $5 million.", n_chars=3)]
+    rows = [amount(), amount("a2", "doc_2", 13, 23, "$5 million", value=5e6)]
+    clean, report = validator.validate(tables(docs, rows), run_id="r1", at=AT)
+    assert clean["documents"]["doc_id"].to_pylist() == ["doc_1"]
+    assert clean["amounts"]["amount_id"].to_pylist() == ["a1"]
+    assert [(q["table_name"], q["doc_id"]) for q in report.quarantine] == [("documents", "doc_2")]
+
+
+def test_duplicate_ids_fail_the_table_and_block_publication(validator):
+    _, report = validator.validate(tables([document()], [amount(), amount()]), run_id="r1", at=AT)
+    assert not report.publishable
+    assert report.table_failures == ["table 'amounts': expect_column_values_to_be_unique(column='amount_id')"]
+    assert report.summary.startswith("failed: table 'amounts'")

@@ -1,0 +1,83 @@
+"""Assemble models/newsfacts_en from the two independently trained pipelines.
+
+* tok2vec, tagger, parser, trainable_lemmatizer come from the UD-EWT pipeline;
+* ner (with its own copy of the NER tok2vec, via replace_listeners) comes from
+  the CoNLL-2003 pipeline;
+* an attribute_ruler maps the predicted PTB tag (token.tag_) to the UPOS tag
+  (token.pos_), using the most frequent UPOS per PTB tag in UD-EWT train.
+
+Sentence boundaries come from the parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+
+NAME = "newsfacts_en"
+VERSION = "1.0.0"
+
+
+def tag_to_pos(ud_train: Path, vocab) -> dict[str, str]:
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for doc in DocBin().from_disk(ud_train).get_docs(vocab):
+        for tok in doc:
+            if tok.tag_ and tok.pos_:
+                counts[tok.tag_][tok.pos_] += 1
+    return {tag: c.most_common(1)[0][0] for tag, c in sorted(counts.items())}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--ner", type=Path, required=True)
+    ap.add_argument("--ud", type=Path, required=True)
+    ap.add_argument("--ud-train", type=Path, required=True)
+    ap.add_argument("--output", type=Path, required=True)
+    args = ap.parse_args()
+
+    nlp = spacy.load(args.ud)
+    ner_nlp = spacy.load(args.ner)
+    # give the NER its own tok2vec so it no longer listens to a shared one
+    ner_nlp.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
+    nlp.add_pipe("ner", source=ner_nlp, last=True)
+
+    mapping = tag_to_pos(args.ud_train, nlp.vocab)
+    ruler = nlp.add_pipe("attribute_ruler", after="tagger")
+    for tag, pos in mapping.items():
+        ruler.add(patterns=[[{"TAG": tag}]], attrs={"POS": pos})
+
+    nlp.meta.update(
+        name=NAME,
+        version=VERSION,
+        description=(
+            "newsfacts English pipeline: tagger (PTB tags), attribute_ruler (UPOS), "
+            "dependency parser (also sentence boundaries), edit-tree lemmatizer trained on "
+            "UD English-EWT; NER (PER/ORG/LOC/MISC) trained on CoNLL-2003. CPU, no vectors."
+        ),
+        author="newsfacts",
+        email="",
+        url="",
+        license="Research use only (NER trained on CoNLL-2003 / Reuters RCV1); see models/README.md",
+        spacy_version=">=3.8.7,<3.9",
+        sources=[
+            {"name": "CoNLL-2003 English NER (Reuters RCV1)", "license": "research use only"},
+            {"name": "Universal Dependencies English-EWT v2.16", "license": "CC BY-SA 4.0"},
+        ],
+    )
+    nlp.meta.pop("performance", None)
+    if args.output.exists():
+        shutil.rmtree(args.output)
+    nlp.to_disk(args.output)
+    # sanity check: loads from disk, sentence segmentation present
+    check = spacy.load(args.output)
+    doc = check("Apple hired John Smith in London. He starts on Monday.")
+    print(check.pipe_names, [(e.text, e.label_) for e in doc.ents], [s.text for s in doc.sents])
+
+
+if __name__ == "__main__":
+    main()
