@@ -142,8 +142,10 @@ class Validator:
     def __init__(self, docs_dir: Path | None = None):
         import great_expectations as gx
 
-        # GX logs a warning per expectation about its own usage statistics; keep runs readable.
-        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        # GX sets some of its loggers to INFO (e.g. a line per ephemeral context); keep run logs
+        # to what matters.
+        for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_expectations")]:
+            logging.getLogger(name).setLevel(logging.WARNING)
         self.context = gx.get_context(mode="ephemeral")
         # The default site is a temporary folder; ours lives under the output root.
         self.context.delete_data_docs_site("local_site")

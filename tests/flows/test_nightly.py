@@ -1,0 +1,125 @@
+"""The real flow, end to end, on the seed article and on a folder of bad inputs."""
+
+import json
+import shutil
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from flows.cli import main
+from flows.nightly import nightly
+from tests.conftest import SEEDS
+
+SEED_TABLES = ("documents", "amounts", "entities", "mentions", "demands", "events", "quarantine")
+
+
+def snapshot_rows(out) -> dict[str, list]:
+    con = duckdb.connect(str(out / "newsfacts.duckdb"), read_only=True)
+    try:
+        return {t: con.sql(f"select * from {t} order by all").fetchall() for t in SEED_TABLES}
+    finally:
+        con.close()
+
+
+def query(out, sql):
+    con = duckdb.connect(str(out / "newsfacts.duckdb"), read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_seed_run_publishes_documents_and_amounts_and_rerun_changes_nothing(prefect_harness, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--input", str(SEEDS), "--out", str(out)]) == 0
+    assert "1 new documents" in capsys.readouterr().out
+
+    [doc] = query(out, "select doc_id, external_id, source, published_at, date_basis, language, "
+                       "n_chars = length(text), starts_with(text, 'Venezuelan President Nicolás Maduro') "
+                       "from documents")
+    assert doc[1:] == ("000_94c59d239a6fac52.txt", "000_94c59d239a6fac52.txt",
+                       datetime(2025, 12, 1, tzinfo=UTC), "published", "en", True, True)
+    amounts = query(out, "select value, currency, a.text, qualifier, purpose, "
+                         "substring(d.text, a.start + 1, a.end - a.start) = a.text "
+                         "from amounts a join documents d using (doc_id) order by a.start")
+    assert amounts == [(50000000.0, "USD", "US$50 million", "exact", "reward", True),
+                       (25000000.0, "USD", "US$25 million", "exact", "reward", True)]
+
+    before = snapshot_rows(out)
+    state = nightly(inputs=[str(SEEDS)], out=str(out), return_state=True)
+    assert state.is_completed()
+    assert snapshot_rows(out) == before
+    runs = query(out, "select status, docs_seen, docs_new, docs_duplicate, rows_amounts from runs order by run_id")
+    assert runs == [("success", 1, 1, 0, 2), ("success", 1, 0, 1, 0)]
+
+
+def test_bad_inputs_are_quarantined_and_every_input_is_accounted_for(prefect_harness, tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SEEDS, inbox)
+    shutil.copy(SEEDS / "000_94c59d239a6fac52.txt", inbox / "copy_of_seed.txt")
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    (inbox / "huge.md").write_text("news " * 1000, encoding="utf-8")
+    (inbox / "feed.jsonl").write_text("\n".join([
+        json.dumps({"id": "ok", "text": "Ecuador seeks 450 mln dlrs in emergency credit.", "published": "1987-03-01"}),
+        "{broken",
+        json.dumps({"id": "no-text", "title": "Only a title"}),
+    ]), encoding="utf-8")
+    out = tmp_path / "out"
+    state = nightly(inputs=[str(inbox)], out=str(out), max_bytes=4000, return_state=True)
+    assert state.is_completed()
+
+    [run] = query(out, "select docs_seen, docs_new, docs_quarantined, docs_duplicate, rows_quarantine from runs")
+    seen, new, quarantined, duplicates, _ = run
+    assert (seen, new, quarantined, duplicates) == (8, 2, 5, 1)
+    assert new + quarantined + duplicates == seen
+    reasons = dict(query(out, "select source, reason from quarantine where stage = 'ingest'"))
+    assert reasons == {
+        "empty.txt": "empty input",
+        "blob.txt": "binary file (contains NUL bytes)",
+        "huge.md": "file is 5000 bytes, over the 4000-byte limit",
+        "feed.jsonl#L2": "malformed JSON line: Expecting property name enclosed in double quotes at column 2",
+        "feed.jsonl#L3": "record has no text",
+    }
+    assert query(out, "select external_id, value, currency from amounts join documents using (doc_id) "
+                      "where external_id = 'ok'") == [("ok", 450e6, "USD")]
+    assert (out / "validation").glob("*.json") and (out / "docs" / "index.html").exists()
+
+
+def test_table_level_failure_keeps_the_previous_snapshot(prefect_harness, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert nightly(inputs=[str(SEEDS)], out=str(out), return_state=True).is_completed()
+    before = snapshot_rows(out)
+
+    import transforms.extract
+
+    real = transforms.extract.amount_rows
+    monkeypatch.setattr(transforms.extract, "amount_rows", lambda *a: real(*a) * 2)  # duplicate ids
+    other = tmp_path / "other.txt"
+    other.write_text("The bank was fined $5 million on Tuesday.", encoding="utf-8")
+    state = nightly(inputs=[str(other)], out=str(out), return_state=True)
+    assert state.is_failed()
+    assert "expect_column_values_to_be_unique(column='amount_id')" in state.message
+    assert snapshot_rows(out) == before
+
+    monkeypatch.setattr(transforms.extract, "amount_rows", real)
+    assert nightly(inputs=[str(other)], out=str(out), return_state=True).is_completed()
+    statuses = query(out, "select status, validation like 'failed: table ''amounts''%' from runs order by run_id")
+    assert statuses == [("success", False), ("failed", True), ("success", False)]
+
+
+def test_query_command_formats(prefect_harness, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert nightly(inputs=[str(SEEDS)], out=str(out), return_state=True).is_completed()
+    capsys.readouterr()
+    sql = "select value, currency from amounts order by value desc"
+    assert main(["query", sql, "--out", str(out), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"value": 50000000.0, "currency": "USD"},
+                                                   {"value": 25000000.0, "currency": "USD"}]
+    assert main(["query", sql, "--out", str(out), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ['"value","currency"', "50000000,\"USD\"", "25000000,\"USD\""]
+    assert main(["query", sql, "--out", str(out)]) == 0
+    assert "50000000.0" in capsys.readouterr().out
+    assert main(["query", "select nope from amounts", "--out", str(out)]) == 2
+    assert "nope" in capsys.readouterr().err
