@@ -160,14 +160,20 @@ class Validator:
         self.docs_dir = docs_dir
         self.source = self.context.data_sources.add_pandas("newsfacts")
         self.definitions = {}
-        for name in FACT_TABLES:
-            table = TABLES[name]
+        for name, table in TABLES.items():
             suite = self.context.suites.add(gx.ExpectationSuite(name=name))
             for exp in expectations_for(table):
                 suite.add_expectation(exp)
             batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("run")
             self.definitions[name] = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=name, data=batch, suite=suite))
+
+    def check(self, name: str, table: pa.Table) -> list[str]:
+        """Validate a bookkeeping table (`runs`, `quarantine`) that newsfacts writes itself:
+        any failing expectation is a table-level failure, returned as messages."""
+        result = self.definitions[name].run(
+            batch_parameters={"dataframe": table.to_pandas(types_mapper=pd.ArrowDtype)})
+        return [f"table {name!r}: {_describe(r)}" for r in result.results if not r.success]
 
     def validate(self, tables: dict[str, pa.Table], *, run_id: str, at: datetime) -> tuple[dict[str, pa.Table], ValidationReport]:
         """Validate the fact tables of a run.

@@ -22,10 +22,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
 from flows.sources import read_inputs
-from flows.warehouse import StagedTable, Warehouse, write_json
+from flows.warehouse import PublishError, StagedTable, Warehouse, write_json
 from transforms.extract import EXTRACTED_TABLES, extract_documents, new_documents
 from transforms.ingest import DEFAULT_MAX_BYTES, Rejected
-from transforms.nlp import load_pipeline, model_version
+from transforms.nlp import ModelError, load_pipeline, model_version
 from transforms.schemas import FACT_TABLES, empty_table, to_arrow
 
 DEFAULT_CRON = "0 2 * * *"
@@ -109,16 +109,20 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, spacy_model: str
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(run_id: str, staged: dict[str, Path], rejected_docs: set[str], warehouse: Warehouse):
+def validate(run_id: str, staged: dict[str, Path], quarantine: list[dict], warehouse: Warehouse):
     """Great Expectations over the run's new rows; failing rows go to quarantine."""
     from expectations.suites import Validator
 
     tables = {n: pq.read_table(staged[n]) if n in staged else empty_table(n) for n in FACT_TABLES}
+    rejected_docs = {q["doc_id"] for q in quarantine if q["stage"] == "extract"}
     if rejected_docs:
         documents = tables["documents"]
         rejected = pc.is_in(documents["doc_id"], pa.array(sorted(rejected_docs), pa.string()))
         tables["documents"] = documents.filter(pc.invert(rejected))
-    clean, report = Validator(warehouse.docs_dir).validate(tables, run_id=run_id, at=datetime.now(UTC))
+    validator = Validator(warehouse.docs_dir)
+    clean, report = validator.validate(tables, run_id=run_id, at=datetime.now(UTC))
+    # The run's own quarantine rows are data too: a malformed one stops publication.
+    report.table_failures += validator.check("quarantine", to_arrow("quarantine", quarantine + report.quarantine))
     write_json({
         "run_id": run_id, "summary": report.summary, "table_failures": report.table_failures,
         "tables": {n: vars(r) for n, r in report.tables.items()}, "results": report.results,
@@ -127,12 +131,29 @@ def validate(run_id: str, staged: dict[str, Path], rejected_docs: set[str], ware
     return clean, report
 
 
-@task(name="publish", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def _retry_unless_invalid(task, task_run, state) -> bool:
+    """Retry I/O failures, not a snapshot that failed its checks (it would fail again)."""
+    try:
+        state.result()
+    except PublishError:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+@task(name="publish", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_unless_invalid,
+      cache_policy=NO_CACHE)
 def publish(warehouse: Warehouse, clean: dict[str, pa.Table], quarantine: list[dict], row: dict) -> Path:
-    """Write the snapshot, the DuckDB catalog and the ledger entry."""
+    """Validate the runs table, write the snapshot, the DuckDB catalog and the ledger entry."""
+    from expectations.suites import Validator
+
     history = [r for r in warehouse.run_history() if r["run_id"] != row["run_id"]]
-    tables = {**clean, "quarantine": to_arrow("quarantine", quarantine),
-              "runs": to_arrow("runs", history + [row])}
+    runs = to_arrow("runs", history + [row])
+    failures = Validator().check("runs", runs)
+    if failures:
+        raise PublishError("; ".join(failures))
+    tables = {**clean, "quarantine": to_arrow("quarantine", quarantine), "runs": runs}
     snapshot = warehouse.publish(row["run_id"], tables)
     warehouse.record_run(row)
     return snapshot
@@ -167,6 +188,18 @@ def summary_markdown(row: dict, snapshot: Path | None) -> str:
     return "\n".join(lines)
 
 
+def configuration_problem(inputs: list[str], spacy_model: str | None) -> str | None:
+    """Why the run cannot start (a missing input path, an unloadable pipeline), else None."""
+    missing = [p for p in inputs if not Path(p).exists()]
+    if missing:
+        return f"input path does not exist: {', '.join(missing)}"
+    try:
+        load_pipeline(spacy_model)
+    except ModelError as e:
+        return str(e)
+    return None
+
+
 @flow(name="newsfacts-nightly", log_prints=False)
 def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_BYTES,
             spacy_model: str | None = None, batch_size: int = 64, n_process: int = 1,
@@ -181,12 +214,18 @@ def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_B
     run_id = f"{started_at:%Y%m%dT%H%M%S}Z-{secrets.token_hex(3)}"
     inputs = [str(Path(p).resolve()) for p in inputs]
     try:
+        problem = configuration_problem(inputs, spacy_model)
+        if problem:
+            failed = run_row(run_id, started_at, inputs, None, [], "", status="failed", tables={},
+                             validation="not run", message=problem)
+            warehouse.record_run(failed)
+            return Failed(message=problem, data=failed)
         ingested = ingest(run_id, started_at, inputs, warehouse, max_bytes)
         extracted = extract(run_id, ingested.documents, warehouse, spacy_model, batch_size, n_process)
-        rejected_docs = {q["doc_id"] for q in extracted.quarantine}
         staged = {"documents": ingested.documents, **extracted.staged}
-        clean, report = validate(run_id, staged, rejected_docs, warehouse)
-        quarantine = ingested.quarantine + extracted.quarantine + report.quarantine
+        quarantine = ingested.quarantine + extracted.quarantine
+        clean, report = validate(run_id, staged, quarantine, warehouse)
+        quarantine += report.quarantine
 
         def row(status, tables, message=None):
             return run_row(run_id, started_at, inputs, ingested, quarantine, extracted.model,

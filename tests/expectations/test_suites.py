@@ -77,3 +77,11 @@ def test_duplicate_ids_fail_the_table_and_block_publication(validator):
     assert not report.publishable
     assert report.table_failures == ["table 'amounts': expect_column_values_to_be_unique(column='amount_id')"]
     assert report.summary.startswith("failed: table 'amounts'")
+
+
+def test_bookkeeping_tables_are_checked_too(validator):
+    row = {"run_id": "r1", "source": "x.txt", "doc_id": None, "stage": "ingest",
+           "reason": "empty input", "at": AT, "table_name": None, "expectation": None, "row_key": None}
+    assert validator.check("quarantine", to_arrow("quarantine", [row])) == []
+    failures = validator.check("quarantine", to_arrow("quarantine", [{**row, "stage": "lunch"}]))
+    assert failures == ["table 'quarantine': expect_column_values_to_be_in_set(column='stage')"]

@@ -123,3 +123,14 @@ def test_query_command_formats(prefect_harness, tmp_path, capsys):
     assert "50000000.0" in capsys.readouterr().out
     assert main(["query", "select nope from amounts", "--out", str(out)]) == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_configuration_errors_fail_fast_with_one_line(prefect_harness, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--input", str(tmp_path / "missing"), "--out", str(out)]) == 1
+    assert "input path does not exist" in capsys.readouterr().err
+    assert main(["run", "--input", str(SEEDS), "--out", str(out), "--spacy-model", "no_such_pipeline"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot load the spaCy pipeline 'no_such_pipeline'" in err and "NEWSFACTS_SPACY_MODEL" in err
+    assert "Traceback" not in err
+    assert not (out / "newsfacts.duckdb").exists()
