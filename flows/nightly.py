@@ -23,6 +23,7 @@ from prefect.states import Completed, Failed
 
 from flows.sources import read_inputs
 from flows.warehouse import PublishError, StagedTable, Warehouse, write_json
+from transforms.entities import merge_entities
 from transforms.extract import EXTRACTED_TABLES, extract_documents, new_documents
 from transforms.ingest import DEFAULT_MAX_BYTES, Rejected
 from transforms.nlp import ModelError, load_pipeline, model_version
@@ -114,6 +115,10 @@ def validate(run_id: str, staged: dict[str, Path], quarantine: list[dict], wareh
     from expectations.suites import Validator
 
     tables = {n: pq.read_table(staged[n]) if n in staged else empty_table(n) for n in FACT_TABLES}
+    # entities is one row per entity across all documents: this run's rows merged into the
+    # published ones.
+    tables["entities"] = to_arrow("entities", merge_entities(
+        warehouse.published_rows("entities") + tables["entities"].to_pylist()))
     rejected_docs = {q["doc_id"] for q in quarantine if q["stage"] == "extract"}
     if rejected_docs:
         documents = tables["documents"]

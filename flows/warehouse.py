@@ -103,12 +103,19 @@ class Warehouse:
             raise PublishError(f"{self.link} is not a symlink to a snapshot; move it away")
         return None
 
-    def published_ids(self, table: str, column: str) -> set[str]:
+    def _read_published(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
         current = self.current()
         if current is None or not any((current / table).glob("*.parquet")):
-            return set()
-        data = pq.ParquetDataset(current / table).read(columns=[column])
-        return set(data[column].to_pylist())
+            return None
+        return pq.ParquetDataset(current / table).read(columns=columns)
+
+    def published_ids(self, table: str, column: str) -> set[str]:
+        data = self._read_published(table, [column])
+        return set() if data is None else set(data[column].to_pylist())
+
+    def published_rows(self, table: str) -> list[dict]:
+        data = self._read_published(table)
+        return [] if data is None else data.to_pylist()
 
     def record_run(self, row: dict) -> None:
         """Append a run to the ledger (the source of the `runs` table)."""
@@ -201,6 +208,11 @@ def check_snapshot(folder: Path) -> None:
                 dup = con.sql(f"select {spec.key}, count(*) n from {scan(name)} group by 1 having n > 1 limit 1").fetchall()
                 if dup:
                     raise PublishError(f"table {name!r}: duplicate {spec.key} {dup[0][0]!r} across the snapshot")
+            if name == "mentions":
+                orphan = con.sql(f"select entity_id from {scan(name)} where entity_id not in "
+                                 f"(select entity_id from {scan('entities')}) limit 1").fetchall()
+                if orphan:
+                    raise PublishError(f"table 'mentions': entity_id {orphan[0][0]!r} not in entities")
             if spec.doc_fk:
                 orphan = con.sql(f"select doc_id from {scan(name)} where doc_id not in "
                                  f"(select doc_id from {scan('documents')}) limit 1").fetchall()

