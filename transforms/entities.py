@@ -41,6 +41,7 @@ class EntityTypes:
         rules = _rules()
         self.event_heads = frozenset(rules["event_heads"])
         self.law_heads = frozenset(rules["law_heads"])
+        self.feature_heads = frozenset(rules["feature_heads"])
 
     def __call__(self, doc: Doc) -> Doc:
         typed = []
@@ -54,6 +55,8 @@ class EntityTypes:
     def type_of(self, ent: Span) -> str | None:
         target = self.label_map.get(ent.label_)
         if target == "@place":
+            if ent[-1].lower_ in self.feature_heads:
+                return "LOC"
             return gazetteer().place_type(ent.text)
         if target == "@misc":
             head = ent[-1].lower_
