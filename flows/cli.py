@@ -76,6 +76,13 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from flows.evaluate import evaluate
+
+    return evaluate(gold=Path(args.gold), out=Path(args.out) if args.out else None,
+                    spacy_model=args.spacy_model, as_json=args.format == "json")
+
+
 def cmd_docs(args) -> int:
     from transforms.schemas import tables_markdown
 
@@ -116,6 +123,13 @@ def parser() -> argparse.ArgumentParser:
     common(serve, inputs=True)
     serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: 02:00 daily)")
     serve.set_defaults(func=cmd_serve)
+
+    ev = sub.add_parser("eval", help="score extraction against gold annotations (../shared/eval/GOLD.md)")
+    ev.add_argument("--gold", required=True, metavar="FILE", help="gold JSON Lines file")
+    ev.add_argument("--out", default=None, help="keep the evaluation run's tables here (default: a temporary folder)")
+    ev.add_argument("--spacy-model", default=None, metavar="NAME")
+    ev.add_argument("--format", choices=("table", "json"), default="table")
+    ev.set_defaults(func=cmd_eval)
 
     docs = sub.add_parser("docs", help="print the tables' reference (docs/tables.md)")
     docs.set_defaults(func=cmd_docs)
