@@ -50,14 +50,18 @@ def resolve_model_name(name: str | None = None) -> str:
     return "blank:en"
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None) -> Language:
-    """Load a spaCy pipeline once per process and add newsfacts' sentence rules to it.
+    """Load a spaCy pipeline once per process and add newsfacts' components to it.
 
     name (str | None): a package name, a path, or "blank:<lang>"; see `resolve_model_name`.
-    RETURNS (Language): the pipeline, with `newsfacts_line_breaks` first.
+    RETURNS (Language): the pipeline, with `newsfacts_line_breaks` first and
+        `newsfacts_entity_types` after its NER.
     """
-    resolved = resolve_model_name(name)
+    return _load(resolve_model_name(name))
+
+
+@lru_cache(maxsize=4)
+def _load(resolved: str) -> Language:
     try:
         if resolved.startswith("blank:"):
             nlp = spacy.blank(resolved.split(":", 1)[1])

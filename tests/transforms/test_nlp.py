@@ -1,0 +1,25 @@
+import pytest
+
+from transforms.nlp import ENV_MODEL, ModelError, load_pipeline, resolve_model_name
+
+
+def test_invalid_model_setting_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv(ENV_MODEL, "/nowhere/no_such_pipeline")
+    with pytest.raises(ModelError) as e:
+        load_pipeline()
+    assert ENV_MODEL in str(e.value) and "/nowhere/no_such_pipeline" in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_argument_wins_over_the_environment(monkeypatch):
+    monkeypatch.setenv(ENV_MODEL, "blank:de")
+    assert resolve_model_name("blank:en") == "blank:en"
+    assert resolve_model_name() == "blank:de"
+    assert load_pipeline().lang == "de"
+
+
+def test_line_breaks_start_sentences_and_blank_lines_do_not():
+    nlp = load_pipeline("blank:en")
+    doc = nlp("Maduro’s Requests Denied\nSources say he left. He sought amnesty.\n\nNext Steps\nMore.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Maduro’s Requests Denied", "Sources say he left.", "He sought amnesty.", "Next Steps", "More."]
