@@ -29,7 +29,7 @@ def cmd_run(args) -> int:
     state = nightly(inputs=args.input, out=args.out, max_bytes=args.max_bytes,
                     spacy_model=args.spacy_model, batch_size=args.batch_size,
                     n_process=args.n_process, keep_snapshots=args.keep_snapshots,
-                    return_state=True)
+                    entities_file=args.entities, return_state=True)
     if not state.is_completed():
         print(f"newsfacts: run failed: {state.message}", file=sys.stderr)
         return 1
@@ -110,6 +110,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=64, help="documents per nlp.pipe batch")
     run.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
     run.add_argument("--keep-snapshots", type=int, default=5, help="published snapshots to keep")
+    run.add_argument("--entities", default=None, metavar="FILE",
+                     help="user gazetteer of entities (default: ./entities.yaml when present)")
     run.set_defaults(func=cmd_run)
 
     query = sub.add_parser("query", help="run SQL against the published tables (read-only)")

