@@ -107,8 +107,13 @@ def _is_actor(token: Token) -> bool:
     rules = _rules()
     if token.dep_ in rules["actor_deps"]:
         return True
-    head = token.head
-    return token.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in rules["actor_preps"]
+    # "pressure on Caracas": a preposition attached above (CLEAR style: pobj under prep) or
+    # below (Universal Dependencies: nmod/obl with a `case` child).
+    if token.dep_ == "pobj":
+        return token.head.dep_ == "prep" and token.head.lower_ in rules["actor_preps"]
+    if token.dep_ in ("nmod", "obl"):
+        return any(c.dep_ == "case" and c.lower_ in rules["actor_preps"] for c in token.children)
+    return False
 
 
 def link_document(doc: Doc) -> list[Cluster]:
@@ -144,20 +149,18 @@ def link_document(doc: Doc) -> list[Cluster]:
                 and gaz.country_name(text) is None:
             acronyms.append(span)
             continue
+        seat_of = rules["seats"].get(fold(text))
+        if ent.label_ == "GPE" and not seat_of:
+            seat_of = gaz.capital_of(text)
+        if seat_of and ent.label_ in ("GPE", "LOC", "ORG", "FAC") and _is_actor(span.root):
+            add("GPE", gaz.country_name(seat_of) or seat_of,
+                Mention(span.start_char, span.end_char, text, "metonym"))
+            continue
         if ent.label_ == "GPE":
-            country_of_seat = gaz.capital_of(text) or rules["seats"].get(fold(text))
-            if country_of_seat and _is_actor(span.root):
-                add("GPE", gaz.country_name(country_of_seat) or country_of_seat,
-                    Mention(span.start_char, span.end_char, text, "metonym"))
-                continue
             country = gaz.country_name(text)
             if country:
                 add("GPE", country, Mention(span.start_char, span.end_char, text, "country"))
                 continue
-        if ent.label_ in ("ORG", "FAC") and rules["seats"].get(fold(text)) and _is_actor(span.root):
-            country = rules["seats"][fold(text)]
-            add("GPE", country, Mention(span.start_char, span.end_char, text, "metonym"))
-            continue
         add(ent.label_, text, Mention(span.start_char, span.end_char, text, "name"))
 
     # Full names first, so that surnames find them wherever they appear.
@@ -184,12 +187,37 @@ def link_document(doc: Doc) -> list[Cluster]:
         else:
             add(span.label_, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
 
+    _add_repeats(doc, clusters)
     if doc.has_annotation("DEP"):
         _resolve_pronouns(doc, clusters, rules)
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     clusters.sort(key=lambda c: c.mentions[0].start)
     return clusters
+
+
+def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
+    """Label consistency within a document: a person's full name or surname written again
+    where the NER missed it ("Trump reportedly refused ...") is a mention too (rule `repeat`)."""
+    covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    forms: dict[tuple[str, ...], Cluster | None] = {}
+    for c in clusters:
+        if c.type != "PERSON":
+            continue
+        words = tuple(c.name.split())
+        for form in {words, words[-1:]} if len(words) > 1 else set():
+            forms[form] = None if form in forms and forms[form] is not c else c
+    for form, cluster in forms.items():
+        if cluster is None:
+            continue  # two people share it
+        n = len(form)
+        for i in range(len(doc) - n + 1):
+            if any(j in covered for j in range(i, i + n)):
+                continue
+            if tuple(t.text for t in doc[i:i + n]) == form and doc[i].is_title:
+                span = doc[i:i + n]
+                cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, "repeat"))
+                covered.update(range(i, i + n))
 
 
 def _resolve_pronouns(doc: Doc, clusters: list[Cluster], rules: dict) -> None:
