@@ -197,26 +197,38 @@ def link_document(doc: Doc) -> list[Cluster]:
 
 
 def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
-    """Label consistency within a document: a person's full name or surname written again
-    where the NER missed it ("Trump reportedly refused ...") is a mention too (rule `repeat`)."""
+    """Label consistency within a document: a person's full name or surname, or an
+    organisation's name or acronym, written again where the NER missed it ("Trump reportedly
+    refused ...", "General Motors (GM)") is a mention too (rules `repeat`, `acronym`)."""
     covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-    forms: dict[tuple[str, ...], Cluster | None] = {}
+    forms: dict[tuple[str, ...], tuple[Cluster, str] | None] = {}
+
+    def offer(form: tuple[str, ...], cluster: Cluster, rule: str) -> None:
+        seen = forms.get(form, (cluster, rule))
+        forms[form] = None if seen is None or seen[0] is not cluster else (cluster, rule)
+
     for c in clusters:
-        if c.type != "PERSON":
-            continue
         words = tuple(c.name.split())
-        for form in {words, words[-1:]} if len(words) > 1 else set():
-            forms[form] = None if form in forms and forms[form] is not c else c
-    for form, cluster in forms.items():
-        if cluster is None:
-            continue  # two people share it
+        if len(words) < 2:
+            continue
+        if c.type == "PERSON":
+            offer(words, c, "repeat")
+            offer(words[-1:], c, "repeat")
+        elif c.type == "ORG":
+            offer(words, c, "repeat")
+            if len(initials(c.name)) >= 2:
+                offer((initials(c.name),), c, "acronym")
+    for form, found in forms.items():
+        if found is None:
+            continue  # two actors share it
+        cluster, rule = found
         n = len(form)
         for i in range(len(doc) - n + 1):
             if any(j in covered for j in range(i, i + n)):
                 continue
-            if tuple(t.text for t in doc[i:i + n]) == form and doc[i].is_title:
+            if tuple(t.text for t in doc[i:i + n]) == form and (doc[i].is_title or doc[i].is_upper):
                 span = doc[i:i + n]
-                cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, "repeat"))
+                cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
                 covered.update(range(i, i + n))
 
 
