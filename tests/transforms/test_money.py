@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.money import amount_rows, find_amounts, parse_number
 from transforms.extract import sentence_locator
+from transforms.money import amount_rows, find_amounts, parse_number, parse_spelled, lexicon
+from transforms.schemas import AMOUNTS, PURPOSES, QUALIFIERS
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -20,12 +21,99 @@ from transforms.extract import sentence_locator
     ("C$19 and CA$20 and A$2 billion", [("C$19", 19, "CAD", "exact"), ("CA$20", 20, "CAD", "exact"), ("A$2 billion", 2e9, "AUD", "exact")]),
     ("up to 5 Canadian dollars", [("5 Canadian dollars", 5, "CAD", "up_to")]),
     ("at least £3bn", [("£3bn", 3e9, "GBP", "at_least")]),
+    # symbols and prefixes
+    ("U.S.$2 billion, AU$3m, NZ$4m, HK$5m, S$6m, R$7m", [
+        ("U.S.$2 billion", 2e9, "USD", "exact"), ("AU$3m", 3e6, "AUD", "exact"), ("NZ$4m", 4e6, "NZD", "exact"),
+        ("HK$5m", 5e6, "HKD", "exact"), ("S$6m", 6e6, "SGD", "exact"), ("R$7m", 7e6, "BRL", "exact")]),
+    ("¥300, ₹5 crore, ₩1,000, ₽100, ₺50 and Bs.200", [
+        ("¥300", 300, "JPY", "exact"), ("₹5 crore", 5e7, "INR", "exact"), ("₩1,000", 1000, "KRW", "exact"),
+        ("₽100", 100, "RUB", "exact"), ("₺50", 50, "TRY", "exact"), ("Bs.200", 200, "VES", "exact")]),
+    ("€3,5 Mio", [("€3,5 Mio", 3.5e6, "EUR", "exact")]),
+    ("1.234.567,89 euros", [("1.234.567,89 euros", 1234567.89, "EUR", "exact")]),
+    # currency words and old newswire forms
+    ("10 pounds sterling, 1,000 yen, 5 yuan, 3 Swiss francs, 100 bolívars, 2 lakh rupees", [
+        ("10 pounds sterling", 10, "GBP", "exact"), ("1,000 yen", 1000, "JPY", "exact"),
+        ("5 yuan", 5, "CNY", "exact"), ("3 Swiss francs", 3, "CHF", "exact"),
+        ("100 bolívars", 100, "VES", "exact"), ("2 lakh rupees", 2e5, "INR", "exact")]),
+    ("1.5 billion dlrs, 20 stg, 50 mln marks, DM 50m, 54.45 billion sucres", [
+        ("1.5 billion dlrs", 1.5e9, "USD", "exact"), ("20 stg", 20, "GBP", "exact"),
+        ("50 mln marks", 5e7, "DEM", "exact"), ("DM 50m", 5e7, "DEM", "exact"),
+        ("54.45 billion sucres", 54.45e9, "ECS", "exact")]),
+    ("$50k and $2tn", [("$50k", 5e4, "USD", "exact"), ("$2tn", 2e12, "USD", "exact")]),
+    # spelled-out numbers
+    ("fifty million dollars", [("fifty million dollars", 5e7, "USD", "exact")]),
+    ("a quarter of a billion pounds", [("a quarter of a billion pounds", 2.5e8, "GBP", "exact")]),
+    ("two-and-a-half billion euros", [("two-and-a-half billion euros", 2.5e9, "EUR", "exact")]),
+    ("one hundred and twenty dollars", [("one hundred and twenty dollars", 120, "USD", "exact")]),
+    ("two billion dlrs in new loans", [("two billion dlrs", 2e9, "USD", "exact")]),
+    # sub-units and per-share prices written in decimals
+    ("shares fell 87.5 cents to $52.125", [("87.5 cents", 0.875, "USD", "exact"), ("$52.125", 52.125, "USD", "exact")]),
+    ("a 50p coin", [("50p", 0.5, "GBP", "exact")]),
+    # qualifiers
+    ("under £3m, nearly €4m, roughly $7m, as much as $8m, estimated at $4.7 billion", [
+        ("£3m", 3e6, "GBP", "under"), ("€4m", 4e6, "EUR", "approx"), ("$7m", 7e6, "USD", "approx"),
+        ("$8m", 8e6, "USD", "up_to"), ("$4.7 billion", 4.7e9, "USD", "approx")]),
+    # a restatement is qualified like the figure it restates
+    ("over $50 billion (£27bn)", [("$50 billion", 5e10, "USD", "over"), ("£27bn", 2.7e10, "GBP", "over")]),
+    ("as much as $10 a share, or $540 million", [("$10 a share", 10, "USD", "up_to"), ("$540 million", 5.4e8, "USD", "up_to")]),
+    # a change is two figures, not a range
+    ("sales rose from $5m to $7m", [("$5m", 5e6, "USD", "exact"), ("$7m", 7e6, "USD", "exact")]),
+    ("gave $5 to 10 people", [("$5", 5, "USD", "exact")]),
+    # not money
     ("a 20% rise in 2023 to 5,000 people", []),
     ("TOP 10 tips and ALL 5 of them", []),
+    ("the rate was 2.5 pounds to the dollar", []),
+    ("the dollar fell to 140 yen in Tokyo", []),
+    ("he weighs 175 pounds", []),
+    ("police found 20 pounds of cocaine", []),
+    ("call 555-1234 or see the 3-2 win in 1999", []),
+    ("1-2bn more people", []),
 ])
 def test_find_amounts(text, expected):
     found = [(a.text, a.value, a.currency, a.qualifier) for a in find_amounts(text)]
     assert found == expected
+
+
+@pytest.mark.parametrize("text, span, low, high, value", [
+    ("$10-20 million", "$10-20 million", 10e6, 20e6, 15e6),
+    ("between $5m and $7m", "$5m and $7m", 5e6, 7e6, 6e6),
+    ("US$300 to 350 million", "US$300 to 350 million", 300e6, 350e6, 325e6),
+    ("1-2bn euros", "1-2bn euros", 1e9, 2e9, 1.5e9),
+    ("between 437 and 450 mln dlrs", "437 and 450 mln dlrs", 437e6, 450e6, 443.5e6),
+    ("between 3 billion and 5 billion dlrs", "3 billion and 5 billion dlrs", 3e9, 5e9, 4e9),
+    # the upper end's scale does not make the lower end 500,000 million
+    ("$500,000 to 1 million", "$500,000 to 1 million", 5e5, 1e6, 7.5e5),
+    ("about $115 to $125 a share", "$115 to $125 a share", 115, 125, 120),
+])
+def test_ranges_distribute_scale_and_currency(text, span, low, high, value):
+    [a] = find_amounts(text)
+    assert (a.text, a.qualifier, a.value_min, a.value_max, a.value) == (span, "range", low, high, value)
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("CA$19 per hour", "hour"), ("$3 a share", "share"), ("£5bn a year", "year"),
+    ("a $24-a-share offer", "share"), ("$125 apiece", "each"), ("$5m", None),
+])
+def test_per_unit_amounts_keep_the_amount_and_record_the_unit(text, unit):
+    [a] = find_amounts(text)
+    assert a.unit == unit
+    assert text.startswith(a.text) or a.text in text
+
+
+@pytest.mark.parametrize("text, currency", [
+    ("The company paid $5m for the plant.", "USD"),
+    ("The Australian government will spend $52.5 million on the plant.", "AUD"),
+    ("Canada's finance minister announced 20 mln dlrs in relief.", "CAD"),
+    # a US mention keeps the US dollar, whatever the other country
+    ("The Canadian government and the U.S. agreed on $5m.", "USD"),
+    # a country without public bodies in the sentence is no reason to change the dollar
+    ("Australian miner BHP earned $5m.", "USD"),
+    ("SYDNEY, March 3 - The state government will spend $10 million on roads.", "AUD"),
+    ("HONG KONG, April 8 - Exports to the U.S. rose to 5 billion dlrs.", "USD"),
+])
+def test_a_bare_dollar_is_the_dollar_of_the_government_that_spends_it(text, currency):
+    [a] = find_amounts(text)
+    assert a.currency == currency
 
 
 def test_bounds_follow_the_qualifier():
@@ -36,9 +124,17 @@ def test_bounds_follow_the_qualifier():
 
 
 @pytest.mark.parametrize("raw, value", [("1,234,567", 1234567), ("1.234.567", 1234567),
-                                        ("1.5", 1.5), ("3,5", 3.5), ("1,234.5", 1234.5), ("12", 12)])
+                                        ("1.5", 1.5), ("3,5", 3.5), ("1,234.5", 1234.5), ("12", 12),
+                                        ("52.125", 52.125), ("1.234,5", 1234.5)])
 def test_parse_number(raw, value):
     assert parse_number(raw) == value
+
+
+@pytest.mark.parametrize("raw, value", [("fifty", 50), ("twenty-five", 25), ("one hundred and twenty", 120),
+                                        ("two and a half", 2.5), ("half a", 0.5), ("a quarter of a", 0.25),
+                                        ("nonsense", None)])
+def test_parse_spelled(raw, value):
+    assert parse_spelled(raw, lexicon()) == value
 
 
 def test_amount_rows_on_the_seed_sentence(nlp):
@@ -52,12 +148,85 @@ def test_amount_rows_on_the_seed_sentence(nlp):
     assert rows[0]["amount_id"] != rows[1]["amount_id"]
 
 
-money_like = st.text(alphabet=st.sampled_from(list("0123456789.,$€£¥ mbnkMUSDEURdlrsollareuo-–")), max_size=40)
+money_like = st.text(alphabet=st.sampled_from(list("0123456789.,$€£¥ mbnkMUSDEURdlrsollareuo-–()")), max_size=40)
+words = st.sampled_from(["between", "and", "to", "from", "about", "over", "up to", "a", "share", "per",
+                         "hour", "fifty", "two", "half a", "a quarter of a", "million", "billion", "mln",
+                         "dlrs", "cents", "pounds", "of", "euros", "US$", "A$", "$", "£", "(", ")", ", or",
+                         "the dollar", "government", "Australian", "1,000", "3,5", "1.234.567", "-", "%"])
+phrases = st.lists(st.one_of(words, money_like), max_size=12).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=200), money_like, st.lists(money_like, max_size=5).map(" and ".join)))
+@given(st.one_of(st.text(max_size=200), money_like, phrases, st.lists(money_like, max_size=5).map(" and ".join)))
 def test_find_amounts_never_breaks(text):
     for a in find_amounts(text):
         assert text[a.start:a.end] == a.text
         assert math.isfinite(a.value) and a.value > 0
+        for bound in (a.value_min, a.value_max):
+            assert bound is None or (math.isfinite(bound) and bound > 0)
+        if a.qualifier == "range":
+            assert a.value_min < a.value < a.value_max
+
+
+@settings(max_examples=50, deadline=None)
+@given(phrases)
+def test_amount_rows_never_break(nlp, text):
+    doc = nlp(text)
+    for row in amount_rows(doc, "doc_x", sentence_locator(doc)):
+        assert text[row["start"]:row["end"]] == row["text"]
+        assert set(row) == set(AMOUNTS.column_names)
+        assert row["purpose"] in PURPOSES and row["qualifier"] in QUALIFIERS
+
+
+def parsed(words, spaces, heads, deps, pos, lemmas, ents):
+    """A hand-parsed Doc, so the parse-based rules are tested without a trained model."""
+    from spacy.tokens import Doc, Span
+    from spacy.vocab import Vocab
+
+    doc = Doc(Vocab(), words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    doc.ents = [Span(doc, s, e, label=label) for s, e, label in ents]
+    return doc
+
+
+def test_roles_and_purpose_from_the_parse():
+    from transforms.entities import entity_id
+
+    doc = parsed(["The", "IMF", "will", "lend", "Turkey", "$", "10bn", "."],
+                 [True, True, True, True, True, False, False, False],
+                 [1, 3, 3, 3, 3, 3, 5, 3],
+                 ["det", "nsubj", "aux", "ROOT", "dative", "dobj", "nummod", "punct"],
+                 ["DET", "PROPN", "AUX", "VERB", "PROPN", "SYM", "NUM", "PUNCT"],
+                 ["the", "IMF", "will", "lend", "Turkey", "$", "10bn", "."],
+                 [(1, 2, "ORG"), (4, 5, "GPE")])
+    [row] = amount_rows(doc, "d", sentence_locator(doc))
+    assert (row["text"], row["purpose"]) == ("$10bn", "loan")
+    assert row["payer_entity_id"] == entity_id("ORG", "IMF")
+    assert row["subject_entity_id"] == entity_id("GPE", "Turkey")
+    assert row["payer_text"] is None and row["subject_text"] is None
+
+
+def test_the_passive_subject_of_a_penalty_pays_it():
+    from transforms.entities import entity_id
+
+    doc = parsed(["Boeing", "was", "fined", "$", "250,000", "."],
+                 [True, True, True, False, False, False],
+                 [2, 2, 2, 2, 3, 2],
+                 ["nsubjpass", "auxpass", "ROOT", "dobj", "nummod", "punct"],
+                 ["PROPN", "AUX", "VERB", "SYM", "NUM", "PUNCT"],
+                 ["Boeing", "be", "fine", "$", "250,000", "."],
+                 [(0, 1, "ORG")])
+    [row] = amount_rows(doc, "d", sentence_locator(doc))
+    assert (row["value"], row["purpose"]) == (250000, "fine")
+    assert row["payer_entity_id"] == row["subject_entity_id"] == entity_id("ORG", "Boeing")
+
+
+def test_without_a_parse_roles_stay_empty_and_restatements_share_the_purpose(nlp):
+    from transforms.nlp import load_pipeline
+
+    blank = load_pipeline("blank:en")
+    doc = blank("Turkey agreed to borrow $10bn (£5.19bn) from the IMF. Workers earn $28 an hour.")
+    rows = amount_rows(doc, "d", sentence_locator(doc))
+    assert [(r["text"], r["purpose"], r["unit"]) for r in rows] == [
+        ("$10bn", "loan", None), ("£5.19bn", "loan", None), ("$28 an hour", "salary", "hour")]
+    assert all(r[k] is None for r in rows for k in ("subject_entity_id", "subject_text",
+                                                    "payer_entity_id", "payer_text"))
