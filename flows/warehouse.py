@@ -60,7 +60,7 @@ class StagedTable:
         self.rows: list[dict] = []
         self.count = 0
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.writer = pq.ParquetWriter(path, TABLES[name].schema, **PARQUET_OPTIONS)
+        self.writer = pq.ParquetWriter(path, to_arrow(name, [], staging=True).schema, **PARQUET_OPTIONS)
 
     def add(self, rows: list[dict]) -> None:
         self.rows.extend(rows)
@@ -70,7 +70,7 @@ class StagedTable:
 
     def flush(self) -> None:
         if self.rows:
-            self.writer.write_table(to_arrow(self.name, self.rows))
+            self.writer.write_table(to_arrow(self.name, self.rows, staging=True))
             self.rows = []
 
     def close(self) -> Path:

@@ -499,6 +499,15 @@ def _tree_distance(a, b) -> int:
     return abs(a.i - b.i) + 10
 
 
+def _nearest_cue(span):
+    """The purpose cue token nearest to the amount along the parse (None without a parse)."""
+    if not span.doc.has_annotation("DEP"):
+        return None
+    r = rules()
+    cues = [t for t in span.sent if not span.start <= t.i < span.end and _cue(t, r)[0]]
+    return min(cues, key=lambda t: _tree_distance(span.root, t), default=None)
+
+
 def purpose_of(span, unit: str | None = None) -> str:
     """The purpose of the amount at `span` from the cue words of its sentence, else "other".
 
@@ -568,6 +577,29 @@ def _subtree(token) -> list:
     return list(token.subtree)
 
 
+# Dependency labels in both schemes spaCy pipelines use: ClearNLP (en_core_web_*) and
+# Universal Dependencies (the bundled pipeline, trained on UD English-EWT).
+_PASSIVE_SUBJECT = ("nsubjpass", "nsubj:pass")
+_AGENT = ("agent", "obl:agent")
+_POSSESSOR = ("poss", "nmod:poss")
+_OBJECT = ("dobj", "dative", "iobj", "obj")
+
+
+def _prepositional_objects(token, preps, exclude) -> list[list]:
+    """The phrases a preposition in `preps` attaches to `token`, without the preposition:
+    ClearNLP hangs them under a `prep` child, UD under an nmod/obl child with a `case` marker."""
+    phrases = []
+    for c in token.children:
+        if c.i in exclude:
+            continue
+        if c.dep_ == "prep" and c.lower_ in preps:
+            phrases.append(_subtree(c)[1:])
+        elif c.dep_ in ("nmod", "obl", "acl") and any(
+                k.dep_ == "case" and k.lower_ in preps for k in c.children):
+            phrases.append([t for t in _subtree(c) if not (t.dep_ == "case" and t.head is c)])
+    return phrases
+
+
 def roles_of(span) -> dict[str, str | None]:
     """subject and payer of the amount at `span`, read from the dependency parse.
 
@@ -593,8 +625,8 @@ def roles_of(span) -> dict[str, str | None]:
     if verb is not None:
         lemma = verb.lemma_.lower()
         nsubj = child(verb, ("nsubj",))
-        passive = child(verb, ("nsubjpass",))
-        agent = child(verb, ("agent",))
+        passive = child(verb, _PASSIVE_SUBJECT)
+        agent = child(verb, _AGENT)
         if lemma in r.payer_verbs and nsubj is not None:
             payer = _subtree(nsubj)
         elif agent is not None and lemma in r.payer_verbs:
@@ -602,26 +634,28 @@ def roles_of(span) -> dict[str, str | None]:
         if passive is not None and lemma in r.passive_payer_verbs:
             payer = _subtree(passive)
             subject = payer
-    for token in chain:
+    # The cue noun ("reward", "fine") may sit beside the amount rather than above it
+    # ("raised the reward for ... to US$50 million").
+    cue = _nearest_cue(span)
+    nouns = chain + ([cue] if cue is not None and cue not in chain else [])
+    for token in nouns:
         if subject:
             break
         if token.i in exclude or token.pos_ not in ("NOUN", "PROPN"):
             continue
-        for prep in token.children:
-            if prep.dep_ == "prep" and prep.lower_ in r.subject_preps and prep.i not in exclude:
-                tokens = _subtree(prep)[1:]
-                if _entity_in(tokens, exclude) is not None:
-                    subject = tokens
-                    break
-        poss = child(token, ("poss",))
+        for tokens in _prepositional_objects(token, r.subject_preps, exclude):
+            if _entity_in(tokens, exclude) is not None:
+                subject = tokens
+                break
+        poss = child(token, _POSSESSOR)
         if not subject and poss is not None:
             subject = _subtree(poss)
     if not subject and verb is not None:
-        obj = child(verb, ("dobj", "dative", "iobj"))
+        obj = child(verb, _OBJECT)
         if verb.lemma_.lower() in r.object_verbs and obj is not None:
             subject = _subtree(obj)
         else:
-            nsubj = child(verb, ("nsubj", "nsubjpass"))
+            nsubj = child(verb, ("nsubj", *_PASSIVE_SUBJECT))
             if nsubj is not None:
                 subject = _subtree(nsubj)
     if subject:

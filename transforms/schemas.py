@@ -299,9 +299,14 @@ def empty_table(name: str) -> pa.Table:
     return TABLES[name].schema.empty_table()
 
 
-def to_arrow(name: str, rows: list[dict]) -> pa.Table:
-    """Rows (dicts) to an Arrow table with the published schema; unknown keys are an error."""
+def to_arrow(name: str, rows: list[dict], *, staging: bool = False) -> pa.Table:
+    """Rows (dicts) to an Arrow table with the published schema; unknown keys are an error.
+
+    staging (bool): every column nullable, for rows not validated yet (GX reports the nulls).
+    """
     schema = TABLES[name].schema
+    if staging:
+        schema = pa.schema([f.with_nullable(True) for f in schema])
     extra = {k for r in rows for k in r} - set(schema.names)
     if extra:
         raise ValueError(f"{name}: columns not in the schema: {sorted(extra)}")
