@@ -45,9 +45,9 @@ class EntityTypes:
 
     def __call__(self, doc: Doc) -> Doc:
         typed = []
-        for ent in doc.ents:
+        for ent in _repaired(doc):
             label = self.type_of(ent)
-            if label:
+            if label and _plausible(ent):
                 typed.append(Span(doc, ent.start, ent.end, label=label))
         doc.set_ents(typed, default="outside")
         return doc
@@ -68,6 +68,42 @@ class EntityTypes:
                 return "LAW"
             return None
         return target
+
+
+_GENERATIONAL = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_MONEY_MARKS = set("$€£¥₹₩₽₺")
+
+
+def _repaired(doc: Doc) -> list[Span]:
+    """The model's spans with two boundary slips of news text mended: a hyphenated name split
+    in two ("Jean" "-" "Michel Lemetayer") and a generational suffix left out ("Jr.")."""
+    spans: list[Span] = []
+    for ent in doc.ents:
+        prev = spans[-1] if spans else None
+        if (prev is not None and prev.label_ == ent.label_ and ent.start - prev.end == 1
+                and doc[prev.end].text == "-" and not doc[prev.end - 1].whitespace_
+                and not doc[prev.end].whitespace_):
+            spans[-1] = Span(doc, prev.start, ent.end, label=ent.label_)
+            continue
+        end = ent.end
+        if end < len(doc) and doc[end].lower_ in _GENERATIONAL and ent.label_ in ("PER", "PERSON"):
+            end += 1
+        spans.append(Span(doc, ent.start, end, label=ent.label_))
+    taken: set[int] = set()
+    out = []
+    for span in spans:  # a suffix taken into one span may begin the next: keep the first
+        if not taken.intersection(range(span.start, span.end)):
+            out.append(span)
+            taken.update(range(span.start, span.end))
+    return out
+
+
+def _plausible(span: Span) -> bool:
+    """Not a name: a lone function word the model capitalised into one ("Moreover", "Much"), or
+    a money figure ("AU$12.5")."""
+    if len(span) == 1 and span[0].is_stop and not span[0].is_upper:
+        return False
+    return not any(c in _MONEY_MARKS for c in span.text)
 
 
 def entity_id(type_: str, name: str) -> str:

@@ -4,12 +4,16 @@ Rules, applied in order over the typed entities of one parsed document:
 - `country`: a GPE written any known way takes the country's standard English name ("US" ->
   "United States"), from countryinfo's alternative spellings.
 - `title`: titles and roles before a person's name are recorded as roles, honorifics dropped.
-- `surname`: a one-word person mention joins the one longer person name that ends or starts
-  with it ("Maduro" -> "Nicolás Maduro"); when two names qualify it stays apart.
+- `surname` / `short_name`: a person or organisation mention joins the one longer name of the
+  same type that starts or ends with it ("Maduro" -> "Nicolás Maduro", "Pennzoil" -> "Pennzoil
+  Co."); when two names qualify it stays apart.
+- types are made consistent per name (the majority of its mentions), and spans inside title-case
+  headlines are kept only when the body repeats them.
 - `acronym`: an all-capitals ORG/GPE mention joins the organisation whose initials it spells
   ("ICC" -> "International Criminal Court").
-- `metonym`: a capital or seat of government used as an actor (subject, possessor, agent, or
-  after "on/against/with") joins its country ("Washington has raised the reward").
+- `metonym`: a capital used as an actor (subject, possessor, agent, or after "on/against/with")
+  joins its country ("Washington has raised the reward"); seats of government ("the White
+  House", "the Kremlin") are the institution, an ORG.
 - `pronoun`: he/she/his/her in subject or possessive position joins the only person mentioned
   in its sentence before it or, failing that, in the previous sentence.
 """
@@ -63,7 +67,9 @@ def _rules() -> dict:
     from transforms.entities import _rules as entity_rules
 
     rules = dict(entity_rules())
-    rules["seats"] = {fold(k): v for k, v in rules["seats_of_government"].items()}
+    rules["seats"] = {fold(k) for k in rules["seats_of_government"]}
+    rules["country_aliases"] = {fold(k): v for k, v in rules["country_aliases"].items()}
+    rules["corporate_suffixes"] = frozenset(fold(w) for w in rules["corporate_suffixes"])
     for key in ("title_heads", "title_modifiers", "honorifics", "pronouns", "actor_deps", "actor_preps"):
         rules[key] = frozenset(rules[key])
     return rules
@@ -116,6 +122,43 @@ def _is_actor(token: Token) -> bool:
     return False
 
 
+def _words(name: str, suffixes: frozenset[str]) -> tuple[str, ...]:
+    """Folded words of a name without trailing corporate suffixes ("Texaco Inc." -> texaco)."""
+    words = tuple(fold(w) for w in name.replace(",", " ").split())
+    while len(words) > 1 and words[-1] in suffixes:
+        words = words[:-1]
+    return words
+
+
+def _part_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """`short` is the start or the end of a longer name ("Maduro" of "Nicolás Maduro",
+    "Febres Cordero" of "Leon Febres Cordero", "Pennzoil" of "Pennzoil Co.")."""
+    n = len(short)
+    return 0 < n < len(long) and (long[:n] == short or long[-n:] == short)
+
+
+def _headline_sentences(doc: Doc) -> list[Span]:
+    """Sentences in title case (headlines, section titles): capitals there say nothing about
+    names, so the NER's spans inside them are only trusted when the body repeats them."""
+    out = []
+    for sent in doc.sents:
+        words = [t for t in sent if t.is_alpha and len(t) > 3]
+        if len(words) >= 2 and all(t.is_title or t.is_upper for t in words) and not sent.text.rstrip().endswith("."):
+            out.append(sent)
+    return out
+
+
+def _consistent_types(ents: list[Span]) -> dict[str, str]:
+    """folded name -> the type most of its mentions got (the NER may call one company ORG in
+    one sentence and PERSON in the next); ties keep the first mention's type."""
+    votes: dict[str, dict[str, int]] = {}
+    for ent in ents:
+        if ent.label_ in ("PERSON", "ORG", "GPE", "LOC"):
+            counts = votes.setdefault(fold(ent.text), {})
+            counts[ent.label_] = counts.get(ent.label_, 0) + 1
+    return {name: max(counts, key=lambda t: counts[t]) for name, counts in votes.items()}
+
+
 def link_document(doc: Doc) -> list[Cluster]:
     """Clusters of mentions, one per actor of the document, in order of first mention."""
     gaz = gazetteer()
@@ -132,60 +175,69 @@ def link_document(doc: Doc) -> list[Cluster]:
         cluster.mentions.append(mention)
         return cluster
 
-    persons_pending: list[tuple[Span, str | None]] = []
-    acronyms: list[Span] = []
-    for ent in doc.ents:
-        if ent.label_ not in NAME_TYPES:
-            continue
+    headlines = _headline_sentences(doc) if doc.has_annotation("SENT_START") else []
+    in_headline = {i for sent in headlines for i in range(sent.start, sent.end)}
+    body = {fold(e.text) for e in doc.ents if e.start not in in_headline}
+    ents = [e for e in doc.ents if e.label_ in NAME_TYPES
+            and (e.start not in in_headline or fold(e.text) in body)]
+    types = _consistent_types(ents)
+
+    named: list[tuple[str, Span, str | None]] = []
+    acronyms: list[tuple[str, Span]] = []
+    for ent in ents:
+        label = types.get(fold(ent.text), ent.label_)
         span = _strip_possessive(ent)
         while len(span) > 1 and span[0].lower_ in rules["honorifics"]:
             span = span[1:]
         text = span.text
-        if ent.label_ == "PERSON":
-            role, _ = roles_before(span)
-            persons_pending.append((span, role))
+        mention = Mention(span.start_char, span.end_char, text, "name")
+        if label == "PERSON":
+            named.append((label, span, roles_before(span)[0]))
             continue
-        if ent.label_ in ("ORG", "GPE") and text.replace(".", "").isupper() and len(text) <= 6 \
+        if fold(text) in rules["seats"]:
+            add("ORG", text, mention)  # the White House, the Kremlin: the institution itself
+            continue
+        if label in ("ORG", "GPE") and text.replace(".", "").isupper() and len(text) <= 6 \
                 and gaz.country_name(text) is None:
-            acronyms.append(span)
+            acronyms.append((label, span))
             continue
-        seat_of = rules["seats"].get(fold(text))
-        if ent.label_ == "GPE" and not seat_of:
-            seat_of = gaz.capital_of(text)
-        if seat_of and ent.label_ in ("GPE", "LOC", "ORG", "FAC") and _is_actor(span.root):
-            add("GPE", gaz.country_name(seat_of) or seat_of,
+        country = gaz.country_name(text) or rules["country_aliases"].get(fold(text))
+        if label in ("GPE", "LOC") and country:
+            add("GPE", country, Mention(span.start_char, span.end_char, text, "country"))
+            continue
+        capital_of = gaz.capital_of(text) if label == "GPE" else None
+        if capital_of and _is_actor(span.root):
+            add("GPE", gaz.country_name(capital_of) or capital_of,
                 Mention(span.start_char, span.end_char, text, "metonym"))
             continue
-        if ent.label_ == "GPE":
-            country = gaz.country_name(text)
-            if country:
-                add("GPE", country, Mention(span.start_char, span.end_char, text, "country"))
-                continue
-        add(ent.label_, text, Mention(span.start_char, span.end_char, text, "name"))
+        if label == "ORG":
+            named.append((label, span, None))
+            continue
+        add(label, text, mention)
 
-    # Full names first, so that surnames find them wherever they appear.
-    for span, role in sorted(persons_pending, key=lambda p: -len(p[0])):
-        words = span.text.split()
-        cluster = None
-        if len(words) == 1:
-            candidates = {id(c): c for c in clusters if c.type == "PERSON" and len(c.name.split()) > 1
-                          and fold(words[0]) in (fold(c.name.split()[-1]), fold(c.name.split()[0]))}
-            if len(candidates) == 1:
-                cluster = next(iter(candidates.values()))
-                cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, "surname"))
-        if cluster is None:
-            cluster = add("PERSON", span.text, Mention(span.start_char, span.end_char, span.text, "name"))
+    # Longest names first, so that partial names find them wherever they appear.
+    suffixes = rules["corporate_suffixes"]
+    for label, span, role in sorted(named, key=lambda n: (-len(_words(n[1].text, suffixes)), n[1].start)):
+        words = _words(span.text, suffixes)
+        candidates = {id(c): c for c in clusters
+                      if c.type == label and _part_of(words, _words(c.name, suffixes))}
+        if len(candidates) == 1:
+            cluster = next(iter(candidates.values()))
+            rule = "surname" if label == "PERSON" else "short_name"
+            cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
+        else:
+            cluster = add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
         if role and role not in cluster.roles:
             cluster.roles.append(role)
 
-    for span in acronyms:
+    for label, span in acronyms:
         letters = span.text.replace(".", "")
         matches = [c for c in clusters if c.type in ("ORG", "GPE") and len(c.name.split()) > 1
                    and initials(c.name) == letters]
         if len(matches) == 1:
             matches[0].mentions.append(Mention(span.start_char, span.end_char, span.text, "acronym"))
         else:
-            add(span.label_, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
+            add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
 
     _add_repeats(doc, clusters)
     if doc.has_annotation("DEP"):

@@ -133,3 +133,15 @@ def test_user_gazetteer_seeds_entities_with_wikidata_ids():
 def test_malformed_gazetteer_entries_are_named(text, error):
     with pytest.raises(ValueError, match=re.escape(error)):
         parse_entities_yaml(text)
+
+
+def test_boundary_repairs_and_implausible_spans():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([
+        {"label": "PER", "pattern": "Jean"}, {"label": "PER", "pattern": "Michel Lemetayer"},
+        {"label": "PER", "pattern": "Edgar Woolard"}, {"label": "PER", "pattern": "Moreover"},
+        {"label": "ORG", "pattern": [{"TEXT": "AU$"}, {"TEXT": "12.5"}]}, {"label": "LOC", "pattern": "US"}])
+    nlp.add_pipe("newsfacts_entity_types")
+    doc = nlp("Jean-Michel Lemetayer met Edgar Woolard Jr. in the US. Moreover, AU$ 12.5 was paid.")
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Jean-Michel Lemetayer", "PERSON"), ("Edgar Woolard Jr.", "PERSON"), ("US", "GPE")]
