@@ -42,6 +42,7 @@ class EntityTypes:
         self.event_heads = frozenset(rules["event_heads"])
         self.law_heads = frozenset(rules["law_heads"])
         self.feature_heads = frozenset(rules["feature_heads"])
+        self.corporate_suffixes = frozenset(rules["corporate_suffixes"])
 
     def __call__(self, doc: Doc) -> Doc:
         typed = []
@@ -54,6 +55,8 @@ class EntityTypes:
 
     def type_of(self, ent: Span) -> str | None:
         target = self.label_map.get(ent.label_)
+        if target and len(ent) > 1 and ent[-1].lower_.rstrip(".") in self.corporate_suffixes:
+            return "ORG"  # "Metromedia Co.", whatever the model called it
         if target == "@place":
             if ent[-1].lower_ in self.feature_heads:
                 return "LOC"

@@ -215,20 +215,32 @@ def link_document(doc: Doc) -> list[Cluster]:
             continue
         add(label, text, mention)
 
-    # Longest names first, so that partial names find them wherever they appear.
+    # Longest names first, so that partial names find them wherever they appear. People and
+    # organisations are matched together: the NER often calls a company a person in one
+    # sentence ("Texaco" PERSON, "Texaco Inc." ORG); the cluster takes its mentions' majority.
     suffixes = rules["corporate_suffixes"]
+    votes: dict[int, dict[str, int]] = {}
     for label, span, role in sorted(named, key=lambda n: (-len(_words(n[1].text, suffixes)), n[1].start)):
         words = _words(span.text, suffixes)
-        candidates = {id(c): c for c in clusters
-                      if c.type == label and _part_of(words, _words(c.name, suffixes))}
+        candidates = {id(c): c for c in clusters if c.type in ("PERSON", "ORG")
+                      and (_part_of(words, _words(c.name, suffixes)) or _words(c.name, suffixes) == words)}
         if len(candidates) == 1:
             cluster = next(iter(candidates.values()))
-            rule = "surname" if label == "PERSON" else "short_name"
+            same = _words(cluster.name, suffixes) == words
+            rule = "name" if same else "surname" if label == "PERSON" else "short_name"
             cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
         else:
             cluster = add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
+        counts = votes.setdefault(id(cluster), {})
+        counts[label] = counts.get(label, 0) + 1
         if role and role not in cluster.roles:
             cluster.roles.append(role)
+    for cluster in clusters:
+        counts = votes.get(id(cluster))
+        if counts and counts.get(cluster.type, 0) < max(counts.values()):
+            cluster.type = max(counts, key=lambda t: counts[t])
+        if cluster.type != "PERSON":
+            cluster.roles.clear()
 
     for label, span in acronyms:
         letters = span.text.replace(".", "")
