@@ -8,12 +8,13 @@ from typing import Iterable, Iterator
 
 from spacy.language import Language
 
+from transforms.demands import demand_rows
 from transforms.entities import entity_rows, remap_entity_ids
 from transforms.ingest import IngestError, RawDocument, Rejected, build_document
 from transforms.money import amount_rows
 
 # Tables filled per document by `extract_documents` (others are published empty for now).
-EXTRACTED_TABLES = ("amounts", "mentions", "entities", "entity_aliases")
+EXTRACTED_TABLES = ("amounts", "demands", "mentions", "entities", "entity_aliases")
 
 
 def new_documents(
@@ -65,7 +66,8 @@ def extract_documents(
             links = linked.pop("links")
             # Extractors point at entity spans as written; the linker knows their cluster.
             amounts = remap_entity_ids(amount_rows(doc, doc_id, locate), links)
-            yield doc_id, {"amounts": amounts, **linked}
+            demands = remap_entity_ids(demand_rows(doc, doc_id, locate), links)
+            yield doc_id, {"amounts": amounts, "demands": demands, **linked}
         except Exception as e:  # one document's failure must not stop the run
             yield Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id,
                            stage="extract")
