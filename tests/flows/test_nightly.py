@@ -22,10 +22,10 @@ def snapshot_rows(out) -> dict[str, list]:
         con.close()
 
 
-def query(out, sql):
+def query(out, sql, params=None):
     con = duckdb.connect(str(out / "newsfacts.duckdb"), read_only=True)
     try:
-        return con.sql(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 
@@ -134,3 +134,23 @@ def test_configuration_errors_fail_fast_with_one_line(prefect_harness, tmp_path,
     assert "cannot load the spaCy pipeline 'no_such_pipeline'" in err and "NEWSFACTS_SPACY_MODEL" in err
     assert "Traceback" not in err
     assert not (out / "newsfacts.duckdb").exists()
+
+
+def test_entities_are_stable_and_counted_across_nights(prefect_harness, tmp_path):
+    out = tmp_path / "out"
+    assert nightly(inputs=[str(SEEDS)], out=str(out), return_state=True).is_completed()
+    [(maduro_id, docs, roles)] = query(out, "select entity_id, doc_count, roles from entities "
+                                            "where name = 'Nicolás Maduro'")
+    assert docs == 1 and "Venezuelan President" in roles
+    pronouns = query(out, "select count(*) from mentions where entity_id = ? and is_pronoun", [maduro_id])
+    assert pronouns[0][0] >= 3
+    assert ("United States", "GPE") in query(out, "select name, type from entities")
+
+    night2 = tmp_path / "night2.txt"
+    night2.write_text("Venezuelan President Nicolás Maduro spoke in Caracas on Tuesday. "
+                      "Maduro said talks with Washington would continue.", encoding="utf-8")
+    assert nightly(inputs=[str(night2)], out=str(out), return_state=True).is_completed()
+    assert query(out, "select entity_id, doc_count from entities where name = 'Nicolás Maduro'") == [(maduro_id, 2)]
+    assert query(out, "select count(distinct doc_id) from mentions where entity_id = ?", [maduro_id]) == [(2,)]
+    rules = {r for (r,) in query(out, "select rule from entity_aliases where entity_id = ?", [maduro_id])}
+    assert {"name", "surname"} <= rules
