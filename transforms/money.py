@@ -458,7 +458,22 @@ class _Rules:
     payer_verbs: frozenset[str]
     object_verbs: frozenset[str]
     passive_payer_verbs: frozenset[str]
+    payer_preps: dict[str, frozenset[str]]
+    claim_verbs: frozenset[str]
+    debt_verbs: frozenset[str]
+    money_verbs: frozenset[str]
     subject_preps: frozenset[str]
+    beneficiary_preps: frozenset[str]
+    owner_preps: frozenset[str]
+    figure_nouns: frozenset[str]
+    modifier_types: frozenset[str]
+    anaphor_nouns: dict[str, tuple[str, ...]]
+    anaphor_determiners: frozenset[str]
+    anaphor_pronouns: dict[str, tuple[str, ...]]
+    company_suffixes: frozenset[str]
+    figure_owner_labels: frozenset[str]
+    control_preps: frozenset[str]
+    object_control_verbs: frozenset[str]
     max_text_tokens: int
 
 
@@ -473,11 +488,21 @@ def rules() -> _Rules:
             for form in (cue + "s", cue + "es", cue + "ed", cue + "d", cue + "ing"):
                 inflections.setdefault(form, purpose)
     roles = data["roles"]
+    words = {k: frozenset(roles[k]) for k in (
+        "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
+        "subject_preps", "beneficiary_preps", "owner_preps", "figure_nouns", "modifier_types",
+        "anaphor_determiners", "company_suffixes", "figure_owner_labels",
+        "control_preps", "object_control_verbs")}
+    payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
+    money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
+                   | words["claim_verbs"] | words["debt_verbs"] | payer_preps.keys())
     return _Rules(forms, inflections, frozenset(data["weak_cues"]), int(data["weak_cue_penalty"]),
                   dict(data["unit_purposes"]), dict(data["unit_fallback_purposes"]),
-                  int(data["after_cue_penalty"]), frozenset(roles["payer_verbs"]),
-                  frozenset(roles["object_verbs"]), frozenset(roles["passive_payer_verbs"]),
-                  frozenset(roles["subject_preps"]), int(roles["max_text_tokens"]))
+                  int(data["after_cue_penalty"]), payer_preps=payer_preps,
+                  money_verbs=frozenset(money_verbs),
+                  anaphor_nouns={k: tuple(v) for k, v in roles["anaphor_nouns"].items()},
+                  anaphor_pronouns={k: tuple(v) for k, v in roles["anaphor_pronouns"].items()},
+                  max_text_tokens=int(roles["max_text_tokens"]), **words)
 
 
 def _cue(token, r: _Rules) -> tuple[str | None, str]:
@@ -545,70 +570,241 @@ def purpose_of(span, unit: str | None = None) -> str:
     return best or "other"
 
 
-def _entity_in(tokens, exclude: range) -> object | None:
-    """The first named entity (PERSON, ORG, GPE, ...) among tokens, outside the amount."""
+def _entity_of(token):
+    """The entity span that contains token, if any."""
+    if not token.ent_type_:
+        return None
+    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+
+
+def _named(token, r: _Rules):
+    """The entity token belongs to when that entity can stand for a phrase: a demonym
+    ("Venezuelan officials") describes its noun rather than naming it."""
+    ent = _entity_of(token)
+    return ent if ent is not None and ent.label_ not in r.modifier_types else None
+
+
+def _entity_in(tokens, exclude: range, r: _Rules | None = None) -> object | None:
+    """The first entity among tokens that can stand for a phrase, outside the amount."""
+    r = r or rules()
     for t in tokens:
-        if t.ent_type_ and t.i not in exclude and t.ent_iob_ in ("B", "I"):
-            for ent in t.doc.ents:
-                if ent.start <= t.i < ent.end:
-                    return ent
+        if t.i not in exclude:
+            ent = _named(t, r)
+            if ent is not None:
+                return ent
     return None
 
 
-def _role(tokens, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
-    """(entity_id, None) when a named entity fills the role, else (None, the words) for a short
-    noun phrase that is not a pronoun, else (None, None)."""
-    from transforms.entities import entity_id
-
-    tokens = [t for t in tokens if t.i not in exclude]
-    if not tokens:
-        return None, None
-    ent = _entity_in(tokens, exclude)
-    if ent is not None:
-        return entity_id(ent.label_, ent.text), None
-    head = tokens[0]
-    if head.pos_ == "PRON" or len(tokens) > r.max_text_tokens:
-        return None, None
-    start, end = min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
-    return None, head.doc.text[start:end]
-
-
-def _subtree(token) -> list:
-    return list(token.subtree)
+def _child(token, deps, exclude=()):
+    return next((c for c in token.children if c.dep_ in deps and c.i not in exclude), None)
 
 
 # Dependency labels in both schemes spaCy pipelines use: ClearNLP (en_core_web_*) and
 # Universal Dependencies (the bundled pipeline, trained on UD English-EWT).
+_SUBJECT = ("nsubj", "nsubjpass", "nsubj:pass", "nsubj:outer")
 _PASSIVE_SUBJECT = ("nsubjpass", "nsubj:pass")
 _AGENT = ("agent", "obl:agent")
 _POSSESSOR = ("poss", "nmod:poss")
 _OBJECT = ("dobj", "dative", "iobj", "obj")
+_RELATIVE_CLAUSE = ("relcl", "acl:relcl")
+# Parts of a noun's subtree that say more about it than its name: cut from *_text.
+_NOT_IN_TEXT = ("relcl", "acl:relcl", "acl", "appos", "advcl", "parataxis", "punct", "cc", "conj",
+                "dep", "list", "csubj", "cop", "aux", "mark", "obl", *_SUBJECT)
+_EDGE_WORDS = ("case", "punct", "cc", "mark", "prep")
 
 
-def _prepositional_objects(token, preps, exclude) -> list[list]:
-    """The phrases a preposition in `preps` attaches to `token`, without the preposition:
-    ClearNLP hangs them under a `prep` child, UD under an nmod/obl child with a `case` marker."""
-    phrases = []
+def _prep_heads(token, preps, exclude) -> list:
+    """Heads of the phrases a preposition in `preps` attaches to `token`: ClearNLP hangs them
+    as `pobj` under a `prep` child, UD as an nmod/obl child with a `case` marker."""
+    heads = []
     for c in token.children:
         if c.i in exclude:
             continue
         if c.dep_ == "prep" and c.lower_ in preps:
-            phrases.append(_subtree(c)[1:])
-        elif c.dep_ in ("nmod", "obl", "acl") and any(
-                k.dep_ == "case" and k.lower_ in preps for k in c.children):
-            phrases.append([t for t in _subtree(c) if not (t.dep_ == "case" and t.head is c)])
-    return phrases
+            heads.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp") and p.i not in exclude)
+        elif c.dep_.split(":")[0] in ("nmod", "obl", "acl", "advcl") and any(
+                k.lower_ in preps and k.i < c.i and (k.dep_ == "case" or k.dep_ == "mark" and k.tag_ != "TO")
+                for k in c.children):
+            heads.append(c)
+    return heads
+
+
+def _is_verb(token) -> bool:
+    return token.pos_ in ("VERB", "AUX")
+
+
+def _next_verb(token):
+    return next((t for t in token.ancestors if _is_verb(t)), None)
+
+
+def _subject_of(verb, depth: int = 0):
+    """The subject of a clause, spelled out or understood: a relative pronoun stands for the
+    noun its clause modifies ("the deficit, which totaled ..."), an infinitive or a second
+    conjunct without a subject shares that of the clause above it ("Turkey agreed to borrow",
+    "IMA bid ... and asked"), an object-control verb lends its object ("asked Rosneft to repay")."""
+    subject = _child(verb, _SUBJECT) or _child(verb, ("csubj",))
+    if subject is not None:
+        if verb.dep_ in _RELATIVE_CLAUSE and subject.tag_ in ("WDT", "WP") or (
+                verb.dep_ in _RELATIVE_CLAUSE and subject.lower_ in ("which", "that", "who")):
+            return verb.head
+        return subject
+    if depth > 4 or verb.head is verb:
+        return None
+    head = verb.head
+    if verb.dep_ in ("acl", "acl:relcl", "relcl"):
+        higher = _next_verb(head)
+        return _subject_of(higher, depth + 1) if higher is not None else None
+    if not _is_verb(head):
+        return None
+    if verb.dep_ in ("xcomp", "advcl") and any(c.tag_ == "TO" or c.lower_ == "to" for c in verb.children
+                                               if c.dep_ in ("mark", "aux")):
+        if head.lemma_.lower() in rules().object_control_verbs:
+            controller = _child(head, _OBJECT) or next(iter(_prep_heads(head, rules().control_preps, ())), None)
+            if controller is not None:
+                return controller
+    if verb.dep_ in ("xcomp", "advcl", "conj"):
+        return _subject_of(head, depth + 1)
+    return None
+
+
+def _verbs_above(chain, exclude) -> list:
+    """The verb governing the amount, then those that govern it in turn while it is only a
+    participle or second conjunct without a subject of its own ("the reward for information
+    leading to ... to $50 million" is raised by the subject of "raised")."""
+    verbs = []
+    for t in chain:
+        if not _is_verb(t) or t.i in exclude:
+            continue
+        verbs.append(t)
+        if t.dep_ not in ("acl", "conj") or _child(t, _SUBJECT) is not None:
+            break
+    return verbs
+
+
+def _phrase(head, exclude) -> list:
+    """The words naming head: its subtree without clauses, appositions and the amount, the run
+    of them around head, without prepositions or punctuation at its edges."""
+    cut = set(exclude)
+    for t in head.subtree:
+        if t is not head and t.dep_ in _NOT_IN_TEXT and t.head.i not in cut:
+            cut.update(x.i for x in t.subtree)
+    keep = {t.i for t in head.subtree if t.i not in cut}
+    start = end = head.i
+    while start - 1 in keep:
+        start -= 1
+    while end + 1 in keep:
+        end += 1
+    tokens = list(head.doc[start:end + 1])
+    while tokens and tokens[0].dep_ in _EDGE_WORDS and tokens[0] is not head:
+        tokens.pop(0)
+    while tokens and (tokens[-1].dep_ in _EDGE_WORDS or tokens[-1].is_punct) and tokens[-1] is not head:
+        tokens.pop()
+    return tokens
+
+
+def _name_key(text: str, r: _Rules) -> str:
+    words = [w.strip(".,'’").casefold() for w in text.split()]
+    while len(words) > 1 and words[-1] in r.company_suffixes:
+        words.pop()
+    return " ".join(w for w in words if w)
+
+
+def _salient(doc, labels, r: _Rules) -> object | None:
+    """The entity of the document most often named with one of `labels` ("Du Pont Co.",
+    "Du Pont" count as one), by its first mention: what an article's "the company", "its" or
+    bare "profit" is about."""
+    groups: dict[str, list] = {}
+    for ent in doc.ents:
+        key = _name_key(ent.text, r)
+        if key and ent.label_ not in r.modifier_types:
+            groups.setdefault(key, []).append(ent)
+    best = max((g for g in groups.values() if any(e.label_ in labels for e in g)),
+               key=lambda g: (len(g), -g[0].start), default=None)
+    if best is None:
+        return None
+    return next((e for e in best if e.label_ in labels), best[0])
+
+
+def _anaphor_labels(head, r: _Rules) -> tuple | None:
+    """Entity labels a pronoun or a definite description ("the company") can refer to."""
+    if head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$"):
+        return r.anaphor_pronouns.get(head.lower_)
+    labels = r.anaphor_nouns.get(head.lemma_.lower()) or r.anaphor_nouns.get(head.lower_)
+    if labels and any(c.dep_ in ("det", *_POSSESSOR) and c.lower_ in r.anaphor_determiners
+                      for c in head.children):
+        return tuple(labels)
+    return None
+
+
+def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
+    """(entity_id, None) when a named entity fills the role, else (None, the words) for a short
+    noun phrase, else (None, None).
+
+    The entity is the one the phrase's head belongs to, its apposition or its named possessor
+    ("Turkey's $18.6bn loan agreement"); a pronoun or "the company" is the document's most
+    named entity of the kind."""
+    from transforms.entities import entity_id
+
+    if head is None or head.i in exclude:
+        return None, None
+    ent = _named(head, r)
+    if ent is not None:
+        return entity_id(ent.label_, ent.text), None
+    labels = _anaphor_labels(head, r)
+    if labels:
+        ent = _salient(head.doc, labels, r)
+        if ent is not None:
+            return entity_id(ent.label_, ent.text), None
+    for token in head.children:
+        if token.dep_ in ("appos", *_POSSESSOR) and token.i not in exclude:
+            ent = _named(token, r)
+            if ent is not None:
+                return entity_id(ent.label_, ent.text), None
+    if head.pos_ == "PRON":
+        return None, None
+    tokens = _phrase(head, exclude)
+    if tokens and len(tokens) <= r.max_text_tokens:
+        return None, head.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
+    ent = _entity_in(head.subtree, exclude, r)
+    if ent is not None:
+        return entity_id(ent.label_, ent.text), None
+    return None, None
+
+
+def _owner(head, verb, exclude, r: _Rules):
+    """Whose a figure is, when the role came out as the figure's own name ("profit rose"):
+    its possessor, what "of", "from" or "at" introduces, a segment or company named in front
+    of the clause ("In the fibers segment, profit rose"), else the article's company."""
+    poss = _child(head, _POSSESSOR, exclude)
+    if poss is not None:
+        return poss
+    for c in head.children:
+        if c.dep_ == "compound" and c.i not in exclude and _named(c, r) is not None:
+            return c
+    owners = _prep_heads(head, r.owner_preps, exclude)
+    if owners:
+        return owners[0]
+    if verb is not None:
+        if verb.dep_ in _RELATIVE_CLAUSE and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head  # "its industrial products segment, where profit soared"
+        fronted = [h for h in _prep_heads(verb, r.owner_preps, exclude) if h.i < verb.i]
+        if fronted:
+            return fronted[0]
+    return None
 
 
 def roles_of(span) -> dict[str, str | None]:
     """subject and payer of the amount at `span`, read from the dependency parse.
 
     Payer: the subject of the verb that governs the amount when that verb pays or offers
-    ("the IMF will lend $10bn"), or the passive subject of a penalty ("Boeing was fined").
+    ("the IMF will lend $10bn"), what "from" introduces after a verb of receiving ("received
+    $1.5m from the German government"), or the passive subject of a penalty ("Boeing was fined").
     Subject: what a cue noun's preposition introduces ("a reward for information leading to
-    Maduro's arrest"), else the object of a verb like fine, buy or sue, else the subject of the
-    governing verb ("Du Pont reported profit of $547 million"). Without a parse both are None:
-    a nearest-word guess would be silently wrong too often.
+    Maduro's arrest"), the possessor of the figure ("Turkey's $18.6bn loan"), the object of a
+    verb like fine, buy or sue, what a paying verb gives to or spends on ("spend £3bn on
+    identity cards"), else the subject of the governing verb ("Du Pont reported profit of
+    $547 million"); a figure's own name ("profit rose to ...") gives way to its owner.
+    Without a parse both are None: a nearest-word guess would be silently wrong too often.
     """
     out = {"subject_entity_id": None, "subject_text": None, "payer_entity_id": None, "payer_text": None}
     if not span.doc.has_annotation("DEP"):
@@ -616,51 +812,73 @@ def roles_of(span) -> dict[str, str | None]:
     r = rules()
     exclude = range(span.start, span.end)
     chain = [span.root, *span.root.ancestors]
-    verb = next((t for t in chain if t.pos_ in ("VERB", "AUX") and t.i not in exclude), None)
-
-    def child(token, deps):
-        return next((c for c in token.children if c.dep_ in deps and c.i not in exclude), None)
+    verbs = _verbs_above(chain, exclude)
+    verb = verbs[0] if verbs else None
 
     payer = subject = None
-    if verb is not None:
-        lemma = verb.lemma_.lower()
-        nsubj = child(verb, ("nsubj",))
-        passive = child(verb, _PASSIVE_SUBJECT)
-        agent = child(verb, _AGENT)
-        if lemma in r.payer_verbs and nsubj is not None:
-            payer = _subtree(nsubj)
-        elif agent is not None and lemma in r.payer_verbs:
-            payer = _subtree(agent)[1:]
-        if passive is not None and lemma in r.passive_payer_verbs:
-            payer = _subtree(passive)
-            subject = payer
+    money_verb = next((v for v in verbs if v.lemma_.lower() in r.money_verbs), verb)
+    if money_verb is not None:
+        lemma = money_verb.lemma_.lower()
+        agent = _child(money_verb, _AGENT)
+        passive = _child(money_verb, _PASSIVE_SUBJECT)
+        if lemma in r.payer_preps:
+            heads = _prep_heads(money_verb, r.payer_preps[lemma], exclude)
+            payer = heads[0] if heads else None
+        elif lemma in r.payer_verbs:
+            if agent is not None:
+                payer = next((c for c in agent.children if c.dep_ == "pobj"), agent)
+            elif passive is None or passive.i in exclude:
+                payer = _subject_of(money_verb)
+        if passive is not None and passive.i not in exclude and lemma in r.passive_payer_verbs:
+            payer = subject = passive
+        if lemma in r.claim_verbs:
+            payer = _child(money_verb, _OBJECT, exclude)
+            subject = _subject_of(money_verb)
     # The cue noun ("reward", "fine") may sit beside the amount rather than above it
     # ("raised the reward for ... to US$50 million").
+    top = money_verb if money_verb is not None else verb
+    below = chain[:chain.index(top)] if top is not None else chain
     cue = _nearest_cue(span)
-    nouns = chain + ([cue] if cue is not None and cue not in chain else [])
-    for token in nouns:
-        if subject:
+    nouns = [t for t in below if t.i not in exclude and t.pos_ in ("NOUN", "PROPN")]
+    for token in nouns + ([cue] if cue is not None and cue not in chain else []):
+        if subject is not None:
             break
-        if token.i in exclude or token.pos_ not in ("NOUN", "PROPN"):
-            continue
-        for tokens in _prepositional_objects(token, r.subject_preps, exclude):
-            if _entity_in(tokens, exclude) is not None:
-                subject = tokens
+        for head in _prep_heads(token, r.subject_preps, exclude):
+            ent = _entity_in(head.subtree, exclude, r)
+            if ent is not None:
+                subject = ent.root
                 break
-        poss = child(token, _POSSESSOR)
-        if not subject and poss is not None:
-            subject = _subtree(poss)
-    if not subject and verb is not None:
-        obj = child(verb, _OBJECT)
-        if verb.lemma_.lower() in r.object_verbs and obj is not None:
-            subject = _subtree(obj)
-        else:
-            nsubj = child(verb, ("nsubj", *_PASSIVE_SUBJECT))
-            if nsubj is not None:
-                subject = _subtree(nsubj)
-    if subject:
+        poss = _child(token, _POSSESSOR, exclude)
+        if subject is None and poss is not None:
+            subject = poss
+    # The noun the figure counts ("US$25 million rewards for several officials") says for what.
+    if subject is None and nouns and nouns[0].head.i not in exclude:
+        heads = _prep_heads(nouns[0], r.subject_preps, exclude)
+        subject = heads[0] if heads else None
+    if subject is None and money_verb is not None:
+        lemma = money_verb.lemma_.lower()
+        obj = _child(money_verb, _OBJECT, exclude)
+        amount_is_subject = any(c.dep_ in _SUBJECT and c.i in exclude for c in money_verb.children)
+        if lemma in r.object_verbs and obj is not None:
+            subject = obj
+        elif (lemma in r.payer_verbs or amount_is_subject) and lemma not in r.debt_verbs:
+            # "on April 17" says when, not for what.
+            heads = [h for h in _prep_heads(money_verb, r.beneficiary_preps, exclude)
+                     if h.ent_type_ not in r.modifier_types]
+            subject = heads[0] if heads else None
+    if subject is None and verb is not None:
+        subject = _subject_of(verb)
+        if subject is not None and subject.i in exclude:
+            subject = None
+    if subject is not None and subject.lemma_.lower() in r.figure_nouns:
+        subject = _owner(subject, verb, exclude, r) or subject
+        if subject.lemma_.lower() in r.figure_nouns:
+            # A company's own results name no owner ("Sales increased 10%").
+            ent = _salient(span.doc, r.figure_owner_labels, r)
+            subject = ent.root if ent is not None else subject
+    if subject is not None:
         out["subject_entity_id"], out["subject_text"] = _role(subject, exclude, r)
-    if payer:
+    if payer is not None:
         out["payer_entity_id"], out["payer_text"] = _role(payer, exclude, r)
     return out
 

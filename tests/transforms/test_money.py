@@ -180,10 +180,10 @@ def test_amount_rows_never_break(nlp, text):
 
 def parsed(words, spaces, heads, deps, pos, lemmas, ents):
     """A hand-parsed Doc, so the parse-based rules are tested without a trained model."""
+    from spacy.lang.en import English
     from spacy.tokens import Doc, Span
-    from spacy.vocab import Vocab
 
-    doc = Doc(Vocab(), words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
+    doc = Doc(English().vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, lemmas=lemmas)
     doc.ents = [Span(doc, s, e, label=label) for s, e, label in ents]
     return doc
 
@@ -230,3 +230,158 @@ def test_without_a_parse_roles_stay_empty_and_restatements_share_the_purpose(nlp
         ("$10bn", "loan", None), ("£5.19bn", "loan", None), ("$28 an hour", "salary", "hour")]
     assert all(r[k] is None for r in rows for k in ("subject_entity_id", "subject_text",
                                                     "payer_entity_id", "payer_text"))
+
+
+def _ud(sentence):
+    """Rows of "word head-index UD-label UPOS [lemma]" -> parsed() arguments."""
+    rows = [row.split() for row in sentence.strip().splitlines()]
+    words = [r[0] for r in rows]
+    spaces = [not (i + 1 < len(rows) and words[i + 1] in (".", ",", "'s") or w == "$")
+              for i, w in enumerate(words)]
+    lemmas = [r[4] if len(r) > 4 else r[0].lower() for r in rows]
+    return (words, spaces, [int(r[1]) for r in rows], [r[2] for r in rows], [r[3] for r in rows],
+            lemmas)
+
+
+# Hand-parsed news sentences in Universal Dependencies (the bundled pipeline's scheme).
+ROLE_CASES = [
+    # a demonym describes the noun it modifies: the phrase is the subject, not "Venezuelan"
+    ("""Washington 1 nsubj PROPN
+offered 1 ROOT VERB offer
+$ 5 compound SYM
+25 4 compound NUM
+million 2 nummod NUM
+rewards 1 obj NOUN reward
+for 10 case ADP
+several 10 amod ADJ
+top 10 amod ADJ
+Venezuelan 10 amod ADJ
+officials 5 nmod NOUN official
+. 1 punct PUNCT""", [(0, 1, "GPE"), (9, 10, "NORP")], "$25 million",
+     ("text", "several top Venezuelan officials"), ("GPE", "Washington")),
+    # a participle in between does not hide the clause's verb and its subject, the payer
+    ("""Washington 1 nsubj PROPN
+raised 1 ROOT VERB raise
+the 3 det DET
+reward 1 obj NOUN
+for 5 case ADP
+information 3 nmod NOUN
+leading 5 acl VERB lead
+to 10 case ADP
+Maduro 10 nmod:poss PROPN
+'s 8 case PART
+arrest 6 obl NOUN
+to 12 case ADP
+$ 6 obl SYM
+50 14 compound NUM
+million 12 nummod NUM
+. 1 punct PUNCT""", [(0, 1, "GPE"), (8, 9, "PERSON")], "$50 million",
+     ("PERSON", "Maduro"), ("GPE", "Washington")),
+    # a relative pronoun stands for the noun its clause modifies
+    ("""The 1 det DET
+deficit 9 nsubj NOUN
+, 4 punct PUNCT
+which 4 nsubj PRON
+totaled 1 acl:relcl VERB total
+$ 4 obj SYM
+221 7 compound NUM
+billion 5 nummod NUM
+, 4 punct PUNCT
+fell 9 ROOT VERB fall
+. 9 punct PUNCT""", [], "$221 billion", ("text", "The deficit"), None),
+    # an infinitive shares its subject with the verb above; a borrower's lender pays
+    ("""Turkey 1 nsubj PROPN
+agreed 1 ROOT VERB agree
+to 3 mark PART
+borrow 1 xcomp VERB
+$ 3 obj SYM
+10bn 4 nummod NUM
+from 8 case ADP
+the 8 det DET
+IMF 3 obl PROPN
+. 1 punct PUNCT""", [(0, 1, "GPE"), (8, 9, "ORG")], "$10bn", ("GPE", "Turkey"), ("ORG", "IMF")),
+    # ... unless the verb above lends its object ("asked Rosneft to repay")
+    ("""Menatep 1 nsubj PROPN
+asked 1 ROOT VERB ask
+Rosneft 1 obj PROPN
+to 4 mark PART
+repay 1 xcomp VERB
+a 8 det DET
+$ 8 compound SYM
+900m 6 nummod NUM
+loan 4 obj NOUN
+. 1 punct PUNCT""", [(0, 1, "ORG"), (2, 3, "ORG")], "$900m", ("ORG", "Rosneft"), ("ORG", "Rosneft")),
+    # a claim: the claimant is the subject, the one sued pays; a demonym is no payer
+    ("""Menatep 1 nsubj PROPN
+sued 1 ROOT VERB sue
+the 4 det DET
+Russian 4 amod ADJ
+government 1 obj NOUN
+for 6 case ADP
+$ 1 obl SYM
+28bn 6 nummod NUM
+. 1 punct PUNCT""", [(0, 1, "ORG"), (3, 4, "NORP")], "$28bn",
+     ("ORG", "Menatep"), ("text", "the Russian government")),
+    # money as a passive subject goes to what "to" introduces
+    ("""A 3 det DET
+further 3 amod ADJ
+15m 3 nummod NUM
+euros 6 nsubj:pass NOUN euro
+will 6 aux AUX
+be 6 aux:pass AUX
+made 6 ROOT VERB make
+available 6 xcomp ADJ
+to 10 case ADP
+wine 10 compound NOUN
+cooperatives 6 obl NOUN cooperative
+. 6 punct PUNCT""", [], "15m euros", ("text", "wine cooperatives"), None),
+    # a figure's own name gives way to its owner: a segment named in front of the clause
+    ("""In 3 case ADP
+the 3 det DET
+fibers 3 compound NOUN fiber
+segment 6 obl NOUN
+, 3 punct PUNCT
+profit 6 nsubj NOUN
+rose 6 ROOT VERB rise
+to 8 case ADP
+$ 6 obl SYM
+180 10 compound NUM
+million 8 nummod NUM
+. 6 punct PUNCT""", [], "$180 million", ("text", "the fibers segment"), None),
+    # ... or, with no owner in sight, the company the article is about
+    ("""Acme 1 nsubj PROPN
+said 1 ROOT VERB say
+sales 3 nsubj NOUN
+rose 1 ccomp VERB rise
+to 5 case ADP
+$ 3 obl SYM
+8.6 7 compound NUM
+billion 5 nummod NUM
+. 1 punct PUNCT""", [(0, 1, "ORG")], "$8.6 billion", ("ORG", "Acme"), None),
+    # "the company" is the article's company
+    ("""Acme 1 nsubj PROPN
+said 1 ROOT VERB say
+the 3 det DET
+company 4 nsubj NOUN
+earned 1 ccomp VERB earn
+$ 4 obj SYM
+461 7 compound NUM
+million 5 nummod NUM
+. 1 punct PUNCT""", [(0, 1, "ORG")], "$461 million", ("ORG", "Acme"), None),
+]
+
+
+@pytest.mark.parametrize("sentence, ents, amount, subject, payer", ROLE_CASES)
+def test_roles_on_news_sentence_shapes(sentence, ents, amount, subject, payer):
+    from transforms.entities import entity_id
+
+    doc = parsed(*_ud(sentence), ents)
+    [row] = [r for r in amount_rows(doc, "d", sentence_locator(doc)) if r["text"] == amount]
+    for prefix, expected in (("subject", subject), ("payer", payer)):
+        got = (row[f"{prefix}_entity_id"], row[f"{prefix}_text"])
+        if expected is None:
+            assert got == (None, None), prefix
+        elif expected[0] == "text":
+            assert got == (None, expected[1]), prefix
+        else:
+            assert got == (entity_id(*expected), None), prefix
