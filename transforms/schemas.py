@@ -219,6 +219,7 @@ DEMANDS = Table(
         _c("status_evidence", _S, "the sentence that settles the status"),
         *_span_columns("`text`"),
         _SENTENCE,
+        _c("status_hedge", _S, "hedges on the status as written (\"reportedly\", \"most of\")"),
     ),
     key="demand_id",
     doc_fk=True,
