@@ -1,8 +1,957 @@
-"""Demands: who asked whom for what, and what came of it (table `demands`)."""
+"""Demands: who asked whom for what, and what came of it (table `demands`).
+
+`demand_rows(doc, doc_id, sentence_index)` reads demands off the dependency parse: a demand verb
+("sought", "called on ... to", "pushed for", "insisted that ...") or noun ("the IMF's demand for
+devaluation", "another demand included ...") with its actor, addressee, demanded thing and
+beneficiary. Coordinated demanded things become one row each. The outcome is then settled across
+sentences: a reply ("refused most of these requests", "agreed to the conditions") that refers to
+a demand by anaphora or by naming the demanded thing gives its status, the sentence as evidence,
+and the reply's hedges ("reportedly", "most of") in `status_hedge`.
+
+Both label schemes are read: Universal Dependencies (nsubj:pass, obj, obl/nmod + case,
+nmod:poss) and ClearNLP (nsubjpass, dobj, prep/pobj, poss, agent, neg). Cue words, frames and
+category words live in `lexicons/demands.yaml`.
+
+Policy: a demand whose verb is negated or only possible ("did not demand", "could demand") is
+not one; without a dependency parse nothing is extracted, since word windows cannot tell who
+asks whom.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from transforms.ids import stable_id
+
+LEXICON_PATH = Path(__file__).with_name("lexicons") / "demands.yaml"
+
+_SUBJECT = ("nsubj",)
+_PASSIVE_SUBJECT = ("nsubj:pass", "nsubjpass")
+_OBJECT = ("obj", "dobj")
+_IOBJ = ("iobj", "dative")
+_POSSESSOR = ("nmod:poss", "poss")
+_NEGATION = ("neg",)
+_COMPLEMENT = ("ccomp",)
+_XCOMP = ("xcomp",)
+_PARTICLE = ("compound:prt", "prt")
+_RELATIVE = ("acl:relcl", "relcl")
+# Prepositional attachments: UD hangs the noun under the head (case marker below it),
+# ClearNLP the preposition (object below it).
+_UD_PREP_DEPS = ("obl", "nmod", "obl:agent", "obl:npmod", "advcl", "acl", "xcomp", "ccomp")
+_EDGE = ("punct", "cc", "case", "mark", "prep")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    verbs: dict
+    object_control_only: frozenset
+    nouns: frozenset
+    nouns_need_complement: frozenset
+    noun_content_preps: frozenset
+    noun_addressee_preps: frozenset
+    noun_actor_preps: frozenset
+    listing_verbs: frozenset
+    hypothetical_modals: frozenset
+    hypothetical_marks: frozenset
+    non_assertive_governors: frozenset
+    consent_verbs: frozenset
+    human_nouns: frozenset
+    human_pronouns: frozenset
+    proxy_nouns: frozenset
+    non_agent_nouns: frozenset
+    quantity_markers: frozenset
+    government_nouns: frozenset
+    answers: dict  # lemma -> polarity
+    answer_nouns: dict
+    answer_preps: frozenset
+    anaphoric_nouns: frozenset
+    anaphoric_determiners: frozenset
+    partial_quantifiers: frozenset
+    quantifiers: frozenset
+    hedge_adverbs: frozenset
+    open_phrases: tuple
+    past_markers: frozenset
+    category_pairs: dict
+    category_words: dict
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    d = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+
+    def fs(key):
+        return frozenset(str(w).lower() for w in d[key])
+
+    def polar(key):
+        return {str(w).lower(): pol for pol, words in d[key].items() for w in words}
+
+    return _Lexicon(
+        verbs=d["verbs"], object_control_only=fs("object_control_only"), nouns=fs("nouns"),
+        nouns_need_complement=fs("nouns_need_complement"),
+        noun_content_preps=fs("noun_content_preps"), noun_addressee_preps=fs("noun_addressee_preps"),
+        noun_actor_preps=fs("noun_actor_preps"), listing_verbs=fs("listing_verbs"),
+        hypothetical_modals=fs("hypothetical_modals"), hypothetical_marks=fs("hypothetical_marks"),
+        non_assertive_governors=fs("non_assertive_governors"), consent_verbs=fs("consent_verbs"),
+        human_nouns=fs("human_nouns"), human_pronouns=fs("human_pronouns"),
+        proxy_nouns=fs("proxy_nouns"), non_agent_nouns=fs("non_agent_nouns"),
+        quantity_markers=fs("quantity_markers"), government_nouns=fs("government_nouns"),
+        answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
+        anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
+        partial_quantifiers=fs("partial_quantifiers"), quantifiers=fs("quantifiers"),
+        hedge_adverbs=fs("hedge_adverbs"),
+        open_phrases=tuple(" ".join(str(p).lower().split()) for p in d["open_phrases"]),
+        past_markers=fs("past_markers"),
+        category_pairs={k: [frozenset(str(w).lower() for w in group) for group in v]
+                        for k, v in d["category_pairs"].items()},
+        category_words={k: frozenset(str(w).lower() for w in v) for k, v in d["category_words"].items()},
+    )
+
+
+# --- parse helpers ---------------------------------------------------------------------------
+
+def _lemma(tok) -> str:
+    return (tok.lemma_ or tok.text).lower()
+
+
+def _verb_lemma(tok, known) -> str | None:
+    """The lemma, or a regular de-inflection of the word when the lemmatizer slipped
+    ("insisted" -> "insiste")."""
+    lemma = _lemma(tok)
+    if lemma in known:
+        return lemma
+    word = tok.lower_
+    for suffix, repl in (("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and word[: -len(suffix)] + repl in known:
+            return word[: -len(suffix)] + repl
+    return None
+
+
+def _phrasal(tok) -> str:
+    """lemma, or lemma_particle for a phrasal verb ("turn_down", "step_down")."""
+    prt = next((c for c in tok.children if c.dep_ in _PARTICLE), None)
+    return f"{_lemma(tok)}_{prt.lower_}" if prt is not None else _lemma(tok)
+
+
+def _child(tok, deps, exclude=()):
+    return next((c for c in tok.children if c.dep_ in deps and c.i not in exclude), None)
+
+
+def _children(tok, deps):
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _prep_phrases(tok) -> list[tuple[str, object]]:
+    """(preposition, head of its object) for each prepositional phrase attached to `tok`."""
+    out = []
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent"):
+            for p in c.children:
+                if p.dep_ in ("pobj", "pcomp"):
+                    out.append(("by" if c.dep_ == "agent" else c.lower_, p))
+        elif c.dep_.split(":")[0] in _UD_PREP_DEPS or c.dep_ in _UD_PREP_DEPS:
+            case = [k for k in c.children if k.dep_ in ("case", "mark") and k.i < c.i]
+            if case:
+                out.append((case[0].lower_, c))
+    return out
+
+
+def _is_verb(tok) -> bool:
+    return tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
+
+
+def _negated(tok) -> bool:
+    for c in tok.children:
+        if c.dep_ in _NEGATION or (c.dep_ == "advmod" and c.lower_ in ("not", "n't", "never")):
+            return True
+        if c.dep_ == "det" and c.lower_ == "no":
+            return True
+    return False
+
+
+def _hypothetical(tok, lex: _Lexicon) -> bool:
+    for c in tok.children:
+        if c.dep_ in ("aux", "aux:pass") and c.lower_ in lex.hypothetical_modals:
+            return True
+        if c.dep_ == "mark" and c.lower_ in lex.hypothetical_marks:
+            return True
+    return False
+
+
+def _not_asserted(verb, lex: _Lexicon) -> bool:
+    """Negated, merely possible, or governed by a verb that keeps it from happening."""
+    tok, depth = verb, 0
+    while depth < 3:
+        if _negated(tok) or _hypothetical(tok, lex):
+            return True
+        if tok.dep_ not in _XCOMP or tok.head is tok:
+            return False
+        tok = tok.head
+        depth += 1
+        if _lemma(tok) in lex.non_assertive_governors:
+            return True
+    return False
+
+
+def _subject_of(verb, depth: int = 0):
+    """The clause's subject, spelled out or inherited: an infinitive or a second conjunct shares
+    the subject above it ("continued to call for", "called a strike to press for"), an
+    object-control verb lends its object, a relative pronoun stands for its noun."""
+    subj = _child(verb, _SUBJECT)
+    if subj is not None:
+        if verb.dep_ in _RELATIVE and subj.lower_ in ("which", "that", "who"):
+            return verb.head
+        return subj
+    if depth > 4 or verb.head is verb:
+        return None
+    head = verb.head
+    if verb.dep_ in ("acl", *_RELATIVE):
+        return head if not _is_verb(head) else None
+    if not _is_verb(head):
+        return None
+    if verb.dep_ in _XCOMP:
+        obj = _child(head, _OBJECT)
+        if obj is not None:
+            return obj
+    if verb.dep_ in ("xcomp", "advcl", "conj"):
+        return _subject_of(head, depth + 1)
+    return None
+
+
+def _agent_of(verb):
+    for prep, head in _prep_phrases(verb):
+        if prep == "by":
+            return head
+    return None
+
+
+def _infinitive(tok):
+    """An infinitive complement of `tok` ("to repay ...")."""
+    for c in tok.children:
+        if c.dep_ in (*_XCOMP, "advcl", "ccomp", "acl") and _is_verb(c) and any(
+                k.dep_ in ("mark", "aux") and k.lower_ == "to" for k in c.children):
+            return c
+    return None
+
+
+def _subjunctive_clause(verb):
+    """A that-clause stating what must happen: bare verb or should/must ("insisted that the
+    UAW agree", "demanded that he resign"), not a reported fact ("insisted he was on course")."""
+    for c in verb.children:
+        if c.dep_ not in _COMPLEMENT or not _is_verb(c):
+            continue
+        if any(k.dep_ == "mark" and k.lower_ in ("whether", "if") for k in c.children):
+            continue
+        if any(k.tag_ in ("WDT", "WP", "WRB") for k in c.children):
+            continue
+        if any(k.dep_ in ("aux", "aux:pass") and k.lower_ in ("should", "must", "shall") for k in c.children):
+            return c
+        has_to = any(k.lower_ == "to" and k.dep_ in ("mark", "aux") for k in c.children)
+        bare = c.tag_ == "VB" or (c.tag_ == "VBP" and any(
+            k.dep_ in _SUBJECT and k.tag_ in ("NN", "NNP") for k in c.children))
+        if bare and not has_to and not any(k.dep_ in ("aux", "aux:pass") for k in c.children):
+            return c
+    return None
+
+
+# --- who ---------------------------------------------------------------------------------
+
+class _Actors:
+    """Entity ids for tokens: the linker's clusters (names, surnames, resolved pronouns), else
+    the NER span as written."""
+
+    def __init__(self, doc):
+        from transforms.entities import entity_id
+        from transforms.linking import link_document
+
+        self.doc = doc
+        self.by_char: dict[int, str] = {}
+        self.types: dict[str, str] = {}
+        try:
+            clusters = link_document(doc)
+        except Exception:  # the linker is a refinement; demands stand without it
+            clusters = []
+        self.country_mentions: dict[str, int] = {}
+        for c in clusters:
+            eid = entity_id(c.type, c.name)
+            self.types[eid] = c.type
+            if c.type == "GPE":
+                self.country_mentions[eid] = len(c.mentions)
+            for m in c.mentions:
+                for ch in range(m.start, m.end):
+                    self.by_char.setdefault(ch, eid)
+        self._entity_id = entity_id
+
+    def main_country(self) -> str | None:
+        """The country named most often in the document, when one clearly leads."""
+        counts = sorted(((n, eid) for eid, n in self.country_mentions.items()), reverse=True)
+        if counts and (len(counts) == 1 or counts[0][0] > counts[1][0]):
+            return counts[0][1]
+        return None
+
+    def entity(self, tok) -> str | None:
+        eid = self.by_char.get(tok.idx)
+        if eid is not None:
+            return eid
+        if tok.ent_type_ in ("PERSON", "ORG", "GPE", "LOC", "NORP"):
+            for ent in self.doc.ents:
+                if ent.start <= tok.i < ent.end:
+                    return self._entity_id(ent.label_, ent.text)
+        return None
+
+
+def _is_human(tok, lex: _Lexicon, actors: _Actors) -> bool:
+    if tok.lower_ in lex.human_pronouns:
+        return True
+    if actors.entity(tok) is not None and tok.ent_type_ != "NORP" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    return _lemma(tok) in lex.human_nouns or tok.lower_ in lex.human_nouns
+
+
+def _np_text(head) -> str:
+    """A short name for a non-entity actor: the head with its adjectives and compounds
+    ("labour unions", "U.S. trading partners")."""
+    left = head.i
+    for c in sorted(head.children, key=lambda t: -t.i):
+        if c.i == left - 1 and c.dep_ in ("amod", "compound", "nummod", "flat"):
+            left = c.left_edge.i if c.left_edge.i >= c.i - 3 else c.i
+    tokens = head.doc[left:head.i + 1]
+    while len(tokens) > 1 and tokens[0].is_punct:
+        tokens = tokens[1:]
+    return tokens.text
+
+
+def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
+    """(entity id, None) or (None, words) for the actor or addressee headed by `tok`."""
+    if tok is None:
+        return None, None
+    eid = actors.entity(tok)
+    if eid is not None:
+        return eid, None
+    for c in tok.children:
+        if c.dep_ in ("appos", "flat", "compound", *_POSSESSOR, "nmod:desc") and \
+                (c.dep_ in ("appos", "flat") or _lemma(tok) in lex.proxy_nouns):
+            eid = actors.entity(c)
+            if eid is not None:
+                return eid, None
+    if _lemma(tok) in lex.proxy_nouns:
+        for c in tok.children:
+            if c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE"):
+                eid = actors.entity(c)
+                if eid is not None:
+                    return eid, None
+    if tok.pos_ == "PRON" or tok.tag_ in ("PRP", "PRP$", "WP", "WDT"):
+        return None, None
+    if _lemma(tok) in lex.government_nouns and not any(
+            c.dep_ not in ("det", "punct") for c in tok.children):
+        # A bare "the government" is that of the country the article is about.
+        eid = actors.main_country()
+        if eid is not None:
+            return eid, None
+    return None, _np_text(tok)
+
+
+# --- what ----------------------------------------------------------------------------------
+
+@dataclass
+class _Demand:
+    start: int  # token indices, end exclusive
+    end: int
+    head: object
+    cue: object
+    sent_index: int
+    actor: tuple = (None, None)
+    addressee: tuple = (None, None)
+    beneficiary: str | None = None
+    category_scope: list = field(default_factory=list)
+    status: str | None = None
+    evidence: str | None = None
+    hedge: str | None = None
+    open_framing: bool = True
+
+
+def _trim(doc, start: int, end: int) -> tuple[int, int]:
+    while start < end and (doc[start].is_punct or doc[start].is_space or
+                           doc[start].dep_ in ("cc", "mark", "case", "prep") and doc[start].lower_ in
+                           ("and", "or", "but", "to", "that", "for", "of", "on", "upon")):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in (")", "\"", "”", "’")
+                           or doc[end - 1].is_space or doc[end - 1].dep_ == "cc"):
+        end -= 1
+    # A closing bracket or quote belongs only when its opener is inside.
+    while end > start and doc[end - 1].text in (")", "\"", "”", "’"):
+        inner = doc[start:end - 1].text
+        opener = {")": "(", "\"": "\"", "”": "“", "’": "‘"}[doc[end - 1].text]
+        if opener in inner and inner.count(opener) > inner.count(doc[end - 1].text) - (opener == doc[end - 1].text and 0):
+            break
+        end -= 1
+    return start, end
+
+
+def _extent(tok, stop: int | None = None, skip=()) -> tuple[int, int]:
+    """Token range of the phrase headed by `tok`: its subtree, without its relative-less
+    leading connectives, cut at `stop`."""
+    toks = [t.i for t in tok.subtree if t.i not in skip]
+    start, end = min(toks), max(toks) + 1
+    if stop is not None:
+        end = min(end, stop)
+    return _trim(tok.doc, start, end)
+
+
+def _conjuncts(head, lex: _Lexicon, actors: _Actors, extra_roots=()) -> list:
+    """Coordinated demanded things: the nominal conjuncts of `head`, and nominal conjuncts the
+    parser hung elsewhere after a comma: under a beneficiary phrase ("amnesty for himself and
+    his family, removal of sanctions") or under the verb ("sought X, and an end to ...").
+    Those are things, not people."""
+    out = [head]
+    if not _nominal(head):
+        return out
+    doc = head.doc
+    stack = [head, *extra_roots]
+    seen = {head.i}
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ != "conj" or c.i in seen or c.i < head.i:
+                continue
+            seen.add(c.i)
+            stack.append(c)
+            if _nominal(c) and not _is_human(c, lex, actors):
+                comma_before = any(x.text in (",", ";") for x in doc[max(c.left_edge.i - 2, 0):c.i])
+                if t is head or t in out or comma_before:
+                    out.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _nominal(tok) -> bool:
+    return tok.pos_ in ("NOUN", "PROPN", "NUM", "SYM") or tok.tag_.startswith("NN")
+
+
+def _split(heads, end_limit: int, doc) -> list[tuple[int, int, object]]:
+    """Token ranges of each conjunct: from its left edge to where the next one starts."""
+    out = []
+    edges = []
+    for h in heads:
+        left = min(t.i for t in h.subtree if t.dep_ != "conj" or t is h)
+        left = min([left] + [c.left_edge.i for c in h.children if c.i < h.i and c.dep_ != "conj"])
+        edges.append(left)
+    for k, h in enumerate(heads):
+        stop = edges[k + 1] if k + 1 < len(heads) else end_limit
+        start, end = _trim(doc, edges[k], stop)
+        if end > start:
+            out.append((start, end, h))
+    return out
+
+
+def _beneficiary(verb, head, lex, actors, doc) -> tuple[str | None, list]:
+    """"for himself and his family" on the verb or the demanded noun, and the phrase's root
+    (the parser may hang further demanded things under it)."""
+    for owner in (head, verb):
+        if owner is None:
+            continue
+        for prep, h in _prep_phrases(owner):
+            if prep != "for" or h.i < (verb.i if verb is not None else owner.i) or not _is_human(h, lex, actors):
+                continue
+            # The people only: the coordination stops at its first thing.
+            end = max(t.i for t in h.subtree) + 1
+            stack = [h]
+            while stack:
+                t = stack.pop()
+                for c in t.children:
+                    if c.dep_ == "conj":
+                        if _is_human(c, lex, actors):
+                            stack.append(c)
+                        else:
+                            end = min(end, c.left_edge.i)
+            s, e = _trim(doc, h.left_edge.i, end)
+            return (doc[s:e].text if e > s else None), [h]
+    return None, []
+
+
+# --- detection -----------------------------------------------------------------------------
+
+def _addressee_from_preps(tok, preps, lex, actors, exclude=()):
+    for prep, h in _prep_phrases(tok):
+        if prep in preps and h.i not in exclude:
+            return h
+    return None
+
+
+def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_Demand]:
+    frame = lex.verbs.get(_verb_lemma(verb, lex.verbs) or "")
+    if frame is None or not _is_verb(verb) or _not_asserted(verb, lex):
+        return []
+    if verb.tag_ == "VBG" and not any(c.dep_ in ("aux", *_SUBJECT) for c in verb.children) and (
+            verb.dep_ in ("pcomp", "obl", "nmod", "pobj") or _child(verb, ("case", "mark")) is not None):
+        return []  # "spending on seeking an inoculation": an activity, not a request
+    doc = verb.doc
+    passive = _child(verb, _PASSIVE_SUBJECT)
+    actor_tok = _agent_of(verb) if passive is not None else _subject_of(verb)
+    if actor_tok is not None and _lemma(actor_tok) in lex.non_agent_nouns:
+        return []
+    obj = _child(verb, _OBJECT)
+    iobj = _child(verb, _IOBJ)
+    if iobj is not None and (obj is None or _infinitive(verb) is not None):
+        obj = iobj  # "asked Rosneft to repay": the parser's indirect object is the one asked
+    if obj is None and frame.get("object"):
+        # "seeking between 437 and 450 mln dlrs": a quantity the parser took for an oblique.
+        obj = next((h for p, h in _prep_phrases(verb) if p in lex.quantity_markers and h.i > verb.i), None)
+    addressee = None
+    things: list = []  # (head token, end limit or None, beneficiary override)
+    preps = [(p, h) for p, h in _prep_phrases(verb)]
+
+    for p, h in preps:
+        if p in frame.get("preps", ()) and h.i > verb.i and _close(verb, h, obj, frame, lex, actors):
+            inf = _infinitive(h) or _infinitive(verb)
+            benef = h.text if inf is not None and _is_human(h, lex, actors) else None
+            if benef is not None:
+                s, e = _trim(doc, h.left_edge.i, h.i + 1)
+                benef = doc[s:e].text
+            things.append((h, None, benef))
+    obj_preps = frame.get("object_addressee_preps")
+    if obj_preps:
+        for p, h in preps:
+            if p in obj_preps and h.i > verb.i:
+                inf = _infinitive(verb) or _infinitive(h)
+                if inf is not None:
+                    addressee = h
+                    things.append((inf, None, None))
+    if frame.get("object_addressee") and obj is not None and not things:
+        inf = _infinitive(verb) or _infinitive(obj)
+        if inf is not None and (_is_human(obj, lex, actors) or frame.get("object_complement")):
+            if _is_human(obj, lex, actors):
+                addressee = obj
+            things.append((inf, None, None))
+        elif frame.get("object_complement"):
+            comp = next((c for c in verb.children if c.dep_ in (*_XCOMP, "ccomp") and c.tag_ == "VBN"), None) \
+                or next((c for c in obj.children if c.dep_ in ("acl", "amod") and c.tag_ == "VBN"), None)
+            if comp is not None:
+                things.append((comp, None, None))
+    if frame.get("object") and obj is not None and not things and obj.pos_ != "PRON":
+        if not (_lemma(verb) in lex.object_control_only):
+            things.append((obj, None, None))
+    if passive is not None and frame.get("object") and not things and passive.pos_ != "PRON":
+        things.append((passive, None, None))
+    if frame.get("clause") and not things:
+        clause = _subjunctive_clause(verb)
+        if clause is not None:
+            addressee = _child(clause, _SUBJECT)
+            things.append((clause, None, None))
+    if frame.get("infinitive") and not things:
+        inf = _infinitive(verb)
+        if inf is not None and (frame["infinitive"] == "any" or _lemma(inf) in lex.consent_verbs):
+            things.append((inf, None, None))
+    if not things:
+        return []
+    if addressee is None:
+        addressee = _addressee_from_preps(verb, frame.get("addressee_preps", ()), lex, actors)
+    if addressee is None and obj is not None and frame.get("object_addressee") and \
+            things[0][0] is not obj and _is_human(obj, lex, actors):
+        addressee = obj
+    actor = _who(actor_tok, lex, actors)
+    addr = _who(addressee, lex, actors)
+
+    out = []
+    for head, limit, benef_override in things:
+        benef, benef_roots = _beneficiary(verb, head, lex, actors, doc)
+        heads = _conjuncts(head, lex, actors, [*benef_roots, verb])
+        end_limit = max(t.i for t in head.subtree) + 1
+        for h in heads[1:]:
+            end_limit = max(end_limit, max(t.i for t in h.subtree) + 1)
+        skip_heads = {addressee.i} if addressee is not None else set()
+        for start, end, h in _split(heads, end_limit, doc):
+            if any(s in range(start, end) for s in skip_heads) and h is not head:
+                pass
+            d = _Demand(start, end, h, verb, sent_index, actor=actor, addressee=addr,
+                        beneficiary=benef_override or (benef if h is heads[0] else None))
+            d.category_scope = _scope_after(verb, end)
+            d.open_framing = _open_tense(verb, lex)
+            out.append(d)
+    return out
+
+
+def _close(verb, phrase, obj, frame, lex, actors) -> bool:
+    """"call for", "press for" hold together: only adverbs, particles and (for verbs that take
+    the one asked as object, "asked Trump for") a human object may come between."""
+    allowed = set()
+    if obj is not None and frame.get("object_addressee") and _is_human(obj, lex, actors):
+        allowed = {t.i for t in obj.subtree}
+    first = min(t.i for t in phrase.subtree if t.dep_ in ("case", "mark") or t is phrase)
+    for t in verb.doc[verb.i + 1:first]:
+        if t.i in allowed or t.dep_ in ("advmod", *_PARTICLE) and t.pos_ == "ADV" or t.is_punct:
+            continue
+        return False
+    return True
+
+
+def _scope_after(verb, end: int) -> list:
+    """Words of the clause after the demanded text: "pushed for officials ... to receive
+    sanctions relief" says what the officials are to get."""
+    return [t for t in verb.subtree if t.i >= end and t.sent == verb.sent]
+
+
+def _open_tense(verb, lex: _Lexicon) -> bool:
+    """Whether the demand is reported as standing (present, perfect, progressive, future or
+    plain past news) rather than as background long settled (past perfect, "previously")."""
+    aux = [c.lower_ for c in verb.children if c.dep_ in ("aux", "aux:pass")]
+    if "had" in aux:
+        return False
+    if any(c.lower_ in lex.past_markers for c in verb.children if c.dep_ == "advmod"):
+        return False
+    return True
+
+
+def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_Demand]:
+    lemma = _lemma(noun)
+    if lemma not in lex.nouns or not noun.tag_.startswith("NN"):
+        return []
+    if _negated(noun):
+        return []
+    doc = noun.doc
+    content = None
+    addressee = actor_tok = None
+    for prep, h in _prep_phrases(noun):
+        if prep in lex.noun_content_preps and content is None and h.i > noun.i and \
+                not (prep == "of" and _is_human(h, lex, actors)):
+            content = h
+        elif prep in lex.noun_addressee_preps and addressee is None and h.i > noun.i:
+            addressee = h
+        elif prep in lex.noun_actor_preps and actor_tok is None:
+            actor_tok = h
+        elif prep == "of" and _is_human(h, lex, actors) and actor_tok is None:
+            actor_tok = h
+    if content is None:
+        clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and _is_verb(c)
+                       and c.dep_ not in _RELATIVE), None)
+        if clause is not None and any(k.lower_ in ("that", "to") for k in clause.children):
+            content = clause
+    listing = None
+    if content is None and noun.dep_ in _SUBJECT and _lemma(noun.head) in lex.listing_verbs:
+        listing = noun.head
+        content = _child(listing, (*_OBJECT, *_XCOMP, "attr", "ccomp"))
+    elif content is None and noun.dep_ in _SUBJECT and any(c.dep_ == "cop" for c in noun.head.children):
+        listing = noun.head
+        content = noun.head
+    poss = _child(noun, _POSSESSOR)
+    compound = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    named_compound = next((c for c in compound if actors.entity(c) is not None), None)
+    if actor_tok is None:
+        actor_tok = poss if poss is not None else named_compound
+    if content is None:
+        if lemma in lex.nouns_need_complement:
+            return []
+        thing_compound = [c for c in compound if actors.entity(c) is None]
+        if not thing_compound:
+            return []  # "his demands", "these requests": a reference, not a new demand
+        content = noun
+    if _governed_by_negation(noun, lex):
+        return []
+    if content is noun:
+        start = min(c.left_edge.i for c in compound) if compound else noun.i
+        start = min([start] + [c.left_edge.i for c in noun.children if c.dep_ == "amod" and c.i < noun.i])
+        end = max(t.i for t in noun.subtree) + 1
+        spans = [(*_trim(doc, start, end), noun)]
+    else:
+        heads = _conjuncts(content, lex, actors)
+        end_limit = max(max(t.i for t in h.subtree) + 1 for h in heads)
+        spans = _split(heads, end_limit, doc)
+    actor = _who(actor_tok, lex, actors) if actor_tok is not None else (None, None)
+    addr = _who(addressee, lex, actors)
+    verb = listing if listing is not None else (noun.head if _is_verb(noun.head) else None)
+    out = []
+    for start, end, h in spans:
+        if end <= start:
+            continue
+        d = _Demand(start, end, h, noun, sent_index, actor=actor, addressee=addr)
+        benef, _ = _beneficiary(None, h, lex, actors, doc)
+        d.beneficiary = benef or _allowed(h, lex, actors)
+        d.open_framing = _open_tense(verb, lex) if verb is not None else True
+        out.append(d)
+    return out
+
+
+def _governed_by_negation(noun, lex) -> bool:
+    head = noun.head
+    return head is not noun and _is_verb(head) and _lemma(head) in lex.listing_verbs and (
+        _negated(head) or _hypothetical(head, lex))
+
+
+def _allowed(head, lex, actors) -> str | None:
+    """"allowing Vice President Delcy Rodríguez to oversee ...": who is to be allowed."""
+    if _lemma(head) in ("allow", "let", "permit", "enable") and _is_verb(head):
+        obj = _child(head, _OBJECT)
+        if obj is not None:
+            eid = actors.entity(obj)
+            for ent in head.doc.ents:
+                if ent.start <= obj.i < ent.end:
+                    return ent.text
+            return _np_text(obj) if eid is None else obj.text
+    return None
+
+
+# --- category ------------------------------------------------------------------------------
+
+def _category(d: _Demand, doc, lex: _Lexicon) -> str:
+    tokens = [t for t in doc[d.start:d.end]]
+    lemmas = {_lemma(t) for t in tokens} | {t.lower_ for t in tokens}
+    for cat, groups in lex.category_pairs.items():
+        if all(lemmas & g for g in groups):
+            return cat
+    # Breadth-first from the head: the demanded thing's own noun or verb outranks words
+    # deeper in its modifiers.
+    inside = set(range(d.start, d.end))
+    order, frontier, seen = [], [d.head], {d.head.i}
+    while frontier:
+        order.append(frontier)
+        nxt = []
+        for t in frontier:
+            for c in t.children:
+                if c.i in inside and c.i not in seen:
+                    seen.add(c.i)
+                    nxt.append(c)
+        frontier = sorted(nxt, key=lambda t: t.i)
+    rest = [t for t in tokens if t.i not in seen]
+    order.append(rest)
+    for level in order:
+        for cat, words in lex.category_words.items():
+            if any(_phrasal(t) in words or _lemma(t) in words or t.lower_ in words for t in level):
+                return cat
+    scope = d.category_scope
+    lemmas = {_lemma(t) for t in scope}
+    for cat, groups in lex.category_pairs.items():
+        if all(lemmas & g for g in groups):
+            return cat
+    for cat, words in lex.category_words.items():
+        if any(_lemma(t) in words for t in scope):
+            return cat
+    return "other"
+
+
+# --- outcome -------------------------------------------------------------------------------
+
+@dataclass
+class _Answer:
+    polarity: str
+    sent_index: int
+    responder: object
+    target: object | None
+    quantifier: str | None
+    hedges: list
+    sentence: str
+    cue: object
+
+
+def _answers(doc, sents, lex: _Lexicon) -> list[_Answer]:
+    out = []
+    for si, sent in enumerate(sents):
+        for tok in sent:
+            pol = None
+            if _is_verb(tok):
+                pol = lex.answers.get(_phrasal(tok)) or lex.answers.get(_lemma(tok))
+                if pol is None:
+                    continue
+                negated = _negated(tok) or any(
+                    c.dep_ in ("aux",) and c.lower_ in ("won't", "cannot", "can't") for c in tok.children)
+                if negated:
+                    if pol == "reject":
+                        continue
+                    pol = "reject"
+                if _hypothetical(tok, lex):
+                    continue
+                responder = _subject_of(tok)
+                target = _child(tok, _OBJECT)
+                # "refused to meet the demands": the refusal governs an acceptance.
+                inf = _child(tok, _XCOMP)
+                if target is None and inf is not None:
+                    inner = lex.answers.get(_phrasal(inf)) or lex.answers.get(_lemma(inf))
+                    target = _child(inf, _OBJECT)
+                    if inner == "accept" and pol == "reject":
+                        pol = "reject"
+                    elif target is None:
+                        target = inf
+                if target is None:
+                    for prep, h in _prep_phrases(tok):
+                        if prep in lex.answer_preps and h.i > tok.i:
+                            target = h
+                            break
+                if target is None:
+                    passive = _child(tok, _PASSIVE_SUBJECT)
+                    if passive is not None:
+                        target, responder = passive, _agent_of(tok)
+            elif tok.tag_.startswith("NN") and _lemma(tok) in lex.answer_nouns:
+                pol = lex.answer_nouns[_lemma(tok)]
+                responder = _child(tok, _POSSESSOR)
+                target = None
+                for prep, h in _prep_phrases(tok):
+                    if prep == "of" and h.i > tok.i:
+                        target = h
+                        break
+                if target is None:
+                    target = _infinitive(tok)
+            else:
+                continue
+            if target is None:
+                continue
+            quantifier = None
+            if _lemma(target) in lex.quantifiers or target.lower_ in lex.quantifiers:
+                inner = next((h for p, h in _prep_phrases(target) if p == "of"), None)
+                quantifier = f"{target.text} of"
+                if inner is not None:
+                    target = inner
+            for c in target.children:
+                if c.dep_ in ("det", "det:predet", "amod", "nummod", "advmod") and \
+                        c.lower_ in lex.quantifiers and c.lower_ not in ("the",):
+                    mods = [m.text for m in c.subtree]
+                    quantifier = " ".join(mods) if quantifier is None else quantifier
+            hedges = [c.text for c in tok.children if c.dep_ == "advmod" and c.lower_ in lex.hedge_adverbs]
+            if quantifier:
+                hedges.append(quantifier)
+            out.append(_Answer(pol, si, responder, target, quantifier, hedges,
+                               sent.text.strip(), tok))
+    return out
+
+
+def _refers_to(ans: _Answer, demands: list[_Demand], lex: _Lexicon, actors: _Actors) -> list[_Demand]:
+    target = ans.target
+    before = [d for d in demands if d.sent_index <= ans.sent_index and
+              (d.sent_index < ans.sent_index or d.end <= ans.cue.i or d.cue in target.subtree)]
+    # The reply's object is a demand found in the same phrase ("rejects IMF demand for ...").
+    direct = [d for d in before if d.cue.i in {t.i for t in target.subtree} or d.cue is target]
+    if direct:
+        return direct
+    if _lemma(target) in lex.anaphoric_nouns:
+        dets = [c for c in target.children if c.dep_ in ("det", *_POSSESSOR)]
+        if dets and any(c.lower_ in lex.anaphoric_determiners for c in dets) or target.tag_ == "NNS":
+            recent = [d for d in before if ans.sent_index - d.sent_index <= 6]
+            if not recent:
+                return []
+            poss = next((c for c in dets if c.dep_ in _POSSESSOR), None)
+            owner = _who(poss, lex, actors) if poss is not None else (None, None)
+            if owner != (None, None) and any(d.actor == owner for d in recent):
+                return [d for d in recent if d.actor == owner]
+            last = recent[-1].actor
+            return [d for d in recent if d.actor == last]
+    # By naming the demanded thing: its head word appears in what is answered.
+    words = {_lemma(t) for t in target.subtree if t.pos_ in ("NOUN", "VERB", "PROPN")}
+    return [d for d in before if _lemma(d.head) in words and d.head.pos_ in ("NOUN", "VERB")
+            and ans.sent_index - d.sent_index <= 8]
+
+
+def _settle(demands: list[_Demand], answers: list[_Answer], sents, lex, actors) -> None:
+    for ans in answers:
+        for d in _refers_to(ans, demands, lex, actors):
+            if d.status is not None:
+                continue
+            partial = ans.quantifier and ans.quantifier.split()[0].lower() in lex.partial_quantifiers
+            if partial:
+                d.status = "partially_accepted"
+            else:
+                d.status = "accepted" if ans.polarity == "accept" else "rejected"
+            d.evidence = ans.sentence
+            d.hedge = "; ".join(ans.hedges) or None
+            if d.addressee == (None, None) and ans.responder is not None:
+                who = _who(ans.responder, lex, actors)
+                if who != d.actor and who != (None, None):
+                    d.addressee = who
+    texts = [s.text.lower() for s in sents]
+    for d in demands:
+        if d.status is not None:
+            continue
+        window = " ".join(texts[d.sent_index:d.sent_index + 2])
+        if any(p in window for p in lex.open_phrases):
+            d.status = "pending"
+            d.evidence = sents[d.sent_index].text.strip()
+        else:
+            d.status = "pending" if d.open_framing else "unknown"
+
+
+def _negotiation_partner(d: _Demand, lex: _Lexicon, actors: _Actors, category: str):
+    """"another call with Trump", "talks with the rebels": the other side is whom it is asked of."""
+    if category != "negotiation":
+        return None
+    for prep, h in _prep_phrases(d.head):
+        if prep == "with":
+            who = _who(h, lex, actors)
+            if who != (None, None) and who != d.actor:
+                return who
+    return None
+
+
+def _carry_actor(demands: list[_Demand]) -> None:
+    """"Another demand included ...": a demand noun without its own actor belongs to whoever
+    made the demands just before it."""
+    last = None
+    for d in demands:
+        if d.actor == (None, None) and last is not None and d.sent_index - last.sent_index <= 2:
+            d.actor = last.actor
+            if d.addressee == (None, None):
+                d.addressee = last.addressee
+        if d.actor != (None, None):
+            last = d
+
 
 def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
-    """demands rows for one parsed document (see the `demands` table in transforms/schemas.py)."""
-    return []
+    """demands rows for one parsed document (see the `demands` table in transforms/schemas.py).
+
+    doc (Doc): the parsed document; without a dependency parse no rows.
+    doc_id (str): its id.
+    sentence_index (Callable[[int], int]): char offset -> sentence number.
+    RETURNS (list[dict]): one row per demanded thing with the `demands` columns plus
+        `status_hedge`; entity ids are `entity_id` of an entity span or of the linked cluster.
+    """
+    if not doc.has_annotation("DEP"):
+        return []
+    lex = lexicon()
+    actors = _Actors(doc)
+    sents = list(doc.sents)
+    found: list[_Demand] = []
+    for si, sent in enumerate(sents):
+        for tok in sent:
+            lemma = _lemma(tok)
+            if _is_verb(tok) and _verb_lemma(tok, lex.verbs):
+                found.extend(_from_verb(tok, lex, actors, si))
+            elif lemma in lex.nouns:
+                found.extend(_from_noun(tok, lex, actors, si))
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    demands: list[_Demand] = []
+    for d in found:
+        if any(d.start < o.end and o.start < d.end for o in demands):
+            continue
+        demands.append(d)
+    demands.sort(key=lambda d: d.start)
+    _carry_actor(demands)
+    categories = {id(d): _category(d, doc, lex) for d in demands}
+    for d in demands:
+        partner = _negotiation_partner(d, lex, actors, categories[id(d)])
+        if partner is not None and d.addressee == (None, None):
+            d.addressee = partner
+    _settle(demands, _answers(doc, sents, lex), sents, lex, actors)
+
+    rows = []
+    for d in demands:
+        if d.actor == (None, None):
+            continue  # a demand nobody makes cannot be told apart from a description
+        start_char = doc[d.start].idx
+        end_char = doc[d.end - 1].idx + len(doc[d.end - 1].text)
+        category = categories[id(d)]
+        rows.append({
+            "demand_id": stable_id("dem", doc_id, start_char, end_char),
+            "doc_id": doc_id,
+            "actor_entity_id": d.actor[0],
+            "actor_text": d.actor[1],
+            "addressee_entity_id": d.addressee[0],
+            "addressee_text": d.addressee[1],
+            "text": doc.text[start_char:end_char],
+            "category": category,
+            "beneficiary_text": d.beneficiary,
+            "status": d.status,
+            "status_evidence": d.evidence,
+            "start": start_char,
+            "end": end_char,
+            "sentence_index": sentence_index(start_char),
+            "status_hedge": d.hedge,
+        })
+    return rows
