@@ -4,7 +4,7 @@ Usage (from the repository root):
 
     .venv/bin/python benchmarks/model_speed.py 2000 2
     .venv/bin/python benchmarks/model_speed.py N_ARTICLES N_PROCESS \
-        [--model models/newsfacts_en] [--batch-size 64] \
+        [--model models/newsfacts_en] [--batch-size 16] \
         [--corpus ../shared/corpora/news/bulk.jsonl]
 
 Reports words/s (words = non-whitespace tokens produced by the pipeline, counted
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("n_articles", type=int, help="number of articles from the corpus")
     ap.add_argument("n_process", type=int, help="n_process for nlp.pipe")
     ap.add_argument("--model", default=os.environ.get("NEWSFACTS_SPACY_MODEL", DEFAULT_MODEL))
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--corpus", type=Path, default=Path(DEFAULT_CORPUS))
     ap.add_argument("--json", action="store_true", help="print only the JSON result")
     args = ap.parse_args(argv)

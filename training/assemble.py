@@ -2,7 +2,7 @@
 
 * tok2vec, tagger, parser, trainable_lemmatizer come from the UD-EWT pipeline;
 * ner (with its own copy of the NER tok2vec, via replace_listeners) comes from
-  the CoNLL-2003 pipeline;
+  the CoNLL-2003 pipeline and runs first, before the parser sets sentence boundaries;
 * an attribute_ruler maps the predicted PTB tag (token.tag_) to the UPOS tag
   (token.pos_), using the most frequent UPOS per PTB tag in UD-EWT train.
 
@@ -44,7 +44,10 @@ def main() -> None:
     ner_nlp = spacy.load(args.ner)
     # give the NER its own tok2vec so it no longer listens to a shared one
     ner_nlp.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
-    nlp.add_pipe("ner", source=ner_nlp, last=True)
+    # NER runs first: it must not see the parser's sentence boundaries (the
+    # transition system never lets an entity cross one, and the parser splits
+    # headline-style CoNLL text badly); it was trained without them.
+    nlp.add_pipe("ner", source=ner_nlp, first=True)
 
     mapping = tag_to_pos(args.ud_train, nlp.vocab)
     ruler = nlp.add_pipe("attribute_ruler", after="tagger")
