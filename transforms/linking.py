@@ -160,7 +160,19 @@ def _consistent_types(ents: list[Span]) -> dict[str, str]:
 
 
 def link_document(doc: Doc) -> list[Cluster]:
-    """Clusters of mentions, one per actor of the document, in order of first mention."""
+    """Clusters of mentions, one per actor of the document, in order of first mention.
+
+    Computed once per Doc (kept in `doc.user_data`): several extractors ask for it.
+    """
+    if _CACHE_KEY not in doc.user_data:
+        doc.user_data[_CACHE_KEY] = _link(doc)
+    return doc.user_data[_CACHE_KEY]
+
+
+_CACHE_KEY = "newsfacts.clusters"
+
+
+def _link(doc: Doc) -> list[Cluster]:
     gaz = gazetteer()
     rules = _rules()
     clusters: list[Cluster] = []
@@ -282,18 +294,22 @@ def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
             offer(words, c, "repeat")
             if len(initials(c.name)) >= 2:
                 offer((initials(c.name),), c, "acronym")
+    words = [t.text for t in doc]
+    starts: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        if word[:1].isupper():
+            starts.setdefault(word, []).append(i)
     for form, found in forms.items():
         if found is None:
             continue  # two actors share it
         cluster, rule = found
         n = len(form)
-        for i in range(len(doc) - n + 1):
-            if any(j in covered for j in range(i, i + n)):
+        for i in starts.get(form[0], ()):
+            if tuple(words[i:i + n]) != form or any(j in covered for j in range(i, i + n)):
                 continue
-            if tuple(t.text for t in doc[i:i + n]) == form and (doc[i].is_title or doc[i].is_upper):
-                span = doc[i:i + n]
-                cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
-                covered.update(range(i, i + n))
+            span = doc[i:i + n]
+            cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
+            covered.update(range(i, i + n))
 
 
 def _resolve_pronouns(doc: Doc, clusters: list[Cluster], rules: dict) -> None:
