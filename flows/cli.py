@@ -29,14 +29,18 @@ def cmd_run(args) -> int:
     state = nightly(inputs=args.input, out=args.out, max_bytes=args.max_bytes,
                     spacy_model=args.spacy_model, batch_size=args.batch_size,
                     n_process=args.n_process, keep_snapshots=args.keep_snapshots,
-                    entities_file=args.entities, return_state=True)
+                    entities_file=args.entities, reprocess=args.reprocess, return_state=True)
     if not state.is_completed():
         print(f"newsfacts: run failed: {state.message}", file=sys.stderr)
         return 1
     row = state.result()
     print(f"run {row['run_id']}: {row['status']} — {row['docs_seen']} inputs, {row['docs_new']} new "
-          f"documents, {row['docs_duplicate']} duplicates, {row['docs_quarantined']} quarantined; "
+          f"documents, {row['docs_duplicate']} duplicates ({row['docs_skipped']} already extracted), "
+          f"{row['docs_quarantined']} quarantined, {row['docs_reprocessed']} re-extracted; "
           f"amounts +{row['rows_amounts']}; validation {row['validation']}")
+    if row["docs_stale"]:
+        print(f"note: {row['docs_stale']} inputs were extracted by an older extractor version; "
+              "`newsfacts run --reprocess` re-extracts every stored document")
     print(f"published {Path(args.out).resolve() / 'newsfacts.duckdb'}")
     return 0
 
@@ -76,6 +80,50 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_status(args) -> int:
+    from flows.warehouse import Warehouse
+
+    warehouse = Warehouse(Path(args.out))
+    current = warehouse.current()
+    if current is None:
+        print(f"no snapshot published under {warehouse.root} yet")
+    else:
+        counts = ", ".join(f"{n} {warehouse.row_count(n)}" for n in (
+            "documents", "entities", "mentions", "amounts", "demands", "events", "quarantine"))
+        print(f"current snapshot: {current.name} ({current})\n  rows: {counts}")
+    holder = warehouse.lock("status").holder()
+    if holder:
+        print(f"running now: run {holder.get('run_id')} (pid {holder.get('pid')}, started {holder.get('started_at')})")
+    runs = warehouse.run_history()[-args.last:]
+    if runs:
+        print(f"last {len(runs)} runs:")
+        for r in reversed(runs):
+            took = (r["finished_at"] - r["started_at"]).total_seconds() if r.get("finished_at") else None
+            what = r.get("message") or (f"{r['docs_seen']} seen, {r['docs_new']} new, "
+                                        f"{r['docs_skipped']} skipped, {r['docs_quarantined']} quarantined; "
+                                        f"validation {r['validation']}")
+            print(f"  {r['run_id']}  {r['status']:<7}  {f'{took:.1f}s' if took is not None else '-':>7}  {what}")
+    return 0
+
+
+def cmd_compact(args) -> int:
+    import secrets
+    from datetime import UTC, datetime, timedelta
+
+    from flows.warehouse import Warehouse
+
+    warehouse = Warehouse(Path(args.out))
+    run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}Z-compact-{secrets.token_hex(2)}"
+    with warehouse.lock(run_id):
+        warehouse.recover()
+        result = warehouse.compact(run_id, max_age=timedelta(days=args.max_age_days),
+                                   rows_per_file=args.rows_per_file)
+    files = ", ".join(f"{n} {f['before']}->{f['after']}" for n, f in result["files"].items())
+    print(f"compacted into snapshot {result['snapshot']} (files per table: {files}); "
+          f"pruned {len(result['pruned'])} snapshots older than {args.max_age_days} days")
+    return 0
+
+
 def cmd_eval(args) -> int:
     from flows.evaluate import evaluate
 
@@ -112,7 +160,21 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--keep-snapshots", type=int, default=5, help="published snapshots to keep")
     run.add_argument("--entities", default=None, metavar="FILE",
                      help="user gazetteer of entities (default: ./entities.yaml when present)")
+    run.add_argument("--reprocess", action="store_true",
+                     help="re-extract every stored document (after a new code or model version)")
     run.set_defaults(func=cmd_run)
+
+    status = sub.add_parser("status", help="the current snapshot, a run in progress and the last runs")
+    status.add_argument("--out", default=DEFAULT_OUT, help="output root (default: data)")
+    status.add_argument("--last", type=int, default=10, help="runs to list (default 10)")
+    status.set_defaults(func=cmd_status)
+
+    compact = sub.add_parser("compact", help="rewrite small Parquet files into large ones; prune old snapshots")
+    compact.add_argument("--out", default=DEFAULT_OUT, help="output root (default: data)")
+    compact.add_argument("--max-age-days", type=float, default=30.0,
+                         help="remove snapshots older than this, except the current one (default 30)")
+    compact.add_argument("--rows-per-file", type=int, default=1_000_000, help="rows per Parquet file")
+    compact.set_defaults(func=cmd_compact)
 
     query = sub.add_parser("query", help="run SQL against the published tables (read-only)")
     query.add_argument("sql")
@@ -142,12 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     _quiet()
     args = parser().parse_args(argv)
     from flows.sources import InputError
-    from flows.warehouse import PublishError
+    from flows.warehouse import LockedError, PublishError
     from transforms.nlp import ModelError
 
     try:
         return args.func(args)
-    except (InputError, ModelError, PublishError, FileNotFoundError) as e:
+    except (InputError, ModelError, PublishError, LockedError, FileNotFoundError) as e:
         print(f"newsfacts: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # duckdb errors in `query` are the user's SQL: say so, no traceback

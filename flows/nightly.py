@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -22,12 +23,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
 from flows.sources import read_entities_file, read_inputs
-from flows.warehouse import PublishError, StagedTable, Warehouse, write_json
+from flows.warehouse import LockedError, PublishError, StagedTable, Warehouse, crash_point, write_json
 from transforms.entities import finalize_entities
-from transforms.extract import EXTRACTED_TABLES, extract_documents, new_documents
+from transforms.extract import EXTRACTED_TABLES, Known, extract_documents, new_documents
 from transforms.ingest import DEFAULT_MAX_BYTES, Rejected
 from transforms.nlp import ModelError, load_pipeline, model_version
-from transforms.schemas import FACT_TABLES, empty_table, to_arrow
+from transforms.schemas import FACT_TABLES, TABLES, empty_table, to_arrow, violations
 
 DEFAULT_CRON = "0 2 * * *"
 
@@ -37,6 +38,11 @@ def code_version() -> str:
         return version("newsfacts")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+def extractor_version(spacy_model: str | None) -> str:
+    """What a document's rows depend on: this code's version and the spaCy pipeline's."""
+    return f"newsfacts-{code_version()}/{model_version(load_pipeline(spacy_model))}"
 
 
 def quarantine_row(run_id: str, item: Rejected) -> dict:
@@ -50,43 +56,62 @@ def quarantine_row(run_id: str, item: Rejected) -> dict:
 @dataclass
 class Ingested:
     documents: Path
+    count: int
     seen: int
     duplicates: int
     quarantine: list[dict]
+    skipped: int = 0
+    stale: int = 0
+    reprocessed: int = 0
 
 
 @dataclass
 class Extracted:
     staged: dict[str, Path]
+    counts: dict[str, int]
     quarantine: list[dict]
     model: str
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def ingest(run_id: str, started_at: datetime, inputs: list[str], warehouse: Warehouse,
-           max_bytes: int) -> Ingested:
-    """Read every input; stage the documents whose text is new; quarantine the rest."""
-    seen = duplicates = 0
+           max_bytes: int, version: str, reprocess: bool) -> Ingested:
+    """Read every input; stage the documents to extract (new texts, and with `reprocess` every
+    stored document); quarantine the rest."""
+    seen = duplicates = skipped = stale = reprocessed = 0
     quarantine = []
-    known = warehouse.published_ids("documents", "doc_id")
+    known = warehouse.published_versions()
     staged = StagedTable("documents", warehouse.staging(run_id) / "documents.parquet")
+    if reprocess:
+        for batch in warehouse.scan("documents"):
+            rows = [{**r, "run_id": run_id, "extractor_version": version} for r in batch.to_pylist()]
+            staged.add(rows)
+            reprocessed += len(rows)
     stream = read_inputs([Path(p) for p in inputs], max_bytes=max_bytes)
-    for item in new_documents(stream, known_ids=known, run_id=run_id, at=started_at):
+    for item in new_documents(stream, known=known, run_id=run_id, at=started_at, extractor_version=version):
         seen += 1
         if isinstance(item, Rejected):
             quarantine.append(quarantine_row(run_id, item))
-        elif isinstance(item, str):
+        elif isinstance(item, Known):
             duplicates += 1
+            skipped += item.published
+            stale += item.published and item.stale and not reprocess
         else:
             staged.add([item])
-    get_run_logger().info("ingest: %d inputs, %d new documents, %d duplicates, %d quarantined",
-                          seen, staged.count, duplicates, len(quarantine))
-    return Ingested(staged.close(), seen, duplicates, quarantine)
+    logger = get_run_logger()
+    logger.info("ingest: %d inputs, %d new documents, %d duplicates (%d extracted by an earlier "
+                "run), %d quarantined, %d stored documents re-extracted", seen,
+                staged.count - reprocessed, duplicates, skipped, len(quarantine), reprocessed)
+    if stale:
+        logger.warning("%d inputs were extracted by an older extractor version than %s; run with "
+                       "--reprocess to re-extract every stored document", stale, version)
+    return Ingested(staged.close(), staged.count, seen, duplicates, quarantine, skipped, stale,
+                    reprocessed)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract(run_id: str, documents: Path, warehouse: Warehouse, spacy_model: str | None,
-            batch_size: int, n_process: int) -> Extracted:
+            batch_size: int, n_process: int, version: str) -> Extracted:
     """Run the NLP pipeline over the staged documents, streaming, and stage the fact rows."""
     nlp = load_pipeline(spacy_model)
     staging = warehouse.staging(run_id)
@@ -98,26 +123,36 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, spacy_model: str
         for batch in pq.ParquetFile(documents).iter_batches(batch_size=1024, columns=columns):
             yield from zip(*(batch.column(c).to_pylist() for c in columns))
 
-    for item in extract_documents(nlp, stream(), batch_size=batch_size, n_process=n_process):
+    versioned = {n for n in EXTRACTED_TABLES if "extractor_version" in TABLES[n].column_names}
+    for i, item in enumerate(extract_documents(nlp, stream(), batch_size=batch_size, n_process=n_process)):
+        if i == 1:
+            crash_point("extract:started")
         if isinstance(item, Rejected):
             quarantine.append(quarantine_row(run_id, item))
             continue
         for name, rows in item[1].items():
+            if name in versioned:
+                rows = [{**r, "extractor_version": version} for r in rows]
             staged[name].add(rows)
     get_run_logger().info("extract (%s): %s", model_version(nlp),
                           ", ".join(f"{n} {s.count} rows" for n, s in staged.items()))
-    return Extracted({name: s.close() for name, s in staged.items()}, quarantine, model_version(nlp))
+    return Extracted({name: s.close() for name, s in staged.items()},
+                     {name: s.count for name, s in staged.items()}, quarantine, model_version(nlp))
 
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate(run_id: str, staged: dict[str, Path], quarantine: list[dict], warehouse: Warehouse,
-             known_entities: list[dict]):
+             known_entities: list[dict], reprocess: bool):
     """Great Expectations over the run's new rows; failing rows go to quarantine."""
     from expectations.suites import Validator
 
     rows = {n: pq.read_table(staged[n]).to_pylist() for n in staged if n != "documents"}
+    published = warehouse.published_rows("entities")
+    if reprocess:  # every mention is extracted again: keep the ids and names, recount
+        published = [{**e, "doc_count": 0, "mention_count": 0, "aliases": [], "roles": []} for e in published]
     # Entity ids are document-local until resolved against the published entities.
-    resolved = finalize_entities(rows, warehouse.published_rows("entities"), known_entities, run_id)
+    resolved = finalize_entities(rows, published, known_entities, run_id)
+    resolved["entities"] = [e for e in resolved["entities"] if e["doc_count"]]
     tables = {n: to_arrow(n, resolved[n]) if n in resolved else empty_table(n) for n in FACT_TABLES}
     tables["documents"] = pq.read_table(staged["documents"])
     rejected_docs = {q["doc_id"] for q in quarantine if q["stage"] == "extract"}
@@ -129,6 +164,7 @@ def validate(run_id: str, staged: dict[str, Path], quarantine: list[dict], wareh
     clean, report = validator.validate(tables, run_id=run_id, at=datetime.now(UTC))
     # The run's own quarantine rows are data too: a malformed one stops publication.
     report.table_failures += validator.check("quarantine", to_arrow("quarantine", quarantine + report.quarantine))
+    crash_point("validate:checked")
     write_json({
         "run_id": run_id, "summary": report.summary, "table_failures": report.table_failures,
         "tables": {n: vars(r) for n, r in report.tables.items()}, "results": report.results,
@@ -150,17 +186,16 @@ def _retry_unless_invalid(task, task_run, state) -> bool:
 
 @task(name="publish", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_unless_invalid,
       cache_policy=NO_CACHE)
-def publish(warehouse: Warehouse, clean: dict[str, pa.Table], quarantine: list[dict], row: dict) -> Path:
-    """Validate the runs table, write the snapshot, the DuckDB catalog and the ledger entry."""
-    from expectations.suites import Validator
-
+def publish(warehouse: Warehouse, clean: dict[str, pa.Table], quarantine: list[dict], row: dict,
+            reprocess: bool = False) -> Path:
+    """Check the runs table, write the snapshot, the DuckDB catalog and the ledger entry."""
     history = [r for r in warehouse.run_history() if r["run_id"] != row["run_id"]]
     runs = to_arrow("runs", history + [row])
-    failures = Validator().check("runs", runs)
+    failures = violations("runs", runs)
     if failures:
         raise PublishError("; ".join(failures))
     tables = {**clean, "quarantine": to_arrow("quarantine", quarantine), "runs": runs}
-    snapshot = warehouse.publish(row["run_id"], tables)
+    snapshot = warehouse.publish(row["run_id"], tables, replace=reprocess)
     warehouse.record_run(row)
     return snapshot
 
@@ -176,8 +211,11 @@ def run_row(run_id: str, started_at: datetime, inputs: list[str], ingested: Inge
     return {
         "run_id": run_id, "started_at": started_at, "finished_at": datetime.now(UTC),
         "status": status, "docs_seen": ingested.seen if ingested else 0,
-        "docs_new": counts["rows_documents"],
+        "docs_new": counts["rows_documents"] - (ingested.reprocessed if ingested else 0),
         "docs_duplicate": ingested.duplicates if ingested else 0,
+        "docs_skipped": ingested.skipped if ingested else 0,
+        "docs_stale": ingested.stale if ingested else 0,
+        "docs_reprocessed": ingested.reprocessed if ingested else 0,
         "docs_quarantined": inputs_quarantined, **counts, "rows_quarantine": len(quarantine),
         "validation": validation, "code_version": code_version(), "model_version": model or "none",
         "inputs": inputs, "message": message,
@@ -187,7 +225,8 @@ def run_row(run_id: str, started_at: datetime, inputs: list[str], ingested: Inge
 def summary_markdown(row: dict, snapshot: Path | None) -> str:
     lines = [f"# newsfacts run `{row['run_id']}`: {row['status']}", "",
              "| measure | value |", "|---|---|"]
-    for key in ("docs_seen", "docs_new", "docs_duplicate", "docs_quarantined",
+    for key in ("docs_seen", "docs_new", "docs_duplicate", "docs_skipped", "docs_stale",
+                "docs_reprocessed", "docs_quarantined",
                 *(f"rows_{n}" for n in (*FACT_TABLES, "quarantine")), "validation", "model_version"):
         lines.append(f"| {key} | {row[key]} |")
     lines += ["", f"Snapshot: `{snapshot}`" if snapshot else f"Not published: {row['message']}"]
@@ -209,17 +248,40 @@ def configuration_problem(inputs: list[str], spacy_model: str | None) -> str | N
 @flow(name="newsfacts-nightly", log_prints=False)
 def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_BYTES,
             spacy_model: str | None = None, batch_size: int = 64, n_process: int = 1,
-            keep_snapshots: int = 5, entities_file: str | None = None):
+            keep_snapshots: int = 5, entities_file: str | None = None, reprocess: bool = False):
     """Ingest the inputs, extract facts, validate them and publish a snapshot under `out`.
 
-    RETURNS (State): Completed with the run's `runs` row as data, or Failed naming the
-        table-level expectation that stopped publication (the previous snapshot stays).
+    Only documents no earlier run extracted are extracted; `reprocess` re-extracts every stored
+    document (after a new extractor version). One run at a time per `out` (a lock file).
+
+    RETURNS (State): Completed with the run's `runs` row as data, or Failed with a one-line
+        reason (another run holds the lock, a configuration problem, or the table-level
+        expectation that stopped publication; the previous snapshot stays).
     """
     warehouse = Warehouse(Path(out), keep_snapshots=keep_snapshots)
     started_at = datetime.now(UTC)
     run_id = f"{started_at:%Y%m%dT%H%M%S}Z-{secrets.token_hex(3)}"
-    inputs = [str(Path(p).resolve()) for p in inputs]
+    # Sorted, so that the order inputs are listed in never changes what is published.
+    inputs = sorted(str(Path(p).resolve()) for p in inputs)
+    logger = get_run_logger()
     try:
+        lock = warehouse.lock(run_id).acquire()
+    except LockedError as e:
+        return Failed(message=str(e))
+    clock = time.monotonic()
+
+    def stage_done(stage: str, **counts) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        warehouse.log_event({"run_id": run_id, "stage": stage, "seconds": round(now - clock, 3), **counts})
+        clock = now
+
+    try:
+        if lock.stale is not None:
+            record_dead_run(warehouse, lock.stale)
+        removed = warehouse.recover()
+        if removed:
+            logger.warning("removed what an interrupted run left behind: %s", ", ".join(removed))
         problem = configuration_problem(inputs, spacy_model)
         try:
             known_entities = read_entities_file(entities_file)
@@ -229,13 +291,30 @@ def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_B
             failed = run_row(run_id, started_at, inputs, None, [], "", status="failed", tables={},
                              validation="not run", message=problem)
             warehouse.record_run(failed)
+            stage_done("failed", message=problem)
             return Failed(message=problem, data=failed)
-        ingested = ingest(run_id, started_at, inputs, warehouse, max_bytes)
-        extracted = extract(run_id, ingested.documents, warehouse, spacy_model, batch_size, n_process)
+        version = extractor_version(spacy_model)
+        ingested = ingest(run_id, started_at, inputs, warehouse, max_bytes, version, reprocess)
+        stage_done("ingest", seen=ingested.seen, staged=ingested.count, duplicates=ingested.duplicates,
+                   quarantined=len(ingested.quarantine), reprocessed=ingested.reprocessed)
+        crash_point("ingest:done")
+        model = model_version(load_pipeline(spacy_model))
+        if ingested.count == 0 and not ingested.quarantine:
+            # Nothing new: the snapshot stays as it is, plus this run's row in `runs`.
+            done = run_row(run_id, started_at, inputs, ingested, [], model, status="success",
+                           tables={}, validation="passed (nothing new)")
+            snapshot = publish(warehouse, {}, [], done)
+            stage_done("publish", snapshot=snapshot.name)
+            return finish(done, snapshot)
+        extracted = extract(run_id, ingested.documents, warehouse, spacy_model, batch_size,
+                            n_process, version)
+        stage_done("extract", model=extracted.model, rows=extracted.counts,
+                   quarantined=len(extracted.quarantine))
         staged = {"documents": ingested.documents, **extracted.staged}
         quarantine = ingested.quarantine + extracted.quarantine
-        clean, report = validate(run_id, staged, quarantine, warehouse, known_entities)
+        clean, report = validate(run_id, staged, quarantine, warehouse, known_entities, reprocess)
         quarantine += report.quarantine
+        stage_done("validate", summary=report.summary, table_failures=report.table_failures)
 
         def row(status, tables, message=None):
             return run_row(run_id, started_at, inputs, ingested, quarantine, extracted.model,
@@ -247,9 +326,35 @@ def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_B
             create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(failed, None))
             return Failed(message=failed["message"], data=failed)
         done = row("partial" if report.quarantine else "success", clean)
-        snapshot = publish(warehouse, clean, quarantine, done)
-        create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(done, snapshot),
-                                 description=f"newsfacts run {run_id}")
-        return Completed(message=f"published snapshot {snapshot.name}", data=done)
+        snapshot = publish(warehouse, clean, quarantine, done, reprocess)
+        stage_done("publish", snapshot=snapshot.name)
+        return finish(done, snapshot)
     finally:
         shutil.rmtree(warehouse.staging(run_id), ignore_errors=True)
+        lock.release()
+
+
+def finish(done: dict, snapshot: Path):
+    create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(done, snapshot),
+                             description=f"newsfacts run {done['run_id']}")
+    return Completed(message=f"published snapshot {snapshot.name}", data=done)
+
+
+def record_dead_run(warehouse: Warehouse, holder: dict) -> None:
+    """A run that died holding the lock (kill -9, power loss) gets its `runs` row after all."""
+    run_id = holder.get("run_id") or "unknown"
+    if any(r["run_id"] == run_id for r in warehouse.run_history()):
+        return
+    current = warehouse.current()
+    if current is not None and current.name == run_id:  # it died after publishing, before the ledger
+        runs = warehouse.read_table("runs")
+        warehouse.record_run(next(r for r in runs.to_pylist() if r["run_id"] == run_id))
+        return
+    try:
+        started = datetime.fromisoformat(holder["started_at"])
+    except (KeyError, TypeError, ValueError):
+        started = datetime.now(UTC)
+    message = (f"interrupted: process {holder.get('pid')} died before finishing; its snapshot was "
+               "not made current")
+    warehouse.record_run(run_row(run_id, started, [], None, [], "", status="failed", tables={},
+                                 validation="not run", message=message))

@@ -6,11 +6,15 @@ Layout under the output root (`data/` by default):
     snapshots/<run_id>/<table>/*.parquet
     newsfacts.duckdb                  views only, over the current snapshot's files
     state/runs.jsonl                  every run, published or not (feeds the `runs` table)
+    state/events.jsonl                structured log: one JSON object per stage of every run
+    state/run.lock                    held by the run writing here: pid, host, start time
     validation/<run_id>.json          Great Expectations results
     docs/                             Great Expectations Data Docs
     staging/<run_id>/                 a run's work in progress, removed when it ends
 
-A snapshot is immutable once published. Append tables carry the previous snapshot's files
+Every write goes to a temporary name first and is renamed into place, in an order that keeps
+the published snapshot whole whenever the process dies (even by kill -9); the next run removes
+what a dead run left behind (`recover`). A snapshot is immutable once published. Append tables carry the previous snapshot's files
 forward as hard links and add one file for the run; rebuilt tables are written whole. Readers
 holding an older `newsfacts.duckdb` keep reading their own snapshot until it is pruned.
 """
@@ -20,11 +24,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from datetime import datetime
+import socket
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from transforms.schemas import TABLES, to_arrow
@@ -35,6 +41,79 @@ PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
 
 class PublishError(RuntimeError):
     """A snapshot failed its integrity checks and was not published."""
+
+
+class LockedError(RuntimeError):
+    """Another live process holds the output folder's run lock."""
+
+
+class RunLock:
+    """`state/run.lock`: one writer per output folder.
+
+    Created with O_EXCL, so two processes cannot both take it. A lock whose holder is gone (same
+    host, pid no longer running, e.g. after kill -9) is stale and taken over; `stale` then holds
+    what the dead holder wrote, so the caller can record the lost run.
+    """
+
+    def __init__(self, path: Path, run_id: str):
+        self.path, self.run_id = path, run_id
+        self.stale: dict | None = None
+
+    def acquire(self) -> "RunLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        me = {"pid": os.getpid(), "host": socket.gethostname(), "run_id": self.run_id,
+              "started_at": datetime.now(UTC).isoformat()}
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self.holder()
+                if holder is not None and _alive(holder):
+                    raise LockedError(
+                        f"another run holds {self.path}: run {holder.get('run_id')} (pid "
+                        f"{holder.get('pid')} on {holder.get('host')}, started "
+                        f"{holder.get('started_at')}); wait for it or stop it") from None
+                self.stale = holder or {}
+                self.path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(me, f)
+                f.flush()
+                os.fsync(f.fileno())
+            return self
+        raise LockedError(f"could not take {self.path}: another run took it first")
+
+    def holder(self) -> dict | None:
+        """What the lock file says, or None when it is missing or was torn mid-write."""
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def release(self) -> None:
+        holder = self.holder()
+        if holder is not None and holder.get("pid") == os.getpid() and holder.get("run_id") == self.run_id:
+            self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "RunLock":
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _alive(holder: dict) -> bool:
+    """Whether the process that wrote the lock still runs. A lock from another host cannot be
+    checked from here and counts as alive: remove it by hand if that host is gone."""
+    if holder.get("host") != socket.gethostname():
+        return True
+    try:
+        os.kill(int(holder["pid"]), 0)
+    except (ProcessLookupError, KeyError, TypeError, ValueError):
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
@@ -89,6 +168,8 @@ class Warehouse:
         self.snapshots = self.root / "snapshots"
         self.db_path = self.root / "newsfacts.duckdb"
         self.ledger = self.root / "state" / "runs.jsonl"
+        self.events = self.root / "state" / "events.jsonl"
+        self.lock_path = self.root / "state" / "run.lock"
         self.docs_dir = self.root / "docs"
         self.validation_dir = self.root / "validation"
 
@@ -103,46 +184,79 @@ class Warehouse:
             raise PublishError(f"{self.link} is not a symlink to a snapshot; move it away")
         return None
 
-    def _read_published(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
-        current = self.current()
-        if current is None or not any((current / table).glob("*.parquet")):
-            return None
-        return pq.ParquetDataset(current / table).read(columns=columns)
+    def lock(self, run_id: str) -> RunLock:
+        return RunLock(self.lock_path, run_id)
 
-    def published_ids(self, table: str, column: str) -> set[str]:
-        data = self._read_published(table, [column])
-        return set() if data is None else set(data[column].to_pylist())
+    def recover(self) -> list[str]:
+        """Remove what runs that died mid-way left behind: staging folders, unpublished
+        snapshot folders and temporary catalog, link and Parquet files. Call with the lock held.
+        RETURNS (list[str]): the removed paths, relative to the root."""
+        leftovers = [*self.root.glob("staging/*"), *self.snapshots.glob(".tmp-*"),
+                     *self.root.glob(".warehouse-*"), *self.root.glob(".newsfacts-*.duckdb*"),
+                     *self.root.glob("state/.*.tmp"), *self.snapshots.glob("*/*/.*.tmp")]
+        for path in leftovers:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        return [str(p.relative_to(self.root)) for p in leftovers]
+
+    def read_table(self, table: str, columns: list[str] | None = None,
+                   snapshot: Path | None = None) -> pa.Table | None:
+        """A published table, files written before a column existed read with nulls in it."""
+        folder = (snapshot or self.current() or self.root / "-") / table
+        if not any(folder.glob("*.parquet")):
+            return None
+        return pads.dataset(folder, schema=TABLES[table].schema, format="parquet").to_table(columns=columns)
+
+    def row_count(self, table: str) -> int:
+        folder = (self.current() or self.root / "-") / table
+        return pads.dataset(folder, format="parquet").count_rows() if any(folder.glob("*.parquet")) else 0
+
+    def scan(self, table: str, batch_rows: int = 1024):
+        """The published table's rows as record batches, streamed."""
+        folder = (self.current() or self.root / "-") / table
+        if any(folder.glob("*.parquet")):
+            yield from pads.dataset(folder, schema=TABLES[table].schema,
+                                    format="parquet").to_batches(batch_size=batch_rows)
+
+    def published_versions(self) -> dict[str, str | None]:
+        """doc_id -> the extractor version of every published document."""
+        data = self.read_table("documents", ["doc_id", "extractor_version"])
+        if data is None:
+            return {}
+        return dict(zip(data["doc_id"].to_pylist(), data["extractor_version"].to_pylist()))
 
     def published_rows(self, table: str) -> list[dict]:
-        data = self._read_published(table)
+        data = self.read_table(table)
         return [] if data is None else data.to_pylist()
 
     def record_run(self, row: dict) -> None:
         """Append a run to the ledger (the source of the `runs` table)."""
-        self.ledger.parent.mkdir(parents=True, exist_ok=True)
-        with self.ledger.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(row, default=_iso) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        _append_line(self.ledger, row)
+
+    def log_event(self, event: dict) -> None:
+        """One structured log record (JSON Lines) in `state/events.jsonl`."""
+        _append_line(self.events, {"at": datetime.now(UTC), **event})
 
     def run_history(self) -> list[dict]:
-        if not self.ledger.exists():
-            return []
+        """Every recorded run, oldest first. A line torn by a crash mid-write is skipped."""
         rows = []
-        for line in self.ledger.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                for key in ("started_at", "finished_at"):
-                    if row.get(key):
-                        row[key] = datetime.fromisoformat(row[key])
-                rows.append(row)
+        for row in _read_lines(self.ledger):
+            for key in ("started_at", "finished_at"):
+                if row.get(key):
+                    row[key] = datetime.fromisoformat(row[key])
+            for key in ("docs_skipped", "docs_stale", "docs_reprocessed"):  # older ledgers
+                row.setdefault(key, 0)
+            rows.append(row)
         return rows
 
-    def publish(self, run_id: str, tables: dict[str, pa.Table]) -> Path:
+    def publish(self, run_id: str, tables: dict[str, pa.Table], *, replace: bool = False) -> Path:
         """Publish a new snapshot: the previous one plus this run's rows.
 
         tables (dict[str, pa.Table]): for append tables the run's new rows; for the others the
             whole table. Tables not given carry over (or start empty).
+        replace (bool): every given table is the whole table (a re-extraction of everything).
         RETURNS (Path): the new snapshot folder, now current.
         """
         previous = self.current()
@@ -153,7 +267,7 @@ class Warehouse:
             folder = tmp / name
             folder.mkdir(parents=True)
             given = tables.get(name)
-            carried = spec.append or given is None
+            carried = given is None or (spec.append and not replace)
             if carried and previous is not None and (previous / name).is_dir():
                 for part in sorted((previous / name).glob("*.parquet")):
                     _link_or_copy(part, folder / part.name)
@@ -162,14 +276,63 @@ class Warehouse:
             elif not any(folder.iterdir()):
                 write_parquet(spec.schema.empty_table(), folder / f"part-{run_id}.parquet")
         check_snapshot(tmp)
+        return self._swap_in(tmp, run_id)
+
+    def _swap_in(self, tmp: Path, run_id: str) -> Path:
+        """Make a checked snapshot folder current: rename it, then swap in a catalog over it,
+        then swap the `warehouse` link. Dying between any two steps leaves the old snapshot or
+        the new one readable through each entry point, never a mix."""
+        final = self.snapshots / run_id
+        crash_point("publish:checked")
         os.replace(tmp, final)
+        crash_point("publish:renamed")
         self._write_catalog(final, run_id)
+        crash_point("publish:catalog")
         swap = self.root / f".warehouse-{run_id}"
         swap.unlink(missing_ok=True)
         swap.symlink_to(Path("snapshots") / run_id)
         os.replace(swap, self.link)
+        crash_point("publish:linked")
         self._prune(keep=final)
         return final
+
+    def compact(self, run_id: str, *, max_age: timedelta | None, rows_per_file: int = 1_000_000) -> dict:
+        """Rewrite every table of the current snapshot into as few Parquet files as possible
+        (each up to `rows_per_file` rows, row groups of ROW_GROUP_ROWS), publish that as a new
+        snapshot, then remove snapshots older than `max_age` (never the current one).
+        Call with the lock held.
+        RETURNS (dict): files before and after per table, and the pruned snapshots.
+        """
+        current = self.current()
+        if current is None:
+            raise PublishError(f"nothing published under {self.root} yet: nothing to compact")
+        tmp = self.snapshots / f".tmp-{run_id}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        files = {}
+        for name, spec in TABLES.items():
+            parts = sorted((current / name).glob("*.parquet"))
+            written = _rewrite(parts, spec.schema, tmp / name, f"part-{run_id}", rows_per_file)
+            files[name] = {"before": len(parts), "after": written}
+        check_snapshot(tmp)
+        for name in TABLES:  # compaction must not change a single row
+            before = pads.dataset(current / name, format="parquet").count_rows()
+            after = pads.dataset(tmp / name, format="parquet").count_rows()
+            if before != after:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise PublishError(f"compaction of {name!r} changed its row count ({before} -> {after})")
+        final = self._swap_in(tmp, run_id)
+        pruned = self.prune_older_than(max_age, keep=final) if max_age is not None else []
+        return {"snapshot": final.name, "files": files, "pruned": pruned}
+
+    def prune_older_than(self, age: timedelta, keep: Path) -> list[str]:
+        """Remove published snapshots last modified more than `age` ago, except `keep`."""
+        cutoff = datetime.now(UTC).timestamp() - age.total_seconds()
+        pruned = []
+        for old in sorted(p for p in self.snapshots.iterdir() if not p.name.startswith(".")):
+            if old != keep and old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+                pruned.append(old.name)
+        return pruned
 
     def _write_catalog(self, snapshot: Path, run_id: str) -> None:
         """A views-only DuckDB file over the snapshot, swapped in whole."""
@@ -222,6 +385,15 @@ def check_snapshot(folder: Path) -> None:
         con.close()
 
 
+def crash_point(name: str) -> None:
+    """Die here, by SIGKILL, when NEWSFACTS_KILL_AT names this point: how the crash-safety
+    tests stop a run at a chosen moment without a debugger."""
+    if os.environ.get("NEWSFACTS_KILL_AT") == name:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def connect_readonly(root: Path) -> duckdb.DuckDBPyConnection:
     db = root / "newsfacts.duckdb"
     if not db.exists():
@@ -234,6 +406,51 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+def _rewrite(parts: list[Path], schema: pa.Schema, folder: Path, stem: str, rows_per_file: int) -> int:
+    """Stream `parts` into files of up to `rows_per_file` rows under `folder`; returns how many."""
+    folder.mkdir(parents=True)
+    batches = pads.dataset(parts, schema=schema, format="parquet").to_batches(batch_size=ROW_GROUP_ROWS)
+    writer, count, rows = None, 0, 0
+    for batch in batches:
+        if writer is None or rows >= rows_per_file:
+            if writer is not None:
+                writer.close()
+            count, rows = count + 1, 0
+            writer = pq.ParquetWriter(folder / f"{stem}-{count:04d}.parquet", schema, **PARQUET_OPTIONS)
+        writer.write_batch(batch, row_group_size=ROW_GROUP_ROWS)
+        rows += batch.num_rows
+    if writer is None:
+        write_parquet(schema.empty_table(), folder / f"{stem}-0001.parquet")
+        return 1
+    writer.close()
+    return count
+
+
+def _append_line(path: Path, record: dict) -> None:
+    """Append one JSON line and fsync it: a crash loses at most this line, torn at its end."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+b") as f:
+        torn = False
+        if f.seek(0, os.SEEK_END):  # a line torn by a crash must not swallow this one
+            f.seek(-1, os.SEEK_END)
+            torn = f.read(1) != b"\n"
+        f.write((("\n" if torn else "") + json.dumps(record, default=_iso) + "\n").encode())
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _read_lines(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue  # blank, or torn by a crash mid-write
+    return records
 
 
 def _sql_string(value: str) -> str:

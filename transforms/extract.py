@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Iterator
 
@@ -17,16 +18,28 @@ from transforms.money import amount_rows
 EXTRACTED_TABLES = ("amounts", "demands", "mentions", "entities", "entity_aliases")
 
 
+@dataclass(frozen=True)
+class Known:
+    """An input whose text is already stored: published by an earlier run (`published`), or
+    seen earlier in this run. `stale` when the stored rows come from another extractor version."""
+
+    doc_id: str
+    published: bool
+    stale: bool = False
+
+
 def new_documents(
-    inputs: Iterable[RawDocument | Rejected], *, known_ids: set[str], run_id: str, at: datetime,
-) -> Iterator[dict | Rejected | str]:
+    inputs: Iterable[RawDocument | Rejected], *, known: dict[str, str | None], run_id: str,
+    at: datetime, extractor_version: str,
+) -> Iterator[dict | Rejected | Known]:
     """Documents rows for inputs whose text is new.
 
     inputs: raw documents and ingest rejections, as read.
-    known_ids (set[str]): doc_ids already published; grows with every new document.
-    RETURNS: per input, a documents row (new text), a Rejected (bad input) or the doc_id of a
-        duplicate (text already stored).
+    known (dict[str, str | None]): doc_id -> extractor version of every published document.
+    RETURNS: per input, a documents row (new text), a Rejected (bad input) or a Known (text
+        already stored).
     """
+    seen_now: set[str] = set()
     for item in inputs:
         if isinstance(item, Rejected):
             yield item
@@ -36,11 +49,14 @@ def new_documents(
         except IngestError as e:
             yield Rejected(item.source, str(e))
             continue
-        if row["doc_id"] in known_ids:
-            yield row["doc_id"]
-            continue
-        known_ids.add(row["doc_id"])
-        yield row
+        doc_id = row["doc_id"]
+        if doc_id in known:
+            yield Known(doc_id, published=True, stale=known[doc_id] != extractor_version)
+        elif doc_id in seen_now:
+            yield Known(doc_id, published=False)
+        else:
+            seen_now.add(doc_id)
+            yield {**row, "extractor_version": extractor_version}
 
 
 def sentence_locator(doc):

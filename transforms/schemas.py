@@ -103,6 +103,9 @@ def _span_columns(what: str) -> tuple[Column, ...]:
 
 
 _SENTENCE = _c("sentence_index", _I, "0-based sentence number within the document", nullable=False)
+# Which code and model produced a document's rows: runs skip documents already extracted by the
+# current version and re-extract the others only when asked (`--reprocess`).
+_EXTRACTOR = _c("extractor_version", _S, "newsfacts code version and spaCy pipeline that extracted it", nullable=False)
 
 DOCUMENTS = Table(
     "documents",
@@ -125,6 +128,7 @@ DOCUMENTS = Table(
         _c("license", _S, "the record's licence statement, when given"),
         _c("encoding", _S, "the byte encoding the input was decoded from", nullable=False),
         _c("input_format", _S, "txt, md, html, json or jsonl", nullable=False),
+        _EXTRACTOR,
     ),
     key="doc_id",
 )
@@ -170,6 +174,7 @@ MENTIONS = Table(
         _c("text", _S, "surface form", nullable=False),
         _SENTENCE,
         _c("is_pronoun", pa.bool_(), "a pronoun resolved to the entity", nullable=False),
+        _EXTRACTOR,
     ),
     key="mention_id",
     doc_fk=True,
@@ -196,6 +201,7 @@ AMOUNTS = Table(
         _c("payer_text", _S, "the payer as written when it is not a named entity"),
         _SENTENCE,
         _c("unit", _S, "per-unit amounts: the unit (hour, share, year), else null"),
+        _EXTRACTOR,
     ),
     key="amount_id",
     doc_fk=True,
@@ -220,6 +226,7 @@ DEMANDS = Table(
         *_span_columns("`text`"),
         _SENTENCE,
         _c("status_hedge", _S, "hedges on the status as written (\"reportedly\", \"most of\")"),
+        _EXTRACTOR,
     ),
     key="demand_id",
     doc_fk=True,
@@ -243,6 +250,7 @@ EVENTS = Table(
         _c("trigger", _S, "the word or phrase that signals the event", nullable=False),
         *_span_columns("the clause"),
         _SENTENCE,
+        _EXTRACTOR,
     ),
     key="event_id",
     doc_fk=True,
@@ -270,6 +278,9 @@ RUNS = Table(
         _c("model_version", _S, "spaCy pipeline name and version", nullable=False),
         _c("inputs", _LIST_S, "the input paths of the run"),
         _c("message", _S, "why a run failed"),
+        _c("docs_skipped", _I, "inputs whose document an earlier run already extracted (not extracted again)", nullable=False),
+        _c("docs_stale", _I, "of those, documents extracted by an older extractor version (re-extract with --reprocess)", nullable=False),
+        _c("docs_reprocessed", _I, "stored documents re-extracted by --reprocess", nullable=False),
     ),
     key="run_id",
     append=False,
@@ -312,6 +323,26 @@ def to_arrow(name: str, rows: list[dict], *, staging: bool = False) -> pa.Table:
     if extra:
         raise ValueError(f"{name}: columns not in the schema: {sorted(extra)}")
     return pa.Table.from_pylist(rows, schema=schema)
+
+
+def violations(name: str, table: pa.Table) -> list[str]:
+    """The schema's own rules (non-null columns, allowed values, unique key) checked with Arrow
+    compute. For the small bookkeeping tables newsfacts writes itself at publication, where
+    loading Great Expectations would cost more than a night with nothing new."""
+    import pyarrow.compute as pc
+
+    spec, problems = TABLES[name], []
+    for c in spec.columns:
+        column = table[c.name]
+        if not c.nullable and column.null_count:
+            problems.append(f"table {name!r}: column {c.name!r} has {column.null_count} nulls")
+        if c.allowed is not None:
+            bad = pc.sum(pc.invert(pc.is_in(column.drop_null(), pa.array(c.allowed)))).as_py() or 0
+            if bad:
+                problems.append(f"table {name!r}: column {c.name!r} has {bad} values outside its allowed set")
+    if spec.key and pc.count_distinct(table[spec.key]).as_py() != table.num_rows:
+        problems.append(f"table {name!r}: {spec.key} is not unique")
+    return problems
 
 
 def tables_markdown() -> str:

@@ -9,13 +9,15 @@ from transforms.schemas import FACT_TABLES, empty_table, to_arrow
 
 AT = datetime(2026, 11, 24, tzinfo=UTC)
 TEXT = "The reward is US$50 million. A fine of $3m."
+VERSION = "newsfacts-test/none"
 
 
 def document(doc_id="doc_1", text=TEXT, **kw):
     return {"doc_id": doc_id, "external_id": None, "source": f"{doc_id}.txt", "url": None,
             "title": None, "published_at": None, "date_basis": "ingested", "language": "en",
             "text": text, "n_chars": len(text), "ingested_at": AT, "run_id": "r1",
-            "publisher": None, "license": None, "encoding": "utf-8", "input_format": "txt", **kw}
+            "publisher": None, "license": None, "encoding": "utf-8", "input_format": "txt",
+            "extractor_version": VERSION, **kw}
 
 
 def amount(amount_id="a1", doc_id="doc_1", start=14, end=27, text="US$50 million", **kw):
@@ -23,7 +25,7 @@ def amount(amount_id="a1", doc_id="doc_1", start=14, end=27, text="US$50 million
             "value": 5e7, "value_min": None, "value_max": None, "currency": "USD",
             "qualifier": "exact", "purpose": "reward", "subject_entity_id": None,
             "subject_text": None, "payer_entity_id": None, "payer_text": None,
-            "sentence_index": 0, "unit": None, **kw}
+            "sentence_index": 0, "unit": None, "extractor_version": VERSION, **kw}
 
 
 @pytest.fixture(scope="module")

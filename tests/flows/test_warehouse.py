@@ -16,7 +16,8 @@ def doc(i: int) -> dict:
     return {"doc_id": f"doc_{i}", "external_id": None, "source": f"{i}.txt", "url": None,
             "title": None, "published_at": None, "date_basis": "ingested", "language": "en",
             "text": text, "n_chars": len(text), "ingested_at": AT, "run_id": f"r{i}",
-            "publisher": None, "license": None, "encoding": "utf-8", "input_format": "txt"}
+            "publisher": None, "license": None, "encoding": "utf-8", "input_format": "txt",
+            "extractor_version": "newsfacts-test/none"}
 
 
 def publish(wh: Warehouse, run_id: str, docs: list[dict]):
@@ -69,7 +70,8 @@ def test_broken_snapshot_is_not_published_and_the_previous_stays(tmp_path):
     assert wh.current().name == "r1" and count(tmp_path) == 1
     orphan = {"amounts": to_arrow("amounts", [{
         "amount_id": "a", "doc_id": "doc_9", "start": 0, "end": 1, "text": "D", "value": 1.0,
-        "currency": "USD", "qualifier": "exact", "purpose": "other", "sentence_index": 0}])}
+        "currency": "USD", "qualifier": "exact", "purpose": "other", "sentence_index": 0,
+        "extractor_version": "newsfacts-test/none"}])}
     with pytest.raises(PublishError, match="doc_id 'doc_9' not in documents"):
         wh.publish("r3", orphan)
     assert wh.current().name == "r1"

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from transforms.extract import new_documents
+from transforms.extract import Known, new_documents
 from transforms.ingest import (
     IngestError, RawDocument, Rejected, build_document, decode, parse_html, parse_json,
     parse_jsonl_line, parse_published, parse_text, split_front_matter,
@@ -134,8 +134,18 @@ def test_new_documents_accounts_for_every_input():
         RawDocument("e.txt", "\u200b", "txt"),
         Rejected("f.bin", "binary file"),
     ]
-    known = {build_document(inputs[3], run_id="r0", ingested_at=AT)["doc_id"]}
-    out = list(new_documents(inputs, known_ids=known, run_id="r1", at=AT))
+    known = {build_document(inputs[3], run_id="r0", ingested_at=AT)["doc_id"]: "v1"}
+    out = list(new_documents(inputs, known=known, run_id="r1", at=AT, extractor_version="v1"))
     assert len(out) == len(inputs)
-    assert [type(o).__name__ for o in out] == ["dict", "str", "dict", "str", "Rejected", "Rejected"]
+    assert [type(o).__name__ for o in out] == ["dict", "Known", "dict", "Known", "Rejected", "Rejected"]
+    assert out[1] == Known(out[0]["doc_id"], published=False)
+    assert out[3] == Known(next(iter(known)), published=True, stale=False)
+    assert out[0]["extractor_version"] == "v1"
     assert out[4].reason == "empty text after normalisation"
+
+
+def test_new_documents_flags_documents_of_another_extractor_version():
+    raw = RawDocument("a.txt", "Stored text.", "txt")
+    known = {build_document(raw, run_id="r0", ingested_at=AT)["doc_id"]: "v1"}
+    [out] = new_documents([raw], known=known, run_id="r1", at=AT, extractor_version="v2")
+    assert out.published and out.stale
