@@ -83,3 +83,40 @@ def test_old_snapshots_are_pruned(tmp_path):
         publish(wh, f"r{i}", [doc(i)])
     assert sorted(p.name for p in (tmp_path / "snapshots").iterdir()) == ["r2", "r3"]
     assert count(tmp_path) == 4
+
+
+def test_a_ledger_line_torn_by_a_crash_is_skipped_and_does_not_swallow_the_next(tmp_path):
+    wh = Warehouse(tmp_path)
+    wh.record_run({"run_id": "r1", "status": "success"})
+    with wh.ledger.open("a") as f:
+        f.write('{"run_id": "r2", "sta')  # killed mid-write
+    wh.record_run({"run_id": "r3", "status": "success"})
+    assert [r["run_id"] for r in wh.run_history()] == ["r1", "r3"]
+
+
+def test_run_lock_is_exclusive_and_released(tmp_path):
+    from flows.warehouse import LockedError
+
+    wh = Warehouse(tmp_path)
+    with wh.lock("r1") as lock:
+        assert lock.holder()["run_id"] == "r1" and lock.stale is None
+        with pytest.raises(LockedError, match=r"run r1 \(pid \d+"):
+            wh.lock("r2").acquire()
+    assert not wh.lock_path.exists()
+    wh.lock_path.write_text("{torn")  # a holder killed while writing the file
+    with wh.lock("r3") as lock:
+        assert lock.stale == {}
+
+
+def test_recover_removes_what_a_dead_run_left_and_keeps_the_snapshot(tmp_path):
+    wh = Warehouse(tmp_path)
+    publish(wh, "r1", [doc(1)])
+    leftovers = [tmp_path / "staging" / "r2" / "documents.parquet", wh.snapshots / ".tmp-r2" / "documents" / "x.parquet",
+                 tmp_path / ".newsfacts-r2.duckdb", tmp_path / "snapshots" / "r1" / "documents" / ".part-r2.parquet.tmp"]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"partial")
+    (tmp_path / ".warehouse-r2").symlink_to("snapshots/r2")
+    removed = wh.recover()
+    assert len(removed) == 5 and not any(p.exists() for p in leftovers)
+    assert wh.current().name == "r1" and count(tmp_path) == 1
