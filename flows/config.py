@@ -138,11 +138,13 @@ def parse_config(data: dict, path: Path) -> Config:
         raise ConfigError(f"{path}: no sources: give at least one of 'inputs', 'feeds' or 'urls'")
     out = _opt_string(data, "out", path)
     spacy_model = _opt_string(data, "spacy_model", path)
+    # A bare name is an installed package, never a file next to the config.
+    if spacy_model is not None and "/" in spacy_model:
+        spacy_model = str(_resolve(spacy_model, base))
     return Config(
         inputs=inputs, feeds=feeds, urls=urls,
         out=str(_resolve(out, base)) if out is not None else None,
-        # A bare name is an installed package, never a file next to the config.
-        spacy_model=str(_resolve(spacy_model, base)) if spacy_model and "/" in spacy_model else spacy_model,
+        spacy_model=spacy_model,
         http=_http_settings(data.get("http", {}), path),
     )
 
