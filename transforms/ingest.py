@@ -158,8 +158,13 @@ def html_metadata_date(html: str) -> str | None:
     RETURNS (str | None): ISO 8601 with the UTC offset, e.g. "2025-12-01T08:30:00+0000".
     """
     from htmldate import find_date
+    from trafilatura import load_html
 
-    return find_date(html, extensive_search=False, original_date=True,
+    # Parsed here, not by htmldate: given a string that looks like a URL, htmldate downloads it.
+    tree = load_html(html)
+    if tree is None:
+        return None
+    return find_date(tree, extensive_search=False, original_date=True,
                      outputformat="%Y-%m-%dT%H:%M:%S%z")
 
 

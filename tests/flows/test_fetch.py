@@ -15,7 +15,9 @@ import pytest
 
 from flows.config import HttpSettings
 from flows.fetch import RateLimiter, fetch_sources, parse_retry_after
-from transforms.ingest import RawDocument, Rejected, build_document, parse_published
+from transforms.ingest import (
+    RawDocument, Rejected, build_document, html_metadata_date, parse_published,
+)
 
 UA = "newsfacts-test/1.0 (+https://github.com/newsfacts/newsfacts)"
 MAX_BYTES = 100_000
@@ -435,6 +437,12 @@ def test_rate_limiter_waits_per_host_only_as_long_as_needed():
     limiter.wait("a.example")      # 0.65 s after the last a.example: 0.35 s to go
     assert clock.slept == [1.0, 0.35]
     assert clock.now == pytest.approx(102.0)
+
+
+def test_a_page_that_is_only_a_url_is_never_fetched_for_its_date(site):
+    # htmldate would download a URL given as the "HTML"; a hostile page must not make it.
+    assert html_metadata_date(f"{site.base}/articles/reward.html") is None
+    assert site.requests == []
 
 
 def test_retry_after_accepts_seconds_and_http_dates():
