@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Callable, Iterator
-from urllib.parse import urlsplit
 
 import httpx
 
