@@ -150,6 +150,24 @@ def parse_html(source: str, html: str, encoding: str, file_name: str) -> RawDocu
     )
 
 
+def html_metadata_date(html: str) -> str | None:
+    """The publication time a page declares in its markup (meta tags, JSON-LD, <time>), or None.
+
+    trafilatura's own date falls back to guesses from the text ("announced in 2020"); a fetched
+    page's declared date is preferred over its feed entry's date, but a guess is not.
+    RETURNS (str | None): ISO 8601 with the UTC offset, e.g. "2025-12-01T08:30:00+0000".
+    """
+    from htmldate import find_date
+    from trafilatura import load_html
+
+    # Parsed here, not by htmldate: given a string that looks like a URL, htmldate downloads it.
+    tree = load_html(html)
+    if tree is None:
+        return None
+    return find_date(tree, extensive_search=False, original_date=True,
+                     outputformat="%Y-%m-%dT%H:%M:%S%z")
+
+
 def parse_json(source: str, text: str, encoding: str) -> Iterator[RawDocument | Rejected]:
     """A .json file: one record or a list of records (each as a JSON Lines record)."""
     try:

@@ -1,0 +1,108 @@
+"""newsfacts.toml: sources and HTTP settings read, paths resolved, every mistake named."""
+
+from pathlib import Path
+
+import pytest
+
+from flows.config import Config, ConfigError, HttpSettings, load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "conf" / "newsfacts.toml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_full_file_is_read(tmp_path):
+    path = write(tmp_path, """
+inputs = ["seeds", "/srv/inbox/today.jsonl"]
+feeds = ["https://example.org/rss.xml"]
+urls = ["http://example.com/a.html", "https://example.com/b.html"]
+out = "warehouse"
+spacy_model = "en_core_web_sm"
+
+[http]
+timeout_s = 5
+retries = 1
+backoff_s = 0.5
+max_retry_after_s = 10
+per_host_interval_s = 2.5
+user_agent = "nightly-bot/1.0"
+max_redirects = 2
+max_entries_per_feed = 20
+""")
+    config = load_config(path)
+    assert config == Config(
+        inputs=[str(tmp_path / "conf" / "seeds"), "/srv/inbox/today.jsonl"],
+        feeds=["https://example.org/rss.xml"],
+        urls=["http://example.com/a.html", "https://example.com/b.html"],
+        out=str(tmp_path / "conf" / "warehouse"),
+        spacy_model="en_core_web_sm",
+        http=HttpSettings(timeout_s=5.0, retries=1, backoff_s=0.5, max_retry_after_s=10.0,
+                          per_host_interval_s=2.5, user_agent="nightly-bot/1.0", max_redirects=2,
+                          max_entries_per_feed=20),
+    )
+    assert isinstance(config.http.timeout_s, float)
+
+
+def test_relative_paths_follow_the_config_file_not_the_working_directory(tmp_path, monkeypatch):
+    path = write(tmp_path, 'inputs = ["../articles"]\nspacy_model = "models/mine"\n')
+    monkeypatch.chdir(ROOT)
+    config = load_config(path)
+    assert config.inputs == [str(tmp_path / "conf" / ".." / "articles")]
+    assert config.spacy_model == str(tmp_path / "conf" / "models" / "mine")
+    # A config given by a relative path still resolves against its own folder.
+    monkeypatch.chdir(tmp_path)
+    assert load_config(Path("conf/newsfacts.toml")).inputs == [str(tmp_path / "conf" / ".." / "articles")]
+
+
+def test_defaults(tmp_path):
+    config = load_config(write(tmp_path, 'feeds = ["https://example.org/feed"]\n'))
+    assert config.inputs == [] and config.urls == [] and config.out is None and config.spacy_model is None
+    http = config.http
+    assert (http.timeout_s, http.retries, http.backoff_s, http.per_host_interval_s,
+            http.max_redirects, http.max_entries_per_feed) == (10.0, 3, 1.0, 1.0, 5, 200)
+    assert http.user_agent.startswith("newsfacts/")
+    assert http.user_agent.endswith(" (+https://github.com/newsfacts/newsfacts)")
+
+
+def test_the_shipped_example_reads_the_seeds_folder():
+    config = load_config(ROOT / "newsfacts.toml")
+    assert config.inputs == [str(ROOT / "seeds")]
+    assert config.feeds == [] and config.urls == []
+    assert config.http == HttpSettings()
+
+
+@pytest.mark.parametrize("text, message", [
+    ('inputs = ["seeds"]\nfeed = ["https://x.org/rss"]\n',
+     "unknown key 'feed' (known: feeds, http, inputs, out, spacy_model, urls)"),
+    ('inputs = ["seeds"]\n[http]\ntimeout = 3\n', "unknown key 'http.timeout' (known: http.backoff_s"),
+    ('inputs = "seeds"\n', "'inputs' must be a list of strings, not a string ('seeds')"),
+    ('inputs = ["seeds", 3]\n', "'inputs[1]' must be a non-empty string, not an integer (3)"),
+    ('urls = ["example.org/a.html"]\n', "'urls[0]' must be an http(s) URL, not 'example.org/a.html'"),
+    ('feeds = ["ftp://example.org/rss"]\n', "'feeds[0]' must be an http(s) URL, not 'ftp://example.org/rss'"),
+    ('inputs = ["seeds"]\nout = 7\n', "'out' must be a non-empty string, not an integer (7)"),
+    ('inputs = ["seeds"]\nhttp = 5\n', "'http' must be a table ([http]), not an integer"),
+    ('inputs = ["seeds"]\n[http]\nretries = "3"\n', "'http.retries' must be an integer >= 0, not a string ('3')"),
+    ('inputs = ["seeds"]\n[http]\nretries = true\n', "'http.retries' must be an integer >= 0, not a boolean (True)"),
+    ('inputs = ["seeds"]\n[http]\ntimeout_s = 0\n', "'http.timeout_s' must be a number > 0, not an integer (0)"),
+    ('inputs = ["seeds"]\n[http]\nmax_redirects = 1.5\n', "'http.max_redirects' must be an integer >= 0, not a number (1.5)"),
+    ('inputs = ["seeds"]\n[http]\nuser_agent = ""\n', "'http.user_agent' must be a non-empty string, not a string ('')"),
+    ('out = "data"\n', "no sources: give at least one of 'inputs', 'feeds' or 'urls'"),
+    ('inputs = ["seeds"\n', "not valid TOML: "),
+])
+def test_mistakes_name_the_file_the_key_and_the_problem(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert str(e.value).startswith(f"{path}: ")
+    assert message in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="config file does not exist"):
+        load_config(tmp_path / "nope.toml")
