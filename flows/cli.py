@@ -12,6 +12,7 @@ from pathlib import Path
 from transforms.ingest import DEFAULT_MAX_BYTES
 
 DEFAULT_OUT = "data"
+DEFAULT_CONFIG = "newsfacts.toml"
 FORMATS = ("table", "csv", "json")
 
 
@@ -26,7 +27,7 @@ def _quiet() -> None:
 def cmd_run(args) -> int:
     from flows.nightly import nightly
 
-    state = nightly(inputs=args.input, out=args.out, max_bytes=args.max_bytes,
+    state = nightly(inputs=args.input, config=run_config_file(args), out=args.out, max_bytes=args.max_bytes,
                     spacy_model=args.spacy_model, batch_size=args.batch_size,
                     n_process=args.n_process, keep_snapshots=args.keep_snapshots,
                     entities_file=args.entities, reprocess=args.reprocess, return_state=True)
@@ -41,7 +42,7 @@ def cmd_run(args) -> int:
     if row["docs_stale"]:
         print(f"note: {row['docs_stale']} inputs were extracted by an older extractor version; "
               "`newsfacts run --reprocess` re-extracts every stored document")
-    print(f"published {Path(args.out).resolve() / 'newsfacts.duckdb'}")
+    print(state.message)
     return 0
 
 
@@ -69,13 +70,24 @@ def cmd_query(args) -> int:
         con.close()
 
 
+def run_config_file(args) -> str | None:
+    """--config, else ./newsfacts.toml when no --input is given and it exists."""
+    if args.config:
+        return str(Path(args.config).resolve())
+    if not args.input and Path(DEFAULT_CONFIG).exists():
+        return str(Path(DEFAULT_CONFIG).resolve())
+    return None
+
+
 def cmd_serve(args) -> int:
     from flows.nightly import nightly
 
     nightly.serve(
         name="newsfacts-nightly", cron=args.cron,
-        parameters={"inputs": [str(Path(p).resolve()) for p in args.input],
-                    "out": str(Path(args.out).resolve()), "spacy_model": args.spacy_model},
+        parameters={"inputs": [str(Path(p).resolve()) for p in args.input or []],
+                    "config": run_config_file(args),
+                    "out": str(Path(args.out).resolve()) if args.out else None,
+                    "spacy_model": args.spacy_model},
     )
     return 0
 
@@ -142,17 +154,19 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsfacts", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
-    def common(sp, *, inputs: bool):
-        sp.add_argument("--out", default=DEFAULT_OUT, help="output root (default: data)")
-        if inputs:
-            sp.add_argument("--input", action="append", required=True, metavar="PATH",
-                            help="file or folder to ingest (repeatable)")
-            sp.add_argument("--spacy-model", default=None, metavar="NAME",
-                            help="spaCy pipeline name or path (default: $NEWSFACTS_SPACY_MODEL, "
-                                 "else the bundled models/newsfacts_en)")
+    def sources(sp):
+        sp.add_argument("--out", default=None, help="output root (default: the config's `out`, else data)")
+        sp.add_argument("--input", action="append", metavar="PATH",
+                        help="file or folder to ingest (repeatable)")
+        sp.add_argument("--config", default=None, metavar="FILE",
+                        help="newsfacts.toml listing inputs, feeds and urls (default: ./newsfacts.toml "
+                             "when no --input is given)")
+        sp.add_argument("--spacy-model", default=None, metavar="NAME",
+                        help="spaCy pipeline name or path (default: $NEWSFACTS_SPACY_MODEL, "
+                             "else the bundled models/newsfacts_en)")
 
     run = sub.add_parser("run", help="ingest inputs and publish validated tables")
-    common(run, inputs=True)
+    sources(run)
     run.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                      help="quarantine files (JSON Lines: records) larger than this (default 5 MB)")
     run.add_argument("--batch-size", type=int, default=64, help="documents per nlp.pipe batch")
@@ -184,7 +198,7 @@ def parser() -> argparse.ArgumentParser:
     query.set_defaults(func=cmd_query)
 
     serve = sub.add_parser("serve", help="serve the nightly flow on a cron schedule (long-running)")
-    common(serve, inputs=True)
+    sources(serve)
     serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: 02:00 daily)")
     serve.set_defaults(func=cmd_serve)
 

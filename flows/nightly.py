@@ -11,7 +11,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
+from itertools import chain
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,6 +22,8 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
+from flows.config import Config, ConfigError, HttpSettings, load_config, package_version
+from flows.fetch import fetch_sources
 from flows.sources import read_entities_file, read_inputs
 from flows.warehouse import LockedError, PublishError, StagedTable, Warehouse, crash_point, write_json
 from transforms.entities import finalize_entities
@@ -33,16 +35,21 @@ from transforms.schemas import FACT_TABLES, TABLES, empty_table, to_arrow, viola
 DEFAULT_CRON = "0 2 * * *"
 
 
-def code_version() -> str:
-    try:
-        return version("newsfacts")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
 def extractor_version(spacy_model: str | None) -> str:
     """What a document's rows depend on: this code's version and the spaCy pipeline's."""
-    return f"newsfacts-{code_version()}/{model_version(load_pipeline(spacy_model))}"
+    return f"newsfacts-{package_version()}/{model_version(load_pipeline(spacy_model))}"
+
+
+def run_config(inputs: list[str] | None, config: str | None, out: str | None,
+               spacy_model: str | None) -> Config:
+    """What this run reads and where it publishes: the config file (`newsfacts.toml`), with
+    inputs, output and pipeline given as arguments taking precedence. Everything is sorted, so
+    the order sources are listed in never changes what is published."""
+    base = load_config(Path(config)) if config else Config()
+    files = sorted({str(Path(p).resolve()) for p in [*base.inputs, *(inputs or [])]})
+    return Config(inputs=files, feeds=sorted(set(base.feeds)), urls=sorted(set(base.urls)),
+                  out=out or base.out or "data", spacy_model=spacy_model or base.spacy_model,
+                  http=base.http)
 
 
 def quarantine_row(run_id: str, item: Rejected) -> dict:
@@ -74,10 +81,10 @@ class Extracted:
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def ingest(run_id: str, started_at: datetime, inputs: list[str], warehouse: Warehouse,
+def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Warehouse,
            max_bytes: int, version: str, reprocess: bool) -> Ingested:
-    """Read every input; stage the documents to extract (new texts, and with `reprocess` every
-    stored document); quarantine the rest."""
+    """Read every file, feed and page; stage the documents to extract (new texts, and with
+    `reprocess` every stored document); quarantine the rest."""
     seen = duplicates = skipped = stale = reprocessed = 0
     quarantine = []
     known = warehouse.published_versions()
@@ -87,7 +94,8 @@ def ingest(run_id: str, started_at: datetime, inputs: list[str], warehouse: Ware
             rows = [{**r, "run_id": run_id, "extractor_version": version} for r in batch.to_pylist()]
             staged.add(rows)
             reprocessed += len(rows)
-    stream = read_inputs([Path(p) for p in inputs], max_bytes=max_bytes)
+    stream = chain(read_inputs([Path(p) for p in sources.inputs], max_bytes=max_bytes),
+                   fetch_sources(sources.feeds, sources.urls, sources.http, max_bytes=max_bytes))
     for item in new_documents(stream, known=known, run_id=run_id, at=started_at, extractor_version=version):
         seen += 1
         if isinstance(item, Rejected):
@@ -217,7 +225,7 @@ def run_row(run_id: str, started_at: datetime, inputs: list[str], ingested: Inge
         "docs_stale": ingested.stale if ingested else 0,
         "docs_reprocessed": ingested.reprocessed if ingested else 0,
         "docs_quarantined": inputs_quarantined, **counts, "rows_quarantine": len(quarantine),
-        "validation": validation, "code_version": code_version(), "model_version": model or "none",
+        "validation": validation, "code_version": package_version(), "model_version": model or "none",
         "inputs": inputs, "message": message,
     }
 
@@ -233,9 +241,11 @@ def summary_markdown(row: dict, snapshot: Path | None) -> str:
     return "\n".join(lines)
 
 
-def configuration_problem(inputs: list[str], spacy_model: str | None) -> str | None:
+def configuration_problem(files: list[str], files_feeds_urls: list[str], spacy_model: str | None) -> str | None:
     """Why the run cannot start (a missing input path, an unloadable pipeline), else None."""
-    missing = [p for p in inputs if not Path(p).exists()]
+    if not files_feeds_urls:
+        return "nothing to read: give --input paths or a config file listing inputs, feeds or urls"
+    missing = [p for p in files if not Path(p).exists()]
     if missing:
         return f"input path does not exist: {', '.join(missing)}"
     try:
@@ -246,23 +256,29 @@ def configuration_problem(inputs: list[str], spacy_model: str | None) -> str | N
 
 
 @flow(name="newsfacts-nightly", log_prints=False)
-def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_BYTES,
-            spacy_model: str | None = None, batch_size: int = 64, n_process: int = 1,
-            keep_snapshots: int = 5, entities_file: str | None = None, reprocess: bool = False):
-    """Ingest the inputs, extract facts, validate them and publish a snapshot under `out`.
+def nightly(inputs: list[str] | None = None, out: str | None = None,
+            max_bytes: int = DEFAULT_MAX_BYTES, spacy_model: str | None = None,
+            batch_size: int = 64, n_process: int = 1, keep_snapshots: int = 5,
+            entities_file: str | None = None, reprocess: bool = False, config: str | None = None):
+    """Ingest files, feeds and pages, extract facts, validate them and publish a snapshot.
 
+    inputs: files and folders; config: a `newsfacts.toml` listing files, feeds and URLs (both
+    may be given); out: the output root (default: the config's, else `data`).
     Only documents no earlier run extracted are extracted; `reprocess` re-extracts every stored
-    document (after a new extractor version). One run at a time per `out` (a lock file).
+    document (after a new extractor version). One run at a time per output (a lock file).
 
     RETURNS (State): Completed with the run's `runs` row as data, or Failed with a one-line
-        reason (another run holds the lock, a configuration problem, or the table-level
-        expectation that stopped publication; the previous snapshot stays).
+        reason (a bad config file, another run holding the lock, a configuration problem, or the
+        table-level expectation that stopped publication; the previous snapshot stays).
     """
-    warehouse = Warehouse(Path(out), keep_snapshots=keep_snapshots)
+    try:
+        sources = run_config(inputs, config, out, spacy_model)
+    except ConfigError as e:
+        return Failed(message=str(e))
+    spacy_model, inputs = sources.spacy_model, [*sources.inputs, *sources.feeds, *sources.urls]
+    warehouse = Warehouse(Path(sources.out), keep_snapshots=keep_snapshots)
     started_at = datetime.now(UTC)
     run_id = f"{started_at:%Y%m%dT%H%M%S}Z-{secrets.token_hex(3)}"
-    # Sorted, so that the order inputs are listed in never changes what is published.
-    inputs = sorted(str(Path(p).resolve()) for p in inputs)
     logger = get_run_logger()
     try:
         lock = warehouse.lock(run_id).acquire()
@@ -282,7 +298,7 @@ def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_B
         removed = warehouse.recover()
         if removed:
             logger.warning("removed what an interrupted run left behind: %s", ", ".join(removed))
-        problem = configuration_problem(inputs, spacy_model)
+        problem = configuration_problem(sources.inputs, inputs, spacy_model)
         try:
             known_entities = read_entities_file(entities_file)
         except (OSError, ValueError) as e:
@@ -294,7 +310,7 @@ def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_B
             stage_done("failed", message=problem)
             return Failed(message=problem, data=failed)
         version = extractor_version(spacy_model)
-        ingested = ingest(run_id, started_at, inputs, warehouse, max_bytes, version, reprocess)
+        ingested = ingest(run_id, started_at, sources, warehouse, max_bytes, version, reprocess)
         stage_done("ingest", seen=ingested.seen, staged=ingested.count, duplicates=ingested.duplicates,
                    quarantined=len(ingested.quarantine), reprocessed=ingested.reprocessed)
         crash_point("ingest:done")
@@ -305,7 +321,7 @@ def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_B
                            tables={}, validation="passed (nothing new)")
             snapshot = publish(warehouse, {}, [], done)
             stage_done("publish", snapshot=snapshot.name)
-            return finish(done, snapshot)
+            return finish(done, snapshot, warehouse)
         extracted = extract(run_id, ingested.documents, warehouse, spacy_model, batch_size,
                             n_process, version)
         stage_done("extract", model=extracted.model, rows=extracted.counts,
@@ -328,16 +344,16 @@ def nightly(inputs: list[str], out: str = "data", max_bytes: int = DEFAULT_MAX_B
         done = row("partial" if report.quarantine else "success", clean)
         snapshot = publish(warehouse, clean, quarantine, done, reprocess)
         stage_done("publish", snapshot=snapshot.name)
-        return finish(done, snapshot)
+        return finish(done, snapshot, warehouse)
     finally:
         shutil.rmtree(warehouse.staging(run_id), ignore_errors=True)
         lock.release()
 
 
-def finish(done: dict, snapshot: Path):
+def finish(done: dict, snapshot: Path, warehouse: Warehouse):
     create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(done, snapshot),
                              description=f"newsfacts run {done['run_id']}")
-    return Completed(message=f"published snapshot {snapshot.name}", data=done)
+    return Completed(message=f"published {warehouse.db_path} (snapshot {snapshot.name})", data=done)
 
 
 def record_dead_run(warehouse: Warehouse, holder: dict) -> None:

@@ -452,3 +452,33 @@ def test_retry_after_accepts_seconds_and_http_dates():
     assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now=now) == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+def test_the_nightly_flow_reads_the_files_feeds_and_urls_of_its_config(site, prefect_harness, tmp_path):
+    import duckdb
+
+    from flows.nightly import nightly
+    from tests.conftest import SEEDS
+
+    config = tmp_path / "newsfacts.toml"
+    config.write_text(f'inputs = ["{SEEDS}"]\nfeeds = ["{site.base}/rss.xml"]\n'
+                      f'urls = ["{site.base}/articles/talks.html"]\nout = "out"\n'
+                      "[http]\ntimeout_s = 2.0\nretries = 0\nper_host_interval_s = 0.0\n")
+    state = nightly(config=str(config), return_state=True)
+    assert state.is_completed(), state.message
+    con = duckdb.connect(str(tmp_path / "out" / "newsfacts.duckdb"), read_only=True)
+    try:
+        docs = con.sql("select external_id, url, date_basis from documents order by external_id").fetchall()
+        assert docs == [("000_94c59d239a6fac52.txt", None, "published"),
+                        (f"{site.base}/articles/talks.html", f"{site.base}/articles/talks.html", "published"),
+                        ("rally-1", f"{site.base}/articles/rally.html", "published"),
+                        ("tag:example.org,2025:reward", f"{site.base}/articles/reward.html", "published")]
+        assert con.sql("select source, stage from quarantine").fetchall() == [
+            (f"{site.base}/articles/sections.html", "ingest")]
+        assert con.sql("select docs_seen, docs_new, docs_quarantined, inputs from runs").fetchall() == [
+            (5, 4, 1, [str(SEEDS), f"{site.base}/rss.xml", f"{site.base}/articles/talks.html"])]
+        reward = con.sql("select distinct a.value, a.currency from amounts a join documents d using (doc_id) "
+                         "where d.external_id = 'tag:example.org,2025:reward' and a.value = 5e7").fetchall()
+        assert reward == [(5e7, "USD")]
+    finally:
+        con.close()
