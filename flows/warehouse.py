@@ -63,25 +63,27 @@ class RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         me = {"pid": os.getpid(), "host": socket.gethostname(), "run_id": self.run_id,
               "started_at": datetime.now(UTC).isoformat()}
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = self.holder()
-                if holder is not None and _alive(holder):
-                    raise LockedError(
-                        f"another run holds {self.path}: run {holder.get('run_id')} (pid "
-                        f"{holder.get('pid')} on {holder.get('host')}, started "
-                        f"{holder.get('started_at')}); wait for it or stop it") from None
-                self.stale = holder or {}
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(me, f)
-                f.flush()
-                os.fsync(f.fileno())
-            return self
-        raise LockedError(f"could not take {self.path}: another run took it first")
+        # Written whole under a private name, then hard-linked into place: the link fails if the
+        # lock exists, and a lock file is never seen half-written.
+        mine = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        mine.write_text(json.dumps(me), encoding="utf-8")
+        try:
+            for _ in range(2):
+                try:
+                    os.link(mine, self.path)
+                    return self
+                except FileExistsError:
+                    holder = self.holder()
+                    if holder is not None and _alive(holder):
+                        raise LockedError(
+                            f"another run holds {self.path}: run {holder.get('run_id')} (pid "
+                            f"{holder.get('pid')} on {holder.get('host')}, started "
+                            f"{holder.get('started_at')}); wait for it or stop it") from None
+                    self.stale = holder or {}
+                    self.path.unlink(missing_ok=True)
+            raise LockedError(f"could not take {self.path}: another run took it first")
+        finally:
+            mine.unlink(missing_ok=True)
 
     def holder(self) -> dict | None:
         """What the lock file says, or None when it is missing or was torn mid-write."""
@@ -193,7 +195,7 @@ class Warehouse:
         RETURNS (list[str]): the removed paths, relative to the root."""
         leftovers = [*self.root.glob("staging/*"), *self.snapshots.glob(".tmp-*"),
                      *self.root.glob(".warehouse-*"), *self.root.glob(".newsfacts-*.duckdb*"),
-                     *self.root.glob("state/.*.tmp"), *self.snapshots.glob("*/*/.*.tmp")]
+                     *self.validation_dir.glob(".*.tmp")]
         for path in leftovers:
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)

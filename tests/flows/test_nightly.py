@@ -50,7 +50,7 @@ def test_seed_run_publishes_documents_and_amounts_and_rerun_changes_nothing(pref
     state = nightly(inputs=[str(SEEDS)], out=str(out), return_state=True)
     assert state.is_completed()
     assert snapshot_rows(out) == before
-    runs = query(out, "select status, docs_seen, docs_new, docs_duplicate, rows_amounts from runs order by run_id")
+    runs = query(out, "select status, docs_seen, docs_new, docs_duplicate, rows_amounts from runs order by started_at")
     assert runs == [("success", 1, 1, 0, 2), ("success", 1, 0, 1, 0)]
 
 
@@ -105,7 +105,7 @@ def test_table_level_failure_keeps_the_previous_snapshot(prefect_harness, tmp_pa
 
     monkeypatch.setattr(transforms.extract, "amount_rows", real)
     assert nightly(inputs=[str(other)], out=str(out), return_state=True).is_completed()
-    statuses = query(out, "select status, validation like 'failed: table ''amounts''%' from runs order by run_id")
+    statuses = query(out, "select status, validation like 'failed: table ''amounts''%' from runs order by started_at")
     assert statuses == [("success", False), ("failed", True), ("success", False)]
 
 

@@ -51,7 +51,7 @@ def content(out) -> dict[str, set]:
 def runs(out, columns="status, docs_seen, docs_new, docs_skipped, docs_stale, docs_reprocessed"):
     con = duckdb.connect(str(out / "newsfacts.duckdb"), read_only=True)
     try:
-        return con.sql(f"select {columns} from runs order by run_id").fetchall()
+        return con.sql(f"select {columns} from runs order by started_at").fetchall()
     finally:
         con.close()
 

@@ -103,7 +103,7 @@ def test_run_lock_is_exclusive_and_released(tmp_path):
         with pytest.raises(LockedError, match=r"run r1 \(pid \d+"):
             wh.lock("r2").acquire()
     assert not wh.lock_path.exists()
-    wh.lock_path.write_text("{torn")  # a holder killed while writing the file
+    wh.lock_path.write_text("{garbage")  # not a lock newsfacts wrote
     with wh.lock("r3") as lock:
         assert lock.stale == {}
 
@@ -112,7 +112,7 @@ def test_recover_removes_what_a_dead_run_left_and_keeps_the_snapshot(tmp_path):
     wh = Warehouse(tmp_path)
     publish(wh, "r1", [doc(1)])
     leftovers = [tmp_path / "staging" / "r2" / "documents.parquet", wh.snapshots / ".tmp-r2" / "documents" / "x.parquet",
-                 tmp_path / ".newsfacts-r2.duckdb", tmp_path / "snapshots" / "r1" / "documents" / ".part-r2.parquet.tmp"]
+                 tmp_path / ".newsfacts-r2.duckdb", tmp_path / "validation" / ".r2.json.tmp"]
     for path in leftovers:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"partial")
