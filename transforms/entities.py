@@ -43,10 +43,12 @@ class EntityTypes:
         self.law_heads = frozenset(rules["law_heads"])
         self.feature_heads = frozenset(rules["feature_heads"])
         self.corporate_suffixes = frozenset(rules["corporate_suffixes"])
+        self.connectors = frozenset(rules["name_connectors"])
+        self.honorifics = frozenset(rules["honorifics"])
 
     def __call__(self, doc: Doc) -> Doc:
         typed = []
-        for ent in _repaired(doc):
+        for ent in _repaired(doc, self.corporate_suffixes, self.connectors):
             label = self.type_of(ent)
             if label and _plausible(ent):
                 typed.append(Span(doc, ent.start, ent.end, label=label))
@@ -55,6 +57,8 @@ class EntityTypes:
 
     def type_of(self, ent: Span) -> str | None:
         target = self.label_map.get(ent.label_)
+        if target and self._after_honorific(ent):
+            return "PERSON"  # "Mr Cable", "Ms Druyun": whatever the model made of the surname
         if target and len(ent) > 1 and ent[-1].lower_.rstrip(".") in self.corporate_suffixes:
             return "ORG"  # "Metromedia Co.", whatever the model called it
         if target == "@place":
@@ -72,14 +76,21 @@ class EntityTypes:
             return None
         return target
 
+    def _after_honorific(self, ent: Span) -> bool:
+        first = ent[0] if len(ent) > 1 else (ent.doc[ent.start - 1] if ent.start > 0 else None)
+        return first is not None and first.is_title and first.lower_ in self.honorifics
+
 
 _GENERATIONAL = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _MONEY_MARKS = set("$€£¥₹₩₽₺")
 
 
-def _repaired(doc: Doc) -> list[Span]:
-    """The model's spans with two boundary slips of news text mended: a hyphenated name split
-    in two ("Jean" "-" "Michel Lemetayer") and a generational suffix left out ("Jr.")."""
+def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
+              connectors: frozenset[str] = frozenset()) -> list[Span]:
+    """The model's spans with boundary slips of news text mended: a hyphenated name split in
+    two ("Jean" "-" "Michel Lemetayer"), a name cut at a connector ("Cartel de" "los"
+    "Soles"), a generational suffix left out ("Jr.") and a corporate suffix left out
+    ("Seagram" "Co.", "James Capel" "and Co")."""
     spans: list[Span] = []
     for ent in doc.ents:
         prev = spans[-1] if spans else None
@@ -88,9 +99,15 @@ def _repaired(doc: Doc) -> list[Span]:
                 and not doc[prev.end].whitespace_):
             spans[-1] = Span(doc, prev.start, ent.end, label=ent.label_)
             continue
+        if prev is not None and _cut_at_connector(prev, ent, connectors):
+            # Connectors belong to organisation names far more often than to people's.
+            label = "ORG" if "ORG" in (prev.label_, ent.label_) else prev.label_
+            spans[-1] = Span(doc, prev.start, ent.end, label=label)
+            continue
         end = ent.end
         if end < len(doc) and doc[end].lower_ in _GENERATIONAL and ent.label_ in ("PER", "PERSON"):
             end += 1
+        end = _past_corporate_suffix(doc, end, suffixes)
         spans.append(Span(doc, ent.start, end, label=ent.label_))
     taken: set[int] = set()
     out = []
@@ -99,6 +116,27 @@ def _repaired(doc: Doc) -> list[Span]:
             out.append(span)
             taken.update(range(span.start, span.end))
     return out
+
+
+def _cut_at_connector(prev: Span, ent: Span, connectors: frozenset[str]) -> bool:
+    """A name never ends in "de" or "of": the model stopped inside it, and the next span
+    (after nothing but connectors) is the rest of it."""
+    doc = prev.doc
+    between = doc[prev.end:ent.start]
+    return (prev[-1].lower_ in connectors and prev[-1].is_lower
+            and all(t.lower_ in connectors and t.is_lower for t in between))
+
+
+def _past_corporate_suffix(doc: Doc, end: int, suffixes: frozenset[str]) -> int:
+    """Where a name ends once the capitalised corporate suffixes right after it are taken in
+    ("Seagram Co.", "Matsushita Electric Industrial Co Ltd", "James Capel and Co")."""
+    while end < len(doc):
+        at = end + 1 if doc[end].lower_ in ("and", "&") else end
+        tok = doc[at] if at < len(doc) else None
+        if tok is None or not tok.text[:1].isupper() or tok.lower_.rstrip(".") not in suffixes:
+            break
+        end = at + 1
+    return end
 
 
 def _plausible(span: Span) -> bool:
@@ -175,7 +213,7 @@ def resolve_entities(published: list[dict], local: list[dict], known: list[dict]
 
     def register(row: dict) -> None:
         table[row["entity_id"]] = row
-        for alias in [row["name"], *row["aliases"]]:
+        for alias in _matching_forms(row):
             index.setdefault((row["type"], fold(alias)), row["entity_id"])
 
     for entry in known:
@@ -211,7 +249,7 @@ def resolve_entities(published: list[dict], local: list[dict], known: list[dict]
         cur["roles"] = sorted(set(cur["roles"]) | set(row["roles"]))
         if target not in gazetteer_ids:
             cur["name"] = max([cur["name"], row["name"]], key=_name_preference)
-        for alias in [row["name"], *row["aliases"]]:
+        for alias in _matching_forms(row):
             index.setdefault((cur["type"], fold(alias)), target)
         mapping[row["entity_id"]] = target
         if rule and target != row["entity_id"]:
@@ -219,6 +257,15 @@ def resolve_entities(published: list[dict], local: list[dict], known: list[dict]
     rows = sorted((r for r in table.values() if r["doc_count"] or r["entity_id"] not in gazetteer_ids),
                   key=lambda r: r["entity_id"])
     return rows, mapping, merges
+
+
+def _matching_forms(row: dict) -> list[str]:
+    """Names under which other documents' entities may join this one. A place's aliases are
+    left out: they include capitals standing for their country ("Tokyo" for Japan), which are
+    places of their own elsewhere, and countries already carry one standard name."""
+    if row["type"] == "GPE":
+        return [row["name"]]
+    return [row["name"], *row["aliases"]]
 
 
 def _match(row: dict, table: dict, index: dict, gazetteer_ids: set) -> tuple[str | None, str | None]:

@@ -52,6 +52,11 @@ class Gazetteer:
             return "LOC"
         return "GPE" if key in self.gpe else "LOC"
 
+    def knows(self, name: str) -> bool:
+        """Whether the name is a place or a country written any known way."""
+        key = fold(name)
+        return key in self.gpe or key in self.regions or key in self.countries
+
     def is_demonym(self, name: str) -> bool:
         key = fold(name)
         return key in self.demonyms or (key.endswith("s") and key[:-1] in self.demonyms)

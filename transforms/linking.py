@@ -6,11 +6,15 @@ Rules, applied in order over the typed entities of one parsed document:
 - `title`: titles and roles before a person's name are recorded as roles, honorifics dropped.
 - `surname` / `short_name`: a person or organisation mention joins the one longer name of the
   same type that starts or ends with it ("Maduro" -> "Nicolás Maduro", "Pennzoil" -> "Pennzoil
-  Co."); when two names qualify it stays apart.
-- types are made consistent per name (the majority of its mentions), and spans inside title-case
-  headlines are kept only when the body repeats them.
-- `acronym`: an all-capitals ORG/GPE mention joins the organisation whose initials it spells
-  ("ICC" -> "International Criminal Court").
+  Co."); when two names qualify it joins the one it equals but for a corporate suffix, else stays
+  apart. A name written with its suffix ("BellSouth Corp.") is complete and shortens nothing; a
+  lone word called a place that no gazetteer knows may shorten a name too ("McCaw").
+- types are made consistent per name (the majority of its mentions, and of its short forms:
+  surnames for people, first words for organisations), and spans inside title-case headlines are
+  kept only when the body repeats them.
+- `acronym`: an all-capitals mention joins the organisation whose initials or first word it
+  spells ("ICC" -> "International Criminal Court", "LIN" -> "LIN Broadcasting Corp."), or the
+  name it follows in brackets ("Unitary Workers' Front (FUT)"), whatever its letters.
 - `metonym`: a capital used as an actor (subject, possessor, agent, or after "on/against/with")
   joins its country ("Washington has raised the reward"); seats of government ("the White
   House", "the Kremlin") are the institution, an ORG.
@@ -28,7 +32,6 @@ from spacy.tokens import Doc, Span, Token
 from transforms.gazetteer import fold, gazetteer
 
 NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")
-_CONNECTORS = {"of", "the", "and", "for", "de", "del", "la", "los", "las", "le", "du", "&"}
 
 
 @dataclass
@@ -70,13 +73,15 @@ def _rules() -> dict:
     rules["seats"] = {fold(k) for k in rules["seats_of_government"]}
     rules["country_aliases"] = {fold(k): v for k, v in rules["country_aliases"].items()}
     rules["corporate_suffixes"] = frozenset(fold(w) for w in rules["corporate_suffixes"])
-    for key in ("title_heads", "title_modifiers", "honorifics", "pronouns", "actor_deps", "actor_preps"):
+    for key in ("title_heads", "title_modifiers", "honorifics", "pronouns", "actor_deps", "actor_preps",
+                "name_connectors"):
         rules[key] = frozenset(rules[key])
     return rules
 
 
 def initials(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w.lower() not in _CONNECTORS and w[:1].isalpha()).upper()
+    connectors = _rules()["name_connectors"]
+    return "".join(w[0] for w in name.split() if w.lower() not in connectors and w[:1].isalpha()).upper()
 
 
 def _strip_possessive(span: Span) -> Span:
@@ -135,6 +140,36 @@ def _part_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     "Febres Cordero" of "Leon Febres Cordero", "Pennzoil" of "Pennzoil Co.")."""
     n = len(short)
     return 0 < n < len(long) and (long[:n] == short or long[-n:] == short)
+
+
+def _has_corporate_suffix(name: str, suffixes: frozenset[str]) -> bool:
+    words = name.replace(",", " ").split()
+    return len(words) > 1 and fold(words[-1]) in suffixes
+
+
+def _short_form_type(short: tuple[str, ...], long: tuple[str, ...]) -> str | None:
+    """What a short form says about the name it shortens: people are called by their surname
+    ("Margoshes" for "Sanford Margoshes"), organisations by their first word ("Northrop" for
+    "Northrop Grumman", "Ford" for "Ford Australia")."""
+    if short == long:
+        return None
+    return "PERSON" if long[-len(short):] == short else "ORG" if long[:len(short)] == short else None
+
+
+def _bracketed_after(span: Span) -> int | None:
+    """For "(FUT)" or "<PZL>" written right after a name: the end (char offset) of that name."""
+    doc = span.doc
+    if span.start < 2 or span.end >= len(doc) or doc[span.start - 1].text not in ("(", "<") \
+            or doc[span.end].text not in (")", ">"):
+        return None
+    before = doc[span.start - 2]
+    return before.idx + len(before.text)
+
+
+def _cluster_ending_at(clusters: list[Cluster], end: int | None) -> Cluster | None:
+    if end is None:
+        return None
+    return next((c for c in clusters if c.type in ("ORG", "GPE") and any(m.end == end for m in c.mentions)), None)
 
 
 def _headline_sentences(doc: Doc) -> list[Span]:
@@ -209,7 +244,7 @@ def _link(doc: Doc) -> list[Cluster]:
         if fold(text) in rules["seats"]:
             add("ORG", text, mention)  # the White House, the Kremlin: the institution itself
             continue
-        if label in ("ORG", "GPE") and text.replace(".", "").isupper() and len(text) <= 6 \
+        if label in ("ORG", "GPE", "LOC") and text.replace(".", "").isupper() and len(text) <= 6 \
                 and gaz.country_name(text) is None:
             acronyms.append((label, span))
             continue
@@ -222,7 +257,9 @@ def _link(doc: Doc) -> list[Cluster]:
             add("GPE", gaz.country_name(capital_of) or capital_of,
                 Mention(span.start_char, span.end_char, text, "metonym"))
             continue
-        if label == "ORG":
+        if label == "ORG" or (label == "LOC" and len(span) == 1 and not gaz.knows(text)):
+            # A lone word the model called a place though no gazetteer knows it is as often
+            # a company or a surname ("McCaw has forced LIN's hand"): it may join a name below.
             named.append((label, span, None))
             continue
         add(label, text, mention)
@@ -234,17 +271,26 @@ def _link(doc: Doc) -> list[Cluster]:
     votes: dict[int, dict[str, int]] = {}
     for label, span, role in sorted(named, key=lambda n: (-len(_words(n[1].text, suffixes)), n[1].start)):
         words = _words(span.text, suffixes)
-        candidates = {id(c): c for c in clusters if c.type in ("PERSON", "ORG")
-                      and (_part_of(words, _words(c.name, suffixes)) or _words(c.name, suffixes) == words)}
-        if len(candidates) == 1:
-            cluster = next(iter(candidates.values()))
-            same = _words(cluster.name, suffixes) == words
-            rule = "name" if same else "surname" if label == "PERSON" else "short_name"
+        # A name written with its corporate suffix is complete: "BellSouth Corp." is not a
+        # short form of "BellSouth Enterprises Inc.".
+        complete = _has_corporate_suffix(span.text, suffixes)
+        candidates = [c for c in clusters if c.type in ("PERSON", "ORG")
+                      and (_words(c.name, suffixes) == words
+                           or (not complete and _part_of(words, _words(c.name, suffixes))))]
+        same = [c for c in candidates if _words(c.name, suffixes) == words]
+        if len(same) == 1 or len(candidates) == 1:
+            cluster = (same or candidates)[0]
+            long = _words(cluster.name, suffixes)
+            rule = "name" if long == words else "surname" if label == "PERSON" else "short_name"
             cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
+            shape = _short_form_type(words, long)
         else:
             cluster = add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
+            shape = None
         counts = votes.setdefault(id(cluster), {})
-        counts[label] = counts.get(label, 0) + 1
+        for vote in (label, shape):
+            if vote in ("PERSON", "ORG"):
+                counts[vote] = counts.get(vote, 0) + 1
         if role and role not in cluster.roles:
             cluster.roles.append(role)
     for cluster in clusters:
@@ -254,12 +300,18 @@ def _link(doc: Doc) -> list[Cluster]:
         if cluster.type != "PERSON":
             cluster.roles.clear()
 
-    for label, span in acronyms:
+    # Acronyms introduced in brackets first: "Unitary Workers' Front (FUT)" says what FUT is
+    # whatever its letters, and later FUTs are the same.
+    introduced: dict[str, Cluster] = {}
+    for label, span in sorted(acronyms, key=lambda a: (_bracketed_after(a[1]) is None, a[1].start)):
         letters = span.text.replace(".", "")
-        matches = [c for c in clusters if c.type in ("ORG", "GPE") and len(c.name.split()) > 1
-                   and initials(c.name) == letters]
+        named_before = _cluster_ending_at(clusters, _bracketed_after(span))
+        matches = [named_before] if named_before else [introduced[span.text]] if span.text in introduced else [
+            c for c in clusters if c.type in ("ORG", "GPE") and len(c.name.split()) > 1
+            and (initials(c.name) == letters or c.name.split()[0] == span.text)]
         if len(matches) == 1:
             matches[0].mentions.append(Mention(span.start_char, span.end_char, span.text, "acronym"))
+            introduced.setdefault(span.text, matches[0])
         else:
             add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
 

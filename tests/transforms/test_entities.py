@@ -145,3 +145,13 @@ def test_boundary_repairs_and_implausible_spans():
     doc = nlp("Jean-Michel Lemetayer met Edgar Woolard Jr. in the US. Moreover, AU$ 12.5 was paid.")
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("Jean-Michel Lemetayer", "PERSON"), ("Edgar Woolard Jr.", "PERSON"), ("US", "GPE")]
+
+
+def test_a_capital_standing_for_its_country_does_not_merge_the_city_across_documents(nlp):
+    actor = nlp("Japan said on Friday that it would cut tariffs. Tokyo has also raised its offer to the union.")
+    place = nlp("The summit was held in Tokyo on Monday.")
+    local = [e for i, doc in enumerate([actor, place])
+             for e in entity_rows(doc, f"doc_{i}", sentence_locator(doc))["entities"]]
+    entities, mapping, _ = resolve_entities([], local)
+    assert sorted((e["name"], e["type"], e["doc_count"]) for e in entities) == [
+        ("Japan", "GPE", 1), ("Tokyo", "GPE", 1)]

@@ -61,3 +61,73 @@ def test_acronyms_join_their_expansion(nlp):
     doc = nlp("General Motors (GM) said on Tuesday that GM would cut 5,000 jobs.")
     clusters = {c.name: c for c in link_document(doc)}
     assert clusters["General Motors"].aliases == ["General Motors", "GM"]
+
+
+def clusters_of(nlp, text):
+    return {c.name: c for c in link_document(nlp(text))}
+
+
+def test_a_corporate_suffix_left_out_of_the_span_is_taken_in(nlp):
+    # The model tags "Harrowgate" alone; "Co." makes it the company's full name.
+    clusters = clusters_of(nlp, "The largest buyer will be Harrowgate Co., which owns about 12% of "
+                                "the brewer. A spokesman for Harrowgate declined to comment.")
+    assert clusters["Harrowgate Co."].type == "ORG"
+    assert clusters["Harrowgate Co."].aliases == ["Harrowgate Co.", "Harrowgate"]
+
+
+def test_and_co_completes_a_firm_the_model_took_for_a_person(nlp):
+    doc = nlp("The bank hired broker Tilbury and Co to handle the sale.")
+    assert ("Tilbury and Co", "ORG") in {(e.text, e.label_) for e in doc.ents}
+
+
+def test_a_name_cut_at_a_connector_is_joined_to_its_rest(nlp):
+    doc = nlp("Police said the Cartel de los Zorros controlled the trade.")
+    assert [e.text for e in doc.ents] == ["Cartel de los Zorros"]
+
+
+def test_an_honorific_makes_a_person_whatever_the_model_said(nlp):
+    clusters = clusters_of(nlp, "Mr Pellow said the plan was unfair. Labour spokesman Gareth Pellow "
+                                "said voters would reject it. Mr Pellow added that the tax was wrong.")
+    pellow = clusters["Gareth Pellow"]
+    assert pellow.type == "PERSON" and pellow.aliases == ["Pellow", "Gareth Pellow"]
+
+
+def test_a_name_with_its_suffix_is_not_a_short_form_of_another_company(nlp):
+    clusters = clusters_of(nlp, "Harlow Corp. said on Monday that it would sell Harlow Enterprises Inc., "
+                                "its cable unit. Harlow Corp. shares rose, and Harlow said the sale "
+                                "would close in March.")
+    assert clusters["Harlow Enterprises Inc."].aliases == ["Harlow Enterprises Inc."]
+    assert set(clusters["Harlow Corp."].aliases) == {"Harlow Corp.", "Harlow"}
+
+
+def test_capitals_short_for_a_company_name_its_first_word(nlp):
+    clusters = clusters_of(nlp, "Rival suitor Belcom Corp. bid for VISTA Broadcasting Corp. on Friday. "
+                                "Sandra Pike, a lawyer for VISTA, said VISTA would study the offer.")
+    vista = clusters["VISTA Broadcasting Corp."]
+    assert vista.type == "ORG" and vista.aliases == ["VISTA Broadcasting Corp.", "VISTA"]
+    assert "VISTA" not in clusters
+
+
+def test_an_acronym_in_brackets_joins_the_name_before_it_whatever_its_letters(nlp):
+    clusters = clusters_of(nlp, "Talks with Japan's Ministry of Regional Planning and Transport (MORPT) "
+                                "stalled on Friday. MORPT said the talks would resume.")
+    ministry = clusters["Ministry of Regional Planning and Transport"]
+    assert ministry.aliases == ["Ministry of Regional Planning and Transport", "MORPT"]
+    assert len(ministry.mentions) == 3 and "MORPT" not in clusters
+
+
+def test_first_word_short_forms_vote_for_a_company(nlp):
+    # The model calls every bare "Kessler" a person; companies are shortened to their first
+    # word, people to their surname.
+    clusters = clusters_of(nlp, "Kessler Cellular Communications Inc. made a rival bid. In effect, "
+                                "Kessler has forced the board's hand. Kessler's persistence paid off, "
+                                "and Kessler raised its offer.")
+    kessler = clusters["Kessler Cellular Communications Inc."]
+    assert kessler.type == "ORG" and len(kessler.mentions) == 4
+
+
+def test_an_unknown_place_word_joins_the_company_it_shortens(nlp):
+    clusters = clusters_of(nlp, "The offer values TRAX Communications Corp. at $2 billion. TRAX holders "
+                                "would receive $40 a share, and TRAX said it would consider the bid.")
+    assert clusters["TRAX Communications Corp."].aliases == ["TRAX Communications Corp.", "TRAX"]
+    assert len(clusters["TRAX Communications Corp."].mentions) == 3
