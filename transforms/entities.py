@@ -47,12 +47,14 @@ class EntityTypes:
         self.honorifics = frozenset(rules["honorifics"])
 
     def __call__(self, doc: Doc) -> Doc:
-        typed = []
+        places = _towns_and_states(doc)
+        taken = {i for span in places for i in range(span.start, span.end)}
+        typed = list(places)
         for ent in _repaired(doc, self.corporate_suffixes, self.connectors):
             label = self.type_of(ent)
-            if label and _plausible(ent):
+            if label and _plausible(ent) and not taken.intersection(range(ent.start, ent.end)):
                 typed.append(Span(doc, ent.start, ent.end, label=label))
-        doc.set_ents(typed, default="outside")
+        doc.set_ents(sorted(typed), default="outside")
         return doc
 
     def type_of(self, ent: Span) -> str | None:
@@ -116,6 +118,32 @@ def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
             out.append(span)
             taken.update(range(span.start, span.end))
     return out
+
+
+def _towns_and_states(doc: Doc) -> list[Span]:
+    """GPE spans for "Town, State" as news writes it ("Wilmington, Del., company", "BEAVER
+    CREEK, Colo., June 29", "Mobile, Alabama"): the state, full or abbreviated, and the
+    capitalised words before the comma, whatever the model made of them."""
+    gaz = gazetteer()
+    spans: list[Span] = []
+    for i in range(2, len(doc)):
+        if doc[i - 1].text != "," or (spans and i < spans[-1].end):
+            continue
+        state_end = next((j for j in range(min(i + 3, len(doc)), i, -1)
+                          if all(t.is_title or t.is_upper for t in doc[i:j])
+                          and gaz.state_name(doc[i:j].text)), None)
+        if state_end is None or (state_end < len(doc) and doc[state_end].lower_ in ("'s", "’s")):
+            continue
+        start = i - 1
+        while start > 0 and doc[start - 1].is_alpha and (doc[start - 1].is_title or doc[start - 1].is_upper) \
+                and "\n" not in doc[start - 1].whitespace_:
+            start -= 1
+        while start < i - 1 and doc[start].is_stop:
+            start += 1  # "The Wilmington, Del., company", "In Houston, Texas"
+        if start < i - 1:
+            spans.append(Span(doc, start, i - 1, label="GPE"))
+        spans.append(Span(doc, i, state_end, label="GPE"))
+    return spans
 
 
 def _cut_at_connector(prev: Span, ent: Span, connectors: frozenset[str]) -> bool:

@@ -3,6 +3,7 @@
 Rules, applied in order over the typed entities of one parsed document:
 - `country`: a GPE written any known way takes the country's standard English name ("US" ->
   "United States"), from countryinfo's alternative spellings.
+- `state`: a US state abbreviated as newswire does takes its name ("Colo." -> "Colorado").
 - `title`: titles and roles before a person's name are recorded as roles, honorifics dropped.
 - `surname` / `short_name`: a person or organisation mention joins the one longer name of the
   same type that starts or ends with it ("Maduro" -> "Nicolás Maduro", "Pennzoil" -> "Pennzoil
@@ -219,6 +220,8 @@ def _link(doc: Doc) -> list[Cluster]:
             cluster = Cluster(type_, name)
             by_key[(type_, fold(name))] = cluster
             clusters.append(cluster)
+        elif cluster.name.isupper() and not name.isupper():
+            cluster.name = name  # a dateline shouts "BEAVER CREEK"; the body writes the name
         cluster.mentions.append(mention)
         return cluster
 
@@ -243,6 +246,10 @@ def _link(doc: Doc) -> list[Cluster]:
             continue
         if fold(text) in rules["seats"]:
             add("ORG", text, mention)  # the White House, the Kremlin: the institution itself
+            continue
+        state = gaz.state_name(text) if label == "GPE" else None
+        if state and fold(state) != fold(text):  # "Colo." is Colorado; "Washington" is decided below
+            add("GPE", state, Mention(span.start_char, span.end_char, text, "state"))
             continue
         if label in ("ORG", "GPE", "LOC") and text.replace(".", "").isupper() and len(text) <= 6 \
                 and gaz.country_name(text) is None:

@@ -63,6 +63,13 @@ def test_gazetteer_splits_gpe_from_loc(name, type_):
     assert gazetteer().place_type(name) == type_
 
 
+@pytest.mark.parametrize("written, name", [
+    ("Colo.", "Colorado"), ("N.J.", "New Jersey"), ("Wash.", "Washington"), ("texas", "Texas"),
+    ("Del", None), ("wash", None)])
+def test_us_states_written_in_full_or_abbreviated(written, name):
+    assert gazetteer().state_name(written) == name
+
+
 def test_fold():
     assert fold("the U.S.") == "us" and fold("Nicolás  MADURO") == "nicolas maduro"
 

@@ -131,3 +131,22 @@ def test_an_unknown_place_word_joins_the_company_it_shortens(nlp):
                                 "would receive $40 a share, and TRAX said it would consider the bid.")
     assert clusters["TRAX Communications Corp."].aliases == ["TRAX Communications Corp.", "TRAX"]
     assert len(clusters["TRAX Communications Corp."].mentions) == 3
+
+
+def test_town_comma_state_makes_two_places_and_names_the_state_in_full(nlp):
+    doc = nlp("The Wilmington, Del., company reported net income of $500 million. "
+              "James Fallon, a New Providence, N.J., marketing consultant, said the plan was sound. "
+              "The jets will be assembled in Mobile, Alabama.")
+    assert {(e.text, e.label_) for e in doc.ents} >= {
+        ("Wilmington", "GPE"), ("Del.", "GPE"), ("New Providence", "GPE"), ("N.J.", "GPE"),
+        ("Mobile", "GPE"), ("Alabama", "GPE")}
+    names = {(c.type, c.name): c.aliases for c in link_document(doc)}
+    assert names[("GPE", "Delaware")] == ["Del."] and names[("GPE", "New Jersey")] == ["N.J."]
+
+
+def test_a_shouted_dateline_is_a_town_named_as_the_body_writes_it(nlp):
+    clusters = clusters_of(nlp, "BEAVER CREEK, Colo., June 29 - Officials met in Beaver Creek to "
+                                "discuss the budget.")
+    assert clusters["Beaver Creek"].type == "GPE"
+    assert clusters["Beaver Creek"].aliases == ["BEAVER CREEK", "Beaver Creek"]
+    assert clusters["Colorado"].aliases == ["Colo."]
