@@ -11,8 +11,10 @@ Rules, applied in order over the typed entities of one parsed document:
   apart. A name written with its suffix ("BellSouth Corp.") is complete and shortens nothing; a
   lone word called a place that no gazetteer knows may shorten a name too ("McCaw").
 - types are made consistent per name (the majority of its mentions, and of its short forms:
-  surnames for people, first words for organisations), and spans inside title-case headlines are
-  kept only when the body repeats them.
+  surnames for people, first words for organisations); a "person" nothing marks as one (title,
+  honorific, surname use) whom the text treats as a company ("oil firm Yukos", "23% of Du Pont",
+  "GM and Chrysler") is an organisation. Spans inside title-case headlines are kept only when
+  the body repeats them.
 - `acronym`: an all-capitals mention joins the organisation whose initials or first word it
   spells ("ICC" -> "International Criminal Court", "LIN" -> "LIN Broadcasting Corp."), or the
   name it follows in brackets ("Unitary Workers' Front (FUT)"), whatever its letters.
@@ -75,7 +77,7 @@ def _rules() -> dict:
     rules["country_aliases"] = {fold(k): v for k, v in rules["country_aliases"].items()}
     rules["corporate_suffixes"] = frozenset(fold(w) for w in rules["corporate_suffixes"])
     for key in ("title_heads", "title_modifiers", "honorifics", "pronouns", "actor_deps", "actor_preps",
-                "name_connectors"):
+                "name_connectors", "organisation_cues_after", "organisation_cues_before"):
         rules[key] = frozenset(rules[key])
     return rules
 
@@ -155,6 +157,46 @@ def _short_form_type(short: tuple[str, ...], long: tuple[str, ...]) -> str | Non
     if short == long:
         return None
     return "PERSON" if long[-len(short):] == short else "ORG" if long[:len(short)] == short else None
+
+
+def _reads_as_organisation(doc: Doc, cluster: Cluster, rules: dict) -> bool:
+    """A "person" nothing marks as one (no title or role, no honorific, never called by a
+    surname) whom the text treats as a company: "oil firm Yukos", "23% of Du Pont", "Du Pont's
+    chairman", "Yukos accounts", "Toyota, Nissan and Honda"."""
+    if cluster.roles:
+        return False
+    spans = [doc.char_span(m.start, m.end) for m in cluster.mentions]
+    spans = [s for s in spans if s is not None]
+    words = cluster.name.split()
+    if any(len(s) < len(words) and s.text.split() == words[-len(s):] for s in spans):
+        return False  # "Sanford Margoshes" ... "Margoshes said"
+    if any(s.start > 0 and doc[s.start - 1].lower_ in rules["honorifics"] for s in spans):
+        return False
+    return any(_organisation_context(s, rules) for s in spans)
+
+
+def _organisation_context(span: Span, rules: dict) -> bool:
+    doc = span.doc
+    after = span.end + (1 if span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s", "'") else 0)
+    if after < len(doc) and doc[after].lower_ in rules["organisation_cues_after"]:
+        return True
+    before = span.start - 1
+    while before >= 0 and doc[before].is_punct and doc[before].text not in (",", "."):
+        before -= 1  # "automakers -- Chrysler"
+    if before >= 0 and doc[before].lower_ in rules["organisation_cues_before"]:
+        return True
+    if before >= 1 and doc[before].lower_ == "of" and doc[before - 1].text in ("%", "percent", "pct"):
+        return True  # "owns 23% of Du Pont": only companies are owned by the percent
+    return _listed_with_organisations(span)
+
+
+def _listed_with_organisations(span: Span) -> bool:
+    """Coordinated with names the model called organisations ("GM and Chrysler")."""
+    root = span.root
+    if not root.doc.has_annotation("DEP"):
+        return False
+    conjuncts = [t for t in root.conjuncts if not (span.start <= t.i < span.end)]
+    return bool(conjuncts) and all(t.ent_type_ == "ORG" for t in conjuncts)
 
 
 def _bracketed_after(span: Span) -> int | None:
@@ -304,6 +346,8 @@ def _link(doc: Doc) -> list[Cluster]:
         counts = votes.get(id(cluster))
         if counts and counts.get(cluster.type, 0) < max(counts.values()):
             cluster.type = max(counts, key=lambda t: counts[t])
+        if cluster.type == "PERSON" and _reads_as_organisation(doc, cluster, rules):
+            cluster.type = "ORG"
         if cluster.type != "PERSON":
             cluster.roles.clear()
 

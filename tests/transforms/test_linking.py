@@ -150,3 +150,24 @@ def test_a_shouted_dateline_is_a_town_named_as_the_body_writes_it(nlp):
     assert clusters["Beaver Creek"].type == "GPE"
     assert clusters["Beaver Creek"].aliases == ["BEAVER CREEK", "Beaver Creek"]
     assert clusters["Colorado"].aliases == ["Colo."]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The owner of embattled mining firm Zarkov has sued the government. Zarkov says the tax "
+     "claims were illegal, and Zarkov accounts were frozen.", "Zarkov"),
+    ("A bank which owns about 30% of Brenner said the dividend was too low. Brenner's stock rose $2.",
+     "Brenner"),
+    ("European carmakers -- Renault, Fiat and Volkswagen -- cut prices. Analysts said Fiat would follow.",
+     "Fiat"),
+    ("Volkswagen and Fiat both ran out of cash in March.", "Fiat"),
+])
+def test_a_person_the_text_treats_as_a_company_is_one(nlp, text, name):
+    doc = nlp(text)
+    assert any(e.text == name and e.label_ == "PERSON" for e in doc.ents)  # the model's slip
+    assert clusters_of(nlp, text)[name].type == "ORG"
+
+
+def test_a_person_called_by_surname_stays_a_person_beside_company_words(nlp):
+    clusters = clusters_of(nlp, "Investor Paul Brenner said on Monday that he had sold his stake. "
+                                "Brenner's shares were sold to a fund.")
+    assert clusters["Paul Brenner"].type == "PERSON"
