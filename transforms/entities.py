@@ -45,24 +45,30 @@ class EntityTypes:
         self.corporate_suffixes = frozenset(rules["corporate_suffixes"])
         self.connectors = frozenset(rules["name_connectors"])
         self.honorifics = frozenset(rules["honorifics"])
+        # Capitalised words before a name that are no part of it ("President", "Mr").
+        self.not_given_names = frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]) \
+            | self.honorifics
 
     def __call__(self, doc: Doc) -> Doc:
         places = _towns_and_states(doc)
         taken = {i for span in places for i in range(span.start, span.end)}
         typed = list(places)
-        for ent in _repaired(doc, self.corporate_suffixes, self.connectors):
-            label = self.type_of(ent)
+        repaired = _repaired(doc, self.corporate_suffixes, self.connectors, self.not_given_names)
+        # A surname written after "Mr" or "Ms" once is a person's wherever it ends a name.
+        surnames = {ent[-1].text for ent in repaired if self._after_honorific(ent)}
+        for ent in repaired:
+            label = self.type_of(ent, surnames)
             if label and _plausible(ent) and not taken.intersection(range(ent.start, ent.end)):
                 typed.append(Span(doc, ent.start, ent.end, label=label))
         doc.set_ents(sorted(typed), default="outside")
         return doc
 
-    def type_of(self, ent: Span) -> str | None:
+    def type_of(self, ent: Span, surnames: Iterable[str] = ()) -> str | None:
         target = self.label_map.get(ent.label_)
-        if target and self._after_honorific(ent):
-            return "PERSON"  # "Mr Cable", "Ms Druyun": whatever the model made of the surname
         if target and len(ent) > 1 and ent[-1].lower_.rstrip(".") in self.corporate_suffixes:
-            return "ORG"  # "Metromedia Co.", whatever the model called it
+            return "ORG"  # "Kestrel Co.", whatever the model called it
+        if target and (self._after_honorific(ent) or ent[-1].text in surnames):
+            return "PERSON"  # "Mr Pellow", "Ms Vaszary": whatever the model made of the surname
         if target == "@place":
             if ent[-1].lower_ in self.feature_heads:
                 return "LOC"
@@ -88,11 +94,13 @@ _MONEY_MARKS = set("$€£¥₹₩₽₺")
 
 
 def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
-              connectors: frozenset[str] = frozenset()) -> list[Span]:
+              connectors: frozenset[str] = frozenset(),
+              not_given_names: frozenset[str] = frozenset()) -> list[Span]:
     """The model's spans with boundary slips of news text mended: a hyphenated name split in
-    two ("Jean" "-" "Michel Lemetayer"), a name cut at a connector ("Cartel de" "los"
-    "Soles"), a generational suffix left out ("Jr.") and a corporate suffix left out
-    ("Seagram" "Co.", "James Capel" "and Co")."""
+    two ("Jean" "-" "Luc Ferrand"), a name cut at a connector ("Banda de" "los"
+    "Cuervos"), the first word of a two-word name left out ("Crown" "Whitney"), a generational
+    suffix left out ("Jr.") and a corporate suffix left out ("Kestrel" "Co.", "Pemberton"
+    "and Co")."""
     spans: list[Span] = []
     for ent in doc.ents:
         prev = spans[-1] if spans else None
@@ -106,11 +114,13 @@ def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
             label = "ORG" if "ORG" in (prev.label_, ent.label_) else prev.label_
             spans[-1] = Span(doc, prev.start, ent.end, label=label)
             continue
-        end = ent.end
+        start, end = ent.start, ent.end
+        if len(ent) == 1 and _first_word_left_out(doc, start, not_given_names, prev):
+            start -= 1
         if end < len(doc) and doc[end].lower_ in _GENERATIONAL and ent.label_ in ("PER", "PERSON"):
             end += 1
         end = _past_corporate_suffix(doc, end, suffixes)
-        spans.append(Span(doc, ent.start, end, label=ent.label_))
+        spans.append(Span(doc, start, end, label=ent.label_))
     taken: set[int] = set()
     out = []
     for span in spans:  # a suffix taken into one span may begin the next: keep the first
@@ -121,9 +131,9 @@ def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
 
 
 def _towns_and_states(doc: Doc) -> list[Span]:
-    """GPE spans for "Town, State" as news writes it ("Wilmington, Del., company", "BEAVER
-    CREEK, Colo., June 29", "Mobile, Alabama"): the state, full or abbreviated, and the
-    capitalised words before the comma, whatever the model made of them."""
+    """GPE spans for "Town, State" as news writes it ("the Dayton, Ohio, plant", "CEDAR FALLS,
+    Iowa, May 2", "Tupelo, Miss."): the state, full or abbreviated, and the capitalised words
+    before the comma, whatever the model made of them."""
     gaz = gazetteer()
     spans: list[Span] = []
     for i in range(2, len(doc)):
@@ -139,7 +149,7 @@ def _towns_and_states(doc: Doc) -> list[Span]:
                 and "\n" not in doc[start - 1].whitespace_:
             start -= 1
         while start < i - 1 and doc[start].is_stop:
-            start += 1  # "The Wilmington, Del., company", "In Houston, Texas"
+            start += 1  # "The Dayton, Ohio, plant", "In Houston, Texas"
         if start < i - 1:
             spans.append(Span(doc, start, i - 1, label="GPE"))
         spans.append(Span(doc, i, state_end, label="GPE"))
@@ -155,9 +165,27 @@ def _cut_at_connector(prev: Span, ent: Span, connectors: frozenset[str]) -> bool
             and all(t.lower_ in connectors and t.is_lower for t in between))
 
 
+def _first_word_left_out(doc: Doc, start: int, not_given_names: frozenset[str],
+                         prev: Span | None) -> bool:
+    """A one-word name right after a capitalised word no entity took, inside a sentence
+    ("wrong to hire Crown Nakashima", "bought by Crown Whitney"): that word begins the name,
+    unless it is a title or honorific ("President", "Mr") or names a place or nationality."""
+    if start < 2 or (prev is not None and prev.end >= start - 1):
+        return False
+    word, before = doc[start - 1], doc[start - 2]
+    if not (word.is_alpha and word.is_title and not word.is_stop) or word.lower_ in not_given_names:
+        return False
+    if "\n" in before.whitespace_ or before.text in (".", "!", "?", ":", '"', "“", "”", "'", "‘", "’"):
+        return False  # the word opens a sentence or a quote: capitalised anyway
+    if not (before.is_lower or before.is_punct or before.like_num):
+        return False  # a run of capitalised words (a headline) says nothing
+    gaz = gazetteer()
+    return not (gaz.knows(word.text) or gaz.is_demonym(word.text))
+
+
 def _past_corporate_suffix(doc: Doc, end: int, suffixes: frozenset[str]) -> int:
     """Where a name ends once the capitalised corporate suffixes right after it are taken in
-    ("Seagram Co.", "Matsushita Electric Industrial Co Ltd", "James Capel and Co")."""
+    ("Kestrel Co.", "Harlow Electric Industrial Co Ltd", "Pemberton and Co")."""
     while end < len(doc):
         at = end + 1 if doc[end].lower_ in ("and", "&") else end
         tok = doc[at] if at < len(doc) else None
@@ -289,8 +317,8 @@ def resolve_entities(published: list[dict], local: list[dict], known: list[dict]
 
 def _matching_forms(row: dict) -> list[str]:
     """Names under which other documents' entities may join this one. A place's aliases are
-    left out: they include capitals standing for their country ("Tokyo" for Japan), which are
-    places of their own elsewhere, and countries already carry one standard name."""
+    left out: they include capitals standing for their country ("Caracas" for Venezuela),
+    which are places of their own elsewhere, and countries already carry one standard name."""
     if row["type"] == "GPE":
         return [row["name"]]
     return [row["name"], *row["aliases"]]

@@ -37,7 +37,7 @@ class Gazetteer:
     countries: dict[str, str]
     # folded capital -> country name ("caracas" -> "Venezuela", "washington" -> "United States")
     capitals: dict[str, str]
-    # US state written in full (folded) or abbreviated as newswire does ("Colo.") -> its name
+    # US state written in full (folded) or abbreviated as newswire does ("Nev.") -> its name
     states: dict[str, str]
 
     def country_name(self, name: str) -> str | None:
@@ -45,7 +45,7 @@ class Gazetteer:
         return self.countries.get(fold(name))
 
     def state_name(self, name: str) -> str | None:
-        """The name of a US state written in full or abbreviated ("N.J." -> "New Jersey")."""
+        """The name of a US state written in full or abbreviated ("N.M." -> "New Mexico")."""
         return self.states.get(name) or self.states.get(fold(name))
 
     def capital_of(self, name: str) -> str | None:
@@ -108,8 +108,8 @@ def gazetteer() -> Gazetteer:
 
 
 def _us_states(geo) -> dict[str, str]:
-    """Folded state names and their newswire abbreviations, exactly as written ("Colo."),
-    since folded they would read as words ("del", "wash")."""
+    """Folded state names and their newswire abbreviations, exactly as written ("Nev."),
+    since folded they would read as words ("ind", "miss")."""
     from transforms.entities import _rules
 
     by_code = {code: state["name"] for code, state in geo.get_us_states().items()}

@@ -3,21 +3,22 @@
 Rules, applied in order over the typed entities of one parsed document:
 - `country`: a GPE written any known way takes the country's standard English name ("US" ->
   "United States"), from countryinfo's alternative spellings.
-- `state`: a US state abbreviated as newswire does takes its name ("Colo." -> "Colorado").
+- `state`: a US state abbreviated as newswire does takes its name ("Nev." -> "Nevada").
 - `title`: titles and roles before a person's name are recorded as roles, honorifics dropped.
 - `surname` / `short_name`: a person or organisation mention joins the one longer name of the
-  same type that starts or ends with it ("Maduro" -> "Nicolás Maduro", "Pennzoil" -> "Pennzoil
+  same type that starts or ends with it ("Maduro" -> "Nicolás Maduro", "Kestrel" -> "Kestrel
   Co."); when two names qualify it joins the one it equals but for a corporate suffix, else stays
-  apart. A name written with its suffix ("BellSouth Corp.") is complete and shortens nothing; a
-  lone word called a place that no gazetteer knows may shorten a name too ("McCaw").
+  apart. A name written with its suffix ("Orion Corp.") is complete and shortens nothing (not
+  "Orion Marine Inc."); a lone word called a place that no gazetteer knows may shorten a name
+  too ("Vantor").
 - types are made consistent per name (the majority of its mentions, and of its short forms:
   surnames for people, first words for organisations); a "person" nothing marks as one (title,
-  honorific, surname use) whom the text treats as a company ("oil firm Yukos", "23% of Du Pont",
-  "GM and Chrysler") is an organisation. Spans inside title-case headlines are kept only when
-  the body repeats them.
+  honorific, surname use) whom the text treats as a company ("mining group Zarkov", "30% of
+  Brenner", "Volkswagen and Fiat") is an organisation. Spans inside title-case headlines are
+  kept only when the body repeats them.
 - `acronym`: an all-capitals mention joins the organisation whose initials or first word it
-  spells ("ICC" -> "International Criminal Court", "LIN" -> "LIN Broadcasting Corp."), or the
-  name it follows in brackets ("Unitary Workers' Front (FUT)"), whatever its letters.
+  spells ("ICC" -> "International Criminal Court", "NOVA" -> "NOVA Cable Systems Inc."), or
+  the name it follows in brackets ("Agency for Ports and Canals (SJKV)"), whatever its letters.
 - `metonym`: a capital used as an actor (subject, possessor, agent, or after "on/against/with")
   joins its country ("Washington has raised the reward"); seats of government ("the White
   House", "the Kremlin") are the institution, an ORG.
@@ -131,7 +132,7 @@ def _is_actor(token: Token) -> bool:
 
 
 def _words(name: str, suffixes: frozenset[str]) -> tuple[str, ...]:
-    """Folded words of a name without trailing corporate suffixes ("Texaco Inc." -> texaco)."""
+    """Folded words of a name without trailing corporate suffixes ("Orion Inc." -> orion)."""
     words = tuple(fold(w) for w in name.replace(",", " ").split())
     while len(words) > 1 and words[-1] in suffixes:
         words = words[:-1]
@@ -140,7 +141,7 @@ def _words(name: str, suffixes: frozenset[str]) -> tuple[str, ...]:
 
 def _part_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     """`short` is the start or the end of a longer name ("Maduro" of "Nicolás Maduro",
-    "Febres Cordero" of "Leon Febres Cordero", "Pennzoil" of "Pennzoil Co.")."""
+    "Lopez Obrador" of "Andres Manuel Lopez Obrador", "Kestrel" of "Kestrel Co.")."""
     n = len(short)
     return 0 < n < len(long) and (long[:n] == short or long[-n:] == short)
 
@@ -152,8 +153,8 @@ def _has_corporate_suffix(name: str, suffixes: frozenset[str]) -> bool:
 
 def _short_form_type(short: tuple[str, ...], long: tuple[str, ...]) -> str | None:
     """What a short form says about the name it shortens: people are called by their surname
-    ("Margoshes" for "Sanford Margoshes"), organisations by their first word ("Northrop" for
-    "Northrop Grumman", "Ford" for "Ford Australia")."""
+    ("Fischer" for "Paloma Fischer"), organisations by their first word ("Brennock" for
+    "Brennock Aerospace")."""
     if short == long:
         return None
     return "PERSON" if long[-len(short):] == short else "ORG" if long[:len(short)] == short else None
@@ -161,15 +162,15 @@ def _short_form_type(short: tuple[str, ...], long: tuple[str, ...]) -> str | Non
 
 def _reads_as_organisation(doc: Doc, cluster: Cluster, rules: dict) -> bool:
     """A "person" nothing marks as one (no title or role, no honorific, never called by a
-    surname) whom the text treats as a company: "oil firm Yukos", "23% of Du Pont", "Du Pont's
-    chairman", "Yukos accounts", "Toyota, Nissan and Honda"."""
+    surname) whom the text treats as a company: "mining group Zarkov", "30% of Brenner",
+    "Brenner's chairman", "Zarkov accounts", "Volkswagen and Fiat"."""
     if cluster.roles:
         return False
     spans = [doc.char_span(m.start, m.end) for m in cluster.mentions]
     spans = [s for s in spans if s is not None]
     words = cluster.name.split()
     if any(len(s) < len(words) and s.text.split() == words[-len(s):] for s in spans):
-        return False  # "Sanford Margoshes" ... "Margoshes said"
+        return False  # "Paloma Fischer" ... "Fischer said"
     if any(s.start > 0 and doc[s.start - 1].lower_ in rules["honorifics"] for s in spans):
         return False
     return any(_organisation_context(s, rules) for s in spans)
@@ -182,7 +183,7 @@ def _organisation_context(span: Span, rules: dict) -> bool:
         return True
     before = span.start - 1
     while before >= 0 and doc[before].is_punct and doc[before].text not in (",", "."):
-        before -= 1  # "automakers -- Chrysler"
+        before -= 1  # "carmakers -- Fiat"
     if before >= 0 and doc[before].lower_ in rules["organisation_cues_before"]:
         return True
     if before >= 1 and doc[before].lower_ == "of" and doc[before - 1].text in ("%", "percent", "pct"):
@@ -191,7 +192,7 @@ def _organisation_context(span: Span, rules: dict) -> bool:
 
 
 def _listed_with_organisations(span: Span) -> bool:
-    """Coordinated with names the model called organisations ("GM and Chrysler")."""
+    """Coordinated with names the model called organisations ("Volkswagen and Fiat")."""
     root = span.root
     if not root.doc.has_annotation("DEP"):
         return False
@@ -200,7 +201,7 @@ def _listed_with_organisations(span: Span) -> bool:
 
 
 def _bracketed_after(span: Span) -> int | None:
-    """For "(FUT)" or "<PZL>" written right after a name: the end (char offset) of that name."""
+    """For "(SJKV)" or "<ORN>" written right after a name: the end (char offset) of that name."""
     doc = span.doc
     if span.start < 2 or span.end >= len(doc) or doc[span.start - 1].text not in ("(", "<") \
             or doc[span.end].text not in (")", ">"):
@@ -212,7 +213,15 @@ def _bracketed_after(span: Span) -> int | None:
 def _cluster_ending_at(clusters: list[Cluster], end: int | None) -> Cluster | None:
     if end is None:
         return None
-    return next((c for c in clusters if c.type in ("ORG", "GPE") and any(m.end == end for m in c.mentions)), None)
+    return next((c for c in clusters
+                 if c.type in ("ORG", "GPE") and any(m.end == end for m in c.mentions)), None)
+
+
+def _spells(acronym: str, name: str) -> bool:
+    """"ICC" of "International Criminal Court" (initials), "NOVA" of "NOVA Cable Systems Inc."
+    (its first word)."""
+    words = name.split()
+    return len(words) > 1 and (initials(name) == acronym.replace(".", "") or words[0] == acronym)
 
 
 def _headline_sentences(doc: Doc) -> list[Span]:
@@ -263,7 +272,7 @@ def _link(doc: Doc) -> list[Cluster]:
             by_key[(type_, fold(name))] = cluster
             clusters.append(cluster)
         elif cluster.name.isupper() and not name.isupper():
-            cluster.name = name  # a dateline shouts "BEAVER CREEK"; the body writes the name
+            cluster.name = name  # a dateline shouts "CEDAR FALLS"; the body writes the name
         cluster.mentions.append(mention)
         return cluster
 
@@ -290,7 +299,7 @@ def _link(doc: Doc) -> list[Cluster]:
             add("ORG", text, mention)  # the White House, the Kremlin: the institution itself
             continue
         state = gaz.state_name(text) if label == "GPE" else None
-        if state and fold(state) != fold(text):  # "Colo." is Colorado; "Washington" is decided below
+        if state and fold(state) != fold(text):  # "Nev." is Nevada; "Washington" is decided below
             add("GPE", state, Mention(span.start_char, span.end_char, text, "state"))
             continue
         if label in ("ORG", "GPE", "LOC") and text.replace(".", "").isupper() and len(text) <= 6 \
@@ -308,20 +317,20 @@ def _link(doc: Doc) -> list[Cluster]:
             continue
         if label == "ORG" or (label == "LOC" and len(span) == 1 and not gaz.knows(text)):
             # A lone word the model called a place though no gazetteer knows it is as often
-            # a company or a surname ("McCaw has forced LIN's hand"): it may join a name below.
+            # a company or a surname ("Analysts expect Vantor to win"): it may join a name below.
             named.append((label, span, None))
             continue
         add(label, text, mention)
 
     # Longest names first, so that partial names find them wherever they appear. People and
     # organisations are matched together: the NER often calls a company a person in one
-    # sentence ("Texaco" PERSON, "Texaco Inc." ORG); the cluster takes its mentions' majority.
+    # sentence ("Orion" PERSON, "Orion Inc." ORG); the cluster takes its mentions' majority.
     suffixes = rules["corporate_suffixes"]
     votes: dict[int, dict[str, int]] = {}
     for label, span, role in sorted(named, key=lambda n: (-len(_words(n[1].text, suffixes)), n[1].start)):
         words = _words(span.text, suffixes)
-        # A name written with its corporate suffix is complete: "BellSouth Corp." is not a
-        # short form of "BellSouth Enterprises Inc.".
+        # A name written with its corporate suffix is complete: "Orion Corp." is not a short
+        # form of "Orion Marine Inc.".
         complete = _has_corporate_suffix(span.text, suffixes)
         candidates = [c for c in clusters if c.type in ("PERSON", "ORG")
                       and (_words(c.name, suffixes) == words
@@ -351,15 +360,15 @@ def _link(doc: Doc) -> list[Cluster]:
         if cluster.type != "PERSON":
             cluster.roles.clear()
 
-    # Acronyms introduced in brackets first: "Unitary Workers' Front (FUT)" says what FUT is
-    # whatever its letters, and later FUTs are the same.
+    # Acronyms introduced in brackets first: "Agency for Ports and Canals (SJKV)" says what
+    # SJKV is whatever its letters, and later SJKVs are the same.
     introduced: dict[str, Cluster] = {}
     for label, span in sorted(acronyms, key=lambda a: (_bracketed_after(a[1]) is None, a[1].start)):
-        letters = span.text.replace(".", "")
         named_before = _cluster_ending_at(clusters, _bracketed_after(span))
-        matches = [named_before] if named_before else [introduced[span.text]] if span.text in introduced else [
-            c for c in clusters if c.type in ("ORG", "GPE") and len(c.name.split()) > 1
-            and (initials(c.name) == letters or c.name.split()[0] == span.text)]
+        if named_before or span.text in introduced:
+            matches = [named_before or introduced[span.text]]
+        else:
+            matches = [c for c in clusters if c.type in ("ORG", "GPE") and _spells(span.text, c.name)]
         if len(matches) == 1:
             matches[0].mentions.append(Mention(span.start_char, span.end_char, span.text, "acronym"))
             introduced.setdefault(span.text, matches[0])

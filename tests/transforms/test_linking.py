@@ -68,98 +68,95 @@ def clusters_of(nlp, text):
 
 
 def test_a_corporate_suffix_left_out_of_the_span_is_taken_in(nlp):
-    # The model tags "Harrowgate" alone; "Co." makes it the company's full name.
-    clusters = clusters_of(nlp, "The largest buyer will be Harrowgate Co., which owns about 12% of "
-                                "the brewer. A spokesman for Harrowgate declined to comment.")
-    assert clusters["Harrowgate Co."].type == "ORG"
-    assert clusters["Harrowgate Co."].aliases == ["Harrowgate Co.", "Harrowgate"]
+    # The model tags "Kestrel" alone (as a place); "Co." makes it the company's full name.
+    clusters = clusters_of(nlp, "Shares of Kestrel Co. fell 3% in early trading after the profit "
+                                "warning. Kestrel blamed higher fuel costs.")
+    assert clusters["Kestrel Co."].type == "ORG"
+    assert clusters["Kestrel Co."].aliases == ["Kestrel Co.", "Kestrel"]
 
 
-def test_and_co_completes_a_firm_the_model_took_for_a_person(nlp):
-    doc = nlp("The bank hired broker Tilbury and Co to handle the sale.")
-    assert ("Tilbury and Co", "ORG") in {(e.text, e.label_) for e in doc.ents}
+def test_and_co_completes_a_firm_the_model_took_for_a_place(nlp):
+    doc = nlp("Clients of stockbroker Pemberton and Co were told to sell.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Pemberton and Co", "ORG")]
 
 
 def test_a_name_cut_at_a_connector_is_joined_to_its_rest(nlp):
-    doc = nlp("Police said the Cartel de los Zorros controlled the trade.")
-    assert [e.text for e in doc.ents] == ["Cartel de los Zorros"]
+    doc = nlp("Gunmen loyal to the Banda de los Cuervos attacked the convoy.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Banda de los Cuervos", "ORG")]
 
 
 def test_an_honorific_makes_a_person_whatever_the_model_said(nlp):
-    clusters = clusters_of(nlp, "Mr Pellow said the plan was unfair. Labour spokesman Gareth Pellow "
-                                "said voters would reject it. Mr Pellow added that the tax was wrong.")
+    clusters = clusters_of(nlp, "Mr Pellow told reporters the budget was fair. Treasury adviser "
+                                "Gareth Pellow said growth would pick up. Mr Pellow declined to "
+                                "comment on taxes.")
     pellow = clusters["Gareth Pellow"]
     assert pellow.type == "PERSON" and pellow.aliases == ["Pellow", "Gareth Pellow"]
+    assert len(pellow.mentions) == 3
 
 
 def test_a_name_with_its_suffix_is_not_a_short_form_of_another_company(nlp):
-    clusters = clusters_of(nlp, "Harlow Corp. said on Monday that it would sell Harlow Enterprises Inc., "
-                                "its cable unit. Harlow Corp. shares rose, and Harlow said the sale "
-                                "would close in March.")
-    assert clusters["Harlow Enterprises Inc."].aliases == ["Harlow Enterprises Inc."]
-    assert set(clusters["Harlow Corp."].aliases) == {"Harlow Corp.", "Harlow"}
+    clusters = clusters_of(nlp, "Orion Corp. agreed to sell its shipping arm, Orion Marine Inc., for "
+                                "$90 million. Orion Corp. shares rose 4%, and Orion said the proceeds "
+                                "would cut debt.")
+    assert clusters["Orion Marine Inc."].aliases == ["Orion Marine Inc."]
+    assert clusters["Orion Corp."].aliases == ["Orion Corp.", "Orion"]
 
 
 def test_capitals_short_for_a_company_name_its_first_word(nlp):
-    clusters = clusters_of(nlp, "Rival suitor Belcom Corp. bid for VISTA Broadcasting Corp. on Friday. "
-                                "Sandra Pike, a lawyer for VISTA, said VISTA would study the offer.")
-    vista = clusters["VISTA Broadcasting Corp."]
-    assert vista.type == "ORG" and vista.aliases == ["VISTA Broadcasting Corp.", "VISTA"]
-    assert "VISTA" not in clusters
+    clusters = clusters_of(nlp, "Regulators cleared the merger of Talbot Mining Ltd. and NOVA Cable "
+                                "Systems Inc. on Monday. NOVA said its board would meet next week.")
+    nova = clusters["NOVA Cable Systems Inc."]
+    assert nova.type == "ORG" and nova.aliases == ["NOVA Cable Systems Inc.", "NOVA"]
+    assert "NOVA" not in clusters
 
 
 def test_an_acronym_in_brackets_joins_the_name_before_it_whatever_its_letters(nlp):
-    clusters = clusters_of(nlp, "Talks with Japan's Ministry of Regional Planning and Transport (MORPT) "
-                                "stalled on Friday. MORPT said the talks would resume.")
-    ministry = clusters["Ministry of Regional Planning and Transport"]
-    assert ministry.aliases == ["Ministry of Regional Planning and Transport", "MORPT"]
-    assert len(ministry.mentions) == 3 and "MORPT" not in clusters
+    clusters = clusters_of(nlp, "Sweden's Agency for Ports and Canals (SJKV) approved the plan. SJKV "
+                                "officials said work would start in May.")
+    agency = clusters["Agency for Ports and Canals"]
+    assert agency.aliases == ["Agency for Ports and Canals", "SJKV"] and len(agency.mentions) == 3
+    assert "SJKV" not in clusters
 
 
 def test_first_word_short_forms_vote_for_a_company(nlp):
-    # The model calls every bare "Kessler" a person; companies are shortened to their first
-    # word, people to their surname.
-    clusters = clusters_of(nlp, "Kessler Cellular Communications Inc. made a rival bid. In effect, "
-                                "Kessler has forced the board's hand. Kessler's persistence paid off, "
-                                "and Kessler raised its offer.")
-    kessler = clusters["Kessler Cellular Communications Inc."]
-    assert kessler.type == "ORG" and len(kessler.mentions) == 4
+    # The model calls the bare "Brennock" a person twice; companies are shortened to their
+    # first word, people to their surname.
+    clusters = clusters_of(nlp, "Brennock Aerospace Inc. won the tender on Monday. Analysts said "
+                                "Brennock was the favourite, and Brennock expects more orders this year.")
+    brennock = clusters["Brennock Aerospace Inc."]
+    assert brennock.type == "ORG" and len(brennock.mentions) == 3
 
 
 def test_an_unknown_place_word_joins_the_company_it_shortens(nlp):
-    clusters = clusters_of(nlp, "The offer values TRAX Communications Corp. at $2 billion. TRAX holders "
-                                "would receive $40 a share, and TRAX said it would consider the bid.")
-    assert clusters["TRAX Communications Corp."].aliases == ["TRAX Communications Corp.", "TRAX"]
-    assert len(clusters["TRAX Communications Corp."].mentions) == 3
+    doc = nlp("Vantor Telecom Holdings Inc. raised its bid on Monday. Analysts expect Vantor to win, "
+              "and Vantor shares rose 2%.")
+    assert ("Vantor", "LOC") in {(e.text, e.label_) for e in doc.ents}  # the model's reading
+    vantor = {c.name: c for c in link_document(doc)}["Vantor Telecom Holdings Inc."]
+    assert vantor.type == "ORG" and vantor.aliases == ["Vantor Telecom Holdings Inc.", "Vantor"]
 
 
 def test_town_comma_state_makes_two_places_and_names_the_state_in_full(nlp):
-    doc = nlp("The Wilmington, Del., company reported net income of $500 million. "
-              "James Fallon, a New Providence, N.J., marketing consultant, said the plan was sound. "
-              "The jets will be assembled in Mobile, Alabama.")
+    doc = nlp("The Dayton, Ohio, plant will close, said Karen Olsen, a Las Cruces, N.M., lawyer who "
+              "represents the workers. The parts will be made in Tupelo, Miss., instead.")
     assert {(e.text, e.label_) for e in doc.ents} >= {
-        ("Wilmington", "GPE"), ("Del.", "GPE"), ("New Providence", "GPE"), ("N.J.", "GPE"),
-        ("Mobile", "GPE"), ("Alabama", "GPE")}
+        ("Dayton", "GPE"), ("Ohio", "GPE"), ("Las Cruces", "GPE"), ("N.M.", "GPE"),
+        ("Tupelo", "GPE"), ("Miss.", "GPE")}
     names = {(c.type, c.name): c.aliases for c in link_document(doc)}
-    assert names[("GPE", "Delaware")] == ["Del."] and names[("GPE", "New Jersey")] == ["N.J."]
+    assert names[("GPE", "New Mexico")] == ["N.M."] and names[("GPE", "Mississippi")] == ["Miss."]
 
 
 def test_a_shouted_dateline_is_a_town_named_as_the_body_writes_it(nlp):
-    clusters = clusters_of(nlp, "BEAVER CREEK, Colo., June 29 - Officials met in Beaver Creek to "
-                                "discuss the budget.")
-    assert clusters["Beaver Creek"].type == "GPE"
-    assert clusters["Beaver Creek"].aliases == ["BEAVER CREEK", "Beaver Creek"]
-    assert clusters["Colorado"].aliases == ["Colo."]
+    clusters = clusters_of(nlp, "CEDAR FALLS, Iowa, May 2 - Farmers met in Cedar Falls on Tuesday to "
+                                "discuss the drought.")
+    assert clusters["Cedar Falls"].type == "GPE"
+    assert clusters["Cedar Falls"].aliases == ["CEDAR FALLS", "Cedar Falls"]
+    assert clusters["Iowa"].type == "GPE"
 
 
 @pytest.mark.parametrize("text, name", [
-    ("The owner of embattled mining firm Zarkov has sued the government. Zarkov says the tax "
-     "claims were illegal, and Zarkov accounts were frozen.", "Zarkov"),
-    ("A bank which owns about 30% of Brenner said the dividend was too low. Brenner's stock rose $2.",
+    ("A pension fund that owns about 30% of Brenner voted against the plan. Brenner's stock fell $2.",
      "Brenner"),
-    ("European carmakers -- Renault, Fiat and Volkswagen -- cut prices. Analysts said Fiat would follow.",
-     "Fiat"),
-    ("Volkswagen and Fiat both ran out of cash in March.", "Fiat"),
+    ("Talks between Volkswagen and Fiat stalled on Friday.", "Fiat"),
 ])
 def test_a_person_the_text_treats_as_a_company_is_one(nlp, text, name):
     doc = nlp(text)
@@ -169,5 +166,24 @@ def test_a_person_the_text_treats_as_a_company_is_one(nlp, text, name):
 
 def test_a_person_called_by_surname_stays_a_person_beside_company_words(nlp):
     clusters = clusters_of(nlp, "Investor Paul Brenner said on Monday that he had sold his stake. "
-                                "Brenner's shares were sold to a fund.")
+                                "Brenner's shares went to a pension fund.")
     assert clusters["Paul Brenner"].type == "PERSON"
+
+
+@pytest.mark.parametrize("text, name", [
+    # The model tags only the second word; the capitalised word before it begins the name.
+    ("Clients were told on Monday that the plant had been bought by Crown Whitney.", "Crown Whitney"),
+    ("Prosecutors say the agency was wrong to hire Crown Nakashima as an adviser.", "Crown Nakashima"),
+    # Titles are no part of the name.
+    ("Clients were told on Monday that the plant had been bought by General Whitney.", "Whitney"),
+])
+def test_a_first_word_the_model_left_out_begins_the_name(nlp, text, name):
+    assert name in [e.text for e in nlp(text).ents]
+
+
+def test_a_surname_seen_after_an_honorific_makes_its_full_name_a_person(nlp):
+    doc = nlp("Prosecutors say the agency was wrong to hire Marleen Vaszary as an adviser. Ms Vaszary "
+              "denies wrongdoing, and Ms Vaszary will testify next month.")
+    assert ("Marleen Vaszary", "PERSON") in {(e.text, e.label_) for e in doc.ents}
+    vaszary = {c.name: c for c in link_document(doc)}["Marleen Vaszary"]
+    assert vaszary.type == "PERSON" and set(vaszary.aliases) == {"Marleen Vaszary", "Vaszary"}
