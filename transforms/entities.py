@@ -45,6 +45,7 @@ class EntityTypes:
         self.corporate_suffixes = frozenset(rules["corporate_suffixes"])
         self.connectors = frozenset(rules["name_connectors"])
         self.honorifics = frozenset(rules["honorifics"])
+        self.institution_heads = frozenset(rules["institution_heads"])
         # Capitalised words before a name that are no part of it ("President", "Mr").
         self.not_given_names = frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]) \
             | self.honorifics
@@ -53,7 +54,8 @@ class EntityTypes:
         places = _towns_and_states(doc)
         taken = {i for span in places for i in range(span.start, span.end)}
         typed = list(places)
-        repaired = _repaired(doc, self.corporate_suffixes, self.connectors, self.not_given_names)
+        repaired = _repaired(doc, self.corporate_suffixes, self.connectors, self.not_given_names,
+                             self.institution_heads)
         # A surname written after "Mr" or "Ms" once is a person's wherever it ends a name.
         surnames = {ent[-1].text for ent in repaired if self._after_honorific(ent)}
         for ent in repaired:
@@ -95,12 +97,13 @@ _MONEY_MARKS = set("$€£¥₹₩₽₺")
 
 def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
               connectors: frozenset[str] = frozenset(),
-              not_given_names: frozenset[str] = frozenset()) -> list[Span]:
+              not_given_names: frozenset[str] = frozenset(),
+              institution_heads: frozenset[str] = frozenset()) -> list[Span]:
     """The model's spans with boundary slips of news text mended: a hyphenated name split in
     two ("Jean" "-" "Luc Ferrand"), a name cut at a connector ("Banda de" "los"
-    "Cuervos"), the first word of a two-word name left out ("Crown" "Whitney"), a generational
-    suffix left out ("Jr.") and a corporate suffix left out ("Kestrel" "Co.", "Pemberton"
-    "and Co")."""
+    "Cuervos"), an institution split from the place it serves ("Commission" "for" "Asia"), the
+    first word of a two-word name left out ("Crown" "Whitney"), a generational suffix left out
+    ("Jr.") and a corporate suffix left out ("Kestrel" "Co.", "Pemberton" "and Co")."""
     spans: list[Span] = []
     for ent in doc.ents:
         prev = spans[-1] if spans else None
@@ -109,7 +112,8 @@ def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
                 and not doc[prev.end].whitespace_):
             spans[-1] = Span(doc, prev.start, ent.end, label=ent.label_)
             continue
-        if prev is not None and _cut_at_connector(prev, ent, connectors):
+        if prev is not None and (_cut_at_connector(prev, ent, connectors)
+                                 or _institution_of_place(prev, ent, institution_heads)):
             # Connectors belong to organisation names far more often than to people's.
             label = "ORG" if "ORG" in (prev.label_, ent.label_) else prev.label_
             spans[-1] = Span(doc, prev.start, ent.end, label=label)
@@ -163,6 +167,15 @@ def _cut_at_connector(prev: Span, ent: Span, connectors: frozenset[str]) -> bool
     between = doc[prev.end:ent.start]
     return (prev[-1].lower_ in connectors and prev[-1].is_lower
             and all(t.lower_ in connectors and t.is_lower for t in between))
+
+
+def _institution_of_place(prev: Span, ent: Span, institution_heads: frozenset[str]) -> bool:
+    """"Commission" + "for" + "Asia", "Central Bank" + "of" + "Chile": one organisation, named
+    after the place it serves (a company "of" a country, "Toyota of Japan", is not joined)."""
+    between = prev.doc[prev.end:ent.start]
+    return (prev.label_ == "ORG" and ent.label_ in ("LOC", "GPE") and len(between) == 1
+            and between[0].lower_ in ("of", "for") and prev[-1].lower_ in institution_heads
+            and prev[-1].is_title)
 
 
 def _first_word_left_out(doc: Doc, start: int, not_given_names: frozenset[str],

@@ -14,8 +14,9 @@ Rules, applied in order over the typed entities of one parsed document:
 - types are made consistent per name (the majority of its mentions, and of its short forms:
   surnames for people, first words for organisations); a "person" nothing marks as one (title,
   honorific, surname use) whom the text treats as a company ("mining group Zarkov", "30% of
-  Brenner", "Volkswagen and Fiat") is an organisation. Spans inside title-case headlines are
-  kept only when the body repeats them.
+  Brenner", "Volkswagen and Fiat") is an organisation, and a town the model called an
+  organisation but lists with places is a place. Spans inside title-case headlines are kept only
+  when the body repeats them.
 - `acronym`: an all-capitals mention joins the organisation whose initials or first word it
   spells ("ICC" -> "International Criminal Court", "NOVA" -> "NOVA Cable Systems Inc."), or
   the name it follows in brackets ("Agency for Ports and Canals (SJKV)"), whatever its letters.
@@ -188,16 +189,26 @@ def _organisation_context(span: Span, rules: dict) -> bool:
         return True
     if before >= 1 and doc[before].lower_ == "of" and doc[before - 1].text in ("%", "percent", "pct"):
         return True  # "owns 23% of Du Pont": only companies are owned by the percent
-    return _listed_with_organisations(span)
+    return _listed_with(span, "ORG")
 
 
-def _listed_with_organisations(span: Span) -> bool:
-    """Coordinated with names the model called organisations ("Volkswagen and Fiat")."""
+def _listed_with(span: Span, label: str) -> bool:
+    """Coordinated with names all of one type ("Volkswagen and Fiat", "Oslo or The Hague")."""
     root = span.root
     if not root.doc.has_annotation("DEP"):
         return False
     conjuncts = [t for t in root.conjuncts if not (span.start <= t.i < span.end)]
-    return bool(conjuncts) and all(t.ent_type_ == "ORG" for t in conjuncts)
+    return bool(conjuncts) and all(t.ent_type_ == label for t in conjuncts)
+
+
+def _listed_with_places(doc: Doc, cluster: Cluster) -> bool:
+    """A town or state the model called an organisation, listed with places ("talks will be
+    held in Oslo or The Hague")."""
+    gaz = gazetteer()
+    if gaz.place_type(cluster.name) != "GPE" or gaz.country_name(cluster.name):
+        return False
+    spans = (doc.char_span(m.start, m.end) for m in cluster.mentions)
+    return any(s is not None and _listed_with(s, "GPE") for s in spans)
 
 
 def _bracketed_after(span: Span) -> int | None:
@@ -357,6 +368,8 @@ def _link(doc: Doc) -> list[Cluster]:
             cluster.type = max(counts, key=lambda t: counts[t])
         if cluster.type == "PERSON" and _reads_as_organisation(doc, cluster, rules):
             cluster.type = "ORG"
+        elif cluster.type == "ORG" and _listed_with_places(doc, cluster):
+            cluster.type = "GPE"
         if cluster.type != "PERSON":
             cluster.roles.clear()
 
@@ -387,7 +400,11 @@ def _link(doc: Doc) -> list[Cluster]:
 def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
     """Label consistency within a document: a person's full name or surname, or an
     organisation's name or acronym, written again where the NER missed it ("Trump reportedly
-    refused ...", "General Motors (GM)") is a mention too (rules `repeat`, `acronym`)."""
+    refused ...", "General Motors (GM)") is a mention too (rules `repeat`, `acronym`), with the
+    corporate suffix written after it."""
+    from transforms.entities import _past_corporate_suffix
+
+    suffixes = _rules()["corporate_suffixes"]
     covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     forms: dict[tuple[str, ...], tuple[Cluster, str] | None] = {}
 
@@ -419,9 +436,14 @@ def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
         for i in starts.get(form[0], ()):
             if tuple(words[i:i + n]) != form or any(j in covered for j in range(i, i + n)):
                 continue
-            span = doc[i:i + n]
+            end = _past_corporate_suffix(doc, i + n, suffixes)
+            span = doc[i:end]
             cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
-            covered.update(range(i, i + n))
+            covered.update(range(i, end))
+            if end > i + n and cluster.name == " ".join(form):
+                # "Ormond Steel Co." the model missed: the fuller name, and a company's
+                cluster.name, cluster.type = span.text, "ORG"
+                cluster.roles.clear()
 
 
 def _resolve_pronouns(doc: Doc, clusters: list[Cluster], rules: dict) -> None:

@@ -187,3 +187,28 @@ def test_a_surname_seen_after_an_honorific_makes_its_full_name_a_person(nlp):
     assert ("Marleen Vaszary", "PERSON") in {(e.text, e.label_) for e in doc.ents}
     vaszary = {c.name: c for c in link_document(doc)}["Marleen Vaszary"]
     assert vaszary.type == "PERSON" and set(vaszary.aliases) == {"Marleen Vaszary", "Vaszary"}
+
+
+def test_an_institution_split_from_the_place_it_serves_is_one_organisation(nlp):
+    doc = nlp("The minister will chair a meeting of the Commission for Asia in Manila on Friday.")
+    assert ("Commission for Asia", "ORG") in {(e.text, e.label_) for e in doc.ents}
+    # A company "of" its country stays a company beside a place.
+    doc = nlp("Sales by Toyota of Japan rose 4%.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Toyota", "ORG"), ("Japan", "GPE")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Delegates will meet in Brussels and Genoa next month.", "Genoa"),
+    ("Delegates will meet in Porto and Brussels next month.", "Porto"),
+])
+def test_a_town_listed_with_places_is_a_place(nlp, text, name):
+    doc = nlp(text)
+    assert (name, "ORG") in {(e.text, e.label_) for e in doc.ents}  # the model's reading
+    assert clusters_of(nlp, text)[name].type == "GPE"
+
+
+def test_a_company_written_again_with_its_suffix_takes_the_fuller_name(nlp):
+    clusters = clusters_of(nlp, "Ormond Steel Co. reported that third-quarter profit fell 8% on weak "
+                                "demand. Ormond Steel also cut its dividend. Shares of Ormond Steel fell $1.")
+    ormond = clusters["Ormond Steel Co."]
+    assert ormond.type == "ORG" and ormond.aliases == ["Ormond Steel Co.", "Ormond Steel"]
