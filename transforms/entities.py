@@ -138,15 +138,12 @@ def _towns_and_states(doc: Doc) -> list[Span]:
     """GPE spans for "Town, State" as news writes it ("the Dayton, Ohio, plant", "CEDAR FALLS,
     Iowa, May 2", "Tupelo, Miss."): the state, full or abbreviated, and the capitalised words
     before the comma, whatever the model made of them."""
-    gaz = gazetteer()
     spans: list[Span] = []
     for i in range(2, len(doc)):
         if doc[i - 1].text != "," or (spans and i < spans[-1].end):
             continue
-        state_end = next((j for j in range(min(i + 3, len(doc)), i, -1)
-                          if all(t.is_title or t.is_upper for t in doc[i:j])
-                          and gaz.state_name(doc[i:j].text)), None)
-        if state_end is None or (state_end < len(doc) and doc[state_end].lower_ in ("'s", "’s")):
+        state_end = _state_at(doc, i)
+        if state_end is None:
             continue
         start = i - 1
         while start > 0 and doc[start - 1].is_alpha and (doc[start - 1].is_title or doc[start - 1].is_upper) \
@@ -154,10 +151,21 @@ def _towns_and_states(doc: Doc) -> list[Span]:
             start -= 1
         while start < i - 1 and doc[start].is_stop:
             start += 1  # "The Dayton, Ohio, plant", "In Houston, Texas"
-        if start < i - 1:
+        if start < i - 1:  # a town is needed: in "Her daughter, Georgia, said" no state is named
             spans.append(Span(doc, start, i - 1, label="GPE"))
-        spans.append(Span(doc, i, state_end, label="GPE"))
+            spans.append(Span(doc, i, state_end, label="GPE"))
     return spans
+
+
+def _state_at(doc: Doc, i: int) -> int | None:
+    """Where a US state written from token i ends, if one is."""
+    gaz = gazetteer()
+    end = next((j for j in range(min(i + 3, len(doc)), i, -1)
+                if all(t.is_title or t.is_upper for t in doc[i:j]) and gaz.state_name(doc[i:j].text)), None)
+    after = doc[end] if end is not None and end < len(doc) else None
+    if after is not None and (after.lower_ in ("'s", "’s") or (after.is_alpha and after.is_title)):
+        return None  # "Texas's senator", "Sen. Ann Lee, Texas Republican": the state qualifies a person
+    return end
 
 
 def _cut_at_connector(prev: Span, ent: Span, connectors: frozenset[str]) -> bool:

@@ -188,12 +188,12 @@ def _organisation_context(span: Span, rules: dict) -> bool:
     if before >= 0 and doc[before].lower_ in rules["organisation_cues_before"]:
         return True
     if before >= 1 and doc[before].lower_ == "of" and doc[before - 1].text in ("%", "percent", "pct"):
-        return True  # "owns 23% of Du Pont": only companies are owned by the percent
+        return True  # "owns 30% of Brenner": only companies are owned by the percent
     return _listed_with(span, "ORG")
 
 
 def _listed_with(span: Span, label: str) -> bool:
-    """Coordinated with names all of one type ("Volkswagen and Fiat", "Oslo or The Hague")."""
+    """Coordinated with names all of one type ("Volkswagen and Fiat", "Brussels and Genoa")."""
     root = span.root
     if not root.doc.has_annotation("DEP"):
         return False
@@ -202,8 +202,8 @@ def _listed_with(span: Span, label: str) -> bool:
 
 
 def _listed_with_places(doc: Doc, cluster: Cluster) -> bool:
-    """A town or state the model called an organisation, listed with places ("talks will be
-    held in Oslo or The Hague")."""
+    """A town or state the model called an organisation, listed with places ("delegates will
+    meet in Brussels and Genoa")."""
     gaz = gazetteer()
     if gaz.place_type(cluster.name) != "GPE" or gaz.country_name(cluster.name):
         return False

@@ -145,6 +145,11 @@ def test_town_comma_state_makes_two_places_and_names_the_state_in_full(nlp):
     assert names[("GPE", "New Mexico")] == ["N.M."] and names[("GPE", "Mississippi")] == ["Miss."]
 
 
+def test_a_state_qualifying_a_person_leaves_the_person_alone(nlp):
+    doc = nlp("Sen. Ann Lee, Texas Republican, said the bill would pass.")
+    assert ("Ann Lee", "PERSON") in {(e.text, e.label_) for e in doc.ents}
+
+
 def test_a_shouted_dateline_is_a_town_named_as_the_body_writes_it(nlp):
     clusters = clusters_of(nlp, "CEDAR FALLS, Iowa, May 2 - Farmers met in Cedar Falls on Tuesday to "
                                 "discuss the drought.")
