@@ -43,20 +43,34 @@ class EntityTypes:
         self.law_heads = frozenset(rules["law_heads"])
         self.feature_heads = frozenset(rules["feature_heads"])
         self.corporate_suffixes = frozenset(rules["corporate_suffixes"])
+        self.connectors = frozenset(rules["name_connectors"])
+        self.honorifics = frozenset(rules["honorifics"])
+        self.institution_heads = frozenset(rules["institution_heads"])
+        # Capitalised words before a name that are no part of it ("President", "Mr").
+        self.not_given_names = frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]) \
+            | self.honorifics
 
     def __call__(self, doc: Doc) -> Doc:
-        typed = []
-        for ent in _repaired(doc):
-            label = self.type_of(ent)
-            if label and _plausible(ent):
+        places = _towns_and_states(doc)
+        taken = {i for span in places for i in range(span.start, span.end)}
+        typed = list(places)
+        repaired = _repaired(doc, self.corporate_suffixes, self.connectors, self.not_given_names,
+                             self.institution_heads)
+        # A surname written after "Mr" or "Ms" once is a person's wherever it ends a name.
+        surnames = {ent[-1].text for ent in repaired if self._after_honorific(ent)}
+        for ent in repaired:
+            label = self.type_of(ent, surnames)
+            if label and _plausible(ent) and not taken.intersection(range(ent.start, ent.end)):
                 typed.append(Span(doc, ent.start, ent.end, label=label))
-        doc.set_ents(typed, default="outside")
+        doc.set_ents(sorted(typed), default="outside")
         return doc
 
-    def type_of(self, ent: Span) -> str | None:
+    def type_of(self, ent: Span, surnames: Iterable[str] = ()) -> str | None:
         target = self.label_map.get(ent.label_)
         if target and len(ent) > 1 and ent[-1].lower_.rstrip(".") in self.corporate_suffixes:
-            return "ORG"  # "Metromedia Co.", whatever the model called it
+            return "ORG"  # "Kestrel Co.", whatever the model called it
+        if target and (self._after_honorific(ent) or ent[-1].text in surnames):
+            return "PERSON"  # "Mr Pellow", "Ms Vaszary": whatever the model made of the surname
         if target == "@place":
             if ent[-1].lower_ in self.feature_heads:
                 return "LOC"
@@ -72,14 +86,24 @@ class EntityTypes:
             return None
         return target
 
+    def _after_honorific(self, ent: Span) -> bool:
+        first = ent[0] if len(ent) > 1 else (ent.doc[ent.start - 1] if ent.start > 0 else None)
+        return first is not None and first.is_title and first.lower_ in self.honorifics
+
 
 _GENERATIONAL = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _MONEY_MARKS = set("$€£¥₹₩₽₺")
 
 
-def _repaired(doc: Doc) -> list[Span]:
-    """The model's spans with two boundary slips of news text mended: a hyphenated name split
-    in two ("Jean" "-" "Michel Lemetayer") and a generational suffix left out ("Jr.")."""
+def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
+              connectors: frozenset[str] = frozenset(),
+              not_given_names: frozenset[str] = frozenset(),
+              institution_heads: frozenset[str] = frozenset()) -> list[Span]:
+    """The model's spans with boundary slips of news text mended: a hyphenated name split in
+    two ("Jean" "-" "Luc Ferrand"), a name cut at a connector ("Banda de" "los"
+    "Cuervos"), an institution split from the place it serves ("Commission" "for" "Asia"), the
+    first word of a two-word name left out ("Crown" "Whitney"), a generational suffix left out
+    ("Jr.") and a corporate suffix left out ("Kestrel" "Co.", "Pemberton" "and Co")."""
     spans: list[Span] = []
     for ent in doc.ents:
         prev = spans[-1] if spans else None
@@ -88,10 +112,19 @@ def _repaired(doc: Doc) -> list[Span]:
                 and not doc[prev.end].whitespace_):
             spans[-1] = Span(doc, prev.start, ent.end, label=ent.label_)
             continue
-        end = ent.end
+        if prev is not None and (_cut_at_connector(prev, ent, connectors)
+                                 or _institution_of_place(prev, ent, institution_heads)):
+            # Connectors belong to organisation names far more often than to people's.
+            label = "ORG" if "ORG" in (prev.label_, ent.label_) else prev.label_
+            spans[-1] = Span(doc, prev.start, ent.end, label=label)
+            continue
+        start, end = ent.start, ent.end
+        if len(ent) == 1 and _first_word_left_out(doc, start, not_given_names, prev):
+            start -= 1
         if end < len(doc) and doc[end].lower_ in _GENERATIONAL and ent.label_ in ("PER", "PERSON"):
             end += 1
-        spans.append(Span(doc, ent.start, end, label=ent.label_))
+        end = _past_corporate_suffix(doc, end, suffixes)
+        spans.append(Span(doc, start, end, label=ent.label_))
     taken: set[int] = set()
     out = []
     for span in spans:  # a suffix taken into one span may begin the next: keep the first
@@ -99,6 +132,88 @@ def _repaired(doc: Doc) -> list[Span]:
             out.append(span)
             taken.update(range(span.start, span.end))
     return out
+
+
+def _towns_and_states(doc: Doc) -> list[Span]:
+    """GPE spans for "Town, State" as news writes it ("the Dayton, Ohio, plant", "CEDAR FALLS,
+    Iowa, May 2", "Tupelo, Miss."): the state, full or abbreviated, and the capitalised words
+    before the comma, whatever the model made of them."""
+    spans: list[Span] = []
+    for i in range(2, len(doc)):
+        if doc[i - 1].text != "," or (spans and i < spans[-1].end):
+            continue
+        state_end = _state_at(doc, i)
+        if state_end is None:
+            continue
+        start = i - 1
+        while start > 0 and doc[start - 1].is_alpha and (doc[start - 1].is_title or doc[start - 1].is_upper) \
+                and "\n" not in doc[start - 1].whitespace_:
+            start -= 1
+        while start < i - 1 and doc[start].is_stop:
+            start += 1  # "The Dayton, Ohio, plant", "In Houston, Texas"
+        if start < i - 1:  # a town is needed: in "Her daughter, Georgia, said" no state is named
+            spans.append(Span(doc, start, i - 1, label="GPE"))
+            spans.append(Span(doc, i, state_end, label="GPE"))
+    return spans
+
+
+def _state_at(doc: Doc, i: int) -> int | None:
+    """Where a US state written from token i ends, if one is."""
+    gaz = gazetteer()
+    end = next((j for j in range(min(i + 3, len(doc)), i, -1)
+                if all(t.is_title or t.is_upper for t in doc[i:j]) and gaz.state_name(doc[i:j].text)), None)
+    after = doc[end] if end is not None and end < len(doc) else None
+    if after is not None and (after.lower_ in ("'s", "’s") or (after.is_alpha and after.is_title)):
+        return None  # "Texas's senator", "Sen. Ann Lee, Texas Republican": the state qualifies a person
+    return end
+
+
+def _cut_at_connector(prev: Span, ent: Span, connectors: frozenset[str]) -> bool:
+    """A name never ends in "de" or "of": the model stopped inside it, and the next span
+    (after nothing but connectors) is the rest of it."""
+    doc = prev.doc
+    between = doc[prev.end:ent.start]
+    return (prev[-1].lower_ in connectors and prev[-1].is_lower
+            and all(t.lower_ in connectors and t.is_lower for t in between))
+
+
+def _institution_of_place(prev: Span, ent: Span, institution_heads: frozenset[str]) -> bool:
+    """"Commission" + "for" + "Asia", "Central Bank" + "of" + "Chile": one organisation, named
+    after the place it serves (a company "of" a country, "Toyota of Japan", is not joined)."""
+    between = prev.doc[prev.end:ent.start]
+    return (prev.label_ == "ORG" and ent.label_ in ("LOC", "GPE") and len(between) == 1
+            and between[0].lower_ in ("of", "for") and prev[-1].lower_ in institution_heads
+            and prev[-1].is_title)
+
+
+def _first_word_left_out(doc: Doc, start: int, not_given_names: frozenset[str],
+                         prev: Span | None) -> bool:
+    """A one-word name right after a capitalised word no entity took, inside a sentence
+    ("wrong to hire Crown Nakashima", "bought by Crown Whitney"): that word begins the name,
+    unless it is a title or honorific ("President", "Mr") or names a place or nationality."""
+    if start < 2 or (prev is not None and prev.end >= start - 1):
+        return False
+    word, before = doc[start - 1], doc[start - 2]
+    if not (word.is_alpha and word.is_title and not word.is_stop) or word.lower_ in not_given_names:
+        return False
+    if "\n" in before.whitespace_ or before.text in (".", "!", "?", ":", '"', "“", "”", "'", "‘", "’"):
+        return False  # the word opens a sentence or a quote: capitalised anyway
+    if not (before.is_lower or before.is_punct or before.like_num):
+        return False  # a run of capitalised words (a headline) says nothing
+    gaz = gazetteer()
+    return not (gaz.knows(word.text) or gaz.is_demonym(word.text))
+
+
+def _past_corporate_suffix(doc: Doc, end: int, suffixes: frozenset[str]) -> int:
+    """Where a name ends once the capitalised corporate suffixes right after it are taken in
+    ("Kestrel Co.", "Harlow Electric Industrial Co Ltd", "Pemberton and Co")."""
+    while end < len(doc):
+        at = end + 1 if doc[end].lower_ in ("and", "&") else end
+        tok = doc[at] if at < len(doc) else None
+        if tok is None or not tok.text[:1].isupper() or tok.lower_.rstrip(".") not in suffixes:
+            break
+        end = at + 1
+    return end
 
 
 def _plausible(span: Span) -> bool:
@@ -175,7 +290,7 @@ def resolve_entities(published: list[dict], local: list[dict], known: list[dict]
 
     def register(row: dict) -> None:
         table[row["entity_id"]] = row
-        for alias in [row["name"], *row["aliases"]]:
+        for alias in _matching_forms(row):
             index.setdefault((row["type"], fold(alias)), row["entity_id"])
 
     for entry in known:
@@ -211,7 +326,7 @@ def resolve_entities(published: list[dict], local: list[dict], known: list[dict]
         cur["roles"] = sorted(set(cur["roles"]) | set(row["roles"]))
         if target not in gazetteer_ids:
             cur["name"] = max([cur["name"], row["name"]], key=_name_preference)
-        for alias in [row["name"], *row["aliases"]]:
+        for alias in _matching_forms(row):
             index.setdefault((cur["type"], fold(alias)), target)
         mapping[row["entity_id"]] = target
         if rule and target != row["entity_id"]:
@@ -219,6 +334,15 @@ def resolve_entities(published: list[dict], local: list[dict], known: list[dict]
     rows = sorted((r for r in table.values() if r["doc_count"] or r["entity_id"] not in gazetteer_ids),
                   key=lambda r: r["entity_id"])
     return rows, mapping, merges
+
+
+def _matching_forms(row: dict) -> list[str]:
+    """Names under which other documents' entities may join this one. A place's aliases are
+    left out: they include capitals standing for their country ("Caracas" for Venezuela),
+    which are places of their own elsewhere, and countries already carry one standard name."""
+    if row["type"] == "GPE":
+        return [row["name"]]
+    return [row["name"], *row["aliases"]]
 
 
 def _match(row: dict, table: dict, index: dict, gazetteer_ids: set) -> tuple[str | None, str | None]:

@@ -37,10 +37,16 @@ class Gazetteer:
     countries: dict[str, str]
     # folded capital -> country name ("caracas" -> "Venezuela", "washington" -> "United States")
     capitals: dict[str, str]
+    # US state written in full (folded) or abbreviated as newswire does ("Nev.") -> its name
+    states: dict[str, str]
 
     def country_name(self, name: str) -> str | None:
         """The standard English name of a country written any known way, else None."""
         return self.countries.get(fold(name))
+
+    def state_name(self, name: str) -> str | None:
+        """The name of a US state written in full or abbreviated ("N.M." -> "New Mexico")."""
+        return self.states.get(name) or self.states.get(fold(name))
 
     def capital_of(self, name: str) -> str | None:
         return self.capitals.get(fold(name))
@@ -51,6 +57,11 @@ class Gazetteer:
         if key in self.regions:
             return "LOC"
         return "GPE" if key in self.gpe else "LOC"
+
+    def knows(self, name: str) -> bool:
+        """Whether the name is a place or a country written any known way."""
+        key = fold(name)
+        return key in self.gpe or key in self.regions or key in self.countries
 
     def is_demonym(self, name: str) -> bool:
         key = fold(name)
@@ -93,4 +104,17 @@ def gazetteer() -> Gazetteer:
         gpe.add(fold(country["name"]))
     regions = {fold(c["name"]) for c in geo.get_continents().values()}
     return Gazetteer(frozenset(gpe - regions), frozenset(regions), frozenset(demonyms),
-                     countries, capitals)
+                     countries, capitals, _us_states(geo))
+
+
+def _us_states(geo) -> dict[str, str]:
+    """Folded state names and their newswire abbreviations, exactly as written ("Nev."),
+    since folded they would read as words ("ind", "miss")."""
+    from transforms.entities import _rules
+
+    by_code = {code: state["name"] for code, state in geo.get_us_states().items()}
+    states = {fold(name): name for name in by_code.values()}
+    for abbreviation, code in _rules()["state_abbreviations"].items():
+        if code in by_code:
+            states[abbreviation] = by_code[code]
+    return states

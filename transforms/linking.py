@@ -3,14 +3,23 @@
 Rules, applied in order over the typed entities of one parsed document:
 - `country`: a GPE written any known way takes the country's standard English name ("US" ->
   "United States"), from countryinfo's alternative spellings.
+- `state`: a US state abbreviated as newswire does takes its name ("Nev." -> "Nevada").
 - `title`: titles and roles before a person's name are recorded as roles, honorifics dropped.
 - `surname` / `short_name`: a person or organisation mention joins the one longer name of the
-  same type that starts or ends with it ("Maduro" -> "Nicolás Maduro", "Pennzoil" -> "Pennzoil
-  Co."); when two names qualify it stays apart.
-- types are made consistent per name (the majority of its mentions), and spans inside title-case
-  headlines are kept only when the body repeats them.
-- `acronym`: an all-capitals ORG/GPE mention joins the organisation whose initials it spells
-  ("ICC" -> "International Criminal Court").
+  same type that starts or ends with it ("Maduro" -> "Nicolás Maduro", "Kestrel" -> "Kestrel
+  Co."); when two names qualify it joins the one it equals but for a corporate suffix, else stays
+  apart. A name written with its suffix ("Orion Corp.") is complete and shortens nothing (not
+  "Orion Marine Inc."); a lone word called a place that no gazetteer knows may shorten a name
+  too ("Vantor").
+- types are made consistent per name (the majority of its mentions, and of its short forms:
+  surnames for people, first words for organisations); a "person" nothing marks as one (title,
+  honorific, surname use) whom the text treats as a company ("mining group Zarkov", "30% of
+  Brenner", "Volkswagen and Fiat") is an organisation, and a town the model called an
+  organisation but lists with places is a place. Spans inside title-case headlines are kept only
+  when the body repeats them.
+- `acronym`: an all-capitals mention joins the organisation whose initials or first word it
+  spells ("ICC" -> "International Criminal Court", "NOVA" -> "NOVA Cable Systems Inc."), or
+  the name it follows in brackets ("Agency for Ports and Canals (SJKV)"), whatever its letters.
 - `metonym`: a capital used as an actor (subject, possessor, agent, or after "on/against/with")
   joins its country ("Washington has raised the reward"); seats of government ("the White
   House", "the Kremlin") are the institution, an ORG.
@@ -28,7 +37,6 @@ from spacy.tokens import Doc, Span, Token
 from transforms.gazetteer import fold, gazetteer
 
 NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")
-_CONNECTORS = {"of", "the", "and", "for", "de", "del", "la", "los", "las", "le", "du", "&"}
 
 
 @dataclass
@@ -70,13 +78,15 @@ def _rules() -> dict:
     rules["seats"] = {fold(k) for k in rules["seats_of_government"]}
     rules["country_aliases"] = {fold(k): v for k, v in rules["country_aliases"].items()}
     rules["corporate_suffixes"] = frozenset(fold(w) for w in rules["corporate_suffixes"])
-    for key in ("title_heads", "title_modifiers", "honorifics", "pronouns", "actor_deps", "actor_preps"):
+    for key in ("title_heads", "title_modifiers", "honorifics", "pronouns", "actor_deps", "actor_preps",
+                "name_connectors", "organisation_cues_after", "organisation_cues_before"):
         rules[key] = frozenset(rules[key])
     return rules
 
 
 def initials(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w.lower() not in _CONNECTORS and w[:1].isalpha()).upper()
+    connectors = _rules()["name_connectors"]
+    return "".join(w[0] for w in name.split() if w.lower() not in connectors and w[:1].isalpha()).upper()
 
 
 def _strip_possessive(span: Span) -> Span:
@@ -123,7 +133,7 @@ def _is_actor(token: Token) -> bool:
 
 
 def _words(name: str, suffixes: frozenset[str]) -> tuple[str, ...]:
-    """Folded words of a name without trailing corporate suffixes ("Texaco Inc." -> texaco)."""
+    """Folded words of a name without trailing corporate suffixes ("Orion Inc." -> orion)."""
     words = tuple(fold(w) for w in name.replace(",", " ").split())
     while len(words) > 1 and words[-1] in suffixes:
         words = words[:-1]
@@ -132,9 +142,97 @@ def _words(name: str, suffixes: frozenset[str]) -> tuple[str, ...]:
 
 def _part_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     """`short` is the start or the end of a longer name ("Maduro" of "Nicolás Maduro",
-    "Febres Cordero" of "Leon Febres Cordero", "Pennzoil" of "Pennzoil Co.")."""
+    "Lopez Obrador" of "Andres Manuel Lopez Obrador", "Kestrel" of "Kestrel Co.")."""
     n = len(short)
     return 0 < n < len(long) and (long[:n] == short or long[-n:] == short)
+
+
+def _has_corporate_suffix(name: str, suffixes: frozenset[str]) -> bool:
+    words = name.replace(",", " ").split()
+    return len(words) > 1 and fold(words[-1]) in suffixes
+
+
+def _short_form_type(short: tuple[str, ...], long: tuple[str, ...]) -> str | None:
+    """What a short form says about the name it shortens: people are called by their surname
+    ("Fischer" for "Paloma Fischer"), organisations by their first word ("Brennock" for
+    "Brennock Aerospace")."""
+    if short == long:
+        return None
+    return "PERSON" if long[-len(short):] == short else "ORG" if long[:len(short)] == short else None
+
+
+def _reads_as_organisation(doc: Doc, cluster: Cluster, rules: dict) -> bool:
+    """A "person" nothing marks as one (no title or role, no honorific, never called by a
+    surname) whom the text treats as a company: "mining group Zarkov", "30% of Brenner",
+    "Brenner's chairman", "Zarkov accounts", "Volkswagen and Fiat"."""
+    if cluster.roles:
+        return False
+    spans = [doc.char_span(m.start, m.end) for m in cluster.mentions]
+    spans = [s for s in spans if s is not None]
+    words = cluster.name.split()
+    if any(len(s) < len(words) and s.text.split() == words[-len(s):] for s in spans):
+        return False  # "Paloma Fischer" ... "Fischer said"
+    if any(s.start > 0 and doc[s.start - 1].lower_ in rules["honorifics"] for s in spans):
+        return False
+    return any(_organisation_context(s, rules) for s in spans)
+
+
+def _organisation_context(span: Span, rules: dict) -> bool:
+    doc = span.doc
+    after = span.end + (1 if span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s", "'") else 0)
+    if after < len(doc) and doc[after].lower_ in rules["organisation_cues_after"]:
+        return True
+    before = span.start - 1
+    while before >= 0 and doc[before].is_punct and doc[before].text not in (",", "."):
+        before -= 1  # "carmakers -- Fiat"
+    if before >= 0 and doc[before].lower_ in rules["organisation_cues_before"]:
+        return True
+    if before >= 1 and doc[before].lower_ == "of" and doc[before - 1].text in ("%", "percent", "pct"):
+        return True  # "owns 30% of Brenner": only companies are owned by the percent
+    return _listed_with(span, "ORG")
+
+
+def _listed_with(span: Span, label: str) -> bool:
+    """Coordinated with names all of one type ("Volkswagen and Fiat", "Brussels and Genoa")."""
+    root = span.root
+    if not root.doc.has_annotation("DEP"):
+        return False
+    conjuncts = [t for t in root.conjuncts if not (span.start <= t.i < span.end)]
+    return bool(conjuncts) and all(t.ent_type_ == label for t in conjuncts)
+
+
+def _listed_with_places(doc: Doc, cluster: Cluster) -> bool:
+    """A town or state the model called an organisation, listed with places ("delegates will
+    meet in Brussels and Genoa")."""
+    gaz = gazetteer()
+    if gaz.place_type(cluster.name) != "GPE" or gaz.country_name(cluster.name):
+        return False
+    spans = (doc.char_span(m.start, m.end) for m in cluster.mentions)
+    return any(s is not None and _listed_with(s, "GPE") for s in spans)
+
+
+def _bracketed_after(span: Span) -> int | None:
+    """For "(SJKV)" or "<ORN>" written right after a name: the end (char offset) of that name."""
+    doc = span.doc
+    if span.start < 2 or span.end >= len(doc) or doc[span.start - 1].text not in ("(", "<") \
+            or doc[span.end].text not in (")", ">"):
+        return None
+    before = doc[span.start - 2]
+    return before.idx + len(before.text)
+
+
+def _cluster_ending_at(clusters: list[Cluster], end: int | None) -> Cluster | None:
+    if end is None:
+        return None
+    return next((c for c in clusters
+                 if c.type in ("ORG", "GPE") and any(m.end == end for m in c.mentions)), None)
+
+
+def _spells(acronym: str, name: str) -> bool:
+    """"ICC" of "International Criminal Court" (initials), "NOVA" of "NOVA Cable Systems Inc."
+    (its first word)."""
+    words = name.split()
+    return len(words) > 1 and (initials(name) == acronym.replace(".", "") or words[0] == acronym)
 
 
 def _headline_sentences(doc: Doc) -> list[Span]:
@@ -184,6 +282,8 @@ def _link(doc: Doc) -> list[Cluster]:
             cluster = Cluster(type_, name)
             by_key[(type_, fold(name))] = cluster
             clusters.append(cluster)
+        elif cluster.name.isupper() and not name.isupper():
+            cluster.name = name  # a dateline shouts "CEDAR FALLS"; the body writes the name
         cluster.mentions.append(mention)
         return cluster
 
@@ -209,7 +309,11 @@ def _link(doc: Doc) -> list[Cluster]:
         if fold(text) in rules["seats"]:
             add("ORG", text, mention)  # the White House, the Kremlin: the institution itself
             continue
-        if label in ("ORG", "GPE") and text.replace(".", "").isupper() and len(text) <= 6 \
+        state = gaz.state_name(text) if label == "GPE" else None
+        if state and fold(state) != fold(text):  # "Nev." is Nevada; "Washington" is decided below
+            add("GPE", state, Mention(span.start_char, span.end_char, text, "state"))
+            continue
+        if label in ("ORG", "GPE", "LOC") and text.replace(".", "").isupper() and len(text) <= 6 \
                 and gaz.country_name(text) is None:
             acronyms.append((label, span))
             continue
@@ -222,44 +326,65 @@ def _link(doc: Doc) -> list[Cluster]:
             add("GPE", gaz.country_name(capital_of) or capital_of,
                 Mention(span.start_char, span.end_char, text, "metonym"))
             continue
-        if label == "ORG":
+        if label == "ORG" or (label == "LOC" and len(span) == 1 and not gaz.knows(text)):
+            # A lone word the model called a place though no gazetteer knows it is as often
+            # a company or a surname ("Analysts expect Vantor to win"): it may join a name below.
             named.append((label, span, None))
             continue
         add(label, text, mention)
 
     # Longest names first, so that partial names find them wherever they appear. People and
     # organisations are matched together: the NER often calls a company a person in one
-    # sentence ("Texaco" PERSON, "Texaco Inc." ORG); the cluster takes its mentions' majority.
+    # sentence ("Orion" PERSON, "Orion Inc." ORG); the cluster takes its mentions' majority.
     suffixes = rules["corporate_suffixes"]
     votes: dict[int, dict[str, int]] = {}
     for label, span, role in sorted(named, key=lambda n: (-len(_words(n[1].text, suffixes)), n[1].start)):
         words = _words(span.text, suffixes)
-        candidates = {id(c): c for c in clusters if c.type in ("PERSON", "ORG")
-                      and (_part_of(words, _words(c.name, suffixes)) or _words(c.name, suffixes) == words)}
-        if len(candidates) == 1:
-            cluster = next(iter(candidates.values()))
-            same = _words(cluster.name, suffixes) == words
-            rule = "name" if same else "surname" if label == "PERSON" else "short_name"
+        # A name written with its corporate suffix is complete: "Orion Corp." is not a short
+        # form of "Orion Marine Inc.".
+        complete = _has_corporate_suffix(span.text, suffixes)
+        candidates = [c for c in clusters if c.type in ("PERSON", "ORG")
+                      and (_words(c.name, suffixes) == words
+                           or (not complete and _part_of(words, _words(c.name, suffixes))))]
+        same = [c for c in candidates if _words(c.name, suffixes) == words]
+        if len(same) == 1 or len(candidates) == 1:
+            cluster = (same or candidates)[0]
+            long = _words(cluster.name, suffixes)
+            rule = "name" if long == words else "surname" if label == "PERSON" else "short_name"
             cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
+            shape = _short_form_type(words, long)
         else:
             cluster = add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
+            shape = None
         counts = votes.setdefault(id(cluster), {})
-        counts[label] = counts.get(label, 0) + 1
+        for vote in (label, shape):
+            if vote in ("PERSON", "ORG"):
+                counts[vote] = counts.get(vote, 0) + 1
         if role and role not in cluster.roles:
             cluster.roles.append(role)
     for cluster in clusters:
         counts = votes.get(id(cluster))
         if counts and counts.get(cluster.type, 0) < max(counts.values()):
             cluster.type = max(counts, key=lambda t: counts[t])
+        if cluster.type == "PERSON" and _reads_as_organisation(doc, cluster, rules):
+            cluster.type = "ORG"
+        elif cluster.type == "ORG" and _listed_with_places(doc, cluster):
+            cluster.type = "GPE"
         if cluster.type != "PERSON":
             cluster.roles.clear()
 
-    for label, span in acronyms:
-        letters = span.text.replace(".", "")
-        matches = [c for c in clusters if c.type in ("ORG", "GPE") and len(c.name.split()) > 1
-                   and initials(c.name) == letters]
+    # Acronyms introduced in brackets first: "Agency for Ports and Canals (SJKV)" says what
+    # SJKV is whatever its letters, and later SJKVs are the same.
+    introduced: dict[str, Cluster] = {}
+    for label, span in sorted(acronyms, key=lambda a: (_bracketed_after(a[1]) is None, a[1].start)):
+        named_before = _cluster_ending_at(clusters, _bracketed_after(span))
+        if named_before or span.text in introduced:
+            matches = [named_before or introduced[span.text]]
+        else:
+            matches = [c for c in clusters if c.type in ("ORG", "GPE") and _spells(span.text, c.name)]
         if len(matches) == 1:
             matches[0].mentions.append(Mention(span.start_char, span.end_char, span.text, "acronym"))
+            introduced.setdefault(span.text, matches[0])
         else:
             add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
 
@@ -275,7 +400,11 @@ def _link(doc: Doc) -> list[Cluster]:
 def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
     """Label consistency within a document: a person's full name or surname, or an
     organisation's name or acronym, written again where the NER missed it ("Trump reportedly
-    refused ...", "General Motors (GM)") is a mention too (rules `repeat`, `acronym`)."""
+    refused ...", "General Motors (GM)") is a mention too (rules `repeat`, `acronym`), with the
+    corporate suffix written after it."""
+    from transforms.entities import _past_corporate_suffix
+
+    suffixes = _rules()["corporate_suffixes"]
     covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     forms: dict[tuple[str, ...], tuple[Cluster, str] | None] = {}
 
@@ -307,9 +436,14 @@ def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
         for i in starts.get(form[0], ()):
             if tuple(words[i:i + n]) != form or any(j in covered for j in range(i, i + n)):
                 continue
-            span = doc[i:i + n]
+            end = _past_corporate_suffix(doc, i + n, suffixes)
+            span = doc[i:end]
             cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
-            covered.update(range(i, i + n))
+            covered.update(range(i, end))
+            if end > i + n and cluster.name == " ".join(form):
+                # "Ormond Steel Co." the model missed: the fuller name, and a company's
+                cluster.name, cluster.type = span.text, "ORG"
+                cluster.roles.clear()
 
 
 def _resolve_pronouns(doc: Doc, clusters: list[Cluster], rules: dict) -> None:

@@ -63,6 +63,13 @@ def test_gazetteer_splits_gpe_from_loc(name, type_):
     assert gazetteer().place_type(name) == type_
 
 
+@pytest.mark.parametrize("written, name", [
+    ("Nev.", "Nevada"), ("N.M.", "New Mexico"), ("Tenn.", "Tennessee"), ("ohio", "Ohio"),
+    ("Ind", None), ("miss", None)])
+def test_us_states_written_in_full_or_abbreviated(written, name):
+    assert gazetteer().state_name(written) == name
+
+
 def test_fold():
     assert fold("the U.S.") == "us" and fold("Nicolás  MADURO") == "nicolas maduro"
 
@@ -138,10 +145,20 @@ def test_malformed_gazetteer_entries_are_named(text, error):
 def test_boundary_repairs_and_implausible_spans():
     nlp = spacy.blank("en")
     nlp.add_pipe("entity_ruler").add_patterns([
-        {"label": "PER", "pattern": "Jean"}, {"label": "PER", "pattern": "Michel Lemetayer"},
-        {"label": "PER", "pattern": "Edgar Woolard"}, {"label": "PER", "pattern": "Moreover"},
+        {"label": "PER", "pattern": "Jean"}, {"label": "PER", "pattern": "Luc Ferrand"},
+        {"label": "PER", "pattern": "Walter Brisco"}, {"label": "PER", "pattern": "Moreover"},
         {"label": "ORG", "pattern": [{"TEXT": "AU$"}, {"TEXT": "12.5"}]}, {"label": "LOC", "pattern": "US"}])
     nlp.add_pipe("newsfacts_entity_types")
-    doc = nlp("Jean-Michel Lemetayer met Edgar Woolard Jr. in the US. Moreover, AU$ 12.5 was paid.")
+    doc = nlp("Jean-Luc Ferrand met Walter Brisco Jr. in the US. Moreover, AU$ 12.5 was paid.")
     assert [(e.text, e.label_) for e in doc.ents] == [
-        ("Jean-Michel Lemetayer", "PERSON"), ("Edgar Woolard Jr.", "PERSON"), ("US", "GPE")]
+        ("Jean-Luc Ferrand", "PERSON"), ("Walter Brisco Jr.", "PERSON"), ("US", "GPE")]
+
+
+def test_a_capital_standing_for_its_country_does_not_merge_the_city_across_documents(nlp):
+    actor = nlp("Peru said on Friday that it would cut tariffs. Lima has also raised its offer to the union.")
+    place = nlp("The summit was held in Lima on Monday.")
+    local = [e for i, doc in enumerate([actor, place])
+             for e in entity_rows(doc, f"doc_{i}", sentence_locator(doc))["entities"]]
+    entities, mapping, _ = resolve_entities([], local)
+    assert sorted((e["name"], e["type"], e["doc_count"]) for e in entities) == [
+        ("Lima", "GPE", 1), ("Peru", "GPE", 1)]

@@ -61,3 +61,159 @@ def test_acronyms_join_their_expansion(nlp):
     doc = nlp("General Motors (GM) said on Tuesday that GM would cut 5,000 jobs.")
     clusters = {c.name: c for c in link_document(doc)}
     assert clusters["General Motors"].aliases == ["General Motors", "GM"]
+
+
+def clusters_of(nlp, text):
+    return {c.name: c for c in link_document(nlp(text))}
+
+
+def test_a_corporate_suffix_left_out_of_the_span_is_taken_in(nlp):
+    # The model tags "Kestrel" alone (as a place); "Co." makes it the company's full name.
+    clusters = clusters_of(nlp, "Shares of Kestrel Co. fell 3% in early trading after the profit "
+                                "warning. Kestrel blamed higher fuel costs.")
+    assert clusters["Kestrel Co."].type == "ORG"
+    assert clusters["Kestrel Co."].aliases == ["Kestrel Co.", "Kestrel"]
+
+
+def test_and_co_completes_a_firm_the_model_took_for_a_place(nlp):
+    doc = nlp("Clients of stockbroker Pemberton and Co were told to sell.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Pemberton and Co", "ORG")]
+
+
+def test_a_name_cut_at_a_connector_is_joined_to_its_rest(nlp):
+    doc = nlp("Gunmen loyal to the Banda de los Cuervos attacked the convoy.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Banda de los Cuervos", "ORG")]
+
+
+def test_an_honorific_makes_a_person_whatever_the_model_said(nlp):
+    clusters = clusters_of(nlp, "Mr Pellow told reporters the budget was fair. Treasury adviser "
+                                "Gareth Pellow said growth would pick up. Mr Pellow declined to "
+                                "comment on taxes.")
+    pellow = clusters["Gareth Pellow"]
+    assert pellow.type == "PERSON" and pellow.aliases == ["Pellow", "Gareth Pellow"]
+    assert len(pellow.mentions) == 3
+
+
+def test_a_name_with_its_suffix_is_not_a_short_form_of_another_company(nlp):
+    clusters = clusters_of(nlp, "Orion Corp. agreed to sell its shipping arm, Orion Marine Inc., for "
+                                "$90 million. Orion Corp. shares rose 4%, and Orion said the proceeds "
+                                "would cut debt.")
+    assert clusters["Orion Marine Inc."].aliases == ["Orion Marine Inc."]
+    assert clusters["Orion Corp."].aliases == ["Orion Corp.", "Orion"]
+
+
+def test_capitals_short_for_a_company_name_its_first_word(nlp):
+    clusters = clusters_of(nlp, "Regulators cleared the merger of Talbot Mining Ltd. and NOVA Cable "
+                                "Systems Inc. on Monday. NOVA said its board would meet next week.")
+    nova = clusters["NOVA Cable Systems Inc."]
+    assert nova.type == "ORG" and nova.aliases == ["NOVA Cable Systems Inc.", "NOVA"]
+    assert "NOVA" not in clusters
+
+
+def test_an_acronym_in_brackets_joins_the_name_before_it_whatever_its_letters(nlp):
+    clusters = clusters_of(nlp, "Sweden's Agency for Ports and Canals (SJKV) approved the plan. SJKV "
+                                "officials said work would start in May.")
+    agency = clusters["Agency for Ports and Canals"]
+    assert agency.aliases == ["Agency for Ports and Canals", "SJKV"] and len(agency.mentions) == 3
+    assert "SJKV" not in clusters
+
+
+def test_first_word_short_forms_vote_for_a_company(nlp):
+    # The model calls the bare "Brennock" a person twice; companies are shortened to their
+    # first word, people to their surname.
+    clusters = clusters_of(nlp, "Brennock Aerospace Inc. won the tender on Monday. Analysts said "
+                                "Brennock was the favourite, and Brennock expects more orders this year.")
+    brennock = clusters["Brennock Aerospace Inc."]
+    assert brennock.type == "ORG" and len(brennock.mentions) == 3
+
+
+def test_an_unknown_place_word_joins_the_company_it_shortens(nlp):
+    doc = nlp("Vantor Telecom Holdings Inc. raised its bid on Monday. Analysts expect Vantor to win, "
+              "and Vantor shares rose 2%.")
+    assert ("Vantor", "LOC") in {(e.text, e.label_) for e in doc.ents}  # the model's reading
+    vantor = {c.name: c for c in link_document(doc)}["Vantor Telecom Holdings Inc."]
+    assert vantor.type == "ORG" and vantor.aliases == ["Vantor Telecom Holdings Inc.", "Vantor"]
+
+
+def test_town_comma_state_makes_two_places_and_names_the_state_in_full(nlp):
+    doc = nlp("The Dayton, Ohio, plant will close, said Karen Olsen, a Las Cruces, N.M., lawyer who "
+              "represents the workers. The parts will be made in Tupelo, Miss., instead.")
+    assert {(e.text, e.label_) for e in doc.ents} >= {
+        ("Dayton", "GPE"), ("Ohio", "GPE"), ("Las Cruces", "GPE"), ("N.M.", "GPE"),
+        ("Tupelo", "GPE"), ("Miss.", "GPE")}
+    names = {(c.type, c.name): c.aliases for c in link_document(doc)}
+    assert names[("GPE", "New Mexico")] == ["N.M."] and names[("GPE", "Mississippi")] == ["Miss."]
+
+
+def test_a_state_qualifying_a_person_leaves_the_person_alone(nlp):
+    doc = nlp("Sen. Ann Lee, Texas Republican, said the bill would pass.")
+    assert ("Ann Lee", "PERSON") in {(e.text, e.label_) for e in doc.ents}
+
+
+def test_a_shouted_dateline_is_a_town_named_as_the_body_writes_it(nlp):
+    clusters = clusters_of(nlp, "CEDAR FALLS, Iowa, May 2 - Farmers met in Cedar Falls on Tuesday to "
+                                "discuss the drought.")
+    assert clusters["Cedar Falls"].type == "GPE"
+    assert clusters["Cedar Falls"].aliases == ["CEDAR FALLS", "Cedar Falls"]
+    assert clusters["Iowa"].type == "GPE"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("A pension fund that owns about 30% of Brenner voted against the plan. Brenner's stock fell $2.",
+     "Brenner"),
+    ("Talks between Volkswagen and Fiat stalled on Friday.", "Fiat"),
+])
+def test_a_person_the_text_treats_as_a_company_is_one(nlp, text, name):
+    doc = nlp(text)
+    assert any(e.text == name and e.label_ == "PERSON" for e in doc.ents)  # the model's slip
+    assert clusters_of(nlp, text)[name].type == "ORG"
+
+
+def test_a_person_called_by_surname_stays_a_person_beside_company_words(nlp):
+    clusters = clusters_of(nlp, "Investor Paul Brenner said on Monday that he had sold his stake. "
+                                "Brenner's shares went to a pension fund.")
+    assert clusters["Paul Brenner"].type == "PERSON"
+
+
+@pytest.mark.parametrize("text, name", [
+    # The model tags only the second word; the capitalised word before it begins the name.
+    ("Clients were told on Monday that the plant had been bought by Crown Whitney.", "Crown Whitney"),
+    ("Prosecutors say the agency was wrong to hire Crown Nakashima as an adviser.", "Crown Nakashima"),
+    # Titles are no part of the name.
+    ("Clients were told on Monday that the plant had been bought by General Whitney.", "Whitney"),
+])
+def test_a_first_word_the_model_left_out_begins_the_name(nlp, text, name):
+    assert name in [e.text for e in nlp(text).ents]
+
+
+def test_a_surname_seen_after_an_honorific_makes_its_full_name_a_person(nlp):
+    doc = nlp("Prosecutors say the agency was wrong to hire Marleen Vaszary as an adviser. Ms Vaszary "
+              "denies wrongdoing, and Ms Vaszary will testify next month.")
+    assert ("Marleen Vaszary", "PERSON") in {(e.text, e.label_) for e in doc.ents}
+    vaszary = {c.name: c for c in link_document(doc)}["Marleen Vaszary"]
+    assert vaszary.type == "PERSON" and set(vaszary.aliases) == {"Marleen Vaszary", "Vaszary"}
+
+
+def test_an_institution_split_from_the_place_it_serves_is_one_organisation(nlp):
+    doc = nlp("The minister will chair a meeting of the Commission for Asia in Manila on Friday.")
+    assert ("Commission for Asia", "ORG") in {(e.text, e.label_) for e in doc.ents}
+    # A company "of" its country stays a company beside a place.
+    doc = nlp("Sales by Toyota of Japan rose 4%.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Toyota", "ORG"), ("Japan", "GPE")]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Delegates will meet in Brussels and Genoa next month.", "Genoa"),
+    ("Delegates will meet in Porto and Brussels next month.", "Porto"),
+])
+def test_a_town_listed_with_places_is_a_place(nlp, text, name):
+    doc = nlp(text)
+    assert (name, "ORG") in {(e.text, e.label_) for e in doc.ents}  # the model's reading
+    assert clusters_of(nlp, text)[name].type == "GPE"
+
+
+def test_a_company_written_again_with_its_suffix_takes_the_fuller_name(nlp):
+    clusters = clusters_of(nlp, "Ormond Steel Co. reported that third-quarter profit fell 8% on weak "
+                                "demand. Ormond Steel also cut its dividend. Shares of Ormond Steel fell $1.")
+    ormond = clusters["Ormond Steel Co."]
+    assert ormond.type == "ORG" and ormond.aliases == ["Ormond Steel Co.", "Ormond Steel"]
