@@ -199,25 +199,42 @@ def _not_asserted(verb, lex: _Lexicon) -> bool:
 def _subject_of(verb, depth: int = 0):
     """The clause's subject, spelled out or inherited: an infinitive or a second conjunct shares
     the subject above it ("continued to call for", "called a strike to press for"), an
-    object-control verb lends its object, a relative pronoun stands for its noun."""
+    object-control verb lends its object, a passive one its subject ("were forced to seek"), a
+    relative pronoun stands for its noun."""
     subj = _child(verb, _SUBJECT)
     if subj is not None:
-        if verb.dep_ in _RELATIVE and subj.lower_ in ("which", "that", "who"):
-            return verb.head
+        if _is_relative(verb) and subj.lower_ in ("which", "that", "who"):
+            return _antecedent(verb, subj)
         return subj
     if depth > 4 or verb.head is verb:
         return None
     head = verb.head
-    if verb.dep_ in ("acl", *_RELATIVE):
+    if verb.dep_ == "acl" or _is_relative(verb):
         return head if not _is_verb(head) else None
-    if not _is_verb(head):
-        return None
+    if not (_is_verb(head) or _child(head, (*_SUBJECT, *_PASSIVE_SUBJECT)) is not None):
+        return None  # a clause head the tagger took for a noun still has its subject
     if verb.dep_ in _XCOMP:
-        obj = _child(head, _OBJECT)
+        obj = _child(head, _OBJECT) or _child(head, _PASSIVE_SUBJECT)
         if obj is not None:
             return obj
     if verb.dep_ in ("xcomp", "advcl", "conj"):
         return _subject_of(head, depth + 1)
+    return None
+
+
+def _is_relative(tok) -> bool:
+    return tok.dep_ in _RELATIVE or tok.dep_.endswith(":relcl")
+
+
+def _antecedent(clause, pronoun):
+    """The noun a relative pronoun stands for: the clause's head, or, when the parser hung the
+    clause on a verb ("won by IMA, which bid ... and asked"), the noun just before the pronoun."""
+    if not _is_verb(clause.head):
+        return clause.head
+    for t in reversed(clause.doc[clause.sent.start:pronoun.i]):
+        if t.is_punct:
+            continue
+        return t if _nominal(t) else None
     return None
 
 
@@ -354,6 +371,51 @@ def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
     return None, _np_text(tok)
 
 
+def _all_actors(tok, lex: _Lexicon, actors: _Actors) -> list[tuple]:
+    """Everyone who makes the demand: each named conjunct of a coordinated subject ("Iran and
+    Iraq demanded"), or, for a plural description ("the two companies", "the automakers"),
+    the names coordinated as a subject just before it. Each makes a demand of its own."""
+    if tok is None:
+        return [(None, None)]
+    named = [actors.entity(c) for c in (tok, *tok.conjuncts)]
+    if len(named) > 1 and all(named):
+        return [(eid, None) for eid in dict.fromkeys(named)]
+    if _plural_description(tok, actors):
+        group = _preceding_named_group(tok, actors)
+        if group:
+            return [(eid, None) for eid in group]
+    return [_who(tok, lex, actors)]
+
+
+def _plural_description(tok, actors: _Actors) -> bool:
+    """"the automakers", "both companies", "the two banks": a bare plural common noun that
+    refers back rather than naming anyone."""
+    if tok.tag_ != "NNS" or any(actors.entity(t) for t in tok.subtree):
+        return False
+    mods = [c for c in tok.children if c.dep_ not in ("punct",)]
+    if any(c.dep_ not in ("det", "det:predet", "amod", "compound", "nummod") for c in mods):
+        return False
+    return any(c.lower_ in ("the", "both", "these", "those", "two") for c in mods)
+
+
+def _preceding_named_group(tok, actors: _Actors, reach: int = 2) -> list[str]:
+    """Entity ids of the latest subject made of two or more coordinated names, in this sentence
+    before `tok` or in the `reach` sentences before it."""
+    doc = tok.doc
+    first = tok.sent.start
+    for _ in range(reach):
+        if first == 0:
+            break
+        first = doc[first - 1].sent.start
+    for t in reversed(doc[first:tok.i]):
+        if t.dep_ not in (*_SUBJECT, *_PASSIVE_SUBJECT):
+            continue
+        named = [actors.entity(c) for c in (t, *t.conjuncts)]
+        if len(named) > 1 and all(named):
+            return list(dict.fromkeys(named))
+    return []
+
+
 # --- what ----------------------------------------------------------------------------------
 
 @dataclass
@@ -473,10 +535,19 @@ def _beneficiary(verb, head, lex, actors, doc) -> tuple[str | None, list]:
 
 # --- detection -----------------------------------------------------------------------------
 
-def _addressee_from_preps(tok, preps, lex, actors, exclude=()):
-    for prep, h in _prep_phrases(tok):
-        if prep in preps and h.i not in exclude:
+def _addressee_from_preps(verb, preps, lex, actors, things=()):
+    """"sought aid from X": on the verb; else, when people, on the demanded thing ("seek federal
+    aid from the government") or misattached to a nominal beside it ("seeking ... loans this
+    year from foreign governments")."""
+    for prep, h in _prep_phrases(verb):
+        if prep in preps and h.i > verb.i:
             return h
+    owners = [*things, *(c for c in verb.children if c.i > verb.i and _nominal(c)
+                         and c.dep_.split(":")[0] in ("obl", "obj", "dobj", "npadvmod", "nmod"))]
+    for owner in owners:
+        for prep, h in _prep_phrases(owner):
+            if prep in preps and h.i > verb.i and _is_human(h, lex, actors):
+                return h
     return None
 
 
@@ -497,8 +568,7 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     if iobj is not None and (obj is None or _infinitive(verb) is not None):
         obj = iobj  # "asked Rosneft to repay": the parser's indirect object is the one asked
     if obj is None and frame.get("object"):
-        # "seeking between 437 and 450 mln dlrs": a quantity the parser took for an oblique.
-        obj = next((h for p, h in _prep_phrases(verb) if p in lex.quantity_markers and h.i > verb.i), None)
+        obj = _quantity_object(verb, lex)
     addressee = None
     things: list = []  # (head token, end limit or None, beneficiary override)
     preps = [(p, h) for p, h in _prep_phrases(verb)]
@@ -547,11 +617,11 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     if not things:
         return []
     if addressee is None:
-        addressee = _addressee_from_preps(verb, frame.get("addressee_preps", ()), lex, actors)
+        addressee = _addressee_from_preps(verb, frame.get("addressee_preps", ()), lex, actors,
+                                          [t[0] for t in things if _nominal(t[0])])
     if addressee is None and obj is not None and frame.get("object_addressee") and \
             things[0][0] is not obj and _is_human(obj, lex, actors):
         addressee = obj
-    actor = _who(actor_tok, lex, actors)
     addr = _who(addressee, lex, actors)
 
     out = []
@@ -561,16 +631,24 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
         end_limit = max(t.i for t in head.subtree) + 1
         for h in heads[1:]:
             end_limit = max(end_limit, max(t.i for t in h.subtree) + 1)
-        skip_heads = {addressee.i} if addressee is not None else set()
         for start, end, h in _split(heads, end_limit, doc):
-            if any(s in range(start, end) for s in skip_heads) and h is not head:
-                pass
-            d = _Demand(start, end, h, verb, sent_index, actor=actor, addressee=addr,
-                        beneficiary=benef_override or (benef if h is heads[0] else None))
-            d.category_scope = _scope_after(verb, end)
-            d.open_framing = _open_tense(verb, lex)
-            out.append(d)
+            for actor in _all_actors(actor_tok, lex, actors):
+                d = _Demand(start, end, h, verb, sent_index, actor=actor, addressee=addr,
+                            beneficiary=benef_override or (benef if h is heads[0] else None))
+                d.category_scope = _scope_after(verb, end)
+                d.open_framing = _open_tense(verb, lex)
+                out.append(d)
     return out
+
+
+def _quantity_object(verb, lex: _Lexicon):
+    """"seeking between 20 and 30 mln dlrs", "sought about $2bn": a quantity the parser took for
+    an oblique, its marker hung on the verb or on the number inside."""
+    for c in verb.children:
+        if c.i > verb.i and c.dep_.split(":")[0] in ("obl", "nmod", "npadvmod") and \
+                c.left_edge.lower_ in lex.quantity_markers and any(t.like_num for t in c.subtree):
+            return c
+    return next((h for p, h in _prep_phrases(verb) if p in lex.quantity_markers and h.i > verb.i), None)
 
 
 def _close(verb, phrase, obj, frame, lex, actors) -> bool:
@@ -625,7 +703,7 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
             actor_tok = h
     if content is None:
         clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and _is_verb(c)
-                       and c.dep_ not in _RELATIVE), None)
+                       and not _is_relative(c)), None)
         if clause is not None and any(k.lower_ in ("that", "to") for k in clause.children):
             content = clause
     listing = None
@@ -882,10 +960,12 @@ def _negotiation_partner(d: _Demand, lex: _Lexicon, actors: _Actors, category: s
 
 def _carry_actor(demands: list[_Demand]) -> None:
     """"Another demand included ...": a demand noun without its own actor belongs to whoever
-    made the demands just before it."""
+    made the demands just before it. A demand verb names its own subject; when that could not
+    be resolved, the previous demand's actor is no better a guess than none."""
     last = None
     for d in demands:
-        if d.actor == (None, None) and last is not None and d.sent_index - last.sent_index <= 2:
+        if d.actor == (None, None) and last is not None and d.sent_index - last.sent_index <= 2 \
+                and not _is_verb(d.cue):
             d.actor = last.actor
             if d.addressee == (None, None):
                 d.addressee = last.addressee
@@ -918,7 +998,10 @@ def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     demands: list[_Demand] = []
     for d in found:
-        if any(d.start < o.end and o.start < d.end for o in demands):
+        # Coordinated actors share one demanded span; anything else overlapping is a second
+        # reading of a demand already taken.
+        if any(d.start < o.end and o.start < d.end and not (
+                (d.start, d.end, d.cue) == (o.start, o.end, o.cue) and d.actor != o.actor) for o in demands):
             continue
         demands.append(d)
     demands.sort(key=lambda d: d.start)
@@ -931,14 +1014,21 @@ def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
     _settle(demands, _answers(doc, sents, lex), sents, lex, actors)
 
     rows = []
+    spans_taken = set()
     for d in demands:
         if d.actor == (None, None):
             continue  # a demand nobody makes cannot be told apart from a description
         start_char = doc[d.start].idx
         end_char = doc[d.end - 1].idx + len(doc[d.end - 1].text)
         category = categories[id(d)]
+        # The span identifies a demand; a second actor sharing it (a coordinated subject)
+        # adds its own name.
+        id_parts = (doc_id, start_char, end_char)
+        if id_parts in spans_taken:
+            id_parts += (d.actor[0] or d.actor[1],)
+        spans_taken.add((doc_id, start_char, end_char))
         rows.append({
-            "demand_id": stable_id("dem", doc_id, start_char, end_char),
+            "demand_id": stable_id("dem", *id_parts),
             "doc_id": doc_id,
             "actor_entity_id": d.actor[0],
             "actor_text": d.actor[1],

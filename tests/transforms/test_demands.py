@@ -192,3 +192,59 @@ def test_seed_demands():
         assert names.get(r["addressee_entity_id"]) == "Donald Trump"
         assert doc.text[r["start"]:r["end"]] == r["text"]
     assert rows[0]["status_evidence"].startswith("Trump reportedly refused most of these requests")
+
+
+# --- on the shipped pipeline: invented newswire sentences --------------------------------------
+
+def _model_rows(text):
+    """(actor name, addressee name, text) per demand, names from the linker's clusters."""
+    from transforms.extract import sentence_locator
+    from transforms.linking import link_document
+    from transforms.nlp import load_pipeline
+
+    doc = load_pipeline()(text)
+    names = {entity_id(c.type, c.name): c.name for c in link_document(doc)}
+    rows = demand_rows(doc, "doc_1", sentence_locator(doc))
+    for r in rows:
+        assert doc.text[r["start"]:r["end"]] == r["text"]
+    return [(names.get(r["actor_entity_id"], r["actor_text"]),
+             names.get(r["addressee_entity_id"], r["addressee_text"]), r["text"]) for r in rows]
+
+
+def test_quantity_sought_with_its_lenders_beside_a_time_phrase():
+    rows = _model_rows("LIMA, May 4 - Peru is seeking between 300 and 350 mln dlrs in credits this year "
+                       "from Western governments to rebuild roads after the floods, a finance ministry "
+                       "official said.")
+    assert rows == [("Peru", "Western governments", "between 300 and 350 mln dlrs")]
+
+
+def test_plural_description_stands_for_the_names_coordinated_before_it():
+    rows = _model_rows("Toyota and Honda have both cut output in recent months. The two carmakers have "
+                       "been forced to seek emergency loans from the Japanese government.")
+    assert [(a, t) for a, _, t in rows] == [("Toyota", "emergency loans"), ("Honda", "emergency loans")]
+
+
+def test_coordinated_subject_makes_one_demand_each():
+    rows = _model_rows("Norway and Iceland demanded compensation for the lost catch.")
+    assert [a for a, _, _ in rows] == ["Norway", "Iceland"]
+
+
+def test_relative_clause_on_a_verb_takes_the_noun_before_the_pronoun():
+    rows = _model_rows("The contract was won by Siemens, which offered the lowest price and asked the "
+                       "railway authority to delay the start of work.")
+    assert rows == [("Siemens", "railway authority", "delay the start of work")]
+
+
+def test_unresolved_subject_does_not_inherit_the_previous_demand():
+    # Nothing names "They": that demand has no actor, rather than Siemens's.
+    rows = _model_rows("Siemens urged the railway authority to delay the tender. They also asked the "
+                       "ministry to publish the bids.")
+    assert rows == [("Siemens", "railway authority", "delay the tender")]
+
+
+def test_coordinated_actors_get_distinct_demand_ids():
+    from transforms.nlp import load_pipeline
+
+    doc = load_pipeline()("Norway and Iceland demanded compensation for the lost catch.")
+    rows = demand_rows(doc, "doc_1", lambda off: 0)
+    assert len(rows) == 2 and rows[0]["demand_id"] != rows[1]["demand_id"]
