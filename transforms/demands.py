@@ -64,6 +64,7 @@ class _Lexicon:
     proxy_nouns: frozenset
     non_agent_nouns: frozenset
     quantity_markers: frozenset
+    attribution_verbs: frozenset
     government_nouns: frozenset
     answers: dict  # lemma -> polarity
     answer_nouns: dict
@@ -98,7 +99,7 @@ def lexicon() -> _Lexicon:
         non_assertive_governors=fs("non_assertive_governors"), consent_verbs=fs("consent_verbs"),
         human_nouns=fs("human_nouns"), human_pronouns=fs("human_pronouns"),
         proxy_nouns=fs("proxy_nouns"), non_agent_nouns=fs("non_agent_nouns"),
-        quantity_markers=fs("quantity_markers"), government_nouns=fs("government_nouns"),
+        quantity_markers=fs("quantity_markers"), attribution_verbs=fs("attribution_verbs"), government_nouns=fs("government_nouns"),
         answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
         anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
         partial_quantifiers=fs("partial_quantifiers"), quantifiers=fs("quantifiers"),
@@ -282,7 +283,7 @@ class _Actors:
 
     def __init__(self, doc):
         from transforms.entities import entity_id
-        from transforms.linking import link_document
+        from transforms.linking import link_document, roles_before
 
         self.doc = doc
         self.by_char: dict[int, str] = {}
@@ -292,6 +293,7 @@ class _Actors:
         except Exception:  # the linker is a refinement; demands stand without it
             clusters = []
         self.country_mentions: dict[str, int] = {}
+        self.titled: list[tuple[int, str, frozenset]] = []  # (char offset, entity id, title words)
         for c in clusters:
             eid = entity_id(c.type, c.name)
             self.types[eid] = c.type
@@ -300,7 +302,20 @@ class _Actors:
             for m in c.mentions:
                 for ch in range(m.start, m.end):
                     self.by_char.setdefault(ch, eid)
+                span = None if m.is_pronoun else doc.char_span(m.start, m.end)
+                title = roles_before(span)[0] if span is not None else None
+                if title:
+                    self.titled.append((m.start, eid, frozenset(title.lower().split())))
+        self.titled.sort()
         self._entity_id = entity_id
+
+    def titled_before(self, tok) -> str | None:
+        """"the spokesman", "the president": whoever was last introduced with that title
+        ("Party spokesman Jane Doe", "President Smith")."""
+        for start, eid, words in reversed(self.titled):
+            if start < tok.idx and tok.lower_ in words:
+                return eid
+        return None
 
     def main_country(self) -> str | None:
         """The country named most often in the document, when one clearly leads."""
@@ -326,6 +341,26 @@ def _is_human(tok, lex: _Lexicon, actors: _Actors) -> bool:
     if actors.entity(tok) is not None and tok.ent_type_ != "NORP" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         return True
     return _lemma(tok) in lex.human_nouns or tok.lower_ in lex.human_nouns
+
+
+def _role_description(tok) -> bool:
+    """"the chancellor", "the party's spokesman" is "the Lib Dem spokesman": a singular
+    definite role noun, standing for the person the article introduced with it."""
+    if tok.tag_ != "NN":
+        return False
+    mods = [c for c in tok.children if c.dep_ != "punct"]
+    return tok.left_edge.lower_ == "the" and all(c.dep_ in ("det", "amod", "compound") for c in mods)
+
+
+def _described_subject_before(tok, actors: _Actors) -> str | None:
+    """The person behind the last subject before `tok`, in its sentence or the one before, when
+    that subject is a role description ("the spokesman")."""
+    doc = tok.doc
+    first = doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
+    for t in reversed(doc[first:tok.i]):
+        if t.dep_ in _SUBJECT:
+            return actors.titled_before(t) if _role_description(t) else None
+    return None
 
 
 def _np_text(head) -> str:
@@ -360,8 +395,18 @@ def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
                 eid = actors.entity(c)
                 if eid is not None:
                     return eid, None
+    if tok.lower_ in ("he", "she"):
+        # The linker names a pronoun after a named person; after "the spokesman said ..." the
+        # person is the one that role noun stands for.
+        eid = _described_subject_before(tok, actors)
+        if eid is not None:
+            return eid, None
     if tok.pos_ == "PRON" or tok.tag_ in ("PRP", "PRP$", "WP", "WDT"):
         return None, None
+    if _role_description(tok):
+        eid = actors.titled_before(tok)
+        if eid is not None:
+            return eid, None
     if _lemma(tok) in lex.government_nouns and not any(
             c.dep_ not in ("det", "punct") for c in tok.children):
         # A bare "the government" is that of the country the article is about.
@@ -436,6 +481,7 @@ class _Demand:
 
 
 def _trim(doc, start: int, end: int) -> tuple[int, int]:
+    end = _before_attribution(doc, start, end)
     while start < end and (doc[start].is_punct or doc[start].is_space or
                            doc[start].dep_ in ("cc", "mark", "case", "prep") and doc[start].lower_ in
                            ("and", "or", "but", "to", "that", "for", "of", "on", "upon")):
@@ -451,6 +497,21 @@ def _trim(doc, start: int, end: int) -> tuple[int, int]:
             break
         end -= 1
     return start, end
+
+
+def _before_attribution(doc, start: int, end: int) -> int:
+    """Where a closing attribution (", an aide said") that the parser hung inside the phrase
+    begins: it says who reported the demand, not what was demanded."""
+    verbs = lexicon().attribution_verbs
+    for t in doc[start + 1:end]:
+        if t.text != ",":
+            continue
+        rest = {x.i for x in doc[t.i + 1:end] if not (x.is_punct or x.is_space)}
+        clause = next((v for v in doc[t.i + 1:end] if _lemma(v) in verbs and _is_verb(v)), None)
+        if clause is not None and _child(clause, _SUBJECT) is not None and \
+                rest == {x.i for x in clause.subtree if not (x.is_punct or x.is_space)}:
+            return t.i
+    return end
 
 
 def _extent(tok, stop: int | None = None, skip=()) -> tuple[int, int]:

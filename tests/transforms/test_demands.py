@@ -248,3 +248,17 @@ def test_coordinated_actors_get_distinct_demand_ids():
     doc = load_pipeline()("Norway and Iceland demanded compensation for the lost catch.")
     rows = demand_rows(doc, "doc_1", lambda off: 0)
     assert len(rows) == 2 and rows[0]["demand_id"] != rows[1]["demand_id"]
+
+
+def test_role_noun_stands_for_the_person_introduced_with_that_title():
+    rows = _model_rows("President Okafor met union leaders on Monday. Before any pay deal, the president "
+                       "would insist on an audit of the state pension fund, an aide said.")
+    # The closing attribution the parser hung inside the phrase is not part of the demand.
+    assert rows == [("Okafor", None, "an audit of the state pension fund")]
+
+
+def test_pronoun_after_a_role_description_is_that_person():
+    rows = _model_rows("Green Party spokeswoman Anna Berg said the budget was unfair. But the Green "
+                       "spokeswoman questioned whether the money would be found. She urged the ministry "
+                       "to scrap the fuel levy.")
+    assert rows == [("Anna Berg", "ministry", "scrap the fuel levy")]
