@@ -65,6 +65,10 @@ class _Lexicon:
     non_agent_nouns: frozenset
     quantity_markers: frozenset
     attribution_verbs: frozenset
+    collective_nouns: frozenset
+    company_nouns: frozenset
+    member_preps: frozenset
+    member_verbs: frozenset
     government_nouns: frozenset
     answers: dict  # lemma -> polarity
     answer_nouns: dict
@@ -99,7 +103,9 @@ def lexicon() -> _Lexicon:
         non_assertive_governors=fs("non_assertive_governors"), consent_verbs=fs("consent_verbs"),
         human_nouns=fs("human_nouns"), human_pronouns=fs("human_pronouns"),
         proxy_nouns=fs("proxy_nouns"), non_agent_nouns=fs("non_agent_nouns"),
-        quantity_markers=fs("quantity_markers"), attribution_verbs=fs("attribution_verbs"), government_nouns=fs("government_nouns"),
+        quantity_markers=fs("quantity_markers"), attribution_verbs=fs("attribution_verbs"),
+        collective_nouns=fs("collective_nouns"), company_nouns=fs("company_nouns"), member_preps=fs("member_preps"),
+        member_verbs=fs("member_verbs"), government_nouns=fs("government_nouns"),
         answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
         anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
         partial_quantifiers=fs("partial_quantifiers"), quantifiers=fs("quantifiers"),
@@ -352,6 +358,42 @@ def _role_description(tok) -> bool:
     return tok.left_edge.lower_ == "the" and all(c.dep_ in ("det", "amod", "compound") for c in mods)
 
 
+def _named_member(tok, lex: _Lexicon, actors: _Actors, depth: int = 0) -> tuple | None:
+    """"a group including members of the Smith family", "a consortium led by Acme": an unnamed
+    group is known by the member the article names."""
+    members = [h for p, h in _prep_phrases(tok) if p in lex.member_preps]
+    members += [k for c in tok.children if c.dep_ == "acl" and _lemma(c) in lex.member_verbs
+                for k in c.children if k.dep_ in (*_OBJECT, "obl:agent", "obl")]
+    for h in members:
+        eid = actors.entity(h) or next((actors.entity(c) for c in h.children
+                                        if c.dep_ in ("compound", "flat") and actors.entity(c)), None)
+        if eid is not None:
+            return eid, None
+        if any(c.dep_ == "compound" and c.tag_.startswith("NNP") for c in h.children):
+            return None, _np_text(h)  # "the Smith family": named, though not by the NER
+        if depth < 2 and _lemma(h) in lex.collective_nouns | {"member"}:
+            found = _named_member(h, lex, actors, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _latest_subject(tok, actors: _Actors, type_: str, reach: int = 3) -> str | None:
+    """The last named subject of that type before `tok`, in its sentence or the `reach` before:
+    "the company" is the one the story has just been about."""
+    doc = tok.doc
+    first = tok.sent.start
+    for _ in range(reach):
+        if first > 0:
+            first = doc[first - 1].sent.start
+    for t in reversed(doc[first:tok.i]):
+        if t.dep_ in (*_SUBJECT, *_PASSIVE_SUBJECT):
+            eid = actors.entity(t)
+            if eid is not None and actors.types.get(eid) == type_:
+                return eid
+    return None
+
+
 def _described_subject_before(tok, actors: _Actors) -> str | None:
     """The person behind the last subject before `tok`, in its sentence or the one before, when
     that subject is a role description ("the spokesman")."""
@@ -407,6 +449,14 @@ def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
         eid = actors.titled_before(tok)
         if eid is not None:
             return eid, None
+    if _lemma(tok) in lex.company_nouns and _role_description(tok):
+        eid = _latest_subject(tok, actors, "ORG")
+        if eid is not None:
+            return eid, None
+    if _lemma(tok) in lex.collective_nouns:
+        member = _named_member(tok, lex, actors)
+        if member is not None:
+            return member
     if _lemma(tok) in lex.government_nouns and not any(
             c.dep_ not in ("det", "punct") for c in tok.children):
         # A bare "the government" is that of the country the article is about.

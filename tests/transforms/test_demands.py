@@ -262,3 +262,13 @@ def test_pronoun_after_a_role_description_is_that_person():
                        "spokeswoman questioned whether the money would be found. She urged the ministry "
                        "to scrap the fuel levy.")
     assert rows == [("Anna Berg", "ministry", "scrap the fuel levy")]
+
+
+def test_unnamed_group_is_known_by_its_named_member_and_the_company_by_the_last_named_one():
+    rows = _model_rows("Dunmore Mining Corp. reported a sharp drop in profit last quarter. A group "
+                       "including several members of the Hartley family urged the company to sell its "
+                       "coal unit.")
+    assert rows == [("Hartley", "Dunmore Mining Corp.", "sell its coal unit")]
+    rows = _model_rows("Westfield Bank said it lost money in March. A consortium led by Vantor Capital "
+                       "has asked the bank to delay the vote on the merger.")
+    assert rows == [("Vantor Capital", "Westfield Bank", "delay the vote on the merger")]
