@@ -67,6 +67,7 @@ class _Lexicon:
     attribution_verbs: frozenset
     collective_nouns: frozenset
     company_nouns: frozenset
+    hearsay_verbs: frozenset
     member_preps: frozenset
     member_verbs: frozenset
     government_nouns: frozenset
@@ -104,7 +105,8 @@ def lexicon() -> _Lexicon:
         human_nouns=fs("human_nouns"), human_pronouns=fs("human_pronouns"),
         proxy_nouns=fs("proxy_nouns"), non_agent_nouns=fs("non_agent_nouns"),
         quantity_markers=fs("quantity_markers"), attribution_verbs=fs("attribution_verbs"),
-        collective_nouns=fs("collective_nouns"), company_nouns=fs("company_nouns"), member_preps=fs("member_preps"),
+        collective_nouns=fs("collective_nouns"), company_nouns=fs("company_nouns"),
+        hearsay_verbs=fs("hearsay_verbs"), member_preps=fs("member_preps"),
         member_verbs=fs("member_verbs"), government_nouns=fs("government_nouns"),
         answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
         anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
@@ -216,6 +218,11 @@ def _subject_of(verb, depth: int = 0):
     if depth > 4 or verb.head is verb:
         return None
     head = verb.head
+    if verb.dep_ == "acl" and not _is_verb(head):
+        # "an incentive for Pennzoil to lower": the for-phrase before the infinitive is its subject.
+        for_phrase = next((h for p, h in _prep_phrases(head) if p == "for" and h.i < verb.i), None)
+        to = any(k.dep_ in ("mark", "aux") and k.lower_ == "to" for k in verb.children)
+        return for_phrase if for_phrase is not None and to else head
     if verb.dep_ == "acl" or _is_relative(verb):
         return head if not _is_verb(head) else None
     if not (_is_verb(head) or _child(head, (*_SUBJECT, *_PASSIVE_SUBJECT)) is not None):
@@ -532,7 +539,7 @@ class _Demand:
 
 def _trim(doc, start: int, end: int) -> tuple[int, int]:
     end = _before_attribution(doc, start, end)
-    while start < end and (doc[start].is_punct or doc[start].is_space or
+    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].dep_ == "cop" or
                            doc[start].dep_ in ("cc", "mark", "case", "prep") and doc[start].lower_ in
                            ("and", "or", "but", "to", "that", "for", "of", "on", "upon")):
         start += 1
@@ -806,7 +813,7 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
         if prep in lex.noun_content_preps and content is None and h.i > noun.i and \
                 not (prep == "of" and _is_human(h, lex, actors)):
             content = h
-        elif prep in lex.noun_addressee_preps and addressee is None and h.i > noun.i:
+        elif prep in lex.noun_addressee_preps and addressee is None and h.i > noun.i and _nominal(h):
             addressee = h
         elif prep in lex.noun_actor_preps and actor_tok is None:
             actor_tok = h
@@ -818,13 +825,21 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
         if clause is not None and any(k.lower_ in ("that", "to") for k in clause.children):
             content = clause
     listing = None
+    if content is None:
+        content, listing = _relative_listing(noun, lex)
     if content is None and noun.dep_ in _SUBJECT and _lemma(noun.head) in lex.listing_verbs:
         listing = noun.head
         content = _child(listing, (*_OBJECT, *_XCOMP, "attr", "ccomp"))
     elif content is None and noun.dep_ in _SUBJECT and any(c.dep_ == "cop" for c in noun.head.children):
         listing = noun.head
         content = noun.head
-    poss = _child(noun, _POSSESSOR)
+    # "its wage demands": the parser may hang the possessor on the compound.
+    poss = _child(noun, _POSSESSOR) or next((_child(c, _POSSESSOR) for c in noun.children if c.dep_ == "compound"
+                                             and _child(c, _POSSESSOR) is not None), None)
+    if poss is not None and poss.lower_ in ("its", "their") and _who(poss, lex, actors) == (None, None) \
+            and noun.dep_ in _OBJECT:
+        # "for Pennzoil to lower its demands": the possessor is the subject of its clause.
+        poss = _subject_of(noun.head) or poss
     compound = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
     named_compound = next((c for c in compound if actors.entity(c) is not None), None)
     if actor_tok is None:
@@ -860,6 +875,22 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
         d.open_framing = _open_tense(verb, lex) if verb is not None else True
         out.append(d)
     return out
+
+
+def _relative_listing(noun, lex: _Lexicon):
+    """"its demands, which are believed to be between 3 and 5 billion dlrs", "a request, which
+    was for ...": a relative clause saying what the demand is. (content, clause verb)."""
+    for c in noun.children:
+        if not _is_relative(c) or _child(c, (*_SUBJECT, *_PASSIVE_SUBJECT)) is None or \
+                _child(c, (*_SUBJECT, *_PASSIVE_SUBJECT)).lower_ not in ("which", "that"):
+            continue
+        if any(k.dep_ == "cop" for k in c.children):
+            return c, c
+        if _lemma(c) in lex.listing_verbs | lex.hearsay_verbs:
+            inner = _child(c, (*_OBJECT, *_XCOMP, "attr"))
+            if inner is not None:
+                return inner, c
+    return None, None
 
 
 def _governed_by_negation(noun, lex) -> bool:

@@ -272,3 +272,19 @@ def test_unnamed_group_is_known_by_its_named_member_and_the_company_by_the_last_
     rows = _model_rows("Westfield Bank said it lost money in March. A consortium led by Vantor Capital "
                        "has asked the bank to delay the vote on the merger.")
     assert rows == [("Vantor Capital", "Westfield Bank", "delay the vote on the merger")]
+
+
+def test_relative_clause_says_what_the_demands_are_and_its_is_the_subject_of_the_clause():
+    rows = _model_rows("Bankers said the collapse in oil prices was an incentive for Zambia to soften its "
+                       "demands, which were widely believed to be for a five-year grace period.")
+    assert rows == [("Zambia", None, "a five-year grace period")]
+    rows = _model_rows("Ministers said the ruling was an opportunity for Ravenna Telecom to renew its "
+                       "request for a licence extension.")
+    assert rows == [("Ravenna Telecom", None, "a licence extension")]
+
+
+def test_a_motion_is_a_request_and_its_infinitive_is_not_an_addressee():
+    rows = _model_rows("A hearing was set for Monday on Arcadia Steel's motion to lift the freeze on its "
+                       "accounts.")
+    assert rows == [("Arcadia Steel", None, "lift the freeze on its accounts")]
+    assert _model_rows("The lawmakers tabled a motion of no confidence in the cabinet.") == []
