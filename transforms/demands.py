@@ -68,6 +68,9 @@ class _Lexicon:
     collective_nouns: frozenset
     company_nouns: frozenset
     hearsay_verbs: frozenset
+    obligation_modals: frozenset
+    first_person: frozenset
+    outcome_verbs: frozenset
     member_preps: frozenset
     member_verbs: frozenset
     government_nouns: frozenset
@@ -106,7 +109,8 @@ def lexicon() -> _Lexicon:
         proxy_nouns=fs("proxy_nouns"), non_agent_nouns=fs("non_agent_nouns"),
         quantity_markers=fs("quantity_markers"), attribution_verbs=fs("attribution_verbs"),
         collective_nouns=fs("collective_nouns"), company_nouns=fs("company_nouns"),
-        hearsay_verbs=fs("hearsay_verbs"), member_preps=fs("member_preps"),
+        hearsay_verbs=fs("hearsay_verbs"), obligation_modals=fs("obligation_modals"),
+        first_person=fs("first_person"), outcome_verbs=fs("outcome_verbs"), member_preps=fs("member_preps"),
         member_verbs=fs("member_verbs"), government_nouns=fs("government_nouns"),
         answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
         anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
@@ -759,6 +763,40 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     return out
 
 
+def _from_reported_obligation(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_Demand]:
+    """"Cable said the audit office should judge": what a speaker says another party should or
+    must do is asked of that party. The speaker's own side ("we must") only states an intent."""
+    if not any(c.dep_ == "aux" and c.lower_ in lex.obligation_modals for c in verb.children):
+        return []
+    if _negated(verb) or any(c.dep_ == "aux" and c.lower_ == "have" for c in verb.children):
+        return []  # "should not", "should have": advice refused or a past regret
+    if _lemma(verb) in lex.outcome_verbs or any(c.dep_ == "cop" for c in verb.children):
+        return []  # "should report a profit", "should be higher": a forecast, not a demand
+    subj = _child(verb, _SUBJECT)
+    if subj is None or subj.lower_ in lex.first_person or not _is_human(subj, lex, actors):
+        return []
+    speech, tok = None, verb
+    for _ in range(4):
+        if tok.dep_ not in ("ccomp", "conj", "parataxis") or tok.head is tok:
+            break
+        tok = tok.head
+        if _lemma(tok) in lex.attribution_verbs and _is_verb(tok):
+            speech = tok
+            break
+    if speech is None or _not_asserted(speech, lex):
+        return []
+    actor_tok = _subject_of(speech)
+    actor, addressee = _who(actor_tok, lex, actors), _who(subj, lex, actors)
+    if actor == (None, None) or actor == addressee:
+        return []
+    # ", adding that ...": a further attribution hung on the clause is not part of it.
+    aside = {t.i for c in verb.children if _lemma(c) in lex.attribution_verbs for t in c.subtree}
+    words = [t.i for t in verb.subtree if t.i not in aside]
+    end = next((i for i in range(subj.i, max(words) + 1) if i in aside), max(words) + 1)
+    start, end = _trim(verb.doc, subj.left_edge.i, end)
+    return [_Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee)]
+
+
 def _quantity_object(verb, lex: _Lexicon):
     """"seeking between 20 and 30 mln dlrs", "sought about $2bn": a quantity the parser took for
     an oblique, its marker hung on the verb or on the number inside."""
@@ -1137,6 +1175,8 @@ def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
                 found.extend(_from_verb(tok, lex, actors, si))
             elif lemma in lex.nouns:
                 found.extend(_from_noun(tok, lex, actors, si))
+            if _is_verb(tok):
+                found.extend(_from_reported_obligation(tok, lex, actors, si))
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     demands: list[_Demand] = []
     for d in found:

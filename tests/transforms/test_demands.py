@@ -288,3 +288,23 @@ def test_a_motion_is_a_request_and_its_infinitive_is_not_an_addressee():
                        "accounts.")
     assert rows == [("Arcadia Steel", None, "lift the freeze on its accounts")]
     assert _model_rows("The lawmakers tabled a motion of no confidence in the cabinet.") == []
+
+
+def test_what_a_speaker_says_another_party_should_do_is_asked_of_it():
+    rows = _model_rows("Opposition leader Maria Duarte said the central bank should cut interest rates "
+                       "before the summer.")
+    assert rows == [("Maria Duarte", "central bank",
+                     "the central bank should cut interest rates before the summer")]
+    rows = _model_rows("The union said the company must reinstate the dismissed workers, adding that talks "
+                       "would resume on Monday.")
+    assert [t for _, _, t in rows] == ["the company must reinstate the dismissed workers"]
+
+
+@pytest.mark.parametrize("text", [
+    "Analysts said Fenwick Motors should report a small profit in the third quarter.",  # forecast
+    "We must find other ways to pay our debt, Finance Minister Ken Abara said.",       # own intent
+    "The mayor said the council should not raise bus fares.",                          # negated
+    "Duarte said the central bank should have acted sooner.",                          # past regret
+])
+def test_forecasts_intents_and_regrets_are_not_reported_demands(text):
+    assert _model_rows(text) == []
