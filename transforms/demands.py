@@ -71,6 +71,9 @@ class _Lexicon:
     obligation_modals: frozenset
     first_person: frozenset
     outcome_verbs: frozenset
+    consent_nouns: frozenset
+    debt_markers: frozenset
+    aside_marks: frozenset
     member_preps: frozenset
     member_verbs: frozenset
     government_nouns: frozenset
@@ -110,7 +113,9 @@ def lexicon() -> _Lexicon:
         quantity_markers=fs("quantity_markers"), attribution_verbs=fs("attribution_verbs"),
         collective_nouns=fs("collective_nouns"), company_nouns=fs("company_nouns"),
         hearsay_verbs=fs("hearsay_verbs"), obligation_modals=fs("obligation_modals"),
-        first_person=fs("first_person"), outcome_verbs=fs("outcome_verbs"), member_preps=fs("member_preps"),
+        first_person=fs("first_person"), outcome_verbs=fs("outcome_verbs"),
+        consent_nouns=fs("consent_nouns"), debt_markers=fs("debt_markers"),
+        aside_marks=fs("aside_marks"), member_preps=fs("member_preps"),
         member_verbs=fs("member_verbs"), government_nouns=fs("government_nouns"),
         answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
         anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
@@ -437,8 +442,10 @@ def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
     if eid is not None:
         return eid, None
     for c in tok.children:
+        # "Maduro's lawyers", "the Teamsters union": a representative or a named body.
         if c.dep_ in ("appos", "flat", "compound", *_POSSESSOR, "nmod:desc") and \
-                (c.dep_ in ("appos", "flat") or _lemma(tok) in lex.proxy_nouns):
+                (c.dep_ in ("appos", "flat") or _lemma(tok) in lex.proxy_nouns or
+                 c.dep_ == "compound" and _lemma(tok) in lex.human_nouns):
             eid = actors.entity(c)
             if eid is not None:
                 return eid, None
@@ -692,7 +699,7 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     if obj is None and frame.get("object"):
         obj = _quantity_object(verb, lex)
     addressee = None
-    things: list = []  # (head token, end limit or None, beneficiary override)
+    things: list = []  # (head token, end reaching past its subtree or None, beneficiary override)
     preps = [(p, h) for p, h in _prep_phrases(verb)]
 
     for p, h in preps:
@@ -724,7 +731,7 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
                 things.append((comp, None, None))
     if frame.get("object") and obj is not None and not things and obj.pos_ != "PRON":
         if not (_lemma(verb) in lex.object_control_only):
-            things.append((obj, None, None))
+            things.append((obj, _consent_reach(verb, obj, lex), None))
     if passive is not None and frame.get("object") and not things and passive.pos_ != "PRON":
         things.append((passive, None, None))
     if frame.get("clause") and not things:
@@ -741,6 +748,8 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     if addressee is None:
         addressee = _addressee_from_preps(verb, frame.get("addressee_preps", ()), lex, actors,
                                           [t[0] for t in things if _nominal(t[0])])
+    if addressee is None and _lemma(things[0][0]) in lex.consent_nouns:
+        addressee = _consent_giver(things[0][0], actors)
     if addressee is None and obj is not None and frame.get("object_addressee") and \
             things[0][0] is not obj and _is_human(obj, lex, actors):
         addressee = obj
@@ -750,7 +759,8 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     for head, limit, benef_override in things:
         benef, benef_roots = _beneficiary(verb, head, lex, actors, doc)
         heads = _conjuncts(head, lex, actors, [*benef_roots, verb])
-        end_limit = max(t.i for t in head.subtree) + 1
+        end_limit = max(max(t.i for t in head.subtree) + 1, limit or 0, _reduced_relative_reach(head))
+        end_limit = min(end_limit, _aside_start(head, lex))
         for h in heads[1:]:
             end_limit = max(end_limit, max(t.i for t in h.subtree) + 1)
         for start, end, h in _split(heads, end_limit, doc):
@@ -795,6 +805,47 @@ def _from_reported_obligation(verb, lex: _Lexicon, actors: _Actors, sent_index: 
     end = next((i for i in range(subj.i, max(words) + 1) if i in aside), max(words) + 1)
     start, end = _trim(verb.doc, subj.left_edge.i, end)
     return [_Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee)]
+
+
+def _aside_start(head, lex: _Lexicon) -> int:
+    """Where a concession or reason hung on the demanded verb begins (", though it would keep
+    paying interest"): the writer's aside, not part of what is asked."""
+    asides = [c.left_edge.i for c in head.children if c.i > head.i and c.dep_ in ("advcl", "parataxis")
+              and any(k.dep_ == "mark" and k.lower_ in lex.aside_marks for k in c.children)]
+    return min(asides, default=len(head.doc))
+
+
+def _reduced_relative_reach(head) -> int:
+    """"refinance the debt owed to X", parsed as if "the debt" were the subject of a clause
+    "owed to X": the verb's missing object runs to the end of that participle phrase."""
+    doc = head.doc
+    if not _is_verb(head) or _child(head, _OBJECT) is not None or head.i + 1 >= len(doc):
+        return 0
+    nxt = doc[head.i + 1]
+    noun = nxt if nxt.dep_ in _SUBJECT else next((a for a in nxt.ancestors if a.dep_ in _SUBJECT), None)
+    if noun is None or noun.left_edge.i != head.i + 1:
+        return 0
+    part = noun.head
+    if part.tag_ != "VBN" or part.i < noun.i or any(c.dep_ in ("aux", "aux:pass") for c in part.children):
+        return 0
+    # Its own clauses ("..., though it would continue to service the debt") stay out.
+    clauses = [c.left_edge.i for c in part.children if c.dep_ in ("advcl", "conj", "parataxis") and c.i > part.i]
+    return min([max(t.i for t in part.subtree) + 1, *clauses])
+
+
+def _consent_reach(verb, obj, lex: _Lexicon) -> int | None:
+    """"seek EU approval to distil wine": what the consent is for belongs to the demand, even
+    when the parser hangs the infinitive on the verb."""
+    if _lemma(obj) not in lex.consent_nouns:
+        return None
+    inf = _infinitive(obj) or _infinitive(verb)
+    return max(t.i for t in inf.subtree) + 1 if inf is not None and inf.i > obj.i else None
+
+
+def _consent_giver(noun, actors: _Actors):
+    """"EU approval", "the board's consent": whose consent is sought is whom it is asked of."""
+    return _child(noun, _POSSESSOR) or next(
+        (c for c in noun.children if c.dep_ == "compound" and actors.entity(c) is not None), None)
 
 
 def _quantity_object(verb, lex: _Lexicon):
@@ -1138,6 +1189,21 @@ def _negotiation_partner(d: _Demand, lex: _Lexicon, actors: _Actors, category: s
     return None
 
 
+def _creditor(d: _Demand, lex: _Lexicon, actors: _Actors):
+    """"postpone payments due to the banks", "refinance the debt owed to the Paris Club": a
+    debtor's demand is made of the ones it owes."""
+    doc = d.head.doc
+    for t in doc[d.start:d.end]:
+        if t.lower_ not in lex.debt_markers:
+            continue
+        owed = t.head if t.dep_ == "case" else next((h for p, h in _prep_phrases(t) if p == "to"), None)
+        if owed is not None and d.start <= owed.i < d.end and _is_human(owed, lex, actors):
+            who = _who(owed, lex, actors)
+            if who != d.actor:
+                return who
+    return None
+
+
 def _carry_actor(demands: list[_Demand]) -> None:
     """"Another demand included ...": a demand noun without its own actor belongs to whoever
     made the demands just before it. A demand verb names its own subject; when that could not
@@ -1190,7 +1256,7 @@ def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
     _carry_actor(demands)
     categories = {id(d): _category(d, doc, lex) for d in demands}
     for d in demands:
-        partner = _negotiation_partner(d, lex, actors, categories[id(d)])
+        partner = _negotiation_partner(d, lex, actors, categories[id(d)]) or _creditor(d, lex, actors)
         if partner is not None and d.addressee == (None, None):
             d.addressee = partner
     _settle(demands, _answers(doc, sents, lex), sents, lex, actors)

@@ -308,3 +308,33 @@ def test_what_a_speaker_says_another_party_should_do_is_asked_of_it():
 ])
 def test_forecasts_intents_and_regrets_are_not_reported_demands(text):
     assert _model_rows(text) == []
+
+
+def test_a_named_body_before_its_common_noun_is_the_addressee():
+    rows = _model_rows("Government ministers insisted that the Rail Workers Federation union accept a pay "
+                       "freeze until next year.")
+    assert [(a, b) for a, b, _ in rows] == [("Government ministers", "Rail Workers Federation")]
+
+
+def test_a_sought_consent_names_its_giver_and_what_it_is_for():
+    rows = _model_rows("Portugal will seek European Commission approval to extend its fishing quota by ten "
+                       "percent.")
+    assert rows == [("Portugal", "European Commission",
+                     "European Commission approval to extend its fishing quota by ten percent")]
+    rows = _model_rows("The airline sought the board's consent to sell two aircraft.")
+    assert rows == [("airline", "board", "the board's consent to sell two aircraft")]
+
+
+def test_a_debtor_asks_the_creditors_it_owes():
+    rows = _model_rows("Lagos would seek to postpone all payments due to the London Club banks until next "
+                       "year, the minister said.")
+    assert rows == [("Lagos", "London Club",
+                     "postpone all payments due to the London Club banks until next year")]
+    # "the debt owed to ..." misparsed as a clause of its own still completes the demand; the
+    # concession after it is the writer's aside.
+    rows = _model_rows("Okoro said the government would also seek to refinance the 2.115 billion dlr section "
+                       "of the debt owed to the London Club group of commercial banks, though it would "
+                       "continue to pay interest to them.")
+    assert [(b, t) for _, b, t in rows] == [
+        ("London Club", "refinance the 2.115 billion dlr section of the debt owed to the London Club group "
+                        "of commercial banks")]
