@@ -74,6 +74,8 @@ class _Lexicon:
     consent_nouns: frozenset
     debt_markers: frozenset
     aside_marks: frozenset
+    authoring_verbs: frozenset
+    corporate_actions: frozenset
     member_preps: frozenset
     member_verbs: frozenset
     government_nouns: frozenset
@@ -115,7 +117,8 @@ def lexicon() -> _Lexicon:
         hearsay_verbs=fs("hearsay_verbs"), obligation_modals=fs("obligation_modals"),
         first_person=fs("first_person"), outcome_verbs=fs("outcome_verbs"),
         consent_nouns=fs("consent_nouns"), debt_markers=fs("debt_markers"),
-        aside_marks=fs("aside_marks"), member_preps=fs("member_preps"),
+        aside_marks=fs("aside_marks"), authoring_verbs=fs("authoring_verbs"),
+        corporate_actions=fs("corporate_actions"), member_preps=fs("member_preps"),
         member_verbs=fs("member_verbs"), government_nouns=fs("government_nouns"),
         answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
         anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
@@ -231,18 +234,31 @@ def _subject_of(verb, depth: int = 0):
         # "an incentive for Pennzoil to lower": the for-phrase before the infinitive is its subject.
         for_phrase = next((h for p, h in _prep_phrases(head) if p == "for" and h.i < verb.i), None)
         to = any(k.dep_ in ("mark", "aux") and k.lower_ == "to" for k in verb.children)
-        return for_phrase if for_phrase is not None and to else head
+        if for_phrase is not None and to:
+            return for_phrase
+        if to and not _could_act(head) and head.dep_ in _OBJECT and _is_verb(head.head):
+            # "called a strike to press for": whoever called it.
+            return _subject_of(head.head, depth + 1)
+        return head
     if verb.dep_ == "acl" or _is_relative(verb):
         return head if not _is_verb(head) else None
     if not (_is_verb(head) or _child(head, (*_SUBJECT, *_PASSIVE_SUBJECT)) is not None):
         return None  # a clause head the tagger took for a noun still has its subject
     if verb.dep_ in _XCOMP:
-        obj = _child(head, _OBJECT) or _child(head, _PASSIVE_SUBJECT)
-        if obj is not None:
-            return obj
+        obj = _child(head, _OBJECT)
+        if obj is not None and _could_act(obj):
+            return obj  # "urged the bank to ...", not "called a strike to press for ..."
+        if _child(head, _PASSIVE_SUBJECT) is not None:
+            return _child(head, _PASSIVE_SUBJECT)
     if verb.dep_ in ("xcomp", "advcl", "conj"):
         return _subject_of(head, depth + 1)
     return None
+
+
+def _could_act(tok) -> bool:
+    """A person, a named body or a group of people, as far as the token alone tells."""
+    return tok.pos_ in ("PROPN", "PRON") or bool(tok.ent_type_) or \
+        _lemma(tok) in lexicon().human_nouns or tok.lower_ in lexicon().human_nouns
 
 
 def _is_relative(tok) -> bool:
@@ -410,6 +426,16 @@ def _latest_subject(tok, actors: _Actors, type_: str, reach: int = 3) -> str | N
     return None
 
 
+def _plural_subject_before(tok):
+    """"The two companies received loans, but Congress required them to ...": the plural
+    subject of an earlier clause of the same sentence (not of the pronoun's own clause)."""
+    own = {c.i for c in tok.head.children if c.dep_ in _SUBJECT}
+    for t in reversed(tok.doc[tok.sent.start:tok.i]):
+        if t.dep_ in (*_SUBJECT, *_PASSIVE_SUBJECT) and t.i not in own and t.pos_ != "PRON":
+            return t if t.tag_ in ("NNS", "NNPS") or any(True for _ in t.conjuncts) else None
+    return None
+
+
 def _described_subject_before(tok, actors: _Actors) -> str | None:
     """The person behind the last subject before `tok`, in its sentence or the one before, when
     that subject is a role description ("the spokesman")."""
@@ -461,6 +487,10 @@ def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
         eid = _described_subject_before(tok, actors)
         if eid is not None:
             return eid, None
+    if tok.lower_ in ("they", "them"):
+        antecedent = _plural_subject_before(tok)
+        if antecedent is not None:
+            return _who(antecedent, lex, actors)
     if tok.pos_ == "PRON" or tok.tag_ in ("PRP", "PRP$", "WP", "WDT"):
         return None, None
     if _role_description(tok):
@@ -1204,6 +1234,40 @@ def _creditor(d: _Demand, lex: _Lexicon, actors: _Actors):
     return None
 
 
+def _author_of_target(d: _Demand, lex: _Lexicon, actors: _Actors, reach: int = 3):
+    """"press for a suspension of the program" after "the government adopted an austerity
+    program": a demand against a measure the story introduced is made of whoever introduced it."""
+    doc = d.head.doc
+    first = doc[d.start].sent.start
+    for _ in range(reach):
+        if first > 0:
+            first = doc[first - 1].sent.start
+    for t in doc[d.start:d.end]:
+        if not _nominal(t) or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "these")
+                                      for c in t.children):
+            continue
+        for earlier in reversed(doc[first:d.start]):
+            if _lemma(earlier) != _lemma(t) or earlier.dep_ not in _OBJECT or \
+                    _lemma(earlier.head) not in lex.authoring_verbs:
+                continue
+            author = _who(_subject_of(earlier.head), lex, actors)
+            if author not in ((None, None), d.actor):
+                return author
+    return None
+
+
+def _company_acted_on(d: _Demand, lex: _Lexicon, actors: _Actors):
+    """"an auction of LIN", "the sale of Acme": a company is asked to sell, split or open its
+    books; the one it is asked of is the company itself."""
+    if _lemma(d.head) not in lex.corporate_actions:
+        return None
+    for prep, h in _prep_phrases(d.head):
+        eid = actors.entity(h) if prep == "of" else None
+        if eid is not None and actors.types.get(eid) == "ORG" and (eid, None) != d.actor:
+            return eid, None
+    return None
+
+
 def _carry_actor(demands: list[_Demand]) -> None:
     """"Another demand included ...": a demand noun without its own actor belongs to whoever
     made the demands just before it. A demand verb names its own subject; when that could not
@@ -1256,7 +1320,8 @@ def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
     _carry_actor(demands)
     categories = {id(d): _category(d, doc, lex) for d in demands}
     for d in demands:
-        partner = _negotiation_partner(d, lex, actors, categories[id(d)]) or _creditor(d, lex, actors)
+        partner = _negotiation_partner(d, lex, actors, categories[id(d)]) or _creditor(d, lex, actors) \
+            or _author_of_target(d, lex, actors) or _company_acted_on(d, lex, actors)
         if partner is not None and d.addressee == (None, None):
             d.addressee = partner
     _settle(demands, _answers(doc, sents, lex), sents, lex, actors)

@@ -338,3 +338,24 @@ def test_a_debtor_asks_the_creditors_it_owes():
     assert [(b, t) for _, b, t in rows] == [
         ("London Club", "refinance the 2.115 billion dlr section of the debt owed to the London Club group "
                         "of commercial banks")]
+
+
+def test_them_is_the_plural_subject_of_an_earlier_clause():
+    rows = _model_rows("The three carmakers have received large state loans, but Parliament required them "
+                       "to submit restructuring plans by March.")
+    assert rows == [("Parliament", "three carmakers", "submit restructuring plans by March")]
+
+
+def test_a_demand_against_a_measure_is_made_of_whoever_introduced_it():
+    rows = _model_rows("The cabinet adopted a harsh austerity plan on Friday. But the country's teachers "
+                       "have called a strike to press for a suspension of the plan.")
+    # The strike is called by the teachers; it does not press for anything itself.
+    assert rows == [("teachers", "cabinet", "a suspension of the plan")]
+    rows = _model_rows("The cabinet adopted a harsh austerity plan on Friday. Opposition parties called "
+                       "for a referendum.")
+    assert rows == [("Opposition parties", None, "a referendum")]
+
+
+def test_what_is_done_to_a_company_is_asked_of_it():
+    rows = _model_rows("Shareholder group Orion Partners called for an auction of Delmar Foods Inc.")
+    assert rows == [("Orion Partners", "Delmar Foods Inc.", "an auction of Delmar Foods Inc.")]
