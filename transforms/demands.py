@@ -76,6 +76,7 @@ class _Lexicon:
     aside_marks: frozenset
     authoring_verbs: frozenset
     corporate_actions: frozenset
+    obtain_verbs: frozenset
     member_preps: frozenset
     member_verbs: frozenset
     government_nouns: frozenset
@@ -118,7 +119,7 @@ def lexicon() -> _Lexicon:
         first_person=fs("first_person"), outcome_verbs=fs("outcome_verbs"),
         consent_nouns=fs("consent_nouns"), debt_markers=fs("debt_markers"),
         aside_marks=fs("aside_marks"), authoring_verbs=fs("authoring_verbs"),
-        corporate_actions=fs("corporate_actions"), member_preps=fs("member_preps"),
+        corporate_actions=fs("corporate_actions"), obtain_verbs=fs("obtain_verbs"), member_preps=fs("member_preps"),
         member_verbs=fs("member_verbs"), government_nouns=fs("government_nouns"),
         answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
         anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
@@ -524,10 +525,15 @@ def _all_actors(tok, lex: _Lexicon, actors: _Actors) -> list[tuple]:
     if len(named) > 1 and all(named):
         return [(eid, None) for eid in dict.fromkeys(named)]
     if _plural_description(tok, actors):
-        group = _preceding_named_group(tok, actors)
-        if group:
+        # "the two companies" counts its referents: it may reach further back for a pair.
+        count = next((_NUMBER_WORDS.get(c.lower_) for c in tok.children if c.dep_ == "nummod"), None)
+        group = _preceding_named_group(tok, actors, reach=5 if count else 2)
+        if group and (count is None or count == len(group)):
             return [(eid, None) for eid in group]
     return [_who(tok, lex, actors)]
+
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 
 
 def _plural_description(tok, actors: _Actors) -> bool:
@@ -1207,6 +1213,34 @@ def _settle(demands: list[_Demand], answers: list[_Answer], sents, lex, actors) 
             d.status = "pending" if d.open_framing else "unknown"
 
 
+def _obtained(demands: list[_Demand], categories: dict, sents, lex: _Lexicon, actors: _Actors,
+              reach: int = 8) -> None:
+    """"GM sought federal aid ... the two companies have received $13bn in federal loans": when
+    the one who asked later gets a thing of the same kind, the demand was met."""
+    for d in demands:
+        if d.actor == (None, None):
+            continue
+        for sent in sents[d.sent_index:d.sent_index + reach + 1]:
+            got = next((t for t in sent if _is_verb(t) and _lemma(t) in lex.obtain_verbs
+                        and t.i > d.end and not _not_asserted(t, lex)
+                        and d.actor in _all_actors(_subject_of(t), lex, actors)
+                        and _same_kind(_child(t, _OBJECT), d, categories, lex)), None)
+            if got is not None:
+                if d.status in (None, "pending", "unknown") and d.evidence is None:
+                    d.status, d.evidence = "accepted", sent.text.strip()
+                break
+
+
+def _same_kind(obj, d: _Demand, categories: dict, lex: _Lexicon) -> bool:
+    if obj is None:
+        return False
+    if _lemma(obj) == _lemma(d.head):
+        return True
+    start, end = min(t.i for t in obj.subtree), max(t.i for t in obj.subtree) + 1
+    kind = _category(_Demand(start, end, obj, obj, 0), obj.doc, lex)
+    return kind != "other" and kind == categories[id(d)]
+
+
 def _negotiation_partner(d: _Demand, lex: _Lexicon, actors: _Actors, category: str):
     """"another call with Trump", "talks with the rebels": the other side is whom it is asked of."""
     if category != "negotiation":
@@ -1325,6 +1359,7 @@ def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
         if partner is not None and d.addressee == (None, None):
             d.addressee = partner
     _settle(demands, _answers(doc, sents, lex), sents, lex, actors)
+    _obtained(demands, categories, sents, lex, actors)
 
     rows = []
     spans_taken = set()

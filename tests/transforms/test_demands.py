@@ -359,3 +359,23 @@ def test_a_demand_against_a_measure_is_made_of_whoever_introduced_it():
 def test_what_is_done_to_a_company_is_asked_of_it():
     rows = _model_rows("Shareholder group Orion Partners called for an auction of Delmar Foods Inc.")
     assert rows == [("Orion Partners", "Delmar Foods Inc.", "an auction of Delmar Foods Inc.")]
+
+
+def _model_statuses(text):
+    from transforms.extract import sentence_locator
+    from transforms.nlp import load_pipeline
+
+    doc = load_pipeline()(text)
+    return [r["status"] for r in demand_rows(doc, "doc_1", sentence_locator(doc))]
+
+
+def test_getting_a_thing_of_the_kind_asked_for_meets_the_demand():
+    opening = ("Nordair Ltd and Sunwing Corp have both cut routes. The two airlines were forced to seek "
+               "state aid from the government. Fuel prices rose again in June. Pilots staged a brief "
+               "strike. Both carriers reported losses.")
+    assert _model_statuses(opening) == ["pending", "pending"]
+    # "The two airlines" reaches back past the other subjects to the pair it counts.
+    assert _model_statuses(opening + " The two airlines have since received 2 billion euros in state "
+                                     "loans.") == ["accepted", "accepted"]
+    assert _model_statuses("Harbor Steel sought emergency credit from its banks. Harbor Steel did not "
+                           "receive any new loans.") == ["pending"]
