@@ -209,7 +209,7 @@ def _not_asserted(verb, lex: _Lexicon) -> bool:
     while depth < 3:
         if _negated(tok) or _hypothetical(tok, lex):
             return True
-        if tok.dep_ not in _XCOMP or tok.head is tok:
+        if tok.dep_ not in _XCOMP or tok.head == tok:
             return False
         tok = tok.head
         depth += 1
@@ -228,7 +228,7 @@ def _subject_of(verb, depth: int = 0):
         if _is_relative(verb) and subj.lower_ in ("which", "that", "who"):
             return _antecedent(verb, subj)
         return subj
-    if depth > 4 or verb.head is verb:
+    if depth > 4 or verb.head == verb:
         return None
     head = verb.head
     if verb.dep_ == "acl" and not _is_verb(head):
@@ -648,7 +648,7 @@ def _conjuncts(head, lex: _Lexicon, actors: _Actors, extra_roots=()) -> list:
             stack.append(c)
             if _nominal(c) and not _is_human(c, lex, actors):
                 comma_before = any(x.text in (",", ";") for x in doc[max(c.left_edge.i - 2, 0):c.i])
-                if t is head or t in out or comma_before:
+                if t == head or t in out or comma_before:
                     out.append(c)
     return sorted(out, key=lambda t: t.i)
 
@@ -662,7 +662,7 @@ def _split(heads, end_limit: int, doc) -> list[tuple[int, int, object]]:
     out = []
     edges = []
     for h in heads:
-        left = min(t.i for t in h.subtree if t.dep_ != "conj" or t is h)
+        left = min(t.i for t in h.subtree if t.dep_ != "conj" or t == h)
         left = min([left] + [c.left_edge.i for c in h.children if c.i < h.i and c.dep_ != "conj"])
         edges.append(left)
     for k, h in enumerate(heads):
@@ -733,7 +733,12 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     if iobj is not None and (obj is None or _infinitive(verb) is not None):
         obj = iobj  # "asked Rosneft to repay": the parser's indirect object is the one asked
     if obj is None and frame.get("object"):
-        obj = _quantity_object(verb, lex)
+        obj = _quantity_object(verb, lex) or _child(verb, ("appos",))  # headline: "seeks 450 mln dlrs"
+    if actor_tok is None and passive is None:
+        # Headline style without articles ("Ecuador seeks ..."): the subject may come out as a
+        # modifier of the verb.
+        actor_tok = next((c for c in verb.children if c.i < verb.i and c.dep_ in ("compound", "nmod")
+                          and actors.entity(c) is not None), None)
     addressee = None
     things: list = []  # (head token, end reaching past its subtree or None, beneficiary override)
     preps = [(p, h) for p, h in _prep_phrases(verb)]
@@ -823,7 +828,7 @@ def _from_reported_obligation(verb, lex: _Lexicon, actors: _Actors, sent_index: 
         return []
     speech, tok = None, verb
     for _ in range(4):
-        if tok.dep_ not in ("ccomp", "conj", "parataxis") or tok.head is tok:
+        if tok.dep_ not in ("ccomp", "conj", "parataxis") or tok.head == tok:
             break
         tok = tok.head
         if _lemma(tok) in lex.attribution_verbs and _is_verb(tok):
@@ -900,7 +905,7 @@ def _close(verb, phrase, obj, frame, lex, actors) -> bool:
     allowed = set()
     if obj is not None and frame.get("object_addressee") and _is_human(obj, lex, actors):
         allowed = {t.i for t in obj.subtree}
-    first = min(t.i for t in phrase.subtree if t.dep_ in ("case", "mark") or t is phrase)
+    first = min(t.i for t in phrase.subtree if t.dep_ in ("case", "mark") or t == phrase)
     for t in verb.doc[verb.i + 1:first]:
         if t.i in allowed or t.dep_ in ("advmod", *_PARTICLE) and t.pos_ == "ADV" or t.is_punct:
             continue
@@ -927,7 +932,7 @@ def _open_tense(verb, lex: _Lexicon) -> bool:
 
 def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_Demand]:
     lemma = _lemma(noun)
-    if lemma not in lex.nouns or not noun.tag_.startswith("NN"):
+    if lemma not in lex.nouns or not _noun_use(noun):
         return []
     if _negated(noun):
         return []
@@ -965,7 +970,12 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
             and noun.dep_ in _OBJECT:
         # "for Pennzoil to lower its demands": the possessor is the subject of its clause.
         poss = _subject_of(noun.head) or poss
-    compound = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    # A misread noun keeps its modifier as a "subject" ("IMF demand" read as "IMF demands").
+    compound = [c for c in noun.children if c.i < noun.i and (
+        c.dep_ == "compound" or c.dep_ in _SUBJECT and not noun.tag_.startswith("NN"))]
+    before = doc[noun.i - 1] if noun.i > 0 else None
+    if before is not None and before.head == noun.head and before.dep_ == noun.dep_ != "ROOT":
+        compound.append(before)  # "rejects IMF demand" read as two objects: the first names the second
     named_compound = next((c for c in compound if actors.entity(c) is not None), None)
     if actor_tok is None:
         actor_tok = poss if poss is not None else named_compound
@@ -1018,9 +1028,22 @@ def _relative_listing(noun, lex: _Lexicon):
     return None, None
 
 
+def _noun_use(tok) -> bool:
+    """A noun, or a demand word the tagger read as a verb where only a noun fits: in a noun's
+    slot ("rejects IMF demand") or as a plural-form verb after a singular noun with no
+    auxiliary, which English does not allow ("an IMF demand for ...")."""
+    if tok.tag_.startswith("NN"):
+        return True
+    if tok.tag_ != "VBG" and tok.dep_.split(":")[0] in ("obj", "dobj", "nsubj", "obl", "nmod", "pobj", "appos"):
+        return True  # a gerund keeps its verb reading ("by demanding a recount")
+    subj = _child(tok, _SUBJECT)
+    return tok.tag_ == "VBP" and subj is not None and subj.i == tok.i - 1 and \
+        subj.tag_ in ("NN", "NNP") and not any(c.dep_ in ("aux", "aux:pass") for c in tok.children)
+
+
 def _governed_by_negation(noun, lex) -> bool:
     head = noun.head
-    return head is not noun and _is_verb(head) and _lemma(head) in lex.listing_verbs and (
+    return head != noun and _is_verb(head) and _lemma(head) in lex.listing_verbs and (
         _negated(head) or _hypothetical(head, lex))
 
 
@@ -1108,6 +1131,10 @@ def _answers(doc, sents, lex: _Lexicon) -> list[_Answer]:
                     continue
                 responder = _subject_of(tok)
                 target = _child(tok, _OBJECT)
+                # "rejects IMF demand for ...": of several objects, the demand is what is answered.
+                named = next((c for c in tok.children if c.dep_ in (*_OBJECT, "ccomp") and
+                              _lemma(c) in lex.nouns and _noun_use(c)), None)
+                target = named or target
                 # "refused to meet the demands": the refusal governs an acceptance.
                 inf = _child(tok, _XCOMP)
                 if target is None and inf is not None:
@@ -1164,7 +1191,7 @@ def _refers_to(ans: _Answer, demands: list[_Demand], lex: _Lexicon, actors: _Act
     before = [d for d in demands if d.sent_index <= ans.sent_index and
               (d.sent_index < ans.sent_index or d.end <= ans.cue.i or d.cue in target.subtree)]
     # The reply's object is a demand found in the same phrase ("rejects IMF demand for ...").
-    direct = [d for d in before if d.cue.i in {t.i for t in target.subtree} or d.cue is target]
+    direct = [d for d in before if d.cue.i in {t.i for t in target.subtree} or d.cue == target]
     if direct:
         return direct
     if _lemma(target) in lex.anaphoric_nouns:
@@ -1335,10 +1362,10 @@ def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
     for si, sent in enumerate(sents):
         for tok in sent:
             lemma = _lemma(tok)
-            if _is_verb(tok) and _verb_lemma(tok, lex.verbs):
-                found.extend(_from_verb(tok, lex, actors, si))
-            elif lemma in lex.nouns:
+            if lemma in lex.nouns and _noun_use(tok):
                 found.extend(_from_noun(tok, lex, actors, si))
+            elif _is_verb(tok) and _verb_lemma(tok, lex.verbs):
+                found.extend(_from_verb(tok, lex, actors, si))
             if _is_verb(tok):
                 found.extend(_from_reported_obligation(tok, lex, actors, si))
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
