@@ -2,11 +2,18 @@
 
 `demand_rows(doc, doc_id, sentence_index)` reads demands off the dependency parse: a demand verb
 ("sought", "called on ... to", "pushed for", "insisted that ...") or noun ("the IMF's demand for
-devaluation", "another demand included ...") with its actor, addressee, demanded thing and
-beneficiary. Coordinated demanded things become one row each. The outcome is then settled across
-sentences: a reply ("refused most of these requests", "agreed to the conditions") that refers to
-a demand by anaphora or by naming the demanded thing gives its status, the sentence as evidence,
-and the reply's hedges ("reportedly", "most of") in `status_hedge`.
+devaluation", "another demand included ...", "its demands, which are believed to be ..."), or a
+reported obligation ("X said the regulator should act"), with its actor, addressee, demanded
+thing and beneficiary. Coordinated demanded things, and coordinated actors ("Iran and Iraq", "the
+two companies" after them), become one row each. Actors and addressees are entity ids where the
+text allows: linked names, role descriptions ("the president", "the company"), groups known by a
+named member, pronouns after either; else the words of the text. An addressee not stated is
+taken from the clause where it is clear (the giver of a sought approval, the creditors of a debt,
+the author of the measure a demand is against). The outcome is then settled across sentences: a
+reply ("refused most of these requests", "agreed to the conditions") that refers to a demand by
+anaphora or by naming the demanded thing gives its status, the sentence as evidence, and the
+reply's hedges ("reportedly", "most of") in `status_hedge`; the one who asked later getting a
+thing of the same kind meets it.
 
 Both label schemes are read: Universal Dependencies (nsubj:pass, obj, obl/nmod + case,
 nmod:poss) and ClearNLP (nsubjpass, dobj, prep/pobj, poss, agent, neg). Cue words, frames and
@@ -256,6 +263,15 @@ def _subject_of(verb, depth: int = 0):
     return None
 
 
+def _window_start(tok, sentences_back: int) -> int:
+    """Index of the first token of the sentence `sentences_back` before `tok`'s own."""
+    first = tok.sent.start
+    for _ in range(sentences_back):
+        if first > 0:
+            first = tok.doc[first - 1].sent.start
+    return first
+
+
 def _could_act(tok) -> bool:
     """A person, a named body or a group of people, as far as the token alone tells."""
     return tok.pos_ in ("PROPN", "PRON") or bool(tok.ent_type_) or \
@@ -395,8 +411,9 @@ def _named_member(tok, lex: _Lexicon, actors: _Actors, depth: int = 0) -> tuple 
     """"a group including members of the Smith family", "a consortium led by Acme": an unnamed
     group is known by the member the article names."""
     members = [h for p, h in _prep_phrases(tok) if p in lex.member_preps]
-    members += [k for c in tok.children if c.dep_ == "acl" and _lemma(c) in lex.member_verbs
-                for k in c.children if k.dep_ in (*_OBJECT, "obl:agent", "obl")]
+    for c in tok.children:
+        if c.dep_ == "acl" and _lemma(c) in lex.member_verbs:
+            members += [k for k in c.children if k.dep_ in _OBJECT] + [h for p, h in _prep_phrases(c) if p == "by"]
     for h in members:
         eid = actors.entity(h) or next((actors.entity(c) for c in h.children
                                         if c.dep_ in ("compound", "flat") and actors.entity(c)), None)
@@ -414,12 +431,7 @@ def _named_member(tok, lex: _Lexicon, actors: _Actors, depth: int = 0) -> tuple 
 def _latest_subject(tok, actors: _Actors, type_: str, reach: int = 3) -> str | None:
     """The last named subject of that type before `tok`, in its sentence or the `reach` before:
     "the company" is the one the story has just been about."""
-    doc = tok.doc
-    first = tok.sent.start
-    for _ in range(reach):
-        if first > 0:
-            first = doc[first - 1].sent.start
-    for t in reversed(doc[first:tok.i]):
+    for t in reversed(tok.doc[_window_start(tok, reach):tok.i]):
         if t.dep_ in (*_SUBJECT, *_PASSIVE_SUBJECT):
             eid = actors.entity(t)
             if eid is not None and actors.types.get(eid) == type_:
@@ -440,9 +452,7 @@ def _plural_subject_before(tok):
 def _described_subject_before(tok, actors: _Actors) -> str | None:
     """The person behind the last subject before `tok`, in its sentence or the one before, when
     that subject is a role description ("the spokesman")."""
-    doc = tok.doc
-    first = doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else 0
-    for t in reversed(doc[first:tok.i]):
+    for t in reversed(tok.doc[_window_start(tok, 1):tok.i]):
         if t.dep_ in _SUBJECT:
             return actors.titled_before(t) if _role_description(t) else None
     return None
@@ -521,9 +531,9 @@ def _all_actors(tok, lex: _Lexicon, actors: _Actors) -> list[tuple]:
     the names coordinated as a subject just before it. Each makes a demand of its own."""
     if tok is None:
         return [(None, None)]
-    named = [actors.entity(c) for c in (tok, *tok.conjuncts)]
-    if len(named) > 1 and all(named):
-        return [(eid, None) for eid in dict.fromkeys(named)]
+    named = _named_conjuncts(tok, actors)
+    if named:
+        return [(eid, None) for eid in named]
     if _plural_description(tok, actors):
         # "the two companies" counts its referents: it may reach further back for a pair.
         count = next((_NUMBER_WORDS.get(c.lower_) for c in tok.children if c.dep_ == "nummod"), None)
@@ -550,19 +560,19 @@ def _plural_description(tok, actors: _Actors) -> bool:
 def _preceding_named_group(tok, actors: _Actors, reach: int = 2) -> list[str]:
     """Entity ids of the latest subject made of two or more coordinated names, in this sentence
     before `tok` or in the `reach` sentences before it."""
-    doc = tok.doc
-    first = tok.sent.start
-    for _ in range(reach):
-        if first == 0:
-            break
-        first = doc[first - 1].sent.start
-    for t in reversed(doc[first:tok.i]):
+    for t in reversed(tok.doc[_window_start(tok, reach):tok.i]):
         if t.dep_ not in (*_SUBJECT, *_PASSIVE_SUBJECT):
             continue
-        named = [actors.entity(c) for c in (t, *t.conjuncts)]
-        if len(named) > 1 and all(named):
-            return list(dict.fromkeys(named))
+        named = _named_conjuncts(t, actors)
+        if named:
+            return named
     return []
+
+
+def _named_conjuncts(tok, actors: _Actors) -> list[str]:
+    """Entity ids of "X and Y" when every conjunct is named, else none."""
+    named = [actors.entity(c) for c in (tok, *tok.conjuncts)]
+    return list(dict.fromkeys(named)) if len(named) > 1 and all(named) else []
 
 
 # --- what ----------------------------------------------------------------------------------
@@ -1299,10 +1309,7 @@ def _author_of_target(d: _Demand, lex: _Lexicon, actors: _Actors, reach: int = 3
     """"press for a suspension of the program" after "the government adopted an austerity
     program": a demand against a measure the story introduced is made of whoever introduced it."""
     doc = d.head.doc
-    first = doc[d.start].sent.start
-    for _ in range(reach):
-        if first > 0:
-            first = doc[first - 1].sent.start
+    first = _window_start(doc[d.start], reach)
     for t in doc[d.start:d.end]:
         if not _nominal(t) or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "these")
                                       for c in t.children):
