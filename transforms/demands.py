@@ -450,10 +450,10 @@ def _plural_subject_before(tok):
 
 
 def _described_subject_before(tok, actors: _Actors) -> str | None:
-    """The person behind the last subject before `tok`, in its sentence or the one before, when
-    that subject is a role description ("the spokesman")."""
+    """The person behind the last main-clause subject before `tok`, in its sentence or the one
+    before, when that subject is a role description ("the spokesman said the cuts were deep")."""
     for t in reversed(tok.doc[_window_start(tok, 1):tok.i]):
-        if t.dep_ in _SUBJECT:
+        if t.dep_ in _SUBJECT and t.head.dep_ == "ROOT":
             return actors.titled_before(t) if _role_description(t) else None
     return None
 
@@ -752,6 +752,8 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     addressee = None
     things: list = []  # (head token, end reaching past its subtree or None, beneficiary override)
     preps = [(p, h) for p, h in _prep_phrases(verb)]
+    if obj is not None and frame.get("object_addressee") and _is_human(obj, lex, actors):
+        preps += _prep_phrases(obj)  # "asked the government for aid", "for" hung on the one asked
 
     for p, h in preps:
         if p in frame.get("preps", ()) and h.i > verb.i and _close(verb, h, obj, frame, lex, actors):

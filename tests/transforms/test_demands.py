@@ -138,16 +138,16 @@ def test_seed_demands():
 # --- actors, addressees and demanded things ---------------------------------------------------
 
 def test_quantity_sought_with_its_lenders_beside_a_time_phrase():
-    rows = _model_rows("LIMA, May 4 - Peru is seeking between 300 and 350 mln dlrs in credits this year "
-                       "from Western governments to rebuild roads after the floods, a finance ministry "
-                       "official said.")
-    assert rows == [("Peru", "Western governments", "between 300 and 350 mln dlrs")]
+    rows = _model_rows("Bolivia is requesting between 120 and 150 mln dlrs next year from foreign donors to "
+                       "repair flood damage, the planning minister said.")
+    assert rows == [("Bolivia", "foreign donors", "between 120 and 150 mln dlrs")]
 
 
 def test_plural_description_stands_for_the_names_coordinated_before_it():
-    rows = _model_rows("Toyota and Honda have both cut output in recent months. The two carmakers have "
-                       "been forced to seek emergency loans from the Japanese government.")
-    assert [(a, t) for a, _, t in rows] == [("Toyota", "emergency loans"), ("Honda", "emergency loans")]
+    rows = _model_rows("Toyota and Honda have both cut output in recent months. The two carmakers were "
+                       "then compelled to seek emergency loans from Japanese state banks.")
+    assert rows == [("Toyota", "Japanese state banks", "emergency loans from Japanese state banks"),
+                    ("Honda", "Japanese state banks", "emergency loans from Japanese state banks")]
 
 
 def test_coordinated_subject_makes_one_demand_each():
@@ -174,32 +174,36 @@ def test_coordinated_actors_get_distinct_demand_ids():
 
 
 def test_role_noun_stands_for_the_person_introduced_with_that_title():
+    rows = _model_rows("President Okafor met union leaders on Monday. The president would insist on an "
+                       "audit of the state pension fund ahead of any pay deal, an aide said.")
+    assert rows == [("Okafor", None, "an audit of the state pension fund ahead of any pay deal")]
+
+
+def test_closing_attribution_hung_inside_the_phrase_is_cut():
     rows = _model_rows("President Okafor met union leaders on Monday. Before any pay deal, the president "
                        "would insist on an audit of the state pension fund, an aide said.")
-    # The closing attribution the parser hung inside the phrase is not part of the demand.
     assert rows == [("Okafor", None, "an audit of the state pension fund")]
 
 
 def test_pronoun_after_a_role_description_is_that_person():
-    rows = _model_rows("Green Party spokeswoman Anna Berg said the budget was unfair. But the Green "
-                       "spokeswoman questioned whether the money would be found. She urged the ministry "
-                       "to scrap the fuel levy.")
-    assert rows == [("Anna Berg", "ministry", "scrap the fuel levy")]
+    rows = _model_rows("Labour Party spokeswoman Ruth Okeke attacked the budget. The Labour spokeswoman "
+                       "later said the cuts were too deep. She urged the treasury to abolish the levy on "
+                       "diesel.")
+    assert rows == [("Ruth Okeke", "treasury", "abolish the levy on diesel")]
 
 
 def test_unnamed_group_is_known_by_its_named_member_and_the_company_by_the_last_named_one():
-    rows = _model_rows("Dunmore Mining Corp. reported a sharp drop in profit last quarter. A group "
-                       "including several members of the Hartley family urged the company to sell its "
+    rows = _model_rows("Dunmore Mining Corp. reported a sharp drop in profit last quarter. A coalition of "
+                       "pension funds including the Hartley family trust pressed the company to sell its "
                        "coal unit.")
-    assert rows == [("Hartley", "Dunmore Mining Corp.", "sell its coal unit")]
+    assert rows == [("Hartley family trust", "Dunmore Mining Corp.", "sell its coal unit")]
     rows = _model_rows("Westfield Bank said it lost money in March. A consortium led by Vantor Capital "
                        "has asked the bank to delay the vote on the merger.")
     assert rows == [("Vantor Capital", "Westfield Bank", "delay the vote on the merger")]
 
 
 def test_relative_clause_says_what_the_demands_are_and_its_is_the_subject_of_the_clause():
-    rows = _model_rows("Bankers said the collapse in oil prices was an incentive for Zambia to soften its "
-                       "demands, which were widely believed to be for a five-year grace period.")
+    rows = _model_rows("Zambia has softened its demands, which are thought to be for a five-year grace period.")
     assert rows == [("Zambia", None, "a five-year grace period")]
     rows = _model_rows("Ministers said the ruling was an opportunity for Ravenna Telecom to renew its "
                        "request for a licence extension.")
@@ -207,7 +211,7 @@ def test_relative_clause_says_what_the_demands_are_and_its_is_the_subject_of_the
 
 
 def test_a_motion_is_a_request_and_its_infinitive_is_not_an_addressee():
-    rows = _model_rows("A hearing was set for Monday on Arcadia Steel's motion to lift the freeze on its "
+    rows = _model_rows("Judges will rule on Friday on Arcadia Steel's motion to lift the freeze on its "
                        "accounts.")
     assert rows == [("Arcadia Steel", None, "lift the freeze on its accounts")]
     assert _model_rows("The lawmakers tabled a motion of no confidence in the cabinet.") == []
@@ -240,48 +244,55 @@ def test_a_named_body_before_its_common_noun_is_the_addressee():
 
 
 def test_a_sought_consent_names_its_giver_and_what_it_is_for():
-    rows = _model_rows("Portugal will seek European Commission approval to extend its fishing quota by ten "
-                       "percent.")
-    assert rows == [("Portugal", "European Commission",
-                     "European Commission approval to extend its fishing quota by ten percent")]
+    rows = _model_rows("Kvarne Yards sought European Commission approval to close its oldest shipyard.")
+    assert rows == [("Kvarne Yards", "European Commission",
+                     "European Commission approval to close its oldest shipyard")]
     rows = _model_rows("The airline sought the board's consent to sell two aircraft.")
     assert rows == [("airline", "board", "the board's consent to sell two aircraft")]
 
 
 def test_a_debtor_asks_the_creditors_it_owes():
-    rows = _model_rows("Lagos would seek to postpone all payments due to the London Club banks until next "
-                       "year, the minister said.")
-    assert rows == [("Lagos", "London Club",
-                     "postpone all payments due to the London Club banks until next year")]
-    # "the debt owed to ..." misparsed as a clause of its own still completes the demand; the
-    # concession after it is the writer's aside.
-    rows = _model_rows("Okoro said the government would also seek to refinance the 2.115 billion dlr section "
-                       "of the debt owed to the London Club group of commercial banks, though it would "
-                       "continue to pay interest to them.")
-    assert [(b, t) for _, b, t in rows] == [
-        ("London Club", "refinance the 2.115 billion dlr section of the debt owed to the London Club group "
-                        "of commercial banks")]
+    rows = _model_rows("Lagos will seek to defer the interest payments due to its commercial lenders, the "
+                       "minister said.")
+    assert rows == [("Lagos", "commercial lenders", "defer the interest payments due to its commercial lenders")]
+    # The concession after the demand is the writer's aside.
+    rows = _model_rows("The finance minister said Kenya would seek to reschedule the 800 mln dlr portion of "
+                       "the debt owed to the London Club of commercial banks, though it would keep paying "
+                       "interest.")
+    assert rows == [("Kenya", "London Club", "reschedule the 800 mln dlr portion of the debt owed to the "
+                                             "London Club of commercial banks")]
+
+
+def test_a_reduced_relative_misparsed_as_a_clause_still_completes_the_demanded_object():
+    # The parser makes "section" the subject of a clause "owed to ...", leaving "refinance" bare.
+    rows = _model_rows("Zambia will seek to refinance the 600 mln dlr section of the arrears owed to the "
+                       "Berne Union agencies.")
+    assert [(a, t) for a, _, t in rows] == [
+        ("Zambia", "refinance the 600 mln dlr section of the arrears owed to the Berne Union agencies")]
 
 
 def test_them_is_the_plural_subject_of_an_earlier_clause():
-    rows = _model_rows("The three carmakers have received large state loans, but Parliament required them "
-                       "to submit restructuring plans by March.")
-    assert rows == [("Parliament", "three carmakers", "submit restructuring plans by March")]
+    rows = _model_rows("The regional airlines won tax breaks last year, but the ministry now wants them to "
+                       "publish their accounts.")
+    assert rows == [("ministry", "regional airlines", "publish their accounts")]
 
 
 def test_a_demand_against_a_measure_is_made_of_whoever_introduced_it():
-    rows = _model_rows("The cabinet adopted a harsh austerity plan on Friday. But the country's teachers "
-                       "have called a strike to press for a suspension of the plan.")
-    # The strike is called by the teachers; it does not press for anything itself.
-    assert rows == [("teachers", "cabinet", "a suspension of the plan")]
+    rows = _model_rows("Parliament approved new fuel taxes in May. Truck drivers have blocked highways this "
+                       "week to press for a repeal of the taxes.")
+    assert rows == [("Truck drivers", "Parliament", "a repeal of the taxes")]
+    # A strike does not press for anything itself: whoever called it does.
+    rows = _model_rows("The cabinet adopted a harsh austerity plan on Friday. Teachers have called a strike "
+                       "to press for a suspension of the plan.")
+    assert [(a, b) for a, b, _ in rows] == [("Teachers", "cabinet")]
     rows = _model_rows("The cabinet adopted a harsh austerity plan on Friday. Opposition parties called "
                        "for a referendum.")
     assert rows == [("Opposition parties", None, "a referendum")]
 
 
 def test_what_is_done_to_a_company_is_asked_of_it():
-    rows = _model_rows("Shareholder group Orion Partners called for an auction of Delmar Foods Inc.")
-    assert rows == [("Orion Partners", "Delmar Foods Inc.", "an auction of Delmar Foods Inc.")]
+    rows = _model_rows("Shareholder group Orion Partners pressed for a sale of Delmar Foods Inc.")
+    assert rows == [("Orion Partners", "Delmar Foods Inc.", "a sale of Delmar Foods Inc.")]
 
 
 def _model_statuses(text):
@@ -289,12 +300,16 @@ def _model_statuses(text):
 
 
 def test_getting_a_thing_of_the_kind_asked_for_meets_the_demand():
-    opening = ("Nordair Ltd and Sunwing Corp have both cut routes. The two airlines were forced to seek "
-               "state aid from the government. Fuel prices rose again in June. Pilots staged a brief "
-               "strike. Both carriers reported losses.")
+    opening = ("Nordair Ltd and Sunwing Corp have both cut routes. The two airlines asked the government "
+               "for state aid. Fuel prices rose again in June. Pilots staged a brief strike. Both carriers "
+               "reported losses.")
     assert _model_statuses(opening) == ["pending", "pending"]
     # "The two airlines" reaches back past the other subjects to the pair it counts.
     assert _model_statuses(opening + " The two airlines have since received 2 billion euros in state "
                                      "loans.") == ["accepted", "accepted"]
     assert _model_statuses("Harbor Steel sought emergency credit from its banks. Harbor Steel did not "
                            "receive any new loans.") == ["pending"]
+
+
+def test_for_hung_on_the_one_asked_is_still_what_is_asked_for():
+    assert _model_rows("Nordair asked the government for state aid.") == [("Nordair", "government", "state aid")]
