@@ -239,7 +239,7 @@ def _subject_of(verb, depth: int = 0):
         return None
     head = verb.head
     if verb.dep_ == "acl" and not _is_verb(head):
-        # "an incentive for Pennzoil to lower": the for-phrase before the infinitive is its subject.
+        # "a chance for Acme to drop": the for-phrase before the infinitive is its subject.
         for_phrase = next((h for p, h in _prep_phrases(head) if p == "for" and h.i < verb.i), None)
         to = any(k.dep_ in ("mark", "aux") and k.lower_ == "to" for k in verb.children)
         if for_phrase is not None and to:
@@ -284,7 +284,7 @@ def _is_relative(tok) -> bool:
 
 def _antecedent(clause, pronoun):
     """The noun a relative pronoun stands for: the clause's head, or, when the parser hung the
-    clause on a verb ("won by IMA, which bid ... and asked"), the noun just before the pronoun."""
+    clause on a verb ("was won by Acme, which offered ... and asked"), the noun just before the pronoun."""
     if not _is_verb(clause.head):
         return clause.head
     for t in reversed(clause.doc[clause.sent.start:pronoun.i]):
@@ -312,7 +312,7 @@ def _infinitive(tok):
 
 def _subjunctive_clause(verb):
     """A that-clause stating what must happen: bare verb or should/must ("insisted that the
-    UAW agree", "demanded that he resign"), not a reported fact ("insisted he was on course")."""
+    union agree", "demanded that he resign"), not a reported fact ("insisted he had done no wrong")."""
     for c in verb.children:
         if c.dep_ not in _COMPLEMENT or not _is_verb(c):
             continue
@@ -399,7 +399,7 @@ def _is_human(tok, lex: _Lexicon, actors: _Actors) -> bool:
 
 
 def _role_description(tok) -> bool:
-    """"the chancellor", "the party's spokesman" is "the Lib Dem spokesman": a singular
+    """"the chancellor", "the Green spokeswoman": a singular
     definite role noun, standing for the person the article introduced with it."""
     if tok.tag_ != "NN":
         return False
@@ -440,7 +440,7 @@ def _latest_subject(tok, actors: _Actors, type_: str, reach: int = 3) -> str | N
 
 
 def _plural_subject_before(tok):
-    """"The two companies received loans, but Congress required them to ...": the plural
+    """"The airlines won tax breaks, but the ministry wants them to ...": the plural
     subject of an earlier clause of the same sentence (not of the pronoun's own clause)."""
     own = {c.i for c in tok.head.children if c.dep_ in _SUBJECT}
     for t in reversed(tok.doc[tok.sent.start:tok.i]):
@@ -741,11 +741,11 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     obj = _child(verb, _OBJECT)
     iobj = _child(verb, _IOBJ)
     if iobj is not None and (obj is None or _infinitive(verb) is not None):
-        obj = iobj  # "asked Rosneft to repay": the parser's indirect object is the one asked
+        obj = iobj  # "asked the bank to repay": the parser's indirect object is the one asked
     if obj is None and frame.get("object"):
         obj = _quantity_object(verb, lex) or _child(verb, ("appos",))  # headline: "seeks 450 mln dlrs"
     if actor_tok is None and passive is None:
-        # Headline style without articles ("Ecuador seeks ..."): the subject may come out as a
+        # Headline style without articles ("Peru seeks ..."): the subject may come out as a
         # modifier of the verb.
         actor_tok = next((c for c in verb.children if c.i < verb.i and c.dep_ in ("compound", "nmod")
                           and actors.entity(c) is not None), None)
@@ -827,7 +827,7 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
 
 
 def _from_reported_obligation(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_Demand]:
-    """"Cable said the audit office should judge": what a speaker says another party should or
+    """"Duarte said the central bank should cut rates": what a speaker says another party should or
     must do is asked of that party. The speaker's own side ("we must") only states an intent."""
     if not any(c.dep_ == "aux" and c.lower_ in lex.obligation_modals for c in verb.children):
         return []
@@ -887,7 +887,7 @@ def _reduced_relative_reach(head) -> int:
 
 
 def _consent_reach(verb, obj, lex: _Lexicon) -> int | None:
-    """"seek EU approval to distil wine": what the consent is for belongs to the demand, even
+    """"sought Commission approval to close a yard": what the consent is for belongs to the demand, even
     when the parser hangs the infinitive on the verb."""
     if _lemma(obj) not in lex.consent_nouns:
         return None
@@ -896,7 +896,7 @@ def _consent_reach(verb, obj, lex: _Lexicon) -> int | None:
 
 
 def _consent_giver(noun, actors: _Actors):
-    """"EU approval", "the board's consent": whose consent is sought is whom it is asked of."""
+    """"Commission approval", "the board's consent": whose consent is sought is whom it is asked of."""
     return _child(noun, _POSSESSOR) or next(
         (c for c in noun.children if c.dep_ == "compound" and actors.entity(c) is not None), None)
 
@@ -980,7 +980,7 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
                                              and _child(c, _POSSESSOR) is not None), None)
     if poss is not None and poss.lower_ in ("its", "their") and _who(poss, lex, actors) == (None, None) \
             and noun.dep_ in _OBJECT:
-        # "for Pennzoil to lower its demands": the possessor is the subject of its clause.
+        # "for Acme to drop its demands": the possessor is the subject of its clause.
         poss = _subject_of(noun.head) or poss
     # A misread noun keeps its modifier as a "subject" ("IMF demand" read as "IMF demands").
     compound = [c for c in noun.children if c.i < noun.i and (
@@ -1025,7 +1025,7 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
 
 
 def _relative_listing(noun, lex: _Lexicon):
-    """"its demands, which are believed to be between 3 and 5 billion dlrs", "a request, which
+    """"its demands, which are thought to be for a grace period", "a request, which
     was for ...": a relative clause saying what the demand is. (content, clause verb)."""
     for c in noun.children:
         if not _is_relative(c) or _child(c, (*_SUBJECT, *_PASSIVE_SUBJECT)) is None or \
@@ -1254,7 +1254,7 @@ def _settle(demands: list[_Demand], answers: list[_Answer], sents, lex, actors) 
 
 def _obtained(demands: list[_Demand], categories: dict, sents, lex: _Lexicon, actors: _Actors,
               reach: int = 8) -> None:
-    """"GM sought federal aid ... the two companies have received $13bn in federal loans": when
+    """"the airlines asked for state aid ... the two airlines have received state loans": when
     the one who asked later gets a thing of the same kind, the demand was met."""
     for d in demands:
         if d.actor == (None, None):
@@ -1293,7 +1293,7 @@ def _negotiation_partner(d: _Demand, lex: _Lexicon, actors: _Actors, category: s
 
 
 def _creditor(d: _Demand, lex: _Lexicon, actors: _Actors):
-    """"postpone payments due to the banks", "refinance the debt owed to the Paris Club": a
+    """"defer payments due to its lenders", "reschedule the debt owed to the London Club": a
     debtor's demand is made of the ones it owes."""
     doc = d.head.doc
     for t in doc[d.start:d.end]:
@@ -1308,8 +1308,8 @@ def _creditor(d: _Demand, lex: _Lexicon, actors: _Actors):
 
 
 def _author_of_target(d: _Demand, lex: _Lexicon, actors: _Actors, reach: int = 3):
-    """"press for a suspension of the program" after "the government adopted an austerity
-    program": a demand against a measure the story introduced is made of whoever introduced it."""
+    """"press for a repeal of the taxes" after "Parliament approved new fuel taxes": a demand
+    against a measure the story introduced is made of whoever introduced it."""
     doc = d.head.doc
     first = _window_start(doc[d.start], reach)
     for t in doc[d.start:d.end]:
@@ -1327,7 +1327,7 @@ def _author_of_target(d: _Demand, lex: _Lexicon, actors: _Actors, reach: int = 3
 
 
 def _company_acted_on(d: _Demand, lex: _Lexicon, actors: _Actors):
-    """"an auction of LIN", "the sale of Acme": a company is asked to sell, split or open its
+    """"an auction of Acme", "the sale of Acme": a company is asked to sell, split or open its
     books; the one it is asked of is the company itself."""
     if _lemma(d.head) not in lex.corporate_actions:
         return None

@@ -69,17 +69,17 @@ def test_rows_have_the_schema_columns_and_allowed_values():
 
 
 def test_call_on_names_the_addressee_and_infinitive_is_the_demand():
-    _, rows = _full_rows("Finance minister Tom Hale has called on rich nations to fund a vaccine plan.")
+    _, rows = _full_rows("Health minister Tom Hale has called on wealthy donors to pay for a malaria programme.")
     assert [(r["text"], r["addressee_text"], r["category"], r["status"]) for r in rows] == [
-        ("fund a vaccine plan", "rich nations", "payment", "pending")]
-    assert _model_rows("Finance minister Tom Hale has called on rich nations to fund a vaccine plan.") == [
-        ("Tom Hale", "rich nations", "fund a vaccine plan")]
+        ("pay for a malaria programme", "wealthy donors", "payment", "pending")]
+    assert _model_rows("Health minister Tom Hale has called on wealthy donors to pay for a malaria programme.") == [
+        ("Tom Hale", "wealthy donors", "pay for a malaria programme")]
 
 
 @pytest.mark.parametrize("text", [
-    "Finance minister Tom Hale could call on rich nations to fund a vaccine plan.",
-    "Finance minister Tom Hale might call on rich nations to fund a vaccine plan.",
-    "Finance minister Tom Hale has not called on rich nations to fund a vaccine plan.",
+    "Health minister Tom Hale could call on wealthy donors to pay for a malaria programme.",
+    "Health minister Tom Hale might call on wealthy donors to pay for a malaria programme.",
+    "Health minister Tom Hale has not called on wealthy donors to pay for a malaria programme.",
     "The union did not demand a pay rise.",
 ])
 def test_negated_or_hypothetical_demands_are_not_demands(text):
