@@ -2,11 +2,18 @@
 
 `demand_rows(doc, doc_id, sentence_index)` reads demands off the dependency parse: a demand verb
 ("sought", "called on ... to", "pushed for", "insisted that ...") or noun ("the IMF's demand for
-devaluation", "another demand included ...") with its actor, addressee, demanded thing and
-beneficiary. Coordinated demanded things become one row each. The outcome is then settled across
-sentences: a reply ("refused most of these requests", "agreed to the conditions") that refers to
-a demand by anaphora or by naming the demanded thing gives its status, the sentence as evidence,
-and the reply's hedges ("reportedly", "most of") in `status_hedge`.
+devaluation", "another demand included ...", "its demands, which are believed to be ..."), or a
+reported obligation ("X said the regulator should act"), with its actor, addressee, demanded
+thing and beneficiary. Coordinated demanded things, and coordinated actors ("Iran and Iraq", "the
+two companies" after them), become one row each. Actors and addressees are entity ids where the
+text allows: linked names, role descriptions ("the president", "the company"), groups known by a
+named member, pronouns after either; else the words of the text. An addressee not stated is
+taken from the clause where it is clear (the giver of a sought approval, the creditors of a debt,
+the author of the measure a demand is against). The outcome is then settled across sentences: a
+reply ("refused most of these requests", "agreed to the conditions") that refers to a demand by
+anaphora or by naming the demanded thing gives its status, the sentence as evidence, and the
+reply's hedges ("reportedly", "most of") in `status_hedge`; the one who asked later getting a
+thing of the same kind meets it.
 
 Both label schemes are read: Universal Dependencies (nsubj:pass, obj, obl/nmod + case,
 nmod:poss) and ClearNLP (nsubjpass, dobj, prep/pobj, poss, agent, neg). Cue words, frames and
@@ -64,6 +71,21 @@ class _Lexicon:
     proxy_nouns: frozenset
     non_agent_nouns: frozenset
     quantity_markers: frozenset
+    attribution_verbs: frozenset
+    collective_nouns: frozenset
+    company_nouns: frozenset
+    hearsay_verbs: frozenset
+    obligation_modals: frozenset
+    first_person: frozenset
+    outcome_verbs: frozenset
+    consent_nouns: frozenset
+    debt_markers: frozenset
+    aside_marks: frozenset
+    authoring_verbs: frozenset
+    corporate_actions: frozenset
+    obtain_verbs: frozenset
+    member_preps: frozenset
+    member_verbs: frozenset
     government_nouns: frozenset
     answers: dict  # lemma -> polarity
     answer_nouns: dict
@@ -98,7 +120,14 @@ def lexicon() -> _Lexicon:
         non_assertive_governors=fs("non_assertive_governors"), consent_verbs=fs("consent_verbs"),
         human_nouns=fs("human_nouns"), human_pronouns=fs("human_pronouns"),
         proxy_nouns=fs("proxy_nouns"), non_agent_nouns=fs("non_agent_nouns"),
-        quantity_markers=fs("quantity_markers"), government_nouns=fs("government_nouns"),
+        quantity_markers=fs("quantity_markers"), attribution_verbs=fs("attribution_verbs"),
+        collective_nouns=fs("collective_nouns"), company_nouns=fs("company_nouns"),
+        hearsay_verbs=fs("hearsay_verbs"), obligation_modals=fs("obligation_modals"),
+        first_person=fs("first_person"), outcome_verbs=fs("outcome_verbs"),
+        consent_nouns=fs("consent_nouns"), debt_markers=fs("debt_markers"),
+        aside_marks=fs("aside_marks"), authoring_verbs=fs("authoring_verbs"),
+        corporate_actions=fs("corporate_actions"), obtain_verbs=fs("obtain_verbs"), member_preps=fs("member_preps"),
+        member_verbs=fs("member_verbs"), government_nouns=fs("government_nouns"),
         answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
         anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
         partial_quantifiers=fs("partial_quantifiers"), quantifiers=fs("quantifiers"),
@@ -187,7 +216,7 @@ def _not_asserted(verb, lex: _Lexicon) -> bool:
     while depth < 3:
         if _negated(tok) or _hypothetical(tok, lex):
             return True
-        if tok.dep_ not in _XCOMP or tok.head is tok:
+        if tok.dep_ not in _XCOMP or tok.head == tok:
             return False
         tok = tok.head
         depth += 1
@@ -199,25 +228,69 @@ def _not_asserted(verb, lex: _Lexicon) -> bool:
 def _subject_of(verb, depth: int = 0):
     """The clause's subject, spelled out or inherited: an infinitive or a second conjunct shares
     the subject above it ("continued to call for", "called a strike to press for"), an
-    object-control verb lends its object, a relative pronoun stands for its noun."""
+    object-control verb lends its object, a passive one its subject ("were forced to seek"), a
+    relative pronoun stands for its noun."""
     subj = _child(verb, _SUBJECT)
     if subj is not None:
-        if verb.dep_ in _RELATIVE and subj.lower_ in ("which", "that", "who"):
-            return verb.head
+        if _is_relative(verb) and subj.lower_ in ("which", "that", "who"):
+            return _antecedent(verb, subj)
         return subj
-    if depth > 4 or verb.head is verb:
+    if depth > 4 or verb.head == verb:
         return None
     head = verb.head
-    if verb.dep_ in ("acl", *_RELATIVE):
+    if verb.dep_ == "acl" and not _is_verb(head):
+        # "a chance for Acme to drop": the for-phrase before the infinitive is its subject.
+        for_phrase = next((h for p, h in _prep_phrases(head) if p == "for" and h.i < verb.i), None)
+        to = any(k.dep_ in ("mark", "aux") and k.lower_ == "to" for k in verb.children)
+        if for_phrase is not None and to:
+            return for_phrase
+        if to and not _could_act(head) and head.dep_ in _OBJECT and _is_verb(head.head):
+            # "called a strike to press for": whoever called it.
+            return _subject_of(head.head, depth + 1)
+        return head
+    if verb.dep_ == "acl" or _is_relative(verb):
         return head if not _is_verb(head) else None
-    if not _is_verb(head):
-        return None
+    if not (_is_verb(head) or _child(head, (*_SUBJECT, *_PASSIVE_SUBJECT)) is not None):
+        return None  # a clause head the tagger took for a noun still has its subject
     if verb.dep_ in _XCOMP:
         obj = _child(head, _OBJECT)
-        if obj is not None:
-            return obj
+        if obj is not None and _could_act(obj):
+            return obj  # "urged the bank to ...", not "called a strike to press for ..."
+        if _child(head, _PASSIVE_SUBJECT) is not None:
+            return _child(head, _PASSIVE_SUBJECT)
     if verb.dep_ in ("xcomp", "advcl", "conj"):
         return _subject_of(head, depth + 1)
+    return None
+
+
+def _window_start(tok, sentences_back: int) -> int:
+    """Index of the first token of the sentence `sentences_back` before `tok`'s own."""
+    first = tok.sent.start
+    for _ in range(sentences_back):
+        if first > 0:
+            first = tok.doc[first - 1].sent.start
+    return first
+
+
+def _could_act(tok) -> bool:
+    """A person, a named body or a group of people, as far as the token alone tells."""
+    return tok.pos_ in ("PROPN", "PRON") or bool(tok.ent_type_) or \
+        _lemma(tok) in lexicon().human_nouns or tok.lower_ in lexicon().human_nouns
+
+
+def _is_relative(tok) -> bool:
+    return tok.dep_ in _RELATIVE or tok.dep_.endswith(":relcl")
+
+
+def _antecedent(clause, pronoun):
+    """The noun a relative pronoun stands for: the clause's head, or, when the parser hung the
+    clause on a verb ("was won by Acme, which offered ... and asked"), the noun just before the pronoun."""
+    if not _is_verb(clause.head):
+        return clause.head
+    for t in reversed(clause.doc[clause.sent.start:pronoun.i]):
+        if t.is_punct:
+            continue
+        return t if _nominal(t) else None
     return None
 
 
@@ -239,7 +312,7 @@ def _infinitive(tok):
 
 def _subjunctive_clause(verb):
     """A that-clause stating what must happen: bare verb or should/must ("insisted that the
-    UAW agree", "demanded that he resign"), not a reported fact ("insisted he was on course")."""
+    union agree", "demanded that he resign"), not a reported fact ("insisted he had done no wrong")."""
     for c in verb.children:
         if c.dep_ not in _COMPLEMENT or not _is_verb(c):
             continue
@@ -265,7 +338,7 @@ class _Actors:
 
     def __init__(self, doc):
         from transforms.entities import entity_id
-        from transforms.linking import link_document
+        from transforms.linking import link_document, roles_before
 
         self.doc = doc
         self.by_char: dict[int, str] = {}
@@ -275,6 +348,7 @@ class _Actors:
         except Exception:  # the linker is a refinement; demands stand without it
             clusters = []
         self.country_mentions: dict[str, int] = {}
+        self.titled: list[tuple[int, str, frozenset]] = []  # (char offset, entity id, title words)
         for c in clusters:
             eid = entity_id(c.type, c.name)
             self.types[eid] = c.type
@@ -283,7 +357,20 @@ class _Actors:
             for m in c.mentions:
                 for ch in range(m.start, m.end):
                     self.by_char.setdefault(ch, eid)
+                span = None if m.is_pronoun else doc.char_span(m.start, m.end)
+                title = roles_before(span)[0] if span is not None else None
+                if title:
+                    self.titled.append((m.start, eid, frozenset(title.lower().split())))
+        self.titled.sort()
         self._entity_id = entity_id
+
+    def titled_before(self, tok) -> str | None:
+        """"the spokesman", "the president": whoever was last introduced with that title
+        ("Party spokesman Jane Doe", "President Smith")."""
+        for start, eid, words in reversed(self.titled):
+            if start < tok.idx and tok.lower_ in words:
+                return eid
+        return None
 
     def main_country(self) -> str | None:
         """The country named most often in the document, when one clearly leads."""
@@ -311,6 +398,66 @@ def _is_human(tok, lex: _Lexicon, actors: _Actors) -> bool:
     return _lemma(tok) in lex.human_nouns or tok.lower_ in lex.human_nouns
 
 
+def _role_description(tok) -> bool:
+    """"the chancellor", "the Green spokeswoman": a singular
+    definite role noun, standing for the person the article introduced with it."""
+    if tok.tag_ != "NN":
+        return False
+    mods = [c for c in tok.children if c.dep_ != "punct"]
+    return tok.left_edge.lower_ == "the" and all(c.dep_ in ("det", "amod", "compound") for c in mods)
+
+
+def _named_member(tok, lex: _Lexicon, actors: _Actors, depth: int = 0) -> tuple | None:
+    """"a group including members of the Smith family", "a consortium led by Acme": an unnamed
+    group is known by the member the article names."""
+    members = [h for p, h in _prep_phrases(tok) if p in lex.member_preps]
+    for c in tok.children:
+        if c.dep_ == "acl" and _lemma(c) in lex.member_verbs:
+            members += [k for k in c.children if k.dep_ in _OBJECT] + [h for p, h in _prep_phrases(c) if p == "by"]
+    for h in members:
+        eid = actors.entity(h) or next((actors.entity(c) for c in h.children
+                                        if c.dep_ in ("compound", "flat") and actors.entity(c)), None)
+        if eid is not None:
+            return eid, None
+        if any(c.dep_ == "compound" and c.tag_.startswith("NNP") for c in h.children):
+            return None, _np_text(h)  # "the Smith family": named, though not by the NER
+        if depth < 2 and _lemma(h) in lex.collective_nouns | {"member"}:
+            found = _named_member(h, lex, actors, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _latest_subject(tok, actors: _Actors, type_: str, reach: int = 3) -> str | None:
+    """The last named subject of that type before `tok`, in its sentence or the `reach` before:
+    "the company" is the one the story has just been about."""
+    for t in reversed(tok.doc[_window_start(tok, reach):tok.i]):
+        if t.dep_ in (*_SUBJECT, *_PASSIVE_SUBJECT):
+            eid = actors.entity(t)
+            if eid is not None and actors.types.get(eid) == type_:
+                return eid
+    return None
+
+
+def _plural_subject_before(tok):
+    """"The airlines won tax breaks, but the ministry wants them to ...": the plural
+    subject of an earlier clause of the same sentence (not of the pronoun's own clause)."""
+    own = {c.i for c in tok.head.children if c.dep_ in _SUBJECT}
+    for t in reversed(tok.doc[tok.sent.start:tok.i]):
+        if t.dep_ in (*_SUBJECT, *_PASSIVE_SUBJECT) and t.i not in own and t.pos_ != "PRON":
+            return t if t.tag_ in ("NNS", "NNPS") or any(True for _ in t.conjuncts) else None
+    return None
+
+
+def _described_subject_before(tok, actors: _Actors) -> str | None:
+    """The person behind the last main-clause subject before `tok`, in its sentence or the one
+    before, when that subject is a role description ("the spokesman said the cuts were deep")."""
+    for t in reversed(tok.doc[_window_start(tok, 1):tok.i]):
+        if t.dep_ in _SUBJECT and t.head.dep_ == "ROOT":
+            return actors.titled_before(t) if _role_description(t) else None
+    return None
+
+
 def _np_text(head) -> str:
     """A short name for a non-entity actor: the head with its adjectives and compounds
     ("labour unions", "U.S. trading partners")."""
@@ -332,8 +479,10 @@ def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
     if eid is not None:
         return eid, None
     for c in tok.children:
+        # "Maduro's lawyers", "the Teamsters union": a representative or a named body.
         if c.dep_ in ("appos", "flat", "compound", *_POSSESSOR, "nmod:desc") and \
-                (c.dep_ in ("appos", "flat") or _lemma(tok) in lex.proxy_nouns):
+                (c.dep_ in ("appos", "flat") or _lemma(tok) in lex.proxy_nouns or
+                 c.dep_ == "compound" and _lemma(tok) in lex.human_nouns):
             eid = actors.entity(c)
             if eid is not None:
                 return eid, None
@@ -343,8 +492,30 @@ def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
                 eid = actors.entity(c)
                 if eid is not None:
                     return eid, None
+    if tok.lower_ in ("he", "she"):
+        # The linker names a pronoun after a named person; after "the spokesman said ..." the
+        # person is the one that role noun stands for.
+        eid = _described_subject_before(tok, actors)
+        if eid is not None:
+            return eid, None
+    if tok.lower_ in ("they", "them"):
+        antecedent = _plural_subject_before(tok)
+        if antecedent is not None:
+            return _who(antecedent, lex, actors)
     if tok.pos_ == "PRON" or tok.tag_ in ("PRP", "PRP$", "WP", "WDT"):
         return None, None
+    if _role_description(tok):
+        eid = actors.titled_before(tok)
+        if eid is not None:
+            return eid, None
+    if _lemma(tok) in lex.company_nouns and _role_description(tok):
+        eid = _latest_subject(tok, actors, "ORG")
+        if eid is not None:
+            return eid, None
+    if _lemma(tok) in lex.collective_nouns:
+        member = _named_member(tok, lex, actors)
+        if member is not None:
+            return member
     if _lemma(tok) in lex.government_nouns and not any(
             c.dep_ not in ("det", "punct") for c in tok.children):
         # A bare "the government" is that of the country the article is about.
@@ -352,6 +523,56 @@ def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
         if eid is not None:
             return eid, None
     return None, _np_text(tok)
+
+
+def _all_actors(tok, lex: _Lexicon, actors: _Actors) -> list[tuple]:
+    """Everyone who makes the demand: each named conjunct of a coordinated subject ("Iran and
+    Iraq demanded"), or, for a plural description ("the two companies", "the automakers"),
+    the names coordinated as a subject just before it. Each makes a demand of its own."""
+    if tok is None:
+        return [(None, None)]
+    named = _named_conjuncts(tok, actors)
+    if named:
+        return [(eid, None) for eid in named]
+    if _plural_description(tok, actors):
+        # "the two companies" counts its referents: it may reach further back for a pair.
+        count = next((_NUMBER_WORDS.get(c.lower_) for c in tok.children if c.dep_ == "nummod"), None)
+        group = _preceding_named_group(tok, actors, reach=5 if count else 2)
+        if group and (count is None or count == len(group)):
+            return [(eid, None) for eid in group]
+    return [_who(tok, lex, actors)]
+
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+
+
+def _plural_description(tok, actors: _Actors) -> bool:
+    """"the automakers", "both companies", "the two banks": a bare plural common noun that
+    refers back rather than naming anyone."""
+    if tok.tag_ != "NNS" or any(actors.entity(t) for t in tok.subtree):
+        return False
+    mods = [c for c in tok.children if c.dep_ not in ("punct",)]
+    if any(c.dep_ not in ("det", "det:predet", "amod", "compound", "nummod") for c in mods):
+        return False
+    return any(c.lower_ in ("the", "both", "these", "those", "two") for c in mods)
+
+
+def _preceding_named_group(tok, actors: _Actors, reach: int = 2) -> list[str]:
+    """Entity ids of the latest subject made of two or more coordinated names, in this sentence
+    before `tok` or in the `reach` sentences before it."""
+    for t in reversed(tok.doc[_window_start(tok, reach):tok.i]):
+        if t.dep_ not in (*_SUBJECT, *_PASSIVE_SUBJECT):
+            continue
+        named = _named_conjuncts(t, actors)
+        if named:
+            return named
+    return []
+
+
+def _named_conjuncts(tok, actors: _Actors) -> list[str]:
+    """Entity ids of "X and Y" when every conjunct is named, else none."""
+    named = [actors.entity(c) for c in (tok, *tok.conjuncts)]
+    return list(dict.fromkeys(named)) if len(named) > 1 and all(named) else []
 
 
 # --- what ----------------------------------------------------------------------------------
@@ -374,7 +595,8 @@ class _Demand:
 
 
 def _trim(doc, start: int, end: int) -> tuple[int, int]:
-    while start < end and (doc[start].is_punct or doc[start].is_space or
+    end = _before_attribution(doc, start, end)
+    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].dep_ == "cop" or
                            doc[start].dep_ in ("cc", "mark", "case", "prep") and doc[start].lower_ in
                            ("and", "or", "but", "to", "that", "for", "of", "on", "upon")):
         start += 1
@@ -389,6 +611,21 @@ def _trim(doc, start: int, end: int) -> tuple[int, int]:
             break
         end -= 1
     return start, end
+
+
+def _before_attribution(doc, start: int, end: int) -> int:
+    """Where a closing attribution (", an aide said") that the parser hung inside the phrase
+    begins: it says who reported the demand, not what was demanded."""
+    verbs = lexicon().attribution_verbs
+    for t in doc[start + 1:end]:
+        if t.text != ",":
+            continue
+        rest = {x.i for x in doc[t.i + 1:end] if not (x.is_punct or x.is_space)}
+        clause = next((v for v in doc[t.i + 1:end] if _lemma(v) in verbs and _is_verb(v)), None)
+        if clause is not None and _child(clause, _SUBJECT) is not None and \
+                rest == {x.i for x in clause.subtree if not (x.is_punct or x.is_space)}:
+            return t.i
+    return end
 
 
 def _extent(tok, stop: int | None = None, skip=()) -> tuple[int, int]:
@@ -421,7 +658,7 @@ def _conjuncts(head, lex: _Lexicon, actors: _Actors, extra_roots=()) -> list:
             stack.append(c)
             if _nominal(c) and not _is_human(c, lex, actors):
                 comma_before = any(x.text in (",", ";") for x in doc[max(c.left_edge.i - 2, 0):c.i])
-                if t is head or t in out or comma_before:
+                if t == head or t in out or comma_before:
                     out.append(c)
     return sorted(out, key=lambda t: t.i)
 
@@ -435,7 +672,7 @@ def _split(heads, end_limit: int, doc) -> list[tuple[int, int, object]]:
     out = []
     edges = []
     for h in heads:
-        left = min(t.i for t in h.subtree if t.dep_ != "conj" or t is h)
+        left = min(t.i for t in h.subtree if t.dep_ != "conj" or t == h)
         left = min([left] + [c.left_edge.i for c in h.children if c.i < h.i and c.dep_ != "conj"])
         edges.append(left)
     for k, h in enumerate(heads):
@@ -473,10 +710,19 @@ def _beneficiary(verb, head, lex, actors, doc) -> tuple[str | None, list]:
 
 # --- detection -----------------------------------------------------------------------------
 
-def _addressee_from_preps(tok, preps, lex, actors, exclude=()):
-    for prep, h in _prep_phrases(tok):
-        if prep in preps and h.i not in exclude:
+def _addressee_from_preps(verb, preps, lex, actors, things=()):
+    """"sought aid from X": on the verb; else, when people, on the demanded thing ("seek federal
+    aid from the government") or misattached to a nominal beside it ("seeking ... loans this
+    year from foreign governments")."""
+    for prep, h in _prep_phrases(verb):
+        if prep in preps and h.i > verb.i:
             return h
+    owners = [*things, *(c for c in verb.children if c.i > verb.i and _nominal(c)
+                         and c.dep_.split(":")[0] in ("obl", "obj", "dobj", "npadvmod", "nmod"))]
+    for owner in owners:
+        for prep, h in _prep_phrases(owner):
+            if prep in preps and h.i > verb.i and _is_human(h, lex, actors):
+                return h
     return None
 
 
@@ -495,13 +741,19 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     obj = _child(verb, _OBJECT)
     iobj = _child(verb, _IOBJ)
     if iobj is not None and (obj is None or _infinitive(verb) is not None):
-        obj = iobj  # "asked Rosneft to repay": the parser's indirect object is the one asked
+        obj = iobj  # "asked the bank to repay": the parser's indirect object is the one asked
     if obj is None and frame.get("object"):
-        # "seeking between 437 and 450 mln dlrs": a quantity the parser took for an oblique.
-        obj = next((h for p, h in _prep_phrases(verb) if p in lex.quantity_markers and h.i > verb.i), None)
+        obj = _quantity_object(verb, lex) or _child(verb, ("appos",))  # headline: "seeks 450 mln dlrs"
+    if actor_tok is None and passive is None:
+        # Headline style without articles ("Peru seeks ..."): the subject may come out as a
+        # modifier of the verb.
+        actor_tok = next((c for c in verb.children if c.i < verb.i and c.dep_ in ("compound", "nmod")
+                          and actors.entity(c) is not None), None)
     addressee = None
-    things: list = []  # (head token, end limit or None, beneficiary override)
+    things: list = []  # (head token, end reaching past its subtree or None, beneficiary override)
     preps = [(p, h) for p, h in _prep_phrases(verb)]
+    if obj is not None and frame.get("object_addressee") and _is_human(obj, lex, actors):
+        preps += _prep_phrases(obj)  # "asked the government for aid", "for" hung on the one asked
 
     for p, h in preps:
         if p in frame.get("preps", ()) and h.i > verb.i and _close(verb, h, obj, frame, lex, actors):
@@ -532,7 +784,7 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
                 things.append((comp, None, None))
     if frame.get("object") and obj is not None and not things and obj.pos_ != "PRON":
         if not (_lemma(verb) in lex.object_control_only):
-            things.append((obj, None, None))
+            things.append((obj, _consent_reach(verb, obj, lex), None))
     if passive is not None and frame.get("object") and not things and passive.pos_ != "PRON":
         things.append((passive, None, None))
     if frame.get("clause") and not things:
@@ -547,30 +799,116 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     if not things:
         return []
     if addressee is None:
-        addressee = _addressee_from_preps(verb, frame.get("addressee_preps", ()), lex, actors)
+        addressee = _addressee_from_preps(verb, frame.get("addressee_preps", ()), lex, actors,
+                                          [t[0] for t in things if _nominal(t[0])])
+    if addressee is None and _lemma(things[0][0]) in lex.consent_nouns:
+        addressee = _consent_giver(things[0][0], actors)
     if addressee is None and obj is not None and frame.get("object_addressee") and \
             things[0][0] is not obj and _is_human(obj, lex, actors):
         addressee = obj
-    actor = _who(actor_tok, lex, actors)
     addr = _who(addressee, lex, actors)
 
     out = []
     for head, limit, benef_override in things:
         benef, benef_roots = _beneficiary(verb, head, lex, actors, doc)
         heads = _conjuncts(head, lex, actors, [*benef_roots, verb])
-        end_limit = max(t.i for t in head.subtree) + 1
+        end_limit = max(max(t.i for t in head.subtree) + 1, limit or 0, _reduced_relative_reach(head))
+        end_limit = min(end_limit, _aside_start(head, lex))
         for h in heads[1:]:
             end_limit = max(end_limit, max(t.i for t in h.subtree) + 1)
-        skip_heads = {addressee.i} if addressee is not None else set()
         for start, end, h in _split(heads, end_limit, doc):
-            if any(s in range(start, end) for s in skip_heads) and h is not head:
-                pass
-            d = _Demand(start, end, h, verb, sent_index, actor=actor, addressee=addr,
-                        beneficiary=benef_override or (benef if h is heads[0] else None))
-            d.category_scope = _scope_after(verb, end)
-            d.open_framing = _open_tense(verb, lex)
-            out.append(d)
+            for actor in _all_actors(actor_tok, lex, actors):
+                d = _Demand(start, end, h, verb, sent_index, actor=actor, addressee=addr,
+                            beneficiary=benef_override or (benef if h is heads[0] else None))
+                d.category_scope = _scope_after(verb, end)
+                d.open_framing = _open_tense(verb, lex)
+                out.append(d)
     return out
+
+
+def _from_reported_obligation(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_Demand]:
+    """"Duarte said the central bank should cut rates": what a speaker says another party should or
+    must do is asked of that party. The speaker's own side ("we must") only states an intent."""
+    if not any(c.dep_ == "aux" and c.lower_ in lex.obligation_modals for c in verb.children):
+        return []
+    if _negated(verb) or any(c.dep_ == "aux" and c.lower_ == "have" for c in verb.children):
+        return []  # "should not", "should have": advice refused or a past regret
+    if _lemma(verb) in lex.outcome_verbs or any(c.dep_ == "cop" for c in verb.children):
+        return []  # "should report a profit", "should be higher": a forecast, not a demand
+    subj = _child(verb, _SUBJECT)
+    if subj is None or subj.lower_ in lex.first_person or not _is_human(subj, lex, actors):
+        return []
+    speech, tok = None, verb
+    for _ in range(4):
+        if tok.dep_ not in ("ccomp", "conj", "parataxis") or tok.head == tok:
+            break
+        tok = tok.head
+        if _lemma(tok) in lex.attribution_verbs and _is_verb(tok):
+            speech = tok
+            break
+    if speech is None or _not_asserted(speech, lex):
+        return []
+    actor_tok = _subject_of(speech)
+    actor, addressee = _who(actor_tok, lex, actors), _who(subj, lex, actors)
+    if actor == (None, None) or actor == addressee:
+        return []
+    # ", adding that ...": a further attribution hung on the clause is not part of it.
+    aside = {t.i for c in verb.children if _lemma(c) in lex.attribution_verbs for t in c.subtree}
+    words = [t.i for t in verb.subtree if t.i not in aside]
+    end = next((i for i in range(subj.i, max(words) + 1) if i in aside), max(words) + 1)
+    start, end = _trim(verb.doc, subj.left_edge.i, end)
+    return [_Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee)]
+
+
+def _aside_start(head, lex: _Lexicon) -> int:
+    """Where a concession or reason hung on the demanded verb begins (", though it would keep
+    paying interest"): the writer's aside, not part of what is asked."""
+    asides = [c.left_edge.i for c in head.children if c.i > head.i and c.dep_ in ("advcl", "parataxis")
+              and any(k.dep_ == "mark" and k.lower_ in lex.aside_marks for k in c.children)]
+    return min(asides, default=len(head.doc))
+
+
+def _reduced_relative_reach(head) -> int:
+    """"refinance the debt owed to X", parsed as if "the debt" were the subject of a clause
+    "owed to X": the verb's missing object runs to the end of that participle phrase."""
+    doc = head.doc
+    if not _is_verb(head) or _child(head, _OBJECT) is not None or head.i + 1 >= len(doc):
+        return 0
+    nxt = doc[head.i + 1]
+    noun = nxt if nxt.dep_ in _SUBJECT else next((a for a in nxt.ancestors if a.dep_ in _SUBJECT), None)
+    if noun is None or noun.left_edge.i != head.i + 1:
+        return 0
+    part = noun.head
+    if part.tag_ != "VBN" or part.i < noun.i or any(c.dep_ in ("aux", "aux:pass") for c in part.children):
+        return 0
+    # Its own clauses ("..., though it would continue to service the debt") stay out.
+    clauses = [c.left_edge.i for c in part.children if c.dep_ in ("advcl", "conj", "parataxis") and c.i > part.i]
+    return min([max(t.i for t in part.subtree) + 1, *clauses])
+
+
+def _consent_reach(verb, obj, lex: _Lexicon) -> int | None:
+    """"sought Commission approval to close a yard": what the consent is for belongs to the demand, even
+    when the parser hangs the infinitive on the verb."""
+    if _lemma(obj) not in lex.consent_nouns:
+        return None
+    inf = _infinitive(obj) or _infinitive(verb)
+    return max(t.i for t in inf.subtree) + 1 if inf is not None and inf.i > obj.i else None
+
+
+def _consent_giver(noun, actors: _Actors):
+    """"Commission approval", "the board's consent": whose consent is sought is whom it is asked of."""
+    return _child(noun, _POSSESSOR) or next(
+        (c for c in noun.children if c.dep_ == "compound" and actors.entity(c) is not None), None)
+
+
+def _quantity_object(verb, lex: _Lexicon):
+    """"seeking between 20 and 30 mln dlrs", "sought about $2bn": a quantity the parser took for
+    an oblique, its marker hung on the verb or on the number inside."""
+    for c in verb.children:
+        if c.i > verb.i and c.dep_.split(":")[0] in ("obl", "nmod", "npadvmod") and \
+                c.left_edge.lower_ in lex.quantity_markers and any(t.like_num for t in c.subtree):
+            return c
+    return next((h for p, h in _prep_phrases(verb) if p in lex.quantity_markers and h.i > verb.i), None)
 
 
 def _close(verb, phrase, obj, frame, lex, actors) -> bool:
@@ -579,7 +917,7 @@ def _close(verb, phrase, obj, frame, lex, actors) -> bool:
     allowed = set()
     if obj is not None and frame.get("object_addressee") and _is_human(obj, lex, actors):
         allowed = {t.i for t in obj.subtree}
-    first = min(t.i for t in phrase.subtree if t.dep_ in ("case", "mark") or t is phrase)
+    first = min(t.i for t in phrase.subtree if t.dep_ in ("case", "mark") or t == phrase)
     for t in verb.doc[verb.i + 1:first]:
         if t.i in allowed or t.dep_ in ("advmod", *_PARTICLE) and t.pos_ == "ADV" or t.is_punct:
             continue
@@ -606,7 +944,7 @@ def _open_tense(verb, lex: _Lexicon) -> bool:
 
 def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_Demand]:
     lemma = _lemma(noun)
-    if lemma not in lex.nouns or not noun.tag_.startswith("NN"):
+    if lemma not in lex.nouns or not _noun_use(noun):
         return []
     if _negated(noun):
         return []
@@ -617,7 +955,7 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
         if prep in lex.noun_content_preps and content is None and h.i > noun.i and \
                 not (prep == "of" and _is_human(h, lex, actors)):
             content = h
-        elif prep in lex.noun_addressee_preps and addressee is None and h.i > noun.i:
+        elif prep in lex.noun_addressee_preps and addressee is None and h.i > noun.i and _nominal(h):
             addressee = h
         elif prep in lex.noun_actor_preps and actor_tok is None:
             actor_tok = h
@@ -625,18 +963,31 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
             actor_tok = h
     if content is None:
         clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and _is_verb(c)
-                       and c.dep_ not in _RELATIVE), None)
+                       and not _is_relative(c)), None)
         if clause is not None and any(k.lower_ in ("that", "to") for k in clause.children):
             content = clause
     listing = None
+    if content is None:
+        content, listing = _relative_listing(noun, lex)
     if content is None and noun.dep_ in _SUBJECT and _lemma(noun.head) in lex.listing_verbs:
         listing = noun.head
         content = _child(listing, (*_OBJECT, *_XCOMP, "attr", "ccomp"))
     elif content is None and noun.dep_ in _SUBJECT and any(c.dep_ == "cop" for c in noun.head.children):
         listing = noun.head
         content = noun.head
-    poss = _child(noun, _POSSESSOR)
-    compound = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    # "its wage demands": the parser may hang the possessor on the compound.
+    poss = _child(noun, _POSSESSOR) or next((_child(c, _POSSESSOR) for c in noun.children if c.dep_ == "compound"
+                                             and _child(c, _POSSESSOR) is not None), None)
+    if poss is not None and poss.lower_ in ("its", "their") and _who(poss, lex, actors) == (None, None) \
+            and noun.dep_ in _OBJECT:
+        # "for Acme to drop its demands": the possessor is the subject of its clause.
+        poss = _subject_of(noun.head) or poss
+    # A misread noun keeps its modifier as a "subject" ("IMF demand" read as "IMF demands").
+    compound = [c for c in noun.children if c.i < noun.i and (
+        c.dep_ == "compound" or c.dep_ in _SUBJECT and not noun.tag_.startswith("NN"))]
+    before = doc[noun.i - 1] if noun.i > 0 else None
+    if before is not None and before.head == noun.head and before.dep_ == noun.dep_ != "ROOT":
+        compound.append(before)  # "rejects IMF demand" read as two objects: the first names the second
     named_compound = next((c for c in compound if actors.entity(c) is not None), None)
     if actor_tok is None:
         actor_tok = poss if poss is not None else named_compound
@@ -673,9 +1024,38 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     return out
 
 
+def _relative_listing(noun, lex: _Lexicon):
+    """"its demands, which are thought to be for a grace period", "a request, which
+    was for ...": a relative clause saying what the demand is. (content, clause verb)."""
+    for c in noun.children:
+        if not _is_relative(c) or _child(c, (*_SUBJECT, *_PASSIVE_SUBJECT)) is None or \
+                _child(c, (*_SUBJECT, *_PASSIVE_SUBJECT)).lower_ not in ("which", "that"):
+            continue
+        if any(k.dep_ == "cop" for k in c.children):
+            return c, c
+        if _lemma(c) in lex.listing_verbs | lex.hearsay_verbs:
+            inner = _child(c, (*_OBJECT, *_XCOMP, "attr"))
+            if inner is not None:
+                return inner, c
+    return None, None
+
+
+def _noun_use(tok) -> bool:
+    """A noun, or a demand word the tagger read as a verb where only a noun fits: in a noun's
+    slot ("rejects IMF demand") or as a plural-form verb after a singular noun with no
+    auxiliary, which English does not allow ("an IMF demand for ...")."""
+    if tok.tag_.startswith("NN"):
+        return True
+    if tok.tag_ != "VBG" and tok.dep_.split(":")[0] in ("obj", "dobj", "nsubj", "obl", "nmod", "pobj", "appos"):
+        return True  # a gerund keeps its verb reading ("by demanding a recount")
+    subj = _child(tok, _SUBJECT)
+    return tok.tag_ == "VBP" and subj is not None and subj.i == tok.i - 1 and \
+        subj.tag_ in ("NN", "NNP") and not any(c.dep_ in ("aux", "aux:pass") for c in tok.children)
+
+
 def _governed_by_negation(noun, lex) -> bool:
     head = noun.head
-    return head is not noun and _is_verb(head) and _lemma(head) in lex.listing_verbs and (
+    return head != noun and _is_verb(head) and _lemma(head) in lex.listing_verbs and (
         _negated(head) or _hypothetical(head, lex))
 
 
@@ -763,6 +1143,10 @@ def _answers(doc, sents, lex: _Lexicon) -> list[_Answer]:
                     continue
                 responder = _subject_of(tok)
                 target = _child(tok, _OBJECT)
+                # "rejects IMF demand for ...": of several objects, the demand is what is answered.
+                named = next((c for c in tok.children if c.dep_ in (*_OBJECT, "ccomp") and
+                              _lemma(c) in lex.nouns and _noun_use(c)), None)
+                target = named or target
                 # "refused to meet the demands": the refusal governs an acceptance.
                 inf = _child(tok, _XCOMP)
                 if target is None and inf is not None:
@@ -819,7 +1203,7 @@ def _refers_to(ans: _Answer, demands: list[_Demand], lex: _Lexicon, actors: _Act
     before = [d for d in demands if d.sent_index <= ans.sent_index and
               (d.sent_index < ans.sent_index or d.end <= ans.cue.i or d.cue in target.subtree)]
     # The reply's object is a demand found in the same phrase ("rejects IMF demand for ...").
-    direct = [d for d in before if d.cue.i in {t.i for t in target.subtree} or d.cue is target]
+    direct = [d for d in before if d.cue.i in {t.i for t in target.subtree} or d.cue == target]
     if direct:
         return direct
     if _lemma(target) in lex.anaphoric_nouns:
@@ -868,6 +1252,34 @@ def _settle(demands: list[_Demand], answers: list[_Answer], sents, lex, actors) 
             d.status = "pending" if d.open_framing else "unknown"
 
 
+def _obtained(demands: list[_Demand], categories: dict, sents, lex: _Lexicon, actors: _Actors,
+              reach: int = 8) -> None:
+    """"the airlines asked for state aid ... the two airlines have received state loans": when
+    the one who asked later gets a thing of the same kind, the demand was met."""
+    for d in demands:
+        if d.actor == (None, None):
+            continue
+        for sent in sents[d.sent_index:d.sent_index + reach + 1]:
+            got = next((t for t in sent if _is_verb(t) and _lemma(t) in lex.obtain_verbs
+                        and t.i > d.end and not _not_asserted(t, lex)
+                        and d.actor in _all_actors(_subject_of(t), lex, actors)
+                        and _same_kind(_child(t, _OBJECT), d, categories, lex)), None)
+            if got is not None:
+                if d.status in (None, "pending", "unknown") and d.evidence is None:
+                    d.status, d.evidence = "accepted", sent.text.strip()
+                break
+
+
+def _same_kind(obj, d: _Demand, categories: dict, lex: _Lexicon) -> bool:
+    if obj is None:
+        return False
+    if _lemma(obj) == _lemma(d.head):
+        return True
+    start, end = min(t.i for t in obj.subtree), max(t.i for t in obj.subtree) + 1
+    kind = _category(_Demand(start, end, obj, obj, 0), obj.doc, lex)
+    return kind != "other" and kind == categories[id(d)]
+
+
 def _negotiation_partner(d: _Demand, lex: _Lexicon, actors: _Actors, category: str):
     """"another call with Trump", "talks with the rebels": the other side is whom it is asked of."""
     if category != "negotiation":
@@ -880,12 +1292,60 @@ def _negotiation_partner(d: _Demand, lex: _Lexicon, actors: _Actors, category: s
     return None
 
 
+def _creditor(d: _Demand, lex: _Lexicon, actors: _Actors):
+    """"defer payments due to its lenders", "reschedule the debt owed to the London Club": a
+    debtor's demand is made of the ones it owes."""
+    doc = d.head.doc
+    for t in doc[d.start:d.end]:
+        if t.lower_ not in lex.debt_markers:
+            continue
+        owed = t.head if t.dep_ == "case" else next((h for p, h in _prep_phrases(t) if p == "to"), None)
+        if owed is not None and d.start <= owed.i < d.end and _is_human(owed, lex, actors):
+            who = _who(owed, lex, actors)
+            if who != d.actor:
+                return who
+    return None
+
+
+def _author_of_target(d: _Demand, lex: _Lexicon, actors: _Actors, reach: int = 3):
+    """"press for a repeal of the taxes" after "Parliament approved new fuel taxes": a demand
+    against a measure the story introduced is made of whoever introduced it."""
+    doc = d.head.doc
+    first = _window_start(doc[d.start], reach)
+    for t in doc[d.start:d.end]:
+        if not _nominal(t) or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "these")
+                                      for c in t.children):
+            continue
+        for earlier in reversed(doc[first:d.start]):
+            if _lemma(earlier) != _lemma(t) or earlier.dep_ not in _OBJECT or \
+                    _lemma(earlier.head) not in lex.authoring_verbs:
+                continue
+            author = _who(_subject_of(earlier.head), lex, actors)
+            if author not in ((None, None), d.actor):
+                return author
+    return None
+
+
+def _company_acted_on(d: _Demand, lex: _Lexicon, actors: _Actors):
+    """"an auction of Acme", "the sale of Acme": a company is asked to sell, split or open its
+    books; the one it is asked of is the company itself."""
+    if _lemma(d.head) not in lex.corporate_actions:
+        return None
+    for prep, h in _prep_phrases(d.head):
+        eid = actors.entity(h) if prep == "of" else None
+        if eid is not None and actors.types.get(eid) == "ORG" and (eid, None) != d.actor:
+            return eid, None
+    return None
+
+
 def _carry_actor(demands: list[_Demand]) -> None:
     """"Another demand included ...": a demand noun without its own actor belongs to whoever
-    made the demands just before it."""
+    made the demands just before it. A demand verb names its own subject; when that could not
+    be resolved, the previous demand's actor is no better a guess than none."""
     last = None
     for d in demands:
-        if d.actor == (None, None) and last is not None and d.sent_index - last.sent_index <= 2:
+        if d.actor == (None, None) and last is not None and d.sent_index - last.sent_index <= 2 \
+                and not _is_verb(d.cue):
             d.actor = last.actor
             if d.addressee == (None, None):
                 d.addressee = last.addressee
@@ -911,34 +1371,48 @@ def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
     for si, sent in enumerate(sents):
         for tok in sent:
             lemma = _lemma(tok)
-            if _is_verb(tok) and _verb_lemma(tok, lex.verbs):
-                found.extend(_from_verb(tok, lex, actors, si))
-            elif lemma in lex.nouns:
+            if lemma in lex.nouns and _noun_use(tok):
                 found.extend(_from_noun(tok, lex, actors, si))
+            elif _is_verb(tok) and _verb_lemma(tok, lex.verbs):
+                found.extend(_from_verb(tok, lex, actors, si))
+            if _is_verb(tok):
+                found.extend(_from_reported_obligation(tok, lex, actors, si))
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     demands: list[_Demand] = []
     for d in found:
-        if any(d.start < o.end and o.start < d.end for o in demands):
+        # Coordinated actors share one demanded span; anything else overlapping is a second
+        # reading of a demand already taken.
+        if any(d.start < o.end and o.start < d.end and not (
+                (d.start, d.end, d.cue) == (o.start, o.end, o.cue) and d.actor != o.actor) for o in demands):
             continue
         demands.append(d)
     demands.sort(key=lambda d: d.start)
     _carry_actor(demands)
     categories = {id(d): _category(d, doc, lex) for d in demands}
     for d in demands:
-        partner = _negotiation_partner(d, lex, actors, categories[id(d)])
+        partner = _negotiation_partner(d, lex, actors, categories[id(d)]) or _creditor(d, lex, actors) \
+            or _author_of_target(d, lex, actors) or _company_acted_on(d, lex, actors)
         if partner is not None and d.addressee == (None, None):
             d.addressee = partner
     _settle(demands, _answers(doc, sents, lex), sents, lex, actors)
+    _obtained(demands, categories, sents, lex, actors)
 
     rows = []
+    spans_taken = set()
     for d in demands:
         if d.actor == (None, None):
             continue  # a demand nobody makes cannot be told apart from a description
         start_char = doc[d.start].idx
         end_char = doc[d.end - 1].idx + len(doc[d.end - 1].text)
         category = categories[id(d)]
+        # The span identifies a demand; a second actor sharing it (a coordinated subject)
+        # adds its own name.
+        id_parts = (doc_id, start_char, end_char)
+        if id_parts in spans_taken:
+            id_parts += (d.actor[0] or d.actor[1],)
+        spans_taken.add((doc_id, start_char, end_char))
         rows.append({
-            "demand_id": stable_id("dem", doc_id, start_char, end_char),
+            "demand_id": stable_id("dem", *id_parts),
             "doc_id": doc_id,
             "actor_entity_id": d.actor[0],
             "actor_text": d.actor[1],
