@@ -63,6 +63,7 @@ class _Lexicon:
     unit_suffixes: dict[str, str]
     pattern: re.Pattern
     restatement: re.Pattern
+    change: re.Pattern
     change_before: re.Pattern
     rate_after: re.Pattern
     rate_before: re.Pattern
@@ -210,6 +211,7 @@ def lexicon() -> _Lexicon:
         fractions=fractions, qualifiers=qualifiers, unit_suffixes=unit_suffixes,
         pattern=pattern,
         restatement=re.compile("|".join(f"(?:{p})" for p in data["restatement_gaps"]), re.IGNORECASE),
+        change=_any(data["change_gaps"]),
         change_before=re.compile(rf"\b(?:{_alternation(data['change_words'])})\s+$", re.IGNORECASE),
         rate_after=_any(data["exchange_rate"]["after"]),
         rate_before=_any(data["exchange_rate"]["before"]),
@@ -454,6 +456,7 @@ class _Rules:
     weak_penalty: int
     unit_purposes: dict[str, str]
     unit_fallback_purposes: dict[str, str]
+    unit_deal_purposes: dict[str, str]
     after_penalty: int
     payer_verbs: frozenset[str]
     object_verbs: frozenset[str]
@@ -470,7 +473,6 @@ class _Rules:
     anaphor_nouns: dict[str, tuple[str, ...]]
     anaphor_determiners: frozenset[str]
     anaphor_pronouns: dict[str, tuple[str, ...]]
-    company_suffixes: frozenset[str]
     figure_owner_labels: frozenset[str]
     control_preps: frozenset[str]
     object_control_verbs: frozenset[str]
@@ -491,13 +493,14 @@ def rules() -> _Rules:
     words = {k: frozenset(roles[k]) for k in (
         "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
         "subject_preps", "beneficiary_preps", "owner_preps", "figure_nouns", "modifier_types",
-        "anaphor_determiners", "company_suffixes", "figure_owner_labels",
+        "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
                    | words["claim_verbs"] | words["debt_verbs"] | payer_preps.keys())
     return _Rules(forms, inflections, frozenset(data["weak_cues"]), int(data["weak_cue_penalty"]),
                   dict(data["unit_purposes"]), dict(data["unit_fallback_purposes"]),
+                  dict(data["unit_deal_purposes"]),
                   int(data["after_cue_penalty"]), payer_preps=payer_preps,
                   money_verbs=frozenset(money_verbs),
                   anaphor_nouns={k: tuple(v) for k, v in roles["anaphor_nouns"].items()},
@@ -567,6 +570,8 @@ def purpose_of(span, unit: str | None = None) -> str:
             best, best_distance = purpose, distance
     if unit in r.unit_fallback_purposes and (best is None or best_distance > r.weak_penalty):
         return r.unit_fallback_purposes[unit]
+    if best == "deal" and unit in r.unit_deal_purposes:
+        return r.unit_deal_purposes[unit]
     return best or "other"
 
 
@@ -702,27 +707,24 @@ def _phrase(head, exclude) -> list:
     return tokens
 
 
-def _name_key(text: str, r: _Rules) -> str:
-    words = [w.strip(".,'’").casefold() for w in text.split()]
-    while len(words) > 1 and words[-1] in r.company_suffixes:
-        words.pop()
-    return " ".join(w for w in words if w)
-
-
 def _salient(doc, labels, r: _Rules) -> object | None:
-    """The entity of the document most often named with one of `labels` ("Du Pont Co.",
-    "Du Pont" count as one), by its first mention: what an article's "the company", "its" or
-    bare "profit" is about."""
-    groups: dict[str, list] = {}
-    for ent in doc.ents:
-        key = _name_key(ent.text, r)
-        if key and ent.label_ not in r.modifier_types:
-            groups.setdefault(key, []).append(ent)
-    best = max((g for g in groups.values() if any(e.label_ in labels for e in g)),
-               key=lambda g: (len(g), -g[0].start), default=None)
+    """The actor of the document of a type in `labels` named most often, by one of its entity
+    spans: what an article's "the company", "its" or bare "profit" is about. The linker's
+    clusters decide who is who and of what type ("Du Pont Co.", "Du Pont" are one company
+    even where the recogniser took one mention for a person)."""
+    from transforms.linking import link_document
+
+    best = max((c for c in link_document(doc) if c.type in labels),
+               key=lambda c: sum(not m.is_pronoun for m in c.mentions), default=None)
     if best is None:
         return None
-    return next((e for e in best if e.label_ in labels), best[0])
+    starts = {m.start for m in best.mentions if not m.is_pronoun}
+    return next((e for e in doc.ents if e.start_char in starts and e.label_ not in r.modifier_types), None)
+
+
+def _plural(token) -> bool:
+    return token.tag_ in ("NNS", "NNPS") or "Plur" in token.morph.get("Number") or any(
+        c.dep_ == "nummod" for c in token.children)
 
 
 def _anaphor_labels(head, r: _Rules) -> tuple | None:
@@ -730,6 +732,8 @@ def _anaphor_labels(head, r: _Rules) -> tuple | None:
     if head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$"):
         return r.anaphor_pronouns.get(head.lower_)
     labels = r.anaphor_nouns.get(head.lemma_.lower()) or r.anaphor_nouns.get(head.lower_)
+    if _plural(head):
+        return None  # "the two companies" are not the article's one company
     if labels and any(c.dep_ in ("det", *_POSSESSOR) and c.lower_ in r.anaphor_determiners
                       for c in head.children):
         return tuple(labels)
@@ -769,6 +773,11 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     if ent is not None:
         return entity_id(ent.label_, ent.text), None
     return None, None
+
+
+def _is_figure(token, r: _Rules) -> bool:
+    # "sales" is a figure though its lemma "sale" is a deal.
+    return token.lower_ in r.figure_nouns or token.lemma_.lower() in r.figure_nouns
 
 
 def _owner(head, verb, exclude, r: _Rules):
@@ -870,9 +879,9 @@ def roles_of(span) -> dict[str, str | None]:
         subject = _subject_of(verb)
         if subject is not None and subject.i in exclude:
             subject = None
-    if subject is not None and subject.lemma_.lower() in r.figure_nouns:
+    if subject is not None and _is_figure(subject, r):
         subject = _owner(subject, verb, exclude, r) or subject
-        if subject.lemma_.lower() in r.figure_nouns:
+        if _is_figure(subject, r):
             # A company's own results name no owner ("Sales increased 10%").
             ent = _salient(span.doc, r.figure_owner_labels, r)
             subject = ent.root if ent is not None else subject
@@ -881,6 +890,16 @@ def roles_of(span) -> dict[str, str | None]:
     if payer is not None:
         out["payer_entity_id"], out["payer_text"] = _role(payer, exclude, r)
     return out
+
+
+_FACTS = ("purpose", "subject_entity_id", "subject_text", "payer_entity_id", "payer_text")
+
+
+def _same_figure(gap: str, lex: _Lexicon) -> bool:
+    """Whether the text between two amounts makes the second the first said again ("$10bn
+    (£5.19bn)", "$7m, or $1.05 a share") or its earlier value ("rose to $8.6bn from $7.9bn",
+    "$7.1bn, up from $4.9bn"): then it is the same money, for the same thing and payer."""
+    return bool(lex.restatement.fullmatch(gap) or lex.change.fullmatch(gap))
 
 
 def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
@@ -893,16 +912,14 @@ def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
         payer entity ids are `transforms.entities.entity_id` of an entity span of `doc`.
     """
     rows: list[dict] = []
-    restatement = lexicon().restatement
+    lex = lexicon()
     previous = None
     for a in find_amounts(doc.text):
         span = doc.char_span(a.start, a.end, alignment_mode="expand")
         if span is None:
             span = doc[:]
-        if previous is not None and restatement.fullmatch(doc.text[previous["end"]:a.start]):
-            # "$10bn (£5.19bn)", "$7m, or $1.05 a share": the same money, said again.
-            facts = {k: previous[k] for k in ("purpose", "subject_entity_id", "subject_text",
-                                               "payer_entity_id", "payer_text")}
+        if previous is not None and _same_figure(doc.text[previous["end"]:a.start], lex):
+            facts = {k: previous[k] for k in _FACTS}
         else:
             facts = {"purpose": purpose_of(span, a.unit), **roles_of(span)}
         rows.append({

@@ -385,3 +385,51 @@ def test_roles_on_news_sentence_shapes(sentence, ents, amount, subject, payer):
             assert got == (None, expected[1]), prefix
         else:
             assert got == (entity_id(*expected), None), prefix
+
+
+def _facts(nlp, text):
+    """(text, purpose, subject, payer) of each amount the shipped pipeline finds in text; an
+    entity role is written as the entity's text, a phrase role as the phrase."""
+    from transforms.entities import entity_id
+
+    doc = nlp(text)
+    names = {entity_id(e.label_, e.text): e.text for e in doc.ents}
+    return [(r["text"], r["purpose"],
+             names.get(r["subject_entity_id"]) or r["subject_text"],
+             names.get(r["payer_entity_id"]) or r["payer_text"])
+            for r in amount_rows(doc, "d", sentence_locator(doc))]
+
+
+@pytest.mark.parametrize("text, earlier", [
+    ("Halvorsen Industries raised its quarterly dividend to $0.85 a share from $0.70.", "$0.70"),
+    ("Brantley Foods reported a trade surplus of $7.1 billion with Canada, up 4% from $6.8 billion.",
+     "$6.8 billion"),
+])
+def test_an_earlier_value_of_a_figure_shares_its_facts(nlp, text, earlier):
+    rows = _facts(nlp, text)
+    [now] = [r for r in rows if r[0] != earlier]
+    [before] = [r for r in rows if r[0] == earlier]
+    assert before[1:] == now[1:]
+
+
+@pytest.mark.parametrize("text, amount, purpose", [
+    # a dividend is paid to shareholders: none of the contract's kinds
+    ("Halvorsen Industries raised its quarterly dividend to $0.85 a share.", "$0.85 a share", "other"),
+    # money put aside is budgeted
+    ("The treasury will set aside $2 billion for flood defences.", "$2 billion", "budget"),
+    # a price per share paid in a takeover is the price, not the deal
+    ("Kestrel Partners agreed to buy the retailer for $14.50 a share in cash.", "$14.50 a share", "price"),
+])
+def test_purpose_on_newswire_sentences(nlp, text, amount, purpose):
+    assert [r[1] for r in _facts(nlp, text) if r[0] == amount] == [purpose]
+
+
+def test_a_bare_figure_name_is_the_results_of_the_article_company(nlp):
+    # "sales" (lemma "sale") names a figure as much as "revenue" does
+    rows = _facts(nlp, "Orlen Steel Corp. makes pipes. Sales increased 10% to $2.6 billion in the year.")
+    assert rows == [("$2.6 billion", "revenue", "Orlen Steel Corp.", None)]
+
+
+def test_a_plural_description_is_not_the_article_company(nlp):
+    rows = _facts(nlp, "Orlen Steel cut jobs. The two companies have received $13 billion in federal loans.")
+    assert [r[2] for r in rows] == ["The two companies"]
