@@ -467,6 +467,11 @@ class _Rules:
     money_verbs: frozenset[str]
     subject_preps: frozenset[str]
     beneficiary_preps: frozenset[str]
+    amount_preps: frozenset[str]
+    buyer_purposes: frozenset[str]
+    money_nouns: frozenset[str]
+    worth_words: frozenset[str]
+    party_verbs: frozenset[str]
     owner_preps: frozenset[str]
     figure_nouns: frozenset[str]
     modifier_types: frozenset[str]
@@ -492,7 +497,7 @@ def rules() -> _Rules:
     roles = data["roles"]
     words = {k: frozenset(roles[k]) for k in (
         "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
-        "subject_preps", "beneficiary_preps", "owner_preps", "figure_nouns", "modifier_types",
+        "subject_preps", "beneficiary_preps", "amount_preps", "buyer_purposes", "money_nouns", "worth_words", "party_verbs", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
@@ -744,8 +749,8 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     """(entity_id, None) when a named entity fills the role, else (None, the words) for a short
     noun phrase, else (None, None).
 
-    The entity is the one the phrase's head belongs to, its apposition or its named possessor
-    ("Turkey's $18.6bn loan agreement"); a pronoun or "the company" is the document's most
+    The entity is the one the phrase's head belongs to, its apposition ("Yukos' arm, Yugansk")
+    or the named possessor of money ("Turkey's $18.6bn loan agreement"); a pronoun or "the company" is the document's most
     named entity of the kind."""
     from transforms.entities import entity_id
 
@@ -759,20 +764,69 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
         ent = _salient(head.doc, labels, r)
         if ent is not None:
             return entity_id(ent.label_, ent.text), None
-    for token in head.children:
-        if token.dep_ in ("appos", *_POSSESSOR) and token.i not in exclude:
-            ent = _named(token, r)
-            if ent is not None:
-                return entity_id(ent.label_, ent.text), None
+    names = [c for c in head.children if c.dep_ == "appos"]
+    if _possessor_concerned(head, r):
+        names += [c for c in head.children if c.dep_ in _POSSESSOR]
+    for token in names:
+        ent = _named(token, r) if token.i not in exclude else None
+        if ent is not None:
+            return entity_id(ent.label_, ent.text), None
     if head.pos_ == "PRON":
         return None, None
     tokens = _phrase(head, exclude)
+    # A long phrase loses its last modifiers rather than its meaning ("Britain's role in the
+    # entire first Gulf War" is still about Britain's role, not Britain).
+    cut = set(exclude)
+    while len(tokens) > r.max_text_tokens:
+        after = [c for c in head.children if c.i > head.i and c.i not in cut]
+        if not after:
+            break
+        cut.update(t.i for t in after[-1].subtree)
+        tokens = _phrase(head, cut)
     if tokens and len(tokens) <= r.max_text_tokens:
         return None, head.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
     ent = _entity_in(head.subtree, exclude, r)
     if ent is not None:
         return entity_id(ent.label_, ent.text), None
     return None, None
+
+
+def _money_kind(token, r: _Rules) -> str | None:
+    """The purpose a noun names by itself or by a compound ("loan agreement"), revenue for
+    a figure's name ("sales"); None for what money is spent on or prices ("a $4bn plan")."""
+    if _is_figure(token, r):
+        return "revenue"
+    for t in (token, *(c for c in token.children if c.dep_ == "compound")):
+        purpose = _cue(t, r)[0]
+        if purpose:
+            return purpose
+    return None
+
+
+def _priced_noun(span, nouns, r: _Rules):
+    """The noun a figure states the value of, in front of it ("a $4bn plan", "the $30bn frigate
+    contract") or through "worth" ("contracts worth $2bn"), when it is not money itself."""
+    noun = nouns[0] if nouns and span.root.head.i == nouns[0].i else None
+    while noun is not None and noun.dep_ == "compound" and noun.head.pos_ == "NOUN":
+        noun = noun.head  # "a $3bn government contract" prices the contract
+    if noun is None or noun.pos_ != "NOUN" or _possessor_concerned(noun, r) or (
+            _money_kind(noun, r) is None and noun.lemma_.lower() in r.money_nouns):
+        return None
+    if noun.dep_ in _OBJECT and noun.head.lemma_.lower() in r.party_verbs:
+        return None  # "Boeing lost a $23bn contract": the money concerns the loser
+    between = span.doc[span.end:noun.i] if noun.i >= span.end else span.doc[noun.i + 1:span.start]
+    if noun.i >= span.end and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT") for t in between):
+        return noun
+    if noun.i < span.start and any(t.lower_ in r.worth_words for t in between):
+        return noun
+    return None
+
+
+def _possessor_concerned(token, r: _Rules) -> bool:
+    # "Turkey's loan" is Turkey's money; "the navy's frigate contract" is what the navy buys,
+    # and "Britain's role in the war" is a role, not Britain.
+    kind = _money_kind(token, r)
+    return kind is not None and kind not in r.buyer_purposes
 
 
 def _is_figure(token, r: _Rules) -> bool:
@@ -799,6 +853,24 @@ def _owner(head, verb, exclude, r: _Rules):
         fronted = [h for h in _prep_heads(verb, r.owner_preps, exclude) if h.i < verb.i]
         if fronted:
             return fronted[0]
+    return None
+
+
+def _what_for(span, exclude, r: _Rules):
+    """What the amount itself is said to be for ("£520m for the flood defences"), or what a
+    participle on it spends it on ("the £400m being spent on research", "£80m needed for the
+    bypass"); what is owed goes to a creditor, not for something. Parsers hang these on any
+    word of the amount ("£80m": "m"), so all of them are asked."""
+    for token in span:
+        heads = _prep_heads(token, r.amount_preps, exclude)
+        if heads:
+            return heads[0]
+    for c in (c for token in span for c in token.children):
+        if (c.dep_.split(":")[0] in ("acl", "relcl") and _is_verb(c) and c.i not in exclude
+                and c.lemma_.lower() not in r.debt_verbs):
+            heads = _prep_heads(c, r.beneficiary_preps, exclude)
+            if heads:
+                return heads[0]
     return None
 
 
@@ -858,12 +930,14 @@ def roles_of(span) -> dict[str, str | None]:
                 subject = ent.root
                 break
         poss = _child(token, _POSSESSOR, exclude)
-        if subject is None and poss is not None:
+        if subject is None and poss is not None and _possessor_concerned(token, r):
             subject = poss
     # The noun the figure counts ("US$25 million rewards for several officials") says for what.
     if subject is None and nouns and nouns[0].head.i not in exclude:
         heads = _prep_heads(nouns[0], r.subject_preps, exclude)
         subject = heads[0] if heads else None
+    if subject is None:
+        subject = _what_for(span, exclude, r)
     if subject is None and money_verb is not None:
         lemma = money_verb.lemma_.lower()
         obj = _child(money_verb, _OBJECT, exclude)
@@ -875,6 +949,12 @@ def roles_of(span) -> dict[str, str | None]:
             heads = [h for h in _prep_heads(money_verb, r.beneficiary_preps, exclude)
                      if h.ent_type_ not in r.modifier_types]
             subject = heads[0] if heads else None
+    # What the figure prices is what it concerns ("a $4bn plan to fight malaria", "contracts
+    # worth $2bn"); a buyer's possessive pays for it ("the navy's $30bn frigate contract").
+    priced = _priced_noun(span, nouns, r)
+    if subject is None and priced is not None:
+        subject = priced
+        payer = payer if payer is not None else _child(priced, _POSSESSOR, exclude)
     if subject is None and verb is not None:
         subject = _subject_of(verb)
         if subject is not None and subject.i in exclude:

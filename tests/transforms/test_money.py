@@ -433,3 +433,27 @@ def test_a_bare_figure_name_is_the_results_of_the_article_company(nlp):
 def test_a_plural_description_is_not_the_article_company(nlp):
     rows = _facts(nlp, "Orlen Steel cut jobs. The two companies have received $13 billion in federal loans.")
     assert [r[2] for r in rows] == ["The two companies"]
+
+
+@pytest.mark.parametrize("text, subject, payer", [
+    # what the amount itself is for, or what a participle on it spends it on
+    ("The minister confirmed he was setting aside another £300m for the flood defences in the north.",
+     "the flood defences in the north", None),
+    ("The council compared that cost with the £80m needed for the new bypass.", "the new bypass", None),
+    # a long phrase keeps its head and loses its last modifiers; a possessor of what is not
+    # money is part of the phrase, not the subject
+    ("The council compared that cost with the £80m needed for Scotland's share of the cost of "
+     "the new northern bypass.", "Scotland's share", None),
+    # what a figure prices is what the money concerns; a buyer's possessive pays
+    ("The ministry has called on rich nations to fund a $4bn plan to fight malaria.", "plan", "rich nations"),
+    ("The army will examine six other contracts worth $2bn.", "six other contracts", None),
+    ("The watchdog called for a re-run of the bidding for the navy's $30 billion frigate contract.",
+     "frigate contract", "the navy"),
+    # ... unless the clause's subject is a party to it
+    ("Halvorsen Industries lost a $3bn government contract last year.", "Halvorsen Industries", None),
+    # the possessor of money is whose money it is
+    ("Portugal's $2bn loan agreement with the IMF was signed on Monday.", "Portugal", None),
+])
+def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
+    [row] = _facts(nlp, text)
+    assert row[2:] == (subject, payer)
