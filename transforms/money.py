@@ -523,6 +523,13 @@ def _cue(token, r: _Rules) -> tuple[str | None, str]:
     return None, ""
 
 
+def _amount_root(span):
+    """The token the money hangs on: in "$3.90 a share" parsers may hang "share" elsewhere in
+    the sentence, so the first word whose head lies outside the amount stands for it."""
+    inside = range(span.start, span.end)
+    return next((t for t in span if t.head.i not in inside or t.head.i == t.i), span.root)
+
+
 def _tree_distance(a, b) -> int:
     """Edges between two tokens of one parsed sentence."""
     up_a = {t.i: n for n, t in enumerate([a, *a.ancestors])}
@@ -538,7 +545,7 @@ def _nearest_cue(span):
         return None
     r = rules()
     cues = [t for t in span.sent if not span.start <= t.i < span.end and _cue(t, r)[0]]
-    return min(cues, key=lambda t: _tree_distance(span.root, t), default=None)
+    return min(cues, key=lambda t: _tree_distance(_amount_root(span), t), default=None)
 
 
 def purpose_of(span, unit: str | None = None) -> str:
@@ -562,7 +569,7 @@ def purpose_of(span, unit: str | None = None) -> str:
         if not purpose:
             continue
         if parsed:
-            distance = _tree_distance(span.root, token)
+            distance = _tree_distance(_amount_root(span), token)
         elif token.i < span.start:
             distance = span.start - token.i
         elif token.i - span.end <= 1:
@@ -651,7 +658,8 @@ def _subject_of(verb, depth: int = 0):
     """The subject of a clause, spelled out or understood: a relative pronoun stands for the
     noun its clause modifies ("the deficit, which totaled ..."), an infinitive or a second
     conjunct without a subject shares that of the clause above it ("Turkey agreed to borrow",
-    "IMA bid ... and asked"), an object-control verb lends its object ("asked Rosneft to repay")."""
+    "IMA bid ... and asked"), an object-control verb lends its object ("asked Rosneft to repay"),
+    a present participle on an actor has that actor ("Ford announcing a loss")."""
     subject = _child(verb, _SUBJECT) or _child(verb, ("csubj",))
     if subject is not None:
         if verb.dep_ in _RELATIVE_CLAUSE and subject.tag_ in ("WDT", "WP") or (
@@ -661,6 +669,9 @@ def _subject_of(verb, depth: int = 0):
     if depth > 4 or verb.head is verb:
         return None
     head = verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and (
+            _named(head, rules()) is not None or head.lemma_.lower() in rules().anaphor_nouns):
+        return head  # "with Ford announcing a $14.6bn loss": the actor does the announcing
     if verb.dep_ in ("acl", "acl:relcl", "relcl"):
         higher = _next_verb(head)
         return _subject_of(higher, depth + 1) if higher is not None else None
@@ -732,6 +743,28 @@ def _plural(token) -> bool:
         c.dep_ == "nummod" for c in token.children)
 
 
+def _cluster_type(ent) -> str | None:
+    """The linker's type for the actor an entity span names."""
+    from transforms.linking import link_document
+
+    return next((c.type for c in link_document(ent.doc)
+                 for m in c.mentions if m.start == ent.start_char), None)
+
+
+def _antecedent(pronoun, labels, r: _Rules):
+    """The entity a pronoun most likely refers to in its own sentence: the nearest grammatical
+    subject before it of a type it can stand for ("GM is cutting its debt"); None when
+    the sentence has none, and the article's main actor is the better guess."""
+    if pronoun.pos_ != "PRON" and pronoun.tag_ not in ("PRP", "PRP$"):
+        return None
+    sent = pronoun.sent
+    for ent in reversed([e for e in sent.ents if e.end <= pronoun.i]):
+        if ent.root.dep_ in _SUBJECT and ent.label_ not in r.modifier_types and (
+                _cluster_type(ent) or ent.label_) in labels:
+            return ent
+    return None
+
+
 def _anaphor_labels(head, r: _Rules) -> tuple | None:
     """Entity labels a pronoun or a definite description ("the company") can refer to."""
     if head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$"):
@@ -761,7 +794,7 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
         return entity_id(ent.label_, ent.text), None
     labels = _anaphor_labels(head, r)
     if labels:
-        ent = _salient(head.doc, labels, r)
+        ent = _antecedent(head, labels, r) or _salient(head.doc, labels, r)
         if ent is not None:
             return entity_id(ent.label_, ent.text), None
     names = [c for c in head.children if c.dep_ == "appos"]
@@ -806,7 +839,7 @@ def _money_kind(token, r: _Rules) -> str | None:
 def _priced_noun(span, nouns, r: _Rules):
     """The noun a figure states the value of, in front of it ("a $4bn plan", "the $30bn frigate
     contract") or through "worth" ("contracts worth $2bn"), when it is not money itself."""
-    noun = nouns[0] if nouns and span.root.head.i == nouns[0].i else None
+    noun = nouns[0] if nouns and _amount_root(span).head.i == nouns[0].i else None
     while noun is not None and noun.dep_ == "compound" and noun.head.pos_ == "NOUN":
         noun = noun.head  # "a $3bn government contract" prices the contract
     if noun is None or noun.pos_ != "NOUN" or _possessor_concerned(noun, r) or (
@@ -892,7 +925,8 @@ def roles_of(span) -> dict[str, str | None]:
         return out
     r = rules()
     exclude = range(span.start, span.end)
-    chain = [span.root, *span.root.ancestors]
+    root = _amount_root(span)
+    chain = [root, *root.ancestors]
     verbs = _verbs_above(chain, exclude)
     verb = verbs[0] if verbs else None
 
@@ -932,6 +966,11 @@ def roles_of(span) -> dict[str, str | None]:
         poss = _child(token, _POSSESSOR, exclude)
         if subject is None and poss is not None and _possessor_concerned(token, r):
             subject = poss
+        if subject is None and token in nouns and _is_figure(token, r):
+            # "predicting Acme earnings in the range of $3.90 a share": Acme's, not the analysts'
+            owner = _owner(token, None, exclude, r)
+            if owner is not None and not any(t.i in exclude for t in owner.subtree):
+                subject = owner
     # The noun the figure counts ("US$25 million rewards for several officials") says for what.
     if subject is None and nouns and nouns[0].head.i not in exclude:
         heads = _prep_heads(nouns[0], r.subject_preps, exclude)

@@ -457,3 +457,21 @@ def test_a_plural_description_is_not_the_article_company(nlp):
 def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     [row] = _facts(nlp, text)
     assert row[2:] == (subject, payer)
+
+
+@pytest.mark.parametrize("text, subject", [
+    # the owner of a figure named above the amount, even when the parser hangs "a share" apart
+    ("Analysts were predicting 1990 Halvorsen earnings in the range of $3.90 a share.", "Halvorsen"),
+    # whom money is spared or lost by
+    ("The plan would save the government 12 billion pesos, Finance Minister Ana Ruiz said.",
+     "the government"),
+    # a present participle on an actor has that actor as its subject
+    ("Shipbuilders have suffered under the downturn, with the Halvorsen Motor Company announcing "
+     "a $900 million loss.", "Halvorsen Motor Company"),
+    # "its" is the nearest subject before it, not the article's most named organisation
+    ("The United Steelworkers union rejected the offer. The United Steelworkers said on Monday "
+     "that Halvorsen Corp. was cutting its debt to $9.2 billion.", "Halvorsen Corp."),
+])
+def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
+    [row] = _facts(nlp, text)
+    assert row[2] == subject
