@@ -472,6 +472,9 @@ class _Rules:
     money_nouns: frozenset[str]
     worth_words: frozenset[str]
     party_verbs: frozenset[str]
+    part_nouns: frozenset[str]
+    part_preps: frozenset[str]
+    owner_pays_purposes: frozenset[str]
     owner_preps: frozenset[str]
     figure_nouns: frozenset[str]
     modifier_types: frozenset[str]
@@ -497,7 +500,7 @@ def rules() -> _Rules:
     roles = data["roles"]
     words = {k: frozenset(roles[k]) for k in (
         "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
-        "subject_preps", "beneficiary_preps", "amount_preps", "buyer_purposes", "money_nouns", "worth_words", "party_verbs", "owner_preps", "figure_nouns", "modifier_types",
+        "subject_preps", "beneficiary_preps", "amount_preps", "buyer_purposes", "money_nouns", "worth_words", "party_verbs", "part_nouns", "part_preps", "owner_pays_purposes", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
@@ -732,10 +735,24 @@ def _salient(doc, labels, r: _Rules) -> object | None:
 
     best = max((c for c in link_document(doc) if c.type in labels),
                key=lambda c: sum(not m.is_pronoun for m in c.mentions), default=None)
-    if best is None:
+    return _span_of(best, doc, r)
+
+
+def _span_of(cluster, doc, r: _Rules):
+    """An entity span of `doc` that names the linker's cluster (None without one)."""
+    if cluster is None:
         return None
-    starts = {m.start for m in best.mentions if not m.is_pronoun}
+    starts = {m.start for m in cluster.mentions if not m.is_pronoun}
     return next((e for e in doc.ents if e.start_char in starts and e.label_ not in r.modifier_types), None)
+
+
+def _resolved_pronoun(token, r: _Rules):
+    """The entity the linker resolved a pronoun to ("he" -> the minister named before)."""
+    from transforms.linking import link_document
+
+    cluster = next((c for c in link_document(token.doc)
+                    for m in c.mentions if m.is_pronoun and m.start == token.idx), None)
+    return _span_of(cluster, token.doc, r)
 
 
 def _plural(token) -> bool:
@@ -792,16 +809,20 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     ent = _named(head, r)
     if ent is not None:
         return entity_id(ent.label_, ent.text), None
+    ent = _resolved_pronoun(head, r) if head.pos_ == "PRON" else None
+    if ent is not None:
+        return entity_id(ent.label_, ent.text), None
     labels = _anaphor_labels(head, r)
     if labels:
         ent = _antecedent(head, labels, r) or _salient(head.doc, labels, r)
         if ent is not None:
             return entity_id(ent.label_, ent.text), None
-    names = [c for c in head.children if c.dep_ == "appos"]
+    # An apposition names the head itself, wherever the recogniser put the name's edge
+    # ("its partner, Acme Co." with only "Acme" recognised).
+    names = [_entity_in(c.subtree, exclude, r) for c in head.children if c.dep_ == "appos"]
     if _possessor_concerned(head, r):
-        names += [c for c in head.children if c.dep_ in _POSSESSOR]
-    for token in names:
-        ent = _named(token, r) if token.i not in exclude else None
+        names += [_named(c, r) for c in head.children if c.dep_ in _POSSESSOR and c.i not in exclude]
+    for ent in names:
         if ent is not None:
             return entity_id(ent.label_, ent.text), None
     if head.pos_ == "PRON":
@@ -966,6 +987,8 @@ def roles_of(span) -> dict[str, str | None]:
         poss = _child(token, _POSSESSOR, exclude)
         if subject is None and poss is not None and _possessor_concerned(token, r):
             subject = poss
+            if payer is None and _money_kind(token, r) in r.owner_pays_purposes:
+                payer = poss  # "Brazil's $109bn foreign debt": Brazil owes it
         if subject is None and token in nouns and _is_figure(token, r):
             # "predicting Acme earnings in the range of $3.90 a share": Acme's, not the analysts'
             owner = _owner(token, None, exclude, r)
@@ -985,7 +1008,10 @@ def roles_of(span) -> dict[str, str | None]:
             subject = obj
         elif (lemma in r.payer_verbs or amount_is_subject) and lemma not in r.debt_verbs:
             # "on April 17" says when, not for what.
-            heads = [h for h in _prep_heads(money_verb, r.beneficiary_preps, exclude)
+            # "made available to growers": the preposition may hang on the predicate adjective
+            heads = [h for v in (money_verb, *(c for c in money_verb.children
+                                               if c.dep_ == "xcomp" and c.pos_ == "ADJ"))
+                     for h in _prep_heads(v, r.beneficiary_preps, exclude)
                      if h.ent_type_ not in r.modifier_types]
             subject = heads[0] if heads else None
     # What the figure prices is what it concerns ("a $4bn plan to fight malaria", "contracts
@@ -998,6 +1024,10 @@ def roles_of(span) -> dict[str, str | None]:
         subject = _subject_of(verb)
         if subject is not None and subject.i in exclude:
             subject = None
+    if subject is not None and subject.lemma_.lower() in r.part_nouns:
+        # "a 20% stake in Acme", "the interest of its partner, Acme": the money concerns Acme
+        owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude)]
+        subject = next((o for o in owners if o is not None), subject)
     if subject is not None and _is_figure(subject, r):
         subject = _owner(subject, verb, exclude, r) or subject
         if _is_figure(subject, r):

@@ -451,6 +451,17 @@ def test_a_plural_description_is_not_the_article_company(nlp):
      "frigate contract", "the navy"),
     # ... unless the clause's subject is a party to it
     ("Halvorsen Industries lost a $3bn government contract last year.", "Halvorsen Industries", None),
+    # a part of a company bought concerns the company
+    ("Ostrava Holdings agreed to buy a 20% stake in Halvorsen Corp. for $2 billion.",
+     "Halvorsen Corp.", "Ostrava Holdings"),
+    ("Ostrava Holdings paid $300 million for the shipping unit of Halvorsen Corp.",
+     "Halvorsen Corp.", "Ostrava Holdings"),
+    # a pronoun the linker resolved pays as the person it stands for
+    ("Finance Minister Ana Ruiz confirmed she was setting aside another $500m for flood defences.",
+     "flood defences", "Ana Ruiz"),
+    # whose debt it is owes it
+    ("Argentina's $95 billion foreign debt is owed mostly to private banks.", "Argentina", "Argentina"),
+    ("Halvorsen Corp. halted repayment of its 6.8 billion dlr debt.", "Halvorsen Corp.", "Halvorsen Corp."),
     # the possessor of money is whose money it is
     ("Portugal's $2bn loan agreement with the IMF was signed on Monday.", "Portugal", None),
 ])
@@ -465,6 +476,8 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     # whom money is spared or lost by
     ("The plan would save the government 12 billion pesos, Finance Minister Ana Ruiz said.",
      "the government"),
+    # money as a passive subject goes to whom it is made available
+    ("A further $20m will be made available to small farmers.", "small farmers"),
     # a present participle on an actor has that actor as its subject
     ("Shipbuilders have suffered under the downturn, with the Halvorsen Motor Company announcing "
      "a $900 million loss.", "Halvorsen Motor Company"),
