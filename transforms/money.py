@@ -475,6 +475,7 @@ class _Rules:
     part_nouns: frozenset[str]
     part_preps: frozenset[str]
     owner_pays_purposes: frozenset[str]
+    lender_preps: dict[str, frozenset[str]]
     owner_preps: frozenset[str]
     figure_nouns: frozenset[str]
     modifier_types: frozenset[str]
@@ -504,13 +505,14 @@ def rules() -> _Rules:
         "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
+    lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
                    | words["claim_verbs"] | words["debt_verbs"] | payer_preps.keys())
     return _Rules(forms, inflections, frozenset(data["weak_cues"]), int(data["weak_cue_penalty"]),
                   dict(data["unit_purposes"]), dict(data["unit_fallback_purposes"]),
                   dict(data["unit_deal_purposes"]),
                   int(data["after_cue_penalty"]), payer_preps=payer_preps,
-                  money_verbs=frozenset(money_verbs),
+                  money_verbs=frozenset(money_verbs), lender_preps=lender_preps,
                   anaphor_nouns={k: tuple(v) for k, v in roles["anaphor_nouns"].items()},
                   anaphor_pronouns={k: tuple(v) for k, v in roles["anaphor_pronouns"].items()},
                   max_text_tokens=int(roles["max_text_tokens"]), **words)
@@ -760,6 +762,29 @@ def _plural(token) -> bool:
         c.dep_ == "nummod" for c in token.children)
 
 
+@lru_cache(maxsize=1)
+def _country_demonyms() -> dict[str, str]:
+    """Folded country name -> folded demonym, from countryinfo ("russia" -> "russian")."""
+    from countryinfo import CountryInfo
+    from transforms.gazetteer import fold
+
+    return {fold(info["name"]): fold(info["demonym"]) for info in CountryInfo("france").all().values()
+            if isinstance(info.get("demonym"), str) and isinstance(info.get("name"), str)}
+
+
+def _country_meant(head, r: _Rules):
+    """The document's entity for the country a description with a demonym stands for ("the
+    Russian government" -> Russia), when the article names that country."""
+    from transforms.gazetteer import fold
+    from transforms.linking import link_document
+
+    if "GPE" not in r.anaphor_nouns.get(head.lemma_.lower(), ()):
+        return None
+    demonyms = {fold(c.text) for c in head.children if c.dep_ in ("amod", "compound")}
+    return _span_of(next((cl for cl in link_document(head.doc) if cl.type == "GPE"
+                          and _country_demonyms().get(fold(cl.name)) in demonyms), None), head.doc, r)
+
+
 def _cluster_type(ent) -> str | None:
     """The linker's type for the actor an entity span names."""
     from transforms.linking import link_document
@@ -789,6 +814,8 @@ def _anaphor_labels(head, r: _Rules) -> tuple | None:
     labels = r.anaphor_nouns.get(head.lemma_.lower()) or r.anaphor_nouns.get(head.lower_)
     if _plural(head):
         return None  # "the two companies" are not the article's one company
+    if any(c.dep_ in ("amod", "compound") and c.ent_type_ for c in head.children):
+        return None  # "the German government" says which one it is
     if labels and any(c.dep_ in ("det", *_POSSESSOR) and c.lower_ in r.anaphor_determiners
                       for c in head.children):
         return tuple(labels)
@@ -809,7 +836,7 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     ent = _named(head, r)
     if ent is not None:
         return entity_id(ent.label_, ent.text), None
-    ent = _resolved_pronoun(head, r) if head.pos_ == "PRON" else None
+    ent = _resolved_pronoun(head, r) if head.pos_ == "PRON" else _country_meant(head, r)
     if ent is not None:
         return entity_id(ent.label_, ent.text), None
     labels = _anaphor_labels(head, r)
@@ -985,9 +1012,16 @@ def roles_of(span) -> dict[str, str | None]:
                 subject = ent.root
                 break
         poss = _child(token, _POSSESSOR, exclude)
+        kind = _money_kind(token, r)
+        if payer is None and poss is not None and kind in r.buyer_purposes:
+            payer = poss  # "Acme completed its $3bn acquisition of Bolt": Acme buys
+        if payer is None and kind in r.lender_preps:
+            # "Turkey's $18.6bn loan agreement with the IMF": the IMF lends
+            payer = next((h for h in _prep_heads(token, r.lender_preps[kind], exclude)
+                          if h.pos_ in ("NOUN", "PROPN")), None)
         if subject is None and poss is not None and _possessor_concerned(token, r):
             subject = poss
-            if payer is None and _money_kind(token, r) in r.owner_pays_purposes:
+            if payer is None and kind in r.owner_pays_purposes:
                 payer = poss  # "Brazil's $109bn foreign debt": Brazil owes it
         if subject is None and token in nouns and _is_figure(token, r):
             # "predicting Acme earnings in the range of $3.90 a share": Acme's, not the analysts'

@@ -462,6 +462,16 @@ def test_a_plural_description_is_not_the_article_company(nlp):
     # whose debt it is owes it
     ("Argentina's $95 billion foreign debt is owed mostly to private banks.", "Argentina", "Argentina"),
     ("Halvorsen Corp. halted repayment of its 6.8 billion dlr debt.", "Halvorsen Corp.", "Halvorsen Corp."),
+    # a lender named on the loan, a buyer's possessive on the deal
+    ("Ukraine's $5bn loan agreement with the World Bank was signed in March.", "Ukraine", "World Bank"),
+    ("Ostrava Holdings completed its $3 billion acquisition of Halvorsen Corp. on Friday.",
+     "Halvorsen Corp.", "Ostrava Holdings"),
+    # "the Dutch government" is the Netherlands', not the article's most named country ...
+    ("The United States has pledged support. Halvorsen Corp. said the Dutch government would lend "
+     "it $2 million.", "Halvorsen Corp.", "the Dutch government"),
+    # ... and the country itself where the article names it
+    ("Russia has denied the claims. Halvorsen Corp. has sued the Russian government for $3bn.",
+     "Halvorsen Corp.", "Russia"),
     # the possessor of money is whose money it is
     ("Portugal's $2bn loan agreement with the IMF was signed on Monday.", "Portugal", None),
 ])
