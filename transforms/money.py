@@ -476,6 +476,8 @@ class _Rules:
     part_preps: frozenset[str]
     owner_pays_purposes: frozenset[str]
     lender_preps: dict[str, frozenset[str]]
+    back_nouns: frozenset[str]
+    time_nouns: frozenset[str]
     owner_preps: frozenset[str]
     figure_nouns: frozenset[str]
     modifier_types: frozenset[str]
@@ -501,7 +503,7 @@ def rules() -> _Rules:
     roles = data["roles"]
     words = {k: frozenset(roles[k]) for k in (
         "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
-        "subject_preps", "beneficiary_preps", "amount_preps", "buyer_purposes", "money_nouns", "worth_words", "party_verbs", "part_nouns", "part_preps", "owner_pays_purposes", "owner_preps", "figure_nouns", "modifier_types",
+        "subject_preps", "beneficiary_preps", "amount_preps", "buyer_purposes", "money_nouns", "worth_words", "party_verbs", "part_nouns", "part_preps", "owner_pays_purposes", "back_nouns", "time_nouns", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
@@ -925,13 +927,15 @@ def _owner(head, verb, exclude, r: _Rules):
     for c in head.children:
         if c.dep_ == "compound" and c.i not in exclude and _named(c, r) is not None:
             return c
-    owners = _prep_heads(head, r.owner_preps, exclude)
+    # "in the latest quarter" says when, not whose
+    owners = [h for h in _prep_heads(head, r.owner_preps, exclude) if h.lemma_.lower() not in r.time_nouns]
     if owners:
         return owners[0]
     if verb is not None:
         if verb.dep_ in _RELATIVE_CLAUSE and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head  # "its industrial products segment, where profit soared"
-        fronted = [h for h in _prep_heads(verb, r.owner_preps, exclude) if h.i < verb.i]
+        fronted = [h for h in _prep_heads(verb, r.owner_preps, exclude)
+                   if h.i < verb.i and h.lemma_.lower() not in r.time_nouns]
         if fronted:
             return fronted[0]
     return None
@@ -955,7 +959,13 @@ def _what_for(span, exclude, r: _Rules):
     return None
 
 
-def roles_of(span) -> dict[str, str | None]:
+def _refers_back(token, r: _Rules) -> bool:
+    """Whether a noun refers back to money named before it ("this amount", "the sum")."""
+    return token.lemma_.lower() in r.back_nouns and any(
+        c.dep_ in ("det", *_POSSESSOR) for c in token.children)
+
+
+def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     """subject and payer of the amount at `span`, read from the dependency parse.
 
     Payer: the subject of the verb that governs the amount when that verb pays or offers
@@ -967,6 +977,9 @@ def roles_of(span) -> dict[str, str | None]:
     identity cards"), else the subject of the governing verb ("Du Pont reported profit of
     $547 million"); a figure's own name ("profit rose to ...") gives way to its owner.
     Without a parse both are None: a nearest-word guess would be silently wrong too often.
+
+    earlier (dict | None): the roles of the amount named just before, which "this amount" or
+        "the sum" refer back to.
     """
     out = {"subject_entity_id": None, "subject_text": None, "payer_entity_id": None, "payer_text": None}
     if not span.doc.has_annotation("DEP"):
@@ -1058,6 +1071,11 @@ def roles_of(span) -> dict[str, str | None]:
         subject = _subject_of(verb)
         if subject is not None and subject.i in exclude:
             subject = None
+    if subject is None and verb is None:
+        # A copular clause has no verb above the amount: "Sales were $8.6bn", "This amount is
+        # equal to $363m" hang the subject on the amount or the predicate word.
+        subject = next((c for t in chain for c in t.children
+                        if c.dep_ in _SUBJECT and c.i not in exclude), None)
     if subject is not None and subject.lemma_.lower() in r.part_nouns:
         # "a 20% stake in Acme", "the interest of its partner, Acme": the money concerns Acme
         owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude)]
@@ -1068,6 +1086,9 @@ def roles_of(span) -> dict[str, str | None]:
             # A company's own results name no owner ("Sales increased 10%").
             ent = _salient(span.doc, r.figure_owner_labels, r)
             subject = ent.root if ent is not None else subject
+    if subject is not None and earlier is not None and _refers_back(subject, r):
+        # "This amount is equal to $363m": the money named before, said in other terms
+        return {k: earlier[k] for k in out}
     if subject is not None:
         out["subject_entity_id"], out["subject_text"] = _role(subject, exclude, r)
     if payer is not None:
@@ -1104,7 +1125,8 @@ def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
         if previous is not None and _same_figure(doc.text[previous["end"]:a.start], lex):
             facts = {k: previous[k] for k in _FACTS}
         else:
-            facts = {"purpose": purpose_of(span, a.unit), **roles_of(span)}
+            near = previous is not None and sentence_index(previous["start"]) >= sentence_index(a.start) - 1
+            facts = {"purpose": purpose_of(span, a.unit), **roles_of(span, previous if near else None)}
         rows.append({
             "amount_id": stable_id("amt", doc_id, a.start, a.end),
             "doc_id": doc_id,

@@ -430,6 +430,18 @@ def test_a_bare_figure_name_is_the_results_of_the_article_company(nlp):
     assert rows == [("$2.6 billion", "revenue", "Orlen Steel Corp.", None)]
 
 
+def test_a_figure_in_a_copular_clause_reported_for_a_period(nlp):
+    # "were" leaves no verb above the amount; "in the latest quarter" says when, not whose
+    rows = _facts(nlp, "Orlen Steel Corp. makes pipes. Sales in the latest quarter were $2.6 billion.")
+    assert rows == [("$2.6 billion", "revenue", "Orlen Steel Corp.", None)]
+
+
+def test_this_amount_is_the_money_named_before(nlp):
+    rows = _facts(nlp, "The reform would save the government 40 billion pesos, Finance Minister Ana Ruiz "
+                       "said. This amount is equal to $2 million at the free rate.")
+    assert [r[2] for r in rows] == ["the government", "the government"]
+
+
 def test_a_plural_description_is_not_the_article_company(nlp):
     rows = _facts(nlp, "Orlen Steel cut jobs. The two companies have received $13 billion in federal loans.")
     assert [r[2] for r in rows] == ["The two companies"]
