@@ -478,6 +478,7 @@ class _Rules:
     lender_preps: dict[str, frozenset[str]]
     back_nouns: frozenset[str]
     time_nouns: frozenset[str]
+    recipient_preps: frozenset[str]
     owner_preps: frozenset[str]
     figure_nouns: frozenset[str]
     modifier_types: frozenset[str]
@@ -503,7 +504,7 @@ def rules() -> _Rules:
     roles = data["roles"]
     words = {k: frozenset(roles[k]) for k in (
         "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
-        "subject_preps", "beneficiary_preps", "amount_preps", "buyer_purposes", "money_nouns", "worth_words", "party_verbs", "part_nouns", "part_preps", "owner_pays_purposes", "back_nouns", "time_nouns", "owner_preps", "figure_nouns", "modifier_types",
+        "subject_preps", "beneficiary_preps", "amount_preps", "buyer_purposes", "money_nouns", "worth_words", "party_verbs", "part_nouns", "part_preps", "owner_pays_purposes", "back_nouns", "time_nouns", "recipient_preps", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
@@ -667,7 +668,11 @@ def _subject_of(verb, depth: int = 0):
     conjunct without a subject shares that of the clause above it ("Turkey agreed to borrow",
     "IMA bid ... and asked"), an object-control verb lends its object ("asked Rosneft to repay"),
     a present participle on an actor has that actor ("Ford announcing a loss")."""
-    subject = _child(verb, _SUBJECT) or _child(verb, ("csubj",))
+    # Of several subjects the parser found, the noun phrase's head comes last before the verb
+    # ("the Kirkland, Wash., company extended": "company", not "Kirkland").
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT]
+    before = [c for c in subjects if c.i < verb.i]
+    subject = (before[-1] if before else next(iter(subjects), None)) or _child(verb, ("csubj",))
     if subject is not None:
         if verb.dep_ in _RELATIVE_CLAUSE and subject.tag_ in ("WDT", "WP") or (
                 verb.dep_ in _RELATIVE_CLAUSE and subject.lower_ in ("which", "that", "who")):
@@ -818,10 +823,23 @@ def _anaphor_labels(head, r: _Rules) -> tuple | None:
         return None  # "the two companies" are not the article's one company
     if any(c.dep_ in ("amod", "compound") and c.ent_type_ for c in head.children):
         return None  # "the German government" says which one it is
-    if labels and any(c.dep_ in ("det", *_POSSESSOR) and c.lower_ in r.anaphor_determiners
-                      for c in head.children):
+    det = _determiner(head)
+    if labels and det is not None and det.lower_ in r.anaphor_determiners:
         return tuple(labels)
     return None
+
+
+def _determiner(head):
+    """The determiner or possessive of a noun; parsers hang "The" of "The Wilmington, Del.,
+    company" on the place name, so one in front of a run of names and commas counts too."""
+    own = next((c for c in head.children if c.dep_ in ("det", *_POSSESSOR)), None)
+    if own is not None:
+        return own
+    i = head.i - 1
+    while i >= head.sent.start and (head.doc[i].is_punct or head.doc[i].text[:1].isupper()) \
+            and head.doc[i].pos_ != "DET":
+        i -= 1
+    return head.doc[i] if i >= head.sent.start and head.doc[i].pos_ == "DET" and i < head.i - 1 else None
 
 
 def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
@@ -1076,6 +1094,11 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         # equal to $363m" hang the subject on the amount or the predicate word.
         subject = next((c for t in chain for c in t.children
                         if c.dep_ in _SUBJECT and c.i not in exclude), None)
+    if subject is not None and subject.pos_ == "NOUN":
+        # "contracts assigned to Acme", "aid pledged to Haiti": the one it goes to
+        subject = next((h for c in subject.children
+                        if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() not in r.debt_verbs
+                        for h in _prep_heads(c, r.recipient_preps, exclude)), subject)
     if subject is not None and subject.lemma_.lower() in r.part_nouns:
         # "a 20% stake in Acme", "the interest of its partner, Acme": the money concerns Acme
         owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude)]

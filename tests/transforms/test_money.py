@@ -442,6 +442,12 @@ def test_this_amount_is_the_money_named_before(nlp):
     assert [r[2] for r in rows] == ["the government", "the government"]
 
 
+def test_a_company_described_by_its_home_town_is_the_article_company(nlp):
+    rows = _facts(nlp, "Orlen Steel Corp. makes pipes. The Pittsburgh, Pa., company reported net "
+                       "income of $40 million.")
+    assert rows == [("$40 million", "revenue", "Orlen Steel Corp.", None)]
+
+
 def test_a_plural_description_is_not_the_article_company(nlp):
     rows = _facts(nlp, "Orlen Steel cut jobs. The two companies have received $13 billion in federal loans.")
     assert [r[2] for r in rows] == ["The two companies"]
@@ -463,6 +469,8 @@ def test_a_plural_description_is_not_the_article_company(nlp):
      "frigate contract", "the navy"),
     # ... unless the clause's subject is a party to it
     ("Halvorsen Industries lost a $3bn government contract last year.", "Halvorsen Industries", None),
+    # money's noun given to someone by a participle goes to them
+    ("The ministry revoked $2bn worth of contracts assigned to local builders.", "local builders", None),
     # a part of a company bought concerns the company
     ("Ostrava Holdings agreed to buy a 20% stake in Halvorsen Corp. for $2 billion.",
      "Halvorsen Corp.", "Ostrava Holdings"),
