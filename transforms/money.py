@@ -556,6 +556,15 @@ def _nearest_cue(span):
     return min(cues, key=lambda t: _tree_distance(_amount_root(span), t), default=None)
 
 
+def _kind_of_deal(token, purpose: str, r: _Rules) -> str:
+    """A deal named by what it is a deal of: "a bailout package deal" is aid, "a loan deal"
+    a loan; the word in front says what kind of deal the head noun is."""
+    if purpose != "deal":
+        return purpose
+    modifiers = [t for t in token.subtree if t.i < token.i and t.dep_ in ("compound", "amod")]
+    return next((p for p in (_cue(t, r)[0] for t in reversed(modifiers)) if p and p != "deal"), purpose)
+
+
 def purpose_of(span, unit: str | None = None) -> str:
     """The purpose of the amount at `span` from the cue words of its sentence, else "other".
 
@@ -587,7 +596,7 @@ def purpose_of(span, unit: str | None = None) -> str:
         if word in r.weak:
             distance += r.weak_penalty
         if distance < best_distance:
-            best, best_distance = purpose, distance
+            best, best_distance = _kind_of_deal(token, purpose, r), distance
     if unit in r.unit_fallback_purposes and (best is None or best_distance > r.weak_penalty):
         return r.unit_fallback_purposes[unit]
     if best == "deal" and unit in r.unit_deal_purposes:
@@ -900,16 +909,23 @@ def _money_kind(token, r: _Rules) -> str | None:
     for t in (token, *(c for c in token.children if c.dep_ == "compound")):
         purpose = _cue(t, r)[0]
         if purpose:
-            return purpose
+            return _kind_of_deal(token, purpose, r)
     return None
+
+
+def _phrase_head(noun):
+    """The head of the noun phrase a modifying noun sits in: "a $3bn government contract" and
+    "a $14bn bailout package deal" are about the contract and the deal."""
+    while noun.dep_ in ("compound", "amod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
+        noun = noun.head
+    return noun
 
 
 def _priced_noun(span, nouns, r: _Rules):
     """The noun a figure states the value of, in front of it ("a $4bn plan", "the $30bn frigate
     contract") or through "worth" ("contracts worth $2bn"), when it is not money itself."""
     noun = nouns[0] if nouns and _amount_root(span).head.i == nouns[0].i else None
-    while noun is not None and noun.dep_ == "compound" and noun.head.pos_ == "NOUN":
-        noun = noun.head  # "a $3bn government contract" prices the contract
+    noun = _phrase_head(noun) if noun is not None else None
     if noun is None or noun.pos_ != "NOUN" or _possessor_concerned(noun, r) or (
             _money_kind(noun, r) is None and noun.lemma_.lower() in r.money_nouns):
         return None
@@ -1061,7 +1077,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
                 subject = owner
     # The noun the figure counts ("US$25 million rewards for several officials") says for what.
     if subject is None and nouns and nouns[0].head.i not in exclude:
-        heads = _prep_heads(nouns[0], r.subject_preps, exclude)
+        heads = _prep_heads(_phrase_head(nouns[0]), r.subject_preps, exclude)
         subject = heads[0] if heads else None
     if subject is None:
         subject = _what_for(span, exclude, r)

@@ -417,6 +417,10 @@ def test_an_earlier_value_of_a_figure_shares_its_facts(nlp, text, earlier):
     ("Halvorsen Industries raised its quarterly dividend to $0.85 a share.", "$0.85 a share", "other"),
     # money put aside is budgeted
     ("The treasury will set aside $2 billion for flood defences.", "$2 billion", "budget"),
+    # a deal is of the kind the word in front of it names
+    ("A $14 billion bailout package deal for the carmakers has been rejected in the Senate.",
+     "$14 billion", "aid"),
+    ("Lawmakers blocked a $2 billion loan deal with the bank.", "$2 billion", "loan"),
     # a price per share paid in a takeover is the price, not the deal
     ("Kestrel Partners agreed to buy the retailer for $14.50 a share in cash.", "$14.50 a share", "price"),
 ])
@@ -471,6 +475,10 @@ def test_a_plural_description_is_not_the_article_company(nlp):
     ("Halvorsen Industries lost a $3bn government contract last year.", "Halvorsen Industries", None),
     # money's noun given to someone by a participle goes to them
     ("The ministry revoked $2bn worth of contracts assigned to local builders.", "local builders", None),
+    # what the deal is for, whatever words stand in front of "deal"; a loan's lender pays
+    ("A $14 billion bailout package deal for the carmakers has been rejected in the Senate.",
+     "the carmakers", None),
+    ("Lawmakers blocked a $2 billion loan deal with the bank.", "Lawmakers", "the bank"),
     # a part of a company bought concerns the company
     ("Ostrava Holdings agreed to buy a 20% stake in Halvorsen Corp. for $2 billion.",
      "Halvorsen Corp.", "Ostrava Holdings"),
