@@ -751,9 +751,18 @@ def _salient(doc, labels, r: _Rules) -> object | None:
     even where the recogniser took one mention for a person)."""
     from transforms.linking import link_document
 
-    best = max((c for c in link_document(doc) if c.type in labels),
-               key=lambda c: sum(not m.is_pronoun for m in c.mentions), default=None)
+    after = _dateline_end(doc)
+    best = max((c for c in link_document(doc)
+                if c.type in labels and any(m.start >= after for m in c.mentions)),
+               key=lambda c: sum(not m.is_pronoun and m.start >= after for m in c.mentions), default=None)
     return _span_of(best, doc, r)
+
+
+def _dateline_end(doc) -> int:
+    """Where the dateline's place name ends ("HOUSTON, April 13 -"): the place an article was
+    filed from is no actor of it."""
+    m = lexicon().dateline.match(doc.text)
+    return m.end(1) if m else 0
 
 
 def _span_of(cluster, doc, r: _Rules):
@@ -816,7 +825,8 @@ def _antecedent(pronoun, labels, r: _Rules):
     if pronoun.pos_ != "PRON" and pronoun.tag_ not in ("PRP", "PRP$"):
         return None
     sent = pronoun.sent
-    for ent in reversed([e for e in sent.ents if e.end <= pronoun.i]):
+    after = _dateline_end(pronoun.doc)
+    for ent in reversed([e for e in sent.ents if e.end <= pronoun.i and e.start_char >= after]):
         if ent.root.dep_ in _SUBJECT and ent.label_ not in r.modifier_types and (
                 _cluster_type(ent) or ent.label_) in labels:
             return ent
@@ -1050,6 +1060,10 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     below = chain[:chain.index(top)] if top is not None else chain
     cue = _nearest_cue(span)
     nouns = [t for t in below if t.i not in exclude and t.pos_ in ("NOUN", "PROPN")]
+    if subject is None and not (root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i):
+        # "the company's $32.6bn in revenues": whose money it is (in "its $10bn legal battle"
+        # the possessive is the battle's)
+        subject = _child(root, _POSSESSOR, exclude)
     for token in nouns + ([cue] if cue is not None and cue not in chain else []):
         if subject is not None:
             break

@@ -452,6 +452,18 @@ def test_a_company_described_by_its_home_town_is_the_article_company(nlp):
     assert rows == [("$40 million", "revenue", "Orlen Steel Corp.", None)]
 
 
+def test_the_possessor_of_the_amount_is_whose_money_it_is(nlp):
+    rows = _facts(nlp, "Orlen Steel Corp. makes pipes. The strike hits only four pct of the company's "
+                       "12.5 billion dlrs in annual revenues.")
+    assert [r[2] for r in rows] == ["Orlen Steel Corp."]
+
+
+def test_the_dateline_place_is_no_actor(nlp):
+    rows = _facts(nlp, "HOUSTON, April 13 - The bankruptcy filing will halt repayment of its 2 billion "
+                       "dlr debt, Halvorsen Corp. said.")
+    assert [r[2:] for r in rows] == [("Halvorsen Corp.", "Halvorsen Corp.")]
+
+
 def test_a_plural_description_is_not_the_article_company(nlp):
     rows = _facts(nlp, "Orlen Steel cut jobs. The two companies have received $13 billion in federal loans.")
     assert [r[2] for r in rows] == ["The two companies"]
