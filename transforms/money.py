@@ -640,7 +640,7 @@ _PASSIVE_SUBJECT = ("nsubjpass", "nsubj:pass")
 _AGENT = ("agent", "obl:agent")
 _POSSESSOR = ("poss", "nmod:poss")
 _OBJECT = ("dobj", "dative", "iobj", "obj")
-_RELATIVE_CLAUSE = ("relcl", "acl:relcl")
+_RELATIVE_CLAUSE = ("relcl", "acl:relcl", "advcl:relcl")
 # Parts of a noun's subtree that say more about it than its name: cut from *_text.
 _NOT_IN_TEXT = ("relcl", "acl:relcl", "acl", "appos", "advcl", "parataxis", "punct", "cc", "conj",
                 "dep", "list", "csubj", "cop", "aux", "mark", "obl", *_SUBJECT)
@@ -685,7 +685,11 @@ def _subject_of(verb, depth: int = 0):
     if subject is not None:
         if verb.dep_ in _RELATIVE_CLAUSE and subject.tag_ in ("WDT", "WP") or (
                 verb.dep_ in _RELATIVE_CLAUSE and subject.lower_ in ("which", "that", "who")):
-            return verb.head
+            if verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return verb.head
+            # hung on a verb ("won by IMA, which bid"): the noun right before the pronoun
+            return next((t for t in reversed(verb.doc[verb.sent.start:subject.i])
+                         if t.pos_ in ("NOUN", "PROPN")), None)
         return subject
     if depth > 4 or verb.head is verb:
         return None

@@ -464,6 +464,12 @@ def test_the_dateline_place_is_no_actor(nlp):
     assert [r[2:] for r in rows] == [("Halvorsen Corp.", "Halvorsen Corp.")]
 
 
+def test_which_on_a_verb_is_the_noun_right_before_it(nlp):
+    rows = _facts(nlp, "The auction was won by Ostrava, which bid $28 a share and asked the chairman "
+                       "to stay on.")
+    assert [r[3] for r in rows] == ["Ostrava"]
+
+
 def test_a_plural_description_is_not_the_article_company(nlp):
     rows = _facts(nlp, "Orlen Steel cut jobs. The two companies have received $13 billion in federal loans.")
     assert [r[2] for r in rows] == ["The two companies"]
