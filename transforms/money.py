@@ -504,7 +504,9 @@ def rules() -> _Rules:
     roles = data["roles"]
     words = {k: frozenset(roles[k]) for k in (
         "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
-        "subject_preps", "beneficiary_preps", "amount_preps", "buyer_purposes", "money_nouns", "worth_words", "party_verbs", "part_nouns", "part_preps", "owner_pays_purposes", "back_nouns", "time_nouns", "recipient_preps", "owner_preps", "figure_nouns", "modifier_types",
+        "subject_preps", "beneficiary_preps", "amount_preps", "recipient_preps", "buyer_purposes",
+        "owner_pays_purposes", "money_nouns", "back_nouns", "worth_words", "party_verbs",
+        "part_nouns", "part_preps", "time_nouns", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
@@ -557,7 +559,7 @@ def _nearest_cue(span):
 
 
 def _kind_of_deal(token, purpose: str, r: _Rules) -> str:
-    """A deal named by what it is a deal of: "a bailout package deal" is aid, "a loan deal"
+    """A deal named by what it is a deal of: "a rescue package deal" is aid, "a loan deal"
     a loan; the word in front says what kind of deal the head noun is."""
     if purpose != "deal":
         return purpose
@@ -676,9 +678,9 @@ def _subject_of(verb, depth: int = 0):
     noun its clause modifies ("the deficit, which totaled ..."), an infinitive or a second
     conjunct without a subject shares that of the clause above it ("Turkey agreed to borrow",
     "IMA bid ... and asked"), an object-control verb lends its object ("asked Rosneft to repay"),
-    a present participle on an actor has that actor ("Ford announcing a loss")."""
+    a present participle on an actor has that actor ("with Acme posting a loss")."""
     # Of several subjects the parser found, the noun phrase's head comes last before the verb
-    # ("the Kirkland, Wash., company extended": "company", not "Kirkland").
+    # ("the Pittsburgh, Pa., company reported": "company", not "Pittsburgh").
     subjects = [c for c in verb.children if c.dep_ in _SUBJECT]
     before = [c for c in subjects if c.i < verb.i]
     subject = (before[-1] if before else next(iter(subjects), None)) or _child(verb, ("csubj",))
@@ -687,7 +689,7 @@ def _subject_of(verb, depth: int = 0):
                 verb.dep_ in _RELATIVE_CLAUSE and subject.lower_ in ("which", "that", "who")):
             if verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 return verb.head
-            # hung on a verb ("won by IMA, which bid"): the noun right before the pronoun
+            # hung on a verb ("went to Acme, which offered"): the noun right before the pronoun
             return next((t for t in reversed(verb.doc[verb.sent.start:subject.i])
                          if t.pos_ in ("NOUN", "PROPN")), None)
         return subject
@@ -696,7 +698,7 @@ def _subject_of(verb, depth: int = 0):
     head = verb.head
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and (
             _named(head, rules()) is not None or head.lemma_.lower() in rules().anaphor_nouns):
-        return head  # "with Ford announcing a $14.6bn loss": the actor does the announcing
+        return head  # "with Acme posting a $900m loss": the actor does the posting
     if verb.dep_ in ("acl", "acl:relcl", "relcl"):
         higher = _next_verb(head)
         return _subject_of(higher, depth + 1) if higher is not None else None
@@ -751,19 +753,20 @@ def _phrase(head, exclude) -> list:
 def _salient(doc, labels, r: _Rules) -> object | None:
     """The actor of the document of a type in `labels` named most often, by one of its entity
     spans: what an article's "the company", "its" or bare "profit" is about. The linker's
-    clusters decide who is who and of what type ("Du Pont Co.", "Du Pont" are one company
-    even where the recogniser took one mention for a person)."""
+    clusters decide who is who and of what type ("Acme Corp.", "Acme" are one company even
+    where the recogniser took one mention for a person)."""
     from transforms.linking import link_document
 
     after = _dateline_end(doc)
     best = max((c for c in link_document(doc)
                 if c.type in labels and any(m.start >= after for m in c.mentions)),
-               key=lambda c: sum(not m.is_pronoun and m.start >= after for m in c.mentions), default=None)
+               key=lambda c: sum(not m.is_pronoun and m.start >= after for m in c.mentions),
+               default=None)
     return _span_of(best, doc, r)
 
 
 def _dateline_end(doc) -> int:
-    """Where the dateline's place name ends ("HOUSTON, April 13 -"): the place an article was
+    """Where the dateline's place name ends ("DENVER, May 2 -"): the place an article was
     filed from is no actor of it."""
     m = lexicon().dateline.match(doc.text)
     return m.end(1) if m else 0
@@ -774,7 +777,8 @@ def _span_of(cluster, doc, r: _Rules):
     if cluster is None:
         return None
     starts = {m.start for m in cluster.mentions if not m.is_pronoun}
-    return next((e for e in doc.ents if e.start_char in starts and e.label_ not in r.modifier_types), None)
+    return next((e for e in doc.ents if e.start_char in starts and e.label_ not in r.modifier_types),
+                None)
 
 
 def _resolved_pronoun(token, r: _Rules):
@@ -793,7 +797,7 @@ def _plural(token) -> bool:
 
 @lru_cache(maxsize=1)
 def _country_demonyms() -> dict[str, str]:
-    """Folded country name -> folded demonym, from countryinfo ("russia" -> "russian")."""
+    """Folded country name -> folded demonym, from countryinfo ("netherlands" -> "dutch")."""
     from countryinfo import CountryInfo
     from transforms.gazetteer import fold
 
@@ -803,7 +807,7 @@ def _country_demonyms() -> dict[str, str]:
 
 def _country_meant(head, r: _Rules):
     """The document's entity for the country a description with a demonym stands for ("the
-    Russian government" -> Russia), when the article names that country."""
+    Dutch government" -> the Netherlands), when the article names that country."""
     from transforms.gazetteer import fold
     from transforms.linking import link_document
 
@@ -824,7 +828,7 @@ def _cluster_type(ent) -> str | None:
 
 def _antecedent(pronoun, labels, r: _Rules):
     """The entity a pronoun most likely refers to in its own sentence: the nearest grammatical
-    subject before it of a type it can stand for ("GM is cutting its debt"); None when
+    subject before it of a type it can stand for ("Acme is cutting its debt"); None when
     the sentence has none, and the article's main actor is the better guess."""
     if pronoun.pos_ != "PRON" and pronoun.tag_ not in ("PRP", "PRP$"):
         return None
@@ -843,9 +847,9 @@ def _anaphor_labels(head, r: _Rules) -> tuple | None:
         return r.anaphor_pronouns.get(head.lower_)
     labels = r.anaphor_nouns.get(head.lemma_.lower()) or r.anaphor_nouns.get(head.lower_)
     if _plural(head):
-        return None  # "the two companies" are not the article's one company
+        return None  # "the three banks" are not the article's one bank
     if any(c.dep_ in ("amod", "compound") and c.ent_type_ for c in head.children):
-        return None  # "the German government" says which one it is
+        return None  # "the Dutch government" says which one it is
     det = _determiner(head)
     if labels and det is not None and det.lower_ in r.anaphor_determiners:
         return tuple(labels)
@@ -853,7 +857,7 @@ def _anaphor_labels(head, r: _Rules) -> tuple | None:
 
 
 def _determiner(head):
-    """The determiner or possessive of a noun; parsers hang "The" of "The Wilmington, Del.,
+    """The determiner or possessive of a noun; parsers hang "The" of "The Pittsburgh, Pa.,
     company" on the place name, so one in front of a run of names and commas counts too."""
     own = next((c for c in head.children if c.dep_ in ("det", *_POSSESSOR)), None)
     if own is not None:
@@ -869,9 +873,10 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     """(entity_id, None) when a named entity fills the role, else (None, the words) for a short
     noun phrase, else (None, None).
 
-    The entity is the one the phrase's head belongs to, its apposition ("Yukos' arm, Yugansk")
-    or the named possessor of money ("Turkey's $18.6bn loan agreement"); a pronoun or "the company" is the document's most
-    named entity of the kind."""
+    The entity is the one the phrase's head belongs to, its apposition ("Acme's arm, Bolt")
+    or the named possessor of money ("Kenya's $1bn credit line"); a pronoun the linker resolved
+    is its person, "its" or "the company" the nearest subject or the document's most named
+    entity of the kind."""
     from transforms.entities import entity_id
 
     if head is None or head.i in exclude:
@@ -898,8 +903,8 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     if head.pos_ == "PRON":
         return None, None
     tokens = _phrase(head, exclude)
-    # A long phrase loses its last modifiers rather than its meaning ("Britain's role in the
-    # entire first Gulf War" is still about Britain's role, not Britain).
+    # A long phrase loses its last modifiers rather than its meaning ("Scotland's share of the
+    # cost of the new northern bypass" is still about Scotland's share, not Scotland).
     cut = set(exclude)
     while len(tokens) > r.max_text_tokens:
         after = [c for c in head.children if c.i > head.i and c.i not in cut]
@@ -928,8 +933,8 @@ def _money_kind(token, r: _Rules) -> str | None:
 
 
 def _phrase_head(noun):
-    """The head of the noun phrase a modifying noun sits in: "a $3bn government contract" and
-    "a $14bn bailout package deal" are about the contract and the deal."""
+    """The head of the noun phrase a modifying noun sits in: "a $3bn defence contract" and
+    "a $2bn rescue package deal" are about the contract and the deal."""
     while noun.dep_ in ("compound", "amod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
         noun = noun.head
     return noun
@@ -944,7 +949,7 @@ def _priced_noun(span, nouns, r: _Rules):
             _money_kind(noun, r) is None and noun.lemma_.lower() in r.money_nouns):
         return None
     if noun.dep_ in _OBJECT and noun.head.lemma_.lower() in r.party_verbs:
-        return None  # "Boeing lost a $23bn contract": the money concerns the loser
+        return None  # "Acme lost a $3bn contract": the money concerns the loser
     between = span.doc[span.end:noun.i] if noun.i >= span.end else span.doc[noun.i + 1:span.start]
     if noun.i >= span.end and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT") for t in between):
         return noun
@@ -954,8 +959,8 @@ def _priced_noun(span, nouns, r: _Rules):
 
 
 def _possessor_concerned(token, r: _Rules) -> bool:
-    # "Turkey's loan" is Turkey's money; "the navy's frigate contract" is what the navy buys,
-    # and "Britain's role in the war" is a role, not Britain.
+    # "Kenya's loan" is Kenya's money; "the navy's frigate contract" is what the navy buys,
+    # and "Scotland's share of the cost" is a share, not Scotland.
     kind = _money_kind(token, r)
     return kind is not None and kind not in r.buyer_purposes
 
@@ -976,7 +981,8 @@ def _owner(head, verb, exclude, r: _Rules):
         if c.dep_ == "compound" and c.i not in exclude and _named(c, r) is not None:
             return c
     # "in the latest quarter" says when, not whose
-    owners = [h for h in _prep_heads(head, r.owner_preps, exclude) if h.lemma_.lower() not in r.time_nouns]
+    owners = [h for h in _prep_heads(head, r.owner_preps, exclude)
+              if h.lemma_.lower() not in r.time_nouns]
     if owners:
         return owners[0]
     if verb is not None:
@@ -990,8 +996,8 @@ def _owner(head, verb, exclude, r: _Rules):
 
 
 def _what_for(span, exclude, r: _Rules):
-    """What the amount itself is said to be for ("£520m for the flood defences"), or what a
-    participle on it spends it on ("the £400m being spent on research", "£80m needed for the
+    """What the amount itself is said to be for ("£300m for the flood defences"), or what a
+    participle on it spends it on ("the £200m being spent on research", "£80m needed for the
     bypass"); what is owed goes to a creditor, not for something. Parsers hang these on any
     word of the amount ("£80m": "m"), so all of them are asked."""
     for token in span:
@@ -1065,8 +1071,8 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     cue = _nearest_cue(span)
     nouns = [t for t in below if t.i not in exclude and t.pos_ in ("NOUN", "PROPN")]
     if subject is None and not (root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i):
-        # "the company's $32.6bn in revenues": whose money it is (in "its $10bn legal battle"
-        # the possessive is the battle's)
+        # "the firm's $12.5bn in yearly sales": whose money it is (in "its $2bn legal fight"
+        # the possessive is the fight's)
         subject = _child(root, _POSSESSOR, exclude)
     for token in nouns + ([cue] if cue is not None and cue not in chain else []):
         if subject is not None:
@@ -1077,19 +1083,21 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
                 subject = ent.root
                 break
         poss = _child(token, _POSSESSOR, exclude)
+        if poss is None and root.head.i == token.i > root.i:
+            poss = _child(root, _POSSESSOR, exclude)  # "its $700m acquisition": "its" on "$"
         kind = _money_kind(token, r)
         if payer is None and poss is not None and kind in r.buyer_purposes:
             payer = poss  # "Acme completed its $3bn acquisition of Bolt": Acme buys
         if payer is None and kind in r.lender_preps:
-            # "Turkey's $18.6bn loan agreement with the IMF": the IMF lends
+            # "Kenya's $1bn credit line from the World Bank": the World Bank lends
             payer = next((h for h in _prep_heads(token, r.lender_preps[kind], exclude)
                           if h.pos_ in ("NOUN", "PROPN")), None)
         if subject is None and poss is not None and _possessor_concerned(token, r):
             subject = poss
             if payer is None and kind in r.owner_pays_purposes:
-                payer = poss  # "Brazil's $109bn foreign debt": Brazil owes it
+                payer = poss  # "Argentina's $95bn foreign debt": Argentina owes it
         if subject is None and token in nouns and _is_figure(token, r):
-            # "predicting Acme earnings in the range of $3.90 a share": Acme's, not the analysts'
+            # "expect Acme earnings in the region of $2.10 a share": Acme's, not the brokers'
             owner = _owner(token, None, exclude, r)
             if owner is not None and not any(t.i in exclude for t in owner.subtree):
                 subject = owner
@@ -1107,7 +1115,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
             subject = obj
         elif (lemma in r.payer_verbs or amount_is_subject) and lemma not in r.debt_verbs:
             # "on April 17" says when, not for what.
-            # "made available to growers": the preposition may hang on the predicate adjective
+            # "made available to farmers": the preposition may hang on the predicate adjective
             heads = [h for v in (money_verb, *(c for c in money_verb.children
                                                if c.dep_ == "xcomp" and c.pos_ == "ADJ"))
                      for h in _prep_heads(v, r.beneficiary_preps, exclude)
@@ -1124,12 +1132,12 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         if subject is not None and subject.i in exclude:
             subject = None
     if subject is None and verb is None:
-        # A copular clause has no verb above the amount: "Sales were $8.6bn", "This amount is
-        # equal to $363m" hang the subject on the amount or the predicate word.
+        # A copular clause has no verb above the amount: "Sales were $2.6bn", "That sum is
+        # roughly $15m" hang the subject on the amount or the predicate word.
         subject = next((c for t in chain for c in t.children
                         if c.dep_ in _SUBJECT and c.i not in exclude), None)
     if subject is not None and subject.pos_ == "NOUN":
-        # "contracts assigned to Acme", "aid pledged to Haiti": the one it goes to
+        # "contracts awarded to Acme", "aid pledged to flood victims": the one it goes to
         subject = next((h for c in subject.children
                         if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() not in r.debt_verbs
                         for h in _prep_heads(c, r.recipient_preps, exclude)), subject)
@@ -1144,7 +1152,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
             ent = _salient(span.doc, r.figure_owner_labels, r)
             subject = ent.root if ent is not None else subject
     if subject is not None and earlier is not None and _refers_back(subject, r):
-        # "This amount is equal to $363m": the money named before, said in other terms
+        # "That sum is roughly $15m": the money named before, said in other terms
         return {k: earlier[k] for k in out}
     if subject is not None:
         out["subject_entity_id"], out["subject_text"] = _role(subject, exclude, r)
@@ -1159,8 +1167,15 @@ _FACTS = ("purpose", "subject_entity_id", "subject_text", "payer_entity_id", "pa
 def _same_figure(gap: str, lex: _Lexicon) -> bool:
     """Whether the text between two amounts makes the second the first said again ("$10bn
     (£5.19bn)", "$7m, or $1.05 a share") or its earlier value ("rose to $8.6bn from $7.9bn",
-    "$7.1bn, up from $4.9bn"): then it is the same money, for the same thing and payer."""
+    "$640m, up 4% from $615m"): then it is the same money, for the same thing and payer."""
     return bool(lex.restatement.fullmatch(gap) or lex.change.fullmatch(gap))
+
+
+def _just_before(previous: dict | None, a: Amount, text: str) -> bool:
+    # The amount before was named in this sentence or the one before it (counted by the
+    # text's own full stops: parsers split sentences at abbreviations and quotes).
+    stops = re.findall(r"[.!?][\"”’]?\s", text[previous["end"]:a.start]) if previous else ()
+    return previous is not None and len(stops) <= 1
 
 
 def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
@@ -1182,8 +1197,8 @@ def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
         if previous is not None and _same_figure(doc.text[previous["end"]:a.start], lex):
             facts = {k: previous[k] for k in _FACTS}
         else:
-            near = previous is not None and sentence_index(previous["start"]) >= sentence_index(a.start) - 1
-            facts = {"purpose": purpose_of(span, a.unit), **roles_of(span, previous if near else None)}
+            facts = {"purpose": purpose_of(span, a.unit),
+                     **roles_of(span, previous if _just_before(previous, a, doc.text) else None)}
         rows.append({
             "amount_id": stable_id("amt", doc_id, a.start, a.end),
             "doc_id": doc_id,

@@ -387,6 +387,7 @@ def test_roles_on_news_sentence_shapes(sentence, ents, amount, subject, payer):
             assert got == (entity_id(*expected), None), prefix
 
 
+
 def _facts(nlp, text):
     """(text, purpose, subject, payer) of each amount the shipped pipeline finds in text; an
     entity role is written as the entity's text, a phrase role as the phrase."""
@@ -400,10 +401,11 @@ def _facts(nlp, text):
             for r in amount_rows(doc, "d", sentence_locator(doc))]
 
 
+# Invented newswire sentences, parsed by the shipped pipeline.
+
 @pytest.mark.parametrize("text, earlier", [
-    ("Halvorsen Industries raised its quarterly dividend to $0.85 a share from $0.70.", "$0.70"),
-    ("Brantley Foods reported a trade surplus of $7.1 billion with Canada, up 4% from $6.8 billion.",
-     "$6.8 billion"),
+    ("Halvorsen Industries lifted its annual dividend to $0.85 a share from $0.70.", "$0.70"),
+    ("Brantley Foods reported net income of $640 million, up 4% from $615 million.", "$615 million"),
 ])
 def test_an_earlier_value_of_a_figure_shares_its_facts(nlp, text, earlier):
     rows = _facts(nlp, text)
@@ -414,112 +416,97 @@ def test_an_earlier_value_of_a_figure_shares_its_facts(nlp, text, earlier):
 
 @pytest.mark.parametrize("text, amount, purpose", [
     # a dividend is paid to shareholders: none of the contract's kinds
-    ("Halvorsen Industries raised its quarterly dividend to $0.85 a share.", "$0.85 a share", "other"),
+    ("Halvorsen Industries lifted its annual dividend to $0.85 a share.", "$0.85 a share", "other"),
     # money put aside is budgeted
     ("The treasury will set aside $2 billion for flood defences.", "$2 billion", "budget"),
-    # a deal is of the kind the word in front of it names
-    ("A $14 billion bailout package deal for the carmakers has been rejected in the Senate.",
-     "$14 billion", "aid"),
-    ("Lawmakers blocked a $2 billion loan deal with the bank.", "$2 billion", "loan"),
     # a price per share paid in a takeover is the price, not the deal
     ("Kestrel Partners agreed to buy the retailer for $14.50 a share in cash.", "$14.50 a share", "price"),
+    # a deal is of the kind the word in front of it names
+    ("A $2 billion rescue package deal for dairy farmers was blocked by parliament.", "$2 billion", "aid"),
+    ("Lawmakers blocked a $2 billion loan deal with the bank.", "$2 billion", "loan"),
 ])
 def test_purpose_on_newswire_sentences(nlp, text, amount, purpose):
     assert [r[1] for r in _facts(nlp, text) if r[0] == amount] == [purpose]
 
 
-def test_a_bare_figure_name_is_the_results_of_the_article_company(nlp):
-    # "sales" (lemma "sale") names a figure as much as "revenue" does
-    rows = _facts(nlp, "Orlen Steel Corp. makes pipes. Sales increased 10% to $2.6 billion in the year.")
-    assert rows == [("$2.6 billion", "revenue", "Orlen Steel Corp.", None)]
+@pytest.mark.parametrize("text, subject", [
+    # "sales" (lemma "sale") names a figure as much as "revenue" does: the article's company's
+    ("Orlen Steel Corp. makes pipes. Sales grew 7% to $2.6 billion in the year.", "Orlen Steel Corp."),
+    # a copular clause has no verb above the amount; "in the second quarter" says when, not whose
+    ("Orlen Steel Corp. makes pipes. Sales in the second quarter were $2.6 billion.", "Orlen Steel Corp."),
+    # a company described by its home town is the article's company
+    ("Orlen Steel Corp. makes pipes. The Pittsburgh, Pa., company reported net income of $40 million.",
+     "Orlen Steel Corp."),
+    # the possessor of the amount is whose money it is
+    ("Orlen Steel Corp. makes pipes. The strike hits a tenth of the firm's 12.5 billion dlrs in "
+     "yearly sales.", "Orlen Steel Corp."),
+    # a plural description is not the article's one company
+    ("Orlen Steel cut jobs. The three banks have received $5 billion in state loans.", "The three banks"),
+])
+def test_whose_figure_it_is(nlp, text, subject):
+    [row] = _facts(nlp, text)
+    assert row[2] == subject
 
 
-def test_a_figure_in_a_copular_clause_reported_for_a_period(nlp):
-    # "were" leaves no verb above the amount; "in the latest quarter" says when, not whose
-    rows = _facts(nlp, "Orlen Steel Corp. makes pipes. Sales in the latest quarter were $2.6 billion.")
-    assert rows == [("$2.6 billion", "revenue", "Orlen Steel Corp.", None)]
-
-
-def test_this_amount_is_the_money_named_before(nlp):
-    rows = _facts(nlp, "The reform would save the government 40 billion pesos, Finance Minister Ana Ruiz "
-                       "said. This amount is equal to $2 million at the free rate.")
-    assert [r[2] for r in rows] == ["the government", "the government"]
-
-
-def test_a_company_described_by_its_home_town_is_the_article_company(nlp):
-    rows = _facts(nlp, "Orlen Steel Corp. makes pipes. The Pittsburgh, Pa., company reported net "
-                       "income of $40 million.")
-    assert rows == [("$40 million", "revenue", "Orlen Steel Corp.", None)]
-
-
-def test_the_possessor_of_the_amount_is_whose_money_it_is(nlp):
-    rows = _facts(nlp, "Orlen Steel Corp. makes pipes. The strike hits only four pct of the company's "
-                       "12.5 billion dlrs in annual revenues.")
-    assert [r[2] for r in rows] == ["Orlen Steel Corp."]
+def test_this_sum_is_the_money_named_before(nlp):
+    rows = _facts(nlp, "The merger would save the council £12m a year, officials said. That sum is "
+                       "roughly $15 million at market rates.")
+    assert [r[2] for r in rows] == ["the council", "the council"]
 
 
 def test_the_dateline_place_is_no_actor(nlp):
-    rows = _facts(nlp, "HOUSTON, April 13 - The bankruptcy filing will halt repayment of its 2 billion "
-                       "dlr debt, Halvorsen Corp. said.")
+    rows = _facts(nlp, "DENVER, May 2 - The strike will delay repayment of its 2 billion dlr debt, "
+                       "Halvorsen Corp. said.")
     assert [r[2:] for r in rows] == [("Halvorsen Corp.", "Halvorsen Corp.")]
 
 
 def test_which_on_a_verb_is_the_noun_right_before_it(nlp):
-    rows = _facts(nlp, "The auction was won by Ostrava, which bid $28 a share and asked the chairman "
-                       "to stay on.")
+    rows = _facts(nlp, "The tender went to Ostrava, which offered $31 a share and kept the board.")
     assert [r[3] for r in rows] == ["Ostrava"]
-
-
-def test_a_plural_description_is_not_the_article_company(nlp):
-    rows = _facts(nlp, "Orlen Steel cut jobs. The two companies have received $13 billion in federal loans.")
-    assert [r[2] for r in rows] == ["The two companies"]
 
 
 @pytest.mark.parametrize("text, subject, payer", [
     # what the amount itself is for, or what a participle on it spends it on
-    ("The minister confirmed he was setting aside another £300m for the flood defences in the north.",
-     "the flood defences in the north", None),
-    ("The council compared that cost with the £80m needed for the new bypass.", "the new bypass", None),
+    ("Finance Minister Ana Ruiz said she would set aside $500m for flood defences in the north.",
+     "flood defences in the north", "Ana Ruiz"),
+    ("Critics contrasted it with the £80m needed for the new bypass.", "the new bypass", None),
     # a long phrase keeps its head and loses its last modifiers; a possessor of what is not
     # money is part of the phrase, not the subject
-    ("The council compared that cost with the £80m needed for Scotland's share of the cost of "
-     "the new northern bypass.", "Scotland's share", None),
+    ("Critics contrasted it with the £80m needed for Scotland's share of the cost of the new "
+     "northern bypass.", "Scotland's share", None),
     # what a figure prices is what the money concerns; a buyer's possessive pays
-    ("The ministry has called on rich nations to fund a $4bn plan to fight malaria.", "plan", "rich nations"),
-    ("The army will examine six other contracts worth $2bn.", "six other contracts", None),
-    ("The watchdog called for a re-run of the bidding for the navy's $30 billion frigate contract.",
-     "frigate contract", "the navy"),
+    ("The charity has urged wealthy donors to fund a $4bn plan to fight malaria.", "plan", "wealthy donors"),
+    ("The army will review a dozen contracts worth $2bn.", "a dozen contracts", None),
+    ("The auditors questioned the navy's $30 billion frigate contract.", "frigate contract", "the navy"),
     # ... unless the clause's subject is a party to it
-    ("Halvorsen Industries lost a $3bn government contract last year.", "Halvorsen Industries", None),
-    # money's noun given to someone by a participle goes to them
-    ("The ministry revoked $2bn worth of contracts assigned to local builders.", "local builders", None),
-    # what the deal is for, whatever words stand in front of "deal"; a loan's lender pays
-    ("A $14 billion bailout package deal for the carmakers has been rejected in the Senate.",
-     "the carmakers", None),
+    ("Halvorsen Industries lost a $3bn defence contract last year.", "Halvorsen Industries", None),
+    # what a deal is for, whatever words stand in front of "deal"; a loan's lender pays
+    ("A $2 billion rescue package deal for dairy farmers was blocked by parliament.", "dairy farmers", None),
     ("Lawmakers blocked a $2 billion loan deal with the bank.", "Lawmakers", "the bank"),
+    ("Kenya's new $1bn credit line from the World Bank was approved in March.", "Kenya", "World Bank"),
+    # a buyer's possessive on the deal, wherever the parser hangs it
+    ("Ostrava Holdings Corp. finalised its $700 million acquisition of Halvorsen Corp. last week.",
+     "Halvorsen Corp.", "Ostrava Holdings Corp."),
+    # money's noun given to someone by a participle goes to them
+    ("The ministry cancelled $2bn worth of contracts awarded to local builders.", "local builders", None),
     # a part of a company bought concerns the company
     ("Ostrava Holdings agreed to buy a 20% stake in Halvorsen Corp. for $2 billion.",
      "Halvorsen Corp.", "Ostrava Holdings"),
     ("Ostrava Holdings paid $300 million for the shipping unit of Halvorsen Corp.",
      "Halvorsen Corp.", "Ostrava Holdings"),
-    # a pronoun the linker resolved pays as the person it stands for
-    ("Finance Minister Ana Ruiz confirmed she was setting aside another $500m for flood defences.",
-     "flood defences", "Ana Ruiz"),
     # whose debt it is owes it
     ("Argentina's $95 billion foreign debt is owed mostly to private banks.", "Argentina", "Argentina"),
-    ("Halvorsen Corp. halted repayment of its 6.8 billion dlr debt.", "Halvorsen Corp.", "Halvorsen Corp."),
-    # a lender named on the loan, a buyer's possessive on the deal
-    ("Ukraine's $5bn loan agreement with the World Bank was signed in March.", "Ukraine", "World Bank"),
-    ("Ostrava Holdings completed its $3 billion acquisition of Halvorsen Corp. on Friday.",
-     "Halvorsen Corp.", "Ostrava Holdings"),
+    ("Halvorsen Corp. has stopped servicing its $800 million debt.", "Halvorsen Corp.", "Halvorsen Corp."),
     # "the Dutch government" is the Netherlands', not the article's most named country ...
     ("The United States has pledged support. Halvorsen Corp. said the Dutch government would lend "
      "it $2 million.", "Halvorsen Corp.", "the Dutch government"),
     # ... and the country itself where the article names it
-    ("Russia has denied the claims. Halvorsen Corp. has sued the Russian government for $3bn.",
-     "Halvorsen Corp.", "Russia"),
+    ("Russia denies the claims. Halvorsen Corp. has sued the Russian government for $3bn over the "
+     "seizure.", "Halvorsen Corp.", "Russia"),
+    # money made available to someone goes to them
+    ("Another $20m is to be made available to small farmers.", "small farmers", None),
     # the possessor of money is whose money it is
-    ("Portugal's $2bn loan agreement with the IMF was signed on Monday.", "Portugal", None),
+    ("Portugal's $2bn loan was approved on Monday.", "Portugal", None),
 ])
 def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     [row] = _facts(nlp, text)
@@ -528,18 +515,15 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
 
 @pytest.mark.parametrize("text, subject", [
     # the owner of a figure named above the amount, even when the parser hangs "a share" apart
-    ("Analysts were predicting 1990 Halvorsen earnings in the range of $3.90 a share.", "Halvorsen"),
+    ("Brokers expect 2025 Halvorsen earnings in the region of $2.10 a share.", "Halvorsen"),
     # whom money is spared or lost by
-    ("The plan would save the government 12 billion pesos, Finance Minister Ana Ruiz said.",
-     "the government"),
-    # money as a passive subject goes to whom it is made available
-    ("A further $20m will be made available to small farmers.", "small farmers"),
+    ("The merger would save the council £12m a year, officials said.", "the council"),
     # a present participle on an actor has that actor as its subject
-    ("Shipbuilders have suffered under the downturn, with the Halvorsen Motor Company announcing "
-     "a $900 million loss.", "Halvorsen Motor Company"),
+    ("Shipyards struggled last year, with the Halvorsen Marine Company posting a $900 million loss.",
+     "Halvorsen Marine Company"),
     # "its" is the nearest subject before it, not the article's most named organisation
     ("The United Steelworkers union rejected the offer. The United Steelworkers said on Monday "
-     "that Halvorsen Corp. was cutting its debt to $9.2 billion.", "Halvorsen Corp."),
+     "that Halvorsen Corp. was cutting its debt to $4.5 billion.", "Halvorsen Corp."),
 ])
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
     [row] = _facts(nlp, text)
