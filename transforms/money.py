@@ -479,6 +479,8 @@ class _Rules:
     back_nouns: frozenset[str]
     time_nouns: frozenset[str]
     recipient_preps: frozenset[str]
+    debt_nouns: frozenset[str]
+    debt_owner_labels: frozenset[str]
     owner_preps: frozenset[str]
     figure_nouns: frozenset[str]
     modifier_types: frozenset[str]
@@ -506,7 +508,7 @@ def rules() -> _Rules:
         "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
         "subject_preps", "beneficiary_preps", "amount_preps", "recipient_preps", "buyer_purposes",
         "owner_pays_purposes", "money_nouns", "back_nouns", "worth_words", "party_verbs",
-        "part_nouns", "part_preps", "time_nouns", "owner_preps", "figure_nouns", "modifier_types",
+        "part_nouns", "part_preps", "time_nouns", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
@@ -1151,6 +1153,13 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
             # A company's own results name no owner ("Sales increased 10%").
             ent = _salient(span.doc, r.figure_owner_labels, r)
             subject = ent.root if ent is not None else subject
+    elif subject is not None and subject.lemma_.lower() in r.debt_nouns and (
+            getattr(_determiner(subject), "lower_", None) in r.anaphor_determiners):
+        # "the debt" of an article is its main borrower's, country or company
+        owner = _owner(subject, verb, exclude, r)
+        ent = _salient(span.doc, r.debt_owner_labels, r) if owner is None else None
+        subject = owner or (ent.root if ent is not None else subject)
+        payer = payer if payer is not None else subject  # a debtor pays its debt
     if subject is not None and earlier is not None and _refers_back(subject, r):
         # "That sum is roughly $15m": the money named before, said in other terms
         return {k: earlier[k] for k in out}

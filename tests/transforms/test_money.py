@@ -497,6 +497,8 @@ def test_which_on_a_verb_is_the_noun_right_before_it(nlp):
     # whose debt it is owes it
     ("Argentina's $95 billion foreign debt is owed mostly to private banks.", "Argentina", "Argentina"),
     ("Halvorsen Corp. has stopped servicing its $800 million debt.", "Halvorsen Corp.", "Halvorsen Corp."),
+    ("Chile will restructure its loans, the finance minister said. The government would seek to "
+     "refinance the 2 billion dlr portion of the debt held by foreign banks.", "Chile", "Chile"),
     # "the Dutch government" is the Netherlands', not the article's most named country ...
     ("The United States has pledged support. Halvorsen Corp. said the Dutch government would lend "
      "it $2 million.", "Halvorsen Corp.", "the Dutch government"),
