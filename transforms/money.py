@@ -229,9 +229,9 @@ def lexicon() -> _Lexicon:
 
 
 def parse_number(raw: str) -> float:
-    """'1,234.5' -> 1234.5, '1.234.567' -> 1234567, '3,5' -> 3.5, '52.125' -> 52.125.
+    """'1,234.5' -> 1234.5, '1.234.567' -> 1234567, '3,5' -> 3.5, '41.375' -> 41.375.
 
-    A single dot is a decimal point, as in English news ("$52.125" a share); dots separate
+    A single dot is a decimal point, as in English news ("$41.375" a share); dots separate
     thousands only in groups ("1.234.567") or before a decimal comma ("1.234,5").
     """
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
@@ -617,7 +617,7 @@ def _entity_of(token):
 
 def _named(token, r: _Rules):
     """The entity token belongs to when that entity can stand for a phrase: a demonym
-    ("Venezuelan officials") describes its noun rather than naming it."""
+    ("Colombian officials") describes its noun rather than naming it."""
     ent = _entity_of(token)
     return ent if ent is not None and ent.label_ not in r.modifier_types else None
 
@@ -678,8 +678,8 @@ def _next_verb(token):
 def _subject_of(verb, depth: int = 0):
     """The subject of a clause, spelled out or understood: a relative pronoun stands for the
     noun its clause modifies ("the deficit, which totaled ..."), an infinitive or a second
-    conjunct without a subject shares that of the clause above it ("Turkey agreed to borrow",
-    "IMA bid ... and asked"), an object-control verb lends its object ("asked Rosneft to repay"),
+    conjunct without a subject shares that of the clause above it ("Kenya agreed to borrow",
+    "Acme bid ... and asked"), an object-control verb lends its object ("asked Bolt to repay"),
     a present participle on an actor has that actor ("with Acme posting a loss")."""
     # Of several subjects the parser found, the noun phrase's head comes last before the verb
     # ("the Pittsburgh, Pa., company reported": "company", not "Pittsburgh").
@@ -720,7 +720,7 @@ def _subject_of(verb, depth: int = 0):
 def _verbs_above(chain, exclude) -> list:
     """The verb governing the amount, then those that govern it in turn while it is only a
     participle or second conjunct without a subject of its own ("the reward for information
-    leading to ... to $50 million" is raised by the subject of "raised")."""
+    leading to ... to $3 million" is raised by the subject of "raised")."""
     verbs = []
     for t in chain:
         if not _is_verb(t) or t.i in exclude:
@@ -975,7 +975,7 @@ def _is_figure(token, r: _Rules) -> bool:
 def _owner(head, verb, exclude, r: _Rules):
     """Whose a figure is, when the role came out as the figure's own name ("profit rose"):
     its possessor, what "of", "from" or "at" introduces, a segment or company named in front
-    of the clause ("In the fibers segment, profit rose"), else the article's company."""
+    of the clause ("In the plastics division, profit rose"), else the article's company."""
     poss = _child(head, _POSSESSOR, exclude)
     if poss is not None:
         return poss
@@ -1025,13 +1025,13 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     """subject and payer of the amount at `span`, read from the dependency parse.
 
     Payer: the subject of the verb that governs the amount when that verb pays or offers
-    ("the IMF will lend $10bn"), what "from" introduces after a verb of receiving ("received
-    $1.5m from the German government"), or the passive subject of a penalty ("Boeing was fined").
+    ("the Fund will lend $2bn"), what "from" introduces after a verb of receiving ("received
+    $2m from the Dutch government"), or the passive subject of a penalty ("Acme was fined").
     Subject: what a cue noun's preposition introduces ("a reward for information leading to
-    Maduro's arrest"), the possessor of the figure ("Turkey's $18.6bn loan"), the object of a
-    verb like fine, buy or sue, what a paying verb gives to or spends on ("spend £3bn on
-    identity cards"), else the subject of the governing verb ("Du Pont reported profit of
-    $547 million"); a figure's own name ("profit rose to ...") gives way to its owner.
+    Ortega's arrest"), the possessor of the figure ("Kenya's $1bn loan"), the object of a
+    verb like fine, buy or sue, what a paying verb gives to or spends on ("spend £2bn on
+    new hospitals"), else the subject of the governing verb ("Acme reported profit of
+    $130 million"); a figure's own name ("profit rose to ...") gives way to its owner.
     Without a parse both are None: a nearest-word guess would be silently wrong too often.
 
     earlier (dict | None): the roles of the amount named just before, which "this amount" or
@@ -1067,7 +1067,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
             payer = _child(money_verb, _OBJECT, exclude)
             subject = _subject_of(money_verb)
     # The cue noun ("reward", "fine") may sit beside the amount rather than above it
-    # ("raised the reward for ... to US$50 million").
+    # ("raised the reward for ... to $3 million").
     top = money_verb if money_verb is not None else verb
     below = chain[:chain.index(top)] if top is not None else chain
     cue = _nearest_cue(span)
@@ -1116,7 +1116,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         if lemma in r.object_verbs and obj is not None:
             subject = obj
         elif (lemma in r.payer_verbs or amount_is_subject) and lemma not in r.debt_verbs:
-            # "on April 17" says when, not for what.
+            # "on May 2" says when, not for what.
             # "made available to farmers": the preposition may hang on the predicate adjective
             heads = [h for v in (money_verb, *(c for c in money_verb.children
                                                if c.dep_ == "xcomp" and c.pos_ == "ADJ"))
