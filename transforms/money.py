@@ -63,6 +63,7 @@ class _Lexicon:
     unit_suffixes: dict[str, str]
     pattern: re.Pattern
     restatement: re.Pattern
+    change: re.Pattern
     change_before: re.Pattern
     rate_after: re.Pattern
     rate_before: re.Pattern
@@ -210,6 +211,7 @@ def lexicon() -> _Lexicon:
         fractions=fractions, qualifiers=qualifiers, unit_suffixes=unit_suffixes,
         pattern=pattern,
         restatement=re.compile("|".join(f"(?:{p})" for p in data["restatement_gaps"]), re.IGNORECASE),
+        change=_any(data["change_gaps"]),
         change_before=re.compile(rf"\b(?:{_alternation(data['change_words'])})\s+$", re.IGNORECASE),
         rate_after=_any(data["exchange_rate"]["after"]),
         rate_before=_any(data["exchange_rate"]["before"]),
@@ -227,9 +229,9 @@ def lexicon() -> _Lexicon:
 
 
 def parse_number(raw: str) -> float:
-    """'1,234.5' -> 1234.5, '1.234.567' -> 1234567, '3,5' -> 3.5, '52.125' -> 52.125.
+    """'1,234.5' -> 1234.5, '1.234.567' -> 1234567, '3,5' -> 3.5, '41.375' -> 41.375.
 
-    A single dot is a decimal point, as in English news ("$52.125" a share); dots separate
+    A single dot is a decimal point, as in English news ("$41.375" a share); dots separate
     thousands only in groups ("1.234.567") or before a decimal comma ("1.234,5").
     """
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
@@ -454,6 +456,7 @@ class _Rules:
     weak_penalty: int
     unit_purposes: dict[str, str]
     unit_fallback_purposes: dict[str, str]
+    unit_deal_purposes: dict[str, str]
     after_penalty: int
     payer_verbs: frozenset[str]
     object_verbs: frozenset[str]
@@ -464,13 +467,26 @@ class _Rules:
     money_verbs: frozenset[str]
     subject_preps: frozenset[str]
     beneficiary_preps: frozenset[str]
+    amount_preps: frozenset[str]
+    buyer_purposes: frozenset[str]
+    money_nouns: frozenset[str]
+    worth_words: frozenset[str]
+    party_verbs: frozenset[str]
+    part_nouns: frozenset[str]
+    part_preps: frozenset[str]
+    owner_pays_purposes: frozenset[str]
+    lender_preps: dict[str, frozenset[str]]
+    back_nouns: frozenset[str]
+    time_nouns: frozenset[str]
+    recipient_preps: frozenset[str]
+    debt_nouns: frozenset[str]
+    debt_owner_labels: frozenset[str]
     owner_preps: frozenset[str]
     figure_nouns: frozenset[str]
     modifier_types: frozenset[str]
     anaphor_nouns: dict[str, tuple[str, ...]]
     anaphor_determiners: frozenset[str]
     anaphor_pronouns: dict[str, tuple[str, ...]]
-    company_suffixes: frozenset[str]
     figure_owner_labels: frozenset[str]
     control_preps: frozenset[str]
     object_control_verbs: frozenset[str]
@@ -490,16 +506,20 @@ def rules() -> _Rules:
     roles = data["roles"]
     words = {k: frozenset(roles[k]) for k in (
         "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
-        "subject_preps", "beneficiary_preps", "owner_preps", "figure_nouns", "modifier_types",
-        "anaphor_determiners", "company_suffixes", "figure_owner_labels",
+        "subject_preps", "beneficiary_preps", "amount_preps", "recipient_preps", "buyer_purposes",
+        "owner_pays_purposes", "money_nouns", "back_nouns", "worth_words", "party_verbs",
+        "part_nouns", "part_preps", "time_nouns", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
+        "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
+    lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
                    | words["claim_verbs"] | words["debt_verbs"] | payer_preps.keys())
     return _Rules(forms, inflections, frozenset(data["weak_cues"]), int(data["weak_cue_penalty"]),
                   dict(data["unit_purposes"]), dict(data["unit_fallback_purposes"]),
+                  dict(data["unit_deal_purposes"]),
                   int(data["after_cue_penalty"]), payer_preps=payer_preps,
-                  money_verbs=frozenset(money_verbs),
+                  money_verbs=frozenset(money_verbs), lender_preps=lender_preps,
                   anaphor_nouns={k: tuple(v) for k, v in roles["anaphor_nouns"].items()},
                   anaphor_pronouns={k: tuple(v) for k, v in roles["anaphor_pronouns"].items()},
                   max_text_tokens=int(roles["max_text_tokens"]), **words)
@@ -513,6 +533,13 @@ def _cue(token, r: _Rules) -> tuple[str | None, str]:
     if token.lower_ in r.cue_inflections:
         return r.cue_inflections[token.lower_], token.lower_
     return None, ""
+
+
+def _amount_root(span):
+    """The token the money hangs on: in "$3.90 a share" parsers may hang "share" elsewhere in
+    the sentence, so the first word whose head lies outside the amount stands for it."""
+    inside = range(span.start, span.end)
+    return next((t for t in span if t.head.i not in inside or t.head.i == t.i), span.root)
 
 
 def _tree_distance(a, b) -> int:
@@ -530,7 +557,16 @@ def _nearest_cue(span):
         return None
     r = rules()
     cues = [t for t in span.sent if not span.start <= t.i < span.end and _cue(t, r)[0]]
-    return min(cues, key=lambda t: _tree_distance(span.root, t), default=None)
+    return min(cues, key=lambda t: _tree_distance(_amount_root(span), t), default=None)
+
+
+def _kind_of_deal(token, purpose: str, r: _Rules) -> str:
+    """A deal named by what it is a deal of: "a rescue package deal" is aid, "a loan deal"
+    a loan; the word in front says what kind of deal the head noun is."""
+    if purpose != "deal":
+        return purpose
+    modifiers = [t for t in token.subtree if t.i < token.i and t.dep_ in ("compound", "amod")]
+    return next((p for p in (_cue(t, r)[0] for t in reversed(modifiers)) if p and p != "deal"), purpose)
 
 
 def purpose_of(span, unit: str | None = None) -> str:
@@ -554,7 +590,7 @@ def purpose_of(span, unit: str | None = None) -> str:
         if not purpose:
             continue
         if parsed:
-            distance = _tree_distance(span.root, token)
+            distance = _tree_distance(_amount_root(span), token)
         elif token.i < span.start:
             distance = span.start - token.i
         elif token.i - span.end <= 1:
@@ -564,9 +600,11 @@ def purpose_of(span, unit: str | None = None) -> str:
         if word in r.weak:
             distance += r.weak_penalty
         if distance < best_distance:
-            best, best_distance = purpose, distance
+            best, best_distance = _kind_of_deal(token, purpose, r), distance
     if unit in r.unit_fallback_purposes and (best is None or best_distance > r.weak_penalty):
         return r.unit_fallback_purposes[unit]
+    if best == "deal" and unit in r.unit_deal_purposes:
+        return r.unit_deal_purposes[unit]
     return best or "other"
 
 
@@ -579,7 +617,7 @@ def _entity_of(token):
 
 def _named(token, r: _Rules):
     """The entity token belongs to when that entity can stand for a phrase: a demonym
-    ("Venezuelan officials") describes its noun rather than naming it."""
+    ("Colombian officials") describes its noun rather than naming it."""
     ent = _entity_of(token)
     return ent if ent is not None and ent.label_ not in r.modifier_types else None
 
@@ -606,7 +644,7 @@ _PASSIVE_SUBJECT = ("nsubjpass", "nsubj:pass")
 _AGENT = ("agent", "obl:agent")
 _POSSESSOR = ("poss", "nmod:poss")
 _OBJECT = ("dobj", "dative", "iobj", "obj")
-_RELATIVE_CLAUSE = ("relcl", "acl:relcl")
+_RELATIVE_CLAUSE = ("relcl", "acl:relcl", "advcl:relcl")
 # Parts of a noun's subtree that say more about it than its name: cut from *_text.
 _NOT_IN_TEXT = ("relcl", "acl:relcl", "acl", "appos", "advcl", "parataxis", "punct", "cc", "conj",
                 "dep", "list", "csubj", "cop", "aux", "mark", "obl", *_SUBJECT)
@@ -640,17 +678,29 @@ def _next_verb(token):
 def _subject_of(verb, depth: int = 0):
     """The subject of a clause, spelled out or understood: a relative pronoun stands for the
     noun its clause modifies ("the deficit, which totaled ..."), an infinitive or a second
-    conjunct without a subject shares that of the clause above it ("Turkey agreed to borrow",
-    "IMA bid ... and asked"), an object-control verb lends its object ("asked Rosneft to repay")."""
-    subject = _child(verb, _SUBJECT) or _child(verb, ("csubj",))
+    conjunct without a subject shares that of the clause above it ("Kenya agreed to borrow",
+    "Acme bid ... and asked"), an object-control verb lends its object ("asked Bolt to repay"),
+    a present participle on an actor has that actor ("with Acme posting a loss")."""
+    # Of several subjects the parser found, the noun phrase's head comes last before the verb
+    # ("the Pittsburgh, Pa., company reported": "company", not "Pittsburgh").
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT]
+    before = [c for c in subjects if c.i < verb.i]
+    subject = (before[-1] if before else next(iter(subjects), None)) or _child(verb, ("csubj",))
     if subject is not None:
         if verb.dep_ in _RELATIVE_CLAUSE and subject.tag_ in ("WDT", "WP") or (
                 verb.dep_ in _RELATIVE_CLAUSE and subject.lower_ in ("which", "that", "who")):
-            return verb.head
+            if verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return verb.head
+            # hung on a verb ("went to Acme, which offered"): the noun right before the pronoun
+            return next((t for t in reversed(verb.doc[verb.sent.start:subject.i])
+                         if t.pos_ in ("NOUN", "PROPN")), None)
         return subject
     if depth > 4 or verb.head is verb:
         return None
     head = verb.head
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and (
+            _named(head, rules()) is not None or head.lemma_.lower() in rules().anaphor_nouns):
+        return head  # "with Acme posting a $900m loss": the actor does the posting
     if verb.dep_ in ("acl", "acl:relcl", "relcl"):
         higher = _next_verb(head)
         return _subject_of(higher, depth + 1) if higher is not None else None
@@ -670,7 +720,7 @@ def _subject_of(verb, depth: int = 0):
 def _verbs_above(chain, exclude) -> list:
     """The verb governing the amount, then those that govern it in turn while it is only a
     participle or second conjunct without a subject of its own ("the reward for information
-    leading to ... to $50 million" is raised by the subject of "raised")."""
+    leading to ... to $3 million" is raised by the subject of "raised")."""
     verbs = []
     for t in chain:
         if not _is_verb(t) or t.i in exclude:
@@ -702,27 +752,95 @@ def _phrase(head, exclude) -> list:
     return tokens
 
 
-def _name_key(text: str, r: _Rules) -> str:
-    words = [w.strip(".,'’").casefold() for w in text.split()]
-    while len(words) > 1 and words[-1] in r.company_suffixes:
-        words.pop()
-    return " ".join(w for w in words if w)
-
-
 def _salient(doc, labels, r: _Rules) -> object | None:
-    """The entity of the document most often named with one of `labels` ("Du Pont Co.",
-    "Du Pont" count as one), by its first mention: what an article's "the company", "its" or
-    bare "profit" is about."""
-    groups: dict[str, list] = {}
-    for ent in doc.ents:
-        key = _name_key(ent.text, r)
-        if key and ent.label_ not in r.modifier_types:
-            groups.setdefault(key, []).append(ent)
-    best = max((g for g in groups.values() if any(e.label_ in labels for e in g)),
-               key=lambda g: (len(g), -g[0].start), default=None)
-    if best is None:
+    """The actor of the document of a type in `labels` named most often, by one of its entity
+    spans: what an article's "the company", "its" or bare "profit" is about. The linker's
+    clusters decide who is who and of what type ("Acme Corp.", "Acme" are one company even
+    where the recogniser took one mention for a person)."""
+    from transforms.linking import link_document
+
+    after = _dateline_end(doc)
+    best = max((c for c in link_document(doc)
+                if c.type in labels and any(m.start >= after for m in c.mentions)),
+               key=lambda c: sum(not m.is_pronoun and m.start >= after for m in c.mentions),
+               default=None)
+    return _span_of(best, doc, r)
+
+
+def _dateline_end(doc) -> int:
+    """Where the dateline's place name ends ("DENVER, May 2 -"): the place an article was
+    filed from is no actor of it."""
+    m = lexicon().dateline.match(doc.text)
+    return m.end(1) if m else 0
+
+
+def _span_of(cluster, doc, r: _Rules):
+    """An entity span of `doc` that names the linker's cluster (None without one)."""
+    if cluster is None:
         return None
-    return next((e for e in best if e.label_ in labels), best[0])
+    starts = {m.start for m in cluster.mentions if not m.is_pronoun}
+    return next((e for e in doc.ents if e.start_char in starts and e.label_ not in r.modifier_types),
+                None)
+
+
+def _resolved_pronoun(token, r: _Rules):
+    """The entity the linker resolved a pronoun to ("he" -> the minister named before)."""
+    from transforms.linking import link_document
+
+    cluster = next((c for c in link_document(token.doc)
+                    for m in c.mentions if m.is_pronoun and m.start == token.idx), None)
+    return _span_of(cluster, token.doc, r)
+
+
+def _plural(token) -> bool:
+    return token.tag_ in ("NNS", "NNPS") or "Plur" in token.morph.get("Number") or any(
+        c.dep_ == "nummod" for c in token.children)
+
+
+@lru_cache(maxsize=1)
+def _country_demonyms() -> dict[str, str]:
+    """Folded country name -> folded demonym, from countryinfo ("netherlands" -> "dutch")."""
+    from countryinfo import CountryInfo
+    from transforms.gazetteer import fold
+
+    return {fold(info["name"]): fold(info["demonym"]) for info in CountryInfo("france").all().values()
+            if isinstance(info.get("demonym"), str) and isinstance(info.get("name"), str)}
+
+
+def _country_meant(head, r: _Rules):
+    """The document's entity for the country a description with a demonym stands for ("the
+    Dutch government" -> the Netherlands), when the article names that country."""
+    from transforms.gazetteer import fold
+    from transforms.linking import link_document
+
+    if "GPE" not in r.anaphor_nouns.get(head.lemma_.lower(), ()):
+        return None
+    demonyms = {fold(c.text) for c in head.children if c.dep_ in ("amod", "compound")}
+    return _span_of(next((cl for cl in link_document(head.doc) if cl.type == "GPE"
+                          and _country_demonyms().get(fold(cl.name)) in demonyms), None), head.doc, r)
+
+
+def _cluster_type(ent) -> str | None:
+    """The linker's type for the actor an entity span names."""
+    from transforms.linking import link_document
+
+    return next((c.type for c in link_document(ent.doc)
+                 for m in c.mentions if m.start == ent.start_char), None)
+
+
+def _antecedent(pronoun, labels, r: _Rules):
+    """The entity a pronoun most likely refers to in its own sentence: the nearest grammatical
+    subject before it of a type it can stand for ("Acme is cutting its debt"); None when
+    the sentence has none, and the article's main actor is the better guess."""
+    if pronoun.pos_ != "PRON" and pronoun.tag_ not in ("PRP", "PRP$"):
+        return None
+    sent = pronoun.sent
+    after = _dateline_end(pronoun.doc)
+    for ent in reversed([e for e in sent.ents if e.end <= pronoun.i and e.start_char >= after]):
+        if ent.root.dep_ in _SUBJECT and ent.label_ not in r.modifier_types and (
+                _cluster_type(ent) or ent.label_) in labels:
+            return ent
+    return None
 
 
 def _anaphor_labels(head, r: _Rules) -> tuple | None:
@@ -730,19 +848,37 @@ def _anaphor_labels(head, r: _Rules) -> tuple | None:
     if head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$"):
         return r.anaphor_pronouns.get(head.lower_)
     labels = r.anaphor_nouns.get(head.lemma_.lower()) or r.anaphor_nouns.get(head.lower_)
-    if labels and any(c.dep_ in ("det", *_POSSESSOR) and c.lower_ in r.anaphor_determiners
-                      for c in head.children):
+    if _plural(head):
+        return None  # "the three banks" are not the article's one bank
+    if any(c.dep_ in ("amod", "compound") and c.ent_type_ for c in head.children):
+        return None  # "the Dutch government" says which one it is
+    det = _determiner(head)
+    if labels and det is not None and det.lower_ in r.anaphor_determiners:
         return tuple(labels)
     return None
+
+
+def _determiner(head):
+    """The determiner or possessive of a noun; parsers hang "The" of "The Pittsburgh, Pa.,
+    company" on the place name, so one in front of a run of names and commas counts too."""
+    own = next((c for c in head.children if c.dep_ in ("det", *_POSSESSOR)), None)
+    if own is not None:
+        return own
+    i = head.i - 1
+    while i >= head.sent.start and (head.doc[i].is_punct or head.doc[i].text[:1].isupper()) \
+            and head.doc[i].pos_ != "DET":
+        i -= 1
+    return head.doc[i] if i >= head.sent.start and head.doc[i].pos_ == "DET" and i < head.i - 1 else None
 
 
 def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     """(entity_id, None) when a named entity fills the role, else (None, the words) for a short
     noun phrase, else (None, None).
 
-    The entity is the one the phrase's head belongs to, its apposition or its named possessor
-    ("Turkey's $18.6bn loan agreement"); a pronoun or "the company" is the document's most
-    named entity of the kind."""
+    The entity is the one the phrase's head belongs to, its apposition ("Acme's arm, Bolt")
+    or the named possessor of money ("Kenya's $1bn credit line"); a pronoun the linker resolved
+    is its person, "its" or "the company" the nearest subject or the document's most named
+    entity of the kind."""
     from transforms.entities import entity_id
 
     if head is None or head.i in exclude:
@@ -750,19 +886,34 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     ent = _named(head, r)
     if ent is not None:
         return entity_id(ent.label_, ent.text), None
+    ent = _resolved_pronoun(head, r) if head.pos_ == "PRON" else _country_meant(head, r)
+    if ent is not None:
+        return entity_id(ent.label_, ent.text), None
     labels = _anaphor_labels(head, r)
     if labels:
-        ent = _salient(head.doc, labels, r)
+        ent = _antecedent(head, labels, r) or _salient(head.doc, labels, r)
         if ent is not None:
             return entity_id(ent.label_, ent.text), None
-    for token in head.children:
-        if token.dep_ in ("appos", *_POSSESSOR) and token.i not in exclude:
-            ent = _named(token, r)
-            if ent is not None:
-                return entity_id(ent.label_, ent.text), None
+    # An apposition names the head itself, wherever the recogniser put the name's edge
+    # ("its partner, Acme Co." with only "Acme" recognised).
+    names = [_entity_in(c.subtree, exclude, r) for c in head.children if c.dep_ == "appos"]
+    if _possessor_concerned(head, r):
+        names += [_named(c, r) for c in head.children if c.dep_ in _POSSESSOR and c.i not in exclude]
+    for ent in names:
+        if ent is not None:
+            return entity_id(ent.label_, ent.text), None
     if head.pos_ == "PRON":
         return None, None
     tokens = _phrase(head, exclude)
+    # A long phrase loses its last modifiers rather than its meaning ("Scotland's share of the
+    # cost of the new northern bypass" is still about Scotland's share, not Scotland).
+    cut = set(exclude)
+    while len(tokens) > r.max_text_tokens:
+        after = [c for c in head.children if c.i > head.i and c.i not in cut]
+        if not after:
+            break
+        cut.update(t.i for t in after[-1].subtree)
+        tokens = _phrase(head, cut)
     if tokens and len(tokens) <= r.max_text_tokens:
         return None, head.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
     ent = _entity_in(head.subtree, exclude, r)
@@ -771,47 +922,128 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _money_kind(token, r: _Rules) -> str | None:
+    """The purpose a noun names by itself or by a compound ("loan agreement"), revenue for
+    a figure's name ("sales"); None for what money is spent on or prices ("a $4bn plan")."""
+    if _is_figure(token, r):
+        return "revenue"
+    for t in (token, *(c for c in token.children if c.dep_ == "compound")):
+        purpose = _cue(t, r)[0]
+        if purpose:
+            return _kind_of_deal(token, purpose, r)
+    return None
+
+
+def _phrase_head(noun):
+    """The head of the noun phrase a modifying noun sits in: "a $3bn defence contract" and
+    "a $2bn rescue package deal" are about the contract and the deal."""
+    while noun.dep_ in ("compound", "amod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
+        noun = noun.head
+    return noun
+
+
+def _priced_noun(span, nouns, r: _Rules):
+    """The noun a figure states the value of, in front of it ("a $4bn plan", "the $30bn frigate
+    contract") or through "worth" ("contracts worth $2bn"), when it is not money itself."""
+    noun = nouns[0] if nouns and _amount_root(span).head.i == nouns[0].i else None
+    noun = _phrase_head(noun) if noun is not None else None
+    if noun is None or noun.pos_ != "NOUN" or _possessor_concerned(noun, r) or (
+            _money_kind(noun, r) is None and noun.lemma_.lower() in r.money_nouns):
+        return None
+    if noun.dep_ in _OBJECT and noun.head.lemma_.lower() in r.party_verbs:
+        return None  # "Acme lost a $3bn contract": the money concerns the loser
+    between = span.doc[span.end:noun.i] if noun.i >= span.end else span.doc[noun.i + 1:span.start]
+    if noun.i >= span.end and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT") for t in between):
+        return noun
+    if noun.i < span.start and any(t.lower_ in r.worth_words for t in between):
+        return noun
+    return None
+
+
+def _possessor_concerned(token, r: _Rules) -> bool:
+    # "Kenya's loan" is Kenya's money; "the navy's frigate contract" is what the navy buys,
+    # and "Scotland's share of the cost" is a share, not Scotland.
+    kind = _money_kind(token, r)
+    return kind is not None and kind not in r.buyer_purposes
+
+
+def _is_figure(token, r: _Rules) -> bool:
+    # "sales" is a figure though its lemma "sale" is a deal.
+    return token.lower_ in r.figure_nouns or token.lemma_.lower() in r.figure_nouns
+
+
 def _owner(head, verb, exclude, r: _Rules):
     """Whose a figure is, when the role came out as the figure's own name ("profit rose"):
     its possessor, what "of", "from" or "at" introduces, a segment or company named in front
-    of the clause ("In the fibers segment, profit rose"), else the article's company."""
+    of the clause ("In the plastics division, profit rose"), else the article's company."""
     poss = _child(head, _POSSESSOR, exclude)
     if poss is not None:
         return poss
     for c in head.children:
         if c.dep_ == "compound" and c.i not in exclude and _named(c, r) is not None:
             return c
-    owners = _prep_heads(head, r.owner_preps, exclude)
+    # "in the latest quarter" says when, not whose
+    owners = [h for h in _prep_heads(head, r.owner_preps, exclude)
+              if h.lemma_.lower() not in r.time_nouns]
     if owners:
         return owners[0]
     if verb is not None:
         if verb.dep_ in _RELATIVE_CLAUSE and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head  # "its industrial products segment, where profit soared"
-        fronted = [h for h in _prep_heads(verb, r.owner_preps, exclude) if h.i < verb.i]
+        fronted = [h for h in _prep_heads(verb, r.owner_preps, exclude)
+                   if h.i < verb.i and h.lemma_.lower() not in r.time_nouns]
         if fronted:
             return fronted[0]
     return None
 
 
-def roles_of(span) -> dict[str, str | None]:
+def _what_for(span, exclude, r: _Rules):
+    """What the amount itself is said to be for ("£300m for the flood defences"), or what a
+    participle on it spends it on ("the £200m being spent on research", "£80m needed for the
+    bypass"); what is owed goes to a creditor, not for something. Parsers hang these on any
+    word of the amount ("£80m": "m"), so all of them are asked."""
+    for token in span:
+        heads = _prep_heads(token, r.amount_preps, exclude)
+        if heads:
+            return heads[0]
+    for c in (c for token in span for c in token.children):
+        if (c.dep_.split(":")[0] in ("acl", "relcl") and _is_verb(c) and c.i not in exclude
+                and c.lemma_.lower() not in r.debt_verbs):
+            heads = _prep_heads(c, r.beneficiary_preps, exclude)
+            if heads:
+                return heads[0]
+    return None
+
+
+def _refers_back(token, r: _Rules) -> bool:
+    """Whether a noun refers back to money named before it ("this amount", "the sum")."""
+    return token.lemma_.lower() in r.back_nouns and any(
+        c.dep_ in ("det", *_POSSESSOR) for c in token.children)
+
+
+def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     """subject and payer of the amount at `span`, read from the dependency parse.
 
     Payer: the subject of the verb that governs the amount when that verb pays or offers
-    ("the IMF will lend $10bn"), what "from" introduces after a verb of receiving ("received
-    $1.5m from the German government"), or the passive subject of a penalty ("Boeing was fined").
+    ("the Fund will lend $2bn"), what "from" introduces after a verb of receiving ("received
+    $2m from the Dutch government"), or the passive subject of a penalty ("Acme was fined").
     Subject: what a cue noun's preposition introduces ("a reward for information leading to
-    Maduro's arrest"), the possessor of the figure ("Turkey's $18.6bn loan"), the object of a
-    verb like fine, buy or sue, what a paying verb gives to or spends on ("spend £3bn on
-    identity cards"), else the subject of the governing verb ("Du Pont reported profit of
-    $547 million"); a figure's own name ("profit rose to ...") gives way to its owner.
+    Ortega's arrest"), the possessor of the figure ("Kenya's $1bn loan"), the object of a
+    verb like fine, buy or sue, what a paying verb gives to or spends on ("spend £2bn on
+    new hospitals"), else the subject of the governing verb ("Acme reported profit of
+    $130 million"); a figure's own name ("profit rose to ...") gives way to its owner.
     Without a parse both are None: a nearest-word guess would be silently wrong too often.
+
+    earlier (dict | None): the roles of the amount named just before, which "this amount" or
+        "the sum" refer back to.
     """
     out = {"subject_entity_id": None, "subject_text": None, "payer_entity_id": None, "payer_text": None}
     if not span.doc.has_annotation("DEP"):
         return out
     r = rules()
     exclude = range(span.start, span.end)
-    chain = [span.root, *span.root.ancestors]
+    root = _amount_root(span)
+    chain = [root, *root.ancestors]
     verbs = _verbs_above(chain, exclude)
     verb = verbs[0] if verbs else None
 
@@ -835,11 +1067,15 @@ def roles_of(span) -> dict[str, str | None]:
             payer = _child(money_verb, _OBJECT, exclude)
             subject = _subject_of(money_verb)
     # The cue noun ("reward", "fine") may sit beside the amount rather than above it
-    # ("raised the reward for ... to US$50 million").
+    # ("raised the reward for ... to $3 million").
     top = money_verb if money_verb is not None else verb
     below = chain[:chain.index(top)] if top is not None else chain
     cue = _nearest_cue(span)
     nouns = [t for t in below if t.i not in exclude and t.pos_ in ("NOUN", "PROPN")]
+    if subject is None and not (root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i):
+        # "the firm's $12.5bn in yearly sales": whose money it is (in "its $2bn legal fight"
+        # the possessive is the fight's)
+        subject = _child(root, _POSSESSOR, exclude)
     for token in nouns + ([cue] if cue is not None and cue not in chain else []):
         if subject is not None:
             break
@@ -849,12 +1085,30 @@ def roles_of(span) -> dict[str, str | None]:
                 subject = ent.root
                 break
         poss = _child(token, _POSSESSOR, exclude)
-        if subject is None and poss is not None:
+        if poss is None and root.head.i == token.i > root.i:
+            poss = _child(root, _POSSESSOR, exclude)  # "its $700m acquisition": "its" on "$"
+        kind = _money_kind(token, r)
+        if payer is None and poss is not None and kind in r.buyer_purposes:
+            payer = poss  # "Acme completed its $3bn acquisition of Bolt": Acme buys
+        if payer is None and kind in r.lender_preps:
+            # "Kenya's $1bn credit line from the World Bank": the World Bank lends
+            payer = next((h for h in _prep_heads(token, r.lender_preps[kind], exclude)
+                          if h.pos_ in ("NOUN", "PROPN")), None)
+        if subject is None and poss is not None and _possessor_concerned(token, r):
             subject = poss
+            if payer is None and kind in r.owner_pays_purposes:
+                payer = poss  # "Argentina's $95bn foreign debt": Argentina owes it
+        if subject is None and token in nouns and _is_figure(token, r):
+            # "expect Acme earnings in the region of $2.10 a share": Acme's, not the brokers'
+            owner = _owner(token, None, exclude, r)
+            if owner is not None and not any(t.i in exclude for t in owner.subtree):
+                subject = owner
     # The noun the figure counts ("US$25 million rewards for several officials") says for what.
     if subject is None and nouns and nouns[0].head.i not in exclude:
-        heads = _prep_heads(nouns[0], r.subject_preps, exclude)
+        heads = _prep_heads(_phrase_head(nouns[0]), r.subject_preps, exclude)
         subject = heads[0] if heads else None
+    if subject is None:
+        subject = _what_for(span, exclude, r)
     if subject is None and money_verb is not None:
         lemma = money_verb.lemma_.lower()
         obj = _child(money_verb, _OBJECT, exclude)
@@ -862,25 +1116,75 @@ def roles_of(span) -> dict[str, str | None]:
         if lemma in r.object_verbs and obj is not None:
             subject = obj
         elif (lemma in r.payer_verbs or amount_is_subject) and lemma not in r.debt_verbs:
-            # "on April 17" says when, not for what.
-            heads = [h for h in _prep_heads(money_verb, r.beneficiary_preps, exclude)
+            # "on May 2" says when, not for what.
+            # "made available to farmers": the preposition may hang on the predicate adjective
+            heads = [h for v in (money_verb, *(c for c in money_verb.children
+                                               if c.dep_ == "xcomp" and c.pos_ == "ADJ"))
+                     for h in _prep_heads(v, r.beneficiary_preps, exclude)
                      if h.ent_type_ not in r.modifier_types]
             subject = heads[0] if heads else None
+    # What the figure prices is what it concerns ("a $4bn plan to fight malaria", "contracts
+    # worth $2bn"); a buyer's possessive pays for it ("the navy's $30bn frigate contract").
+    priced = _priced_noun(span, nouns, r)
+    if subject is None and priced is not None:
+        subject = priced
+        payer = payer if payer is not None else _child(priced, _POSSESSOR, exclude)
     if subject is None and verb is not None:
         subject = _subject_of(verb)
         if subject is not None and subject.i in exclude:
             subject = None
-    if subject is not None and subject.lemma_.lower() in r.figure_nouns:
+    if subject is None and verb is None:
+        # A copular clause has no verb above the amount: "Sales were $2.6bn", "That sum is
+        # roughly $15m" hang the subject on the amount or the predicate word.
+        subject = next((c for t in chain for c in t.children
+                        if c.dep_ in _SUBJECT and c.i not in exclude), None)
+    if subject is not None and subject.pos_ == "NOUN":
+        # "contracts awarded to Acme", "aid pledged to flood victims": the one it goes to
+        subject = next((h for c in subject.children
+                        if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() not in r.debt_verbs
+                        for h in _prep_heads(c, r.recipient_preps, exclude)), subject)
+    if subject is not None and subject.lemma_.lower() in r.part_nouns:
+        # "a 20% stake in Acme", "the interest of its partner, Acme": the money concerns Acme
+        owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude)]
+        subject = next((o for o in owners if o is not None), subject)
+    if subject is not None and _is_figure(subject, r):
         subject = _owner(subject, verb, exclude, r) or subject
-        if subject.lemma_.lower() in r.figure_nouns:
+        if _is_figure(subject, r):
             # A company's own results name no owner ("Sales increased 10%").
             ent = _salient(span.doc, r.figure_owner_labels, r)
             subject = ent.root if ent is not None else subject
+    elif subject is not None and subject.lemma_.lower() in r.debt_nouns and (
+            getattr(_determiner(subject), "lower_", None) in r.anaphor_determiners):
+        # "the debt" of an article is its main borrower's, country or company
+        owner = _owner(subject, verb, exclude, r)
+        ent = _salient(span.doc, r.debt_owner_labels, r) if owner is None else None
+        subject = owner or (ent.root if ent is not None else subject)
+        payer = payer if payer is not None else subject  # a debtor pays its debt
+    if subject is not None and earlier is not None and _refers_back(subject, r):
+        # "That sum is roughly $15m": the money named before, said in other terms
+        return {k: earlier[k] for k in out}
     if subject is not None:
         out["subject_entity_id"], out["subject_text"] = _role(subject, exclude, r)
     if payer is not None:
         out["payer_entity_id"], out["payer_text"] = _role(payer, exclude, r)
     return out
+
+
+_FACTS = ("purpose", "subject_entity_id", "subject_text", "payer_entity_id", "payer_text")
+
+
+def _same_figure(gap: str, lex: _Lexicon) -> bool:
+    """Whether the text between two amounts makes the second the first said again ("$10bn
+    (£5.19bn)", "$7m, or $1.05 a share") or its earlier value ("rose to $8.6bn from $7.9bn",
+    "$640m, up 4% from $615m"): then it is the same money, for the same thing and payer."""
+    return bool(lex.restatement.fullmatch(gap) or lex.change.fullmatch(gap))
+
+
+def _just_before(previous: dict | None, a: Amount, text: str) -> bool:
+    # The amount before was named in this sentence or the one before it (counted by the
+    # text's own full stops: parsers split sentences at abbreviations and quotes).
+    stops = re.findall(r"[.!?][\"”’]?\s", text[previous["end"]:a.start]) if previous else ()
+    return previous is not None and len(stops) <= 1
 
 
 def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
@@ -893,18 +1197,17 @@ def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
         payer entity ids are `transforms.entities.entity_id` of an entity span of `doc`.
     """
     rows: list[dict] = []
-    restatement = lexicon().restatement
+    lex = lexicon()
     previous = None
     for a in find_amounts(doc.text):
         span = doc.char_span(a.start, a.end, alignment_mode="expand")
         if span is None:
             span = doc[:]
-        if previous is not None and restatement.fullmatch(doc.text[previous["end"]:a.start]):
-            # "$10bn (£5.19bn)", "$7m, or $1.05 a share": the same money, said again.
-            facts = {k: previous[k] for k in ("purpose", "subject_entity_id", "subject_text",
-                                               "payer_entity_id", "payer_text")}
+        if previous is not None and _same_figure(doc.text[previous["end"]:a.start], lex):
+            facts = {k: previous[k] for k in _FACTS}
         else:
-            facts = {"purpose": purpose_of(span, a.unit), **roles_of(span)}
+            facts = {"purpose": purpose_of(span, a.unit),
+                     **roles_of(span, previous if _just_before(previous, a, doc.text) else None)}
         rows.append({
             "amount_id": stable_id("amt", doc_id, a.start, a.end),
             "doc_id": doc_id,

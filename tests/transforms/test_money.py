@@ -10,12 +10,12 @@ from transforms.schemas import AMOUNTS, PURPOSES, QUALIFIERS
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("raised the reward to US$50 million", [("US$50 million", 50e6, "USD", "exact")]),
-    ("alongside US$25 million rewards", [("US$25 million", 25e6, "USD", "exact")]),
+    ("raised the reward to US$20 million", [("US$20 million", 20e6, "USD", "exact")]),
+    ("alongside US$15 million rewards", [("US$15 million", 15e6, "USD", "exact")]),
     ("a $1.5bn loan", [("$1.5bn", 1.5e9, "USD", "exact")]),
     ("over $1bn in aid", [("$1bn", 1e9, "USD", "over")]),
     ("about 40m euros", [("40m euros", 40e6, "EUR", "approx")]),
-    ("sought 450 mln dlrs in credit", [("450 mln dlrs", 450e6, "USD", "exact")]),
+    ("sought 320 mln dlrs in credit", [("320 mln dlrs", 320e6, "USD", "exact")]),
     ("EUR 5m and 7m USD", [("EUR 5m", 5e6, "EUR", "exact"), ("7m USD", 7e6, "USD", "exact")]),
     ("£1,234.50 and €3,5 million", [("£1,234.50", 1234.5, "GBP", "exact"), ("€3,5 million", 3.5e6, "EUR", "exact")]),
     ("C$19 and CA$20 and A$2 billion", [("C$19", 19, "CAD", "exact"), ("CA$20", 20, "CAD", "exact"), ("A$2 billion", 2e9, "AUD", "exact")]),
@@ -35,27 +35,27 @@ from transforms.schemas import AMOUNTS, PURPOSES, QUALIFIERS
         ("10 pounds sterling", 10, "GBP", "exact"), ("1,000 yen", 1000, "JPY", "exact"),
         ("5 yuan", 5, "CNY", "exact"), ("3 Swiss francs", 3, "CHF", "exact"),
         ("100 bolívars", 100, "VES", "exact"), ("2 lakh rupees", 2e5, "INR", "exact")]),
-    ("1.5 billion dlrs, 20 stg, 50 mln marks, DM 50m, 54.45 billion sucres", [
+    ("1.5 billion dlrs, 20 stg, 50 mln marks, DM 50m, 12.5 billion sucres", [
         ("1.5 billion dlrs", 1.5e9, "USD", "exact"), ("20 stg", 20, "GBP", "exact"),
         ("50 mln marks", 5e7, "DEM", "exact"), ("DM 50m", 5e7, "DEM", "exact"),
-        ("54.45 billion sucres", 54.45e9, "ECS", "exact")]),
+        ("12.5 billion sucres", 12.5e9, "ECS", "exact")]),
     ("$50k and $2tn", [("$50k", 5e4, "USD", "exact"), ("$2tn", 2e12, "USD", "exact")]),
     # spelled-out numbers
     ("fifty million dollars", [("fifty million dollars", 5e7, "USD", "exact")]),
     ("a quarter of a billion pounds", [("a quarter of a billion pounds", 2.5e8, "GBP", "exact")]),
     ("two-and-a-half billion euros", [("two-and-a-half billion euros", 2.5e9, "EUR", "exact")]),
     ("one hundred and twenty dollars", [("one hundred and twenty dollars", 120, "USD", "exact")]),
-    ("two billion dlrs in new loans", [("two billion dlrs", 2e9, "USD", "exact")]),
+    ("three billion dlrs in new loans", [("three billion dlrs", 3e9, "USD", "exact")]),
     # sub-units and per-share prices written in decimals
-    ("shares fell 87.5 cents to $52.125", [("87.5 cents", 0.875, "USD", "exact"), ("$52.125", 52.125, "USD", "exact")]),
+    ("shares fell 62.5 cents to $41.375", [("62.5 cents", 0.625, "USD", "exact"), ("$41.375", 41.375, "USD", "exact")]),
     ("a 50p coin", [("50p", 0.5, "GBP", "exact")]),
     # qualifiers
-    ("under £3m, nearly €4m, roughly $7m, as much as $8m, estimated at $4.7 billion", [
+    ("under £3m, nearly €4m, roughly $7m, as much as $8m, estimated at $3.2 billion", [
         ("£3m", 3e6, "GBP", "under"), ("€4m", 4e6, "EUR", "approx"), ("$7m", 7e6, "USD", "approx"),
-        ("$8m", 8e6, "USD", "up_to"), ("$4.7 billion", 4.7e9, "USD", "approx")]),
+        ("$8m", 8e6, "USD", "up_to"), ("$3.2 billion", 3.2e9, "USD", "approx")]),
     # a restatement is qualified like the figure it restates
-    ("over $50 billion (£27bn)", [("$50 billion", 5e10, "USD", "over"), ("£27bn", 2.7e10, "GBP", "over")]),
-    ("as much as $10 a share, or $540 million", [("$10 a share", 10, "USD", "up_to"), ("$540 million", 5.4e8, "USD", "up_to")]),
+    ("over $40 billion (£31bn)", [("$40 billion", 4e10, "USD", "over"), ("£31bn", 3.1e10, "GBP", "over")]),
+    ("as much as $12 a share, or $610 million", [("$12 a share", 12, "USD", "up_to"), ("$610 million", 6.1e8, "USD", "up_to")]),
     # a change is two figures, not a range
     ("sales rose from $5m to $7m", [("$5m", 5e6, "USD", "exact"), ("$7m", 7e6, "USD", "exact")]),
     ("gave $5 to 10 people", [("$5", 5, "USD", "exact")]),
@@ -79,11 +79,11 @@ def test_find_amounts(text, expected):
     ("between $5m and $7m", "$5m and $7m", 5e6, 7e6, 6e6),
     ("US$300 to 350 million", "US$300 to 350 million", 300e6, 350e6, 325e6),
     ("1-2bn euros", "1-2bn euros", 1e9, 2e9, 1.5e9),
-    ("between 437 and 450 mln dlrs", "437 and 450 mln dlrs", 437e6, 450e6, 443.5e6),
-    ("between 3 billion and 5 billion dlrs", "3 billion and 5 billion dlrs", 3e9, 5e9, 4e9),
+    ("between 310 and 330 mln dlrs", "310 and 330 mln dlrs", 310e6, 330e6, 320e6),
+    ("between 2 billion and 6 billion dlrs", "2 billion and 6 billion dlrs", 2e9, 6e9, 4e9),
     # the upper end's scale does not make the lower end 500,000 million
     ("$500,000 to 1 million", "$500,000 to 1 million", 5e5, 1e6, 7.5e5),
-    ("about $115 to $125 a share", "$115 to $125 a share", 115, 125, 120),
+    ("about $85 to $95 a share", "$85 to $95 a share", 85, 95, 90),
 ])
 def test_ranges_distribute_scale_and_currency(text, span, low, high, value):
     [a] = find_amounts(text)
@@ -92,7 +92,7 @@ def test_ranges_distribute_scale_and_currency(text, span, low, high, value):
 
 @pytest.mark.parametrize("text, unit", [
     ("CA$19 per hour", "hour"), ("$3 a share", "share"), ("£5bn a year", "year"),
-    ("a $24-a-share offer", "share"), ("$125 apiece", "each"), ("$5m", None),
+    ("a $31-a-share offer", "share"), ("$140 apiece", "each"), ("$5m", None),
 ])
 def test_per_unit_amounts_keep_the_amount_and_record_the_unit(text, unit):
     [a] = find_amounts(text)
@@ -102,7 +102,7 @@ def test_per_unit_amounts_keep_the_amount_and_record_the_unit(text, unit):
 
 @pytest.mark.parametrize("text, currency", [
     ("The company paid $5m for the plant.", "USD"),
-    ("The Australian government will spend $52.5 million on the plant.", "AUD"),
+    ("The Australian government will spend $61.5 million on the plant.", "AUD"),
     ("Canada's finance minister announced 20 mln dlrs in relief.", "CAD"),
     # a US mention keeps the US dollar, whatever the other country
     ("The Canadian government and the U.S. agreed on $5m.", "USD"),
@@ -125,7 +125,7 @@ def test_bounds_follow_the_qualifier():
 
 @pytest.mark.parametrize("raw, value", [("1,234,567", 1234567), ("1.234.567", 1234567),
                                         ("1.5", 1.5), ("3,5", 3.5), ("1,234.5", 1234.5), ("12", 12),
-                                        ("52.125", 52.125), ("1.234,5", 1234.5)])
+                                        ("41.375", 41.375), ("1.234,5", 1234.5)])
 def test_parse_number(raw, value):
     assert parse_number(raw) == value
 
@@ -191,43 +191,43 @@ def parsed(words, spaces, heads, deps, pos, lemmas, ents):
 def test_roles_and_purpose_from_the_parse():
     from transforms.entities import entity_id
 
-    doc = parsed(["The", "IMF", "will", "lend", "Turkey", "$", "10bn", "."],
+    doc = parsed(["The", "Fund", "will", "lend", "Kenya", "$", "2bn", "."],
                  [True, True, True, True, True, False, False, False],
                  [1, 3, 3, 3, 3, 3, 5, 3],
                  ["det", "nsubj", "aux", "ROOT", "dative", "dobj", "nummod", "punct"],
                  ["DET", "PROPN", "AUX", "VERB", "PROPN", "SYM", "NUM", "PUNCT"],
-                 ["the", "IMF", "will", "lend", "Turkey", "$", "10bn", "."],
+                 ["the", "Fund", "will", "lend", "Kenya", "$", "2bn", "."],
                  [(1, 2, "ORG"), (4, 5, "GPE")])
     [row] = amount_rows(doc, "d", sentence_locator(doc))
-    assert (row["text"], row["purpose"]) == ("$10bn", "loan")
-    assert row["payer_entity_id"] == entity_id("ORG", "IMF")
-    assert row["subject_entity_id"] == entity_id("GPE", "Turkey")
+    assert (row["text"], row["purpose"]) == ("$2bn", "loan")
+    assert row["payer_entity_id"] == entity_id("ORG", "Fund")
+    assert row["subject_entity_id"] == entity_id("GPE", "Kenya")
     assert row["payer_text"] is None and row["subject_text"] is None
 
 
 def test_the_passive_subject_of_a_penalty_pays_it():
     from transforms.entities import entity_id
 
-    doc = parsed(["Boeing", "was", "fined", "$", "250,000", "."],
+    doc = parsed(["Halvorsen", "was", "fined", "$", "40,000", "."],
                  [True, True, True, False, False, False],
                  [2, 2, 2, 2, 3, 2],
                  ["nsubjpass", "auxpass", "ROOT", "dobj", "nummod", "punct"],
                  ["PROPN", "AUX", "VERB", "SYM", "NUM", "PUNCT"],
-                 ["Boeing", "be", "fine", "$", "250,000", "."],
+                 ["Halvorsen", "be", "fine", "$", "40,000", "."],
                  [(0, 1, "ORG")])
     [row] = amount_rows(doc, "d", sentence_locator(doc))
-    assert (row["value"], row["purpose"]) == (250000, "fine")
-    assert row["payer_entity_id"] == row["subject_entity_id"] == entity_id("ORG", "Boeing")
+    assert (row["value"], row["purpose"]) == (40000, "fine")
+    assert row["payer_entity_id"] == row["subject_entity_id"] == entity_id("ORG", "Halvorsen")
 
 
 def test_without_a_parse_roles_stay_empty_and_restatements_share_the_purpose(nlp):
     from transforms.nlp import load_pipeline
 
     blank = load_pipeline("blank:en")
-    doc = blank("Turkey agreed to borrow $10bn (£5.19bn) from the IMF. Workers earn $28 an hour.")
+    doc = blank("Kenya agreed to borrow $2bn (£1.6bn) from the Fund. Nurses earn $31 an hour.")
     rows = amount_rows(doc, "d", sentence_locator(doc))
     assert [(r["text"], r["purpose"], r["unit"]) for r in rows] == [
-        ("$10bn", "loan", None), ("£5.19bn", "loan", None), ("$28 an hour", "salary", "hour")]
+        ("$2bn", "loan", None), ("£1.6bn", "loan", None), ("$31 an hour", "salary", "hour")]
     assert all(r[k] is None for r in rows for k in ("subject_entity_id", "subject_text",
                                                     "payer_entity_id", "payer_text"))
 
@@ -246,21 +246,21 @@ def _ud(sentence):
 # Hand-parsed news sentences in Universal Dependencies (the bundled pipeline's scheme).
 ROLE_CASES = [
     # a demonym describes the noun it modifies: the phrase is the subject, not "Venezuelan"
-    ("""Washington 1 nsubj PROPN
+    ("""London 1 nsubj PROPN
 offered 1 ROOT VERB offer
 $ 5 compound SYM
-25 4 compound NUM
+5 4 compound NUM
 million 2 nummod NUM
 rewards 1 obj NOUN reward
 for 10 case ADP
 several 10 amod ADJ
-top 10 amod ADJ
-Venezuelan 10 amod ADJ
+senior 10 amod ADJ
+Colombian 10 amod ADJ
 officials 5 nmod NOUN official
-. 1 punct PUNCT""", [(0, 1, "GPE"), (9, 10, "NORP")], "$25 million",
-     ("text", "several top Venezuelan officials"), ("GPE", "Washington")),
+. 1 punct PUNCT""", [(0, 1, "GPE"), (9, 10, "NORP")], "$5 million",
+     ("text", "several senior Colombian officials"), ("GPE", "London")),
     # a participle in between does not hide the clause's verb and its subject, the payer
-    ("""Washington 1 nsubj PROPN
+    ("""Bogota 1 nsubj PROPN
 raised 1 ROOT VERB raise
 the 3 det DET
 reward 1 obj NOUN
@@ -268,86 +268,86 @@ for 5 case ADP
 information 3 nmod NOUN
 leading 5 acl VERB lead
 to 10 case ADP
-Maduro 10 nmod:poss PROPN
+Ortega 10 nmod:poss PROPN
 's 8 case PART
 arrest 6 obl NOUN
 to 12 case ADP
 $ 6 obl SYM
-50 14 compound NUM
+3 14 compound NUM
 million 12 nummod NUM
-. 1 punct PUNCT""", [(0, 1, "GPE"), (8, 9, "PERSON")], "$50 million",
-     ("PERSON", "Maduro"), ("GPE", "Washington")),
+. 1 punct PUNCT""", [(0, 1, "GPE"), (8, 9, "PERSON")], "$3 million",
+     ("PERSON", "Ortega"), ("GPE", "Bogota")),
     # a relative pronoun stands for the noun its clause modifies
     ("""The 1 det DET
-deficit 9 nsubj NOUN
+shortfall 9 nsubj NOUN
 , 4 punct PUNCT
 which 4 nsubj PRON
-totaled 1 acl:relcl VERB total
+reached 1 acl:relcl VERB reach
 $ 4 obj SYM
-221 7 compound NUM
+40 7 compound NUM
 billion 5 nummod NUM
 , 4 punct PUNCT
 fell 9 ROOT VERB fall
-. 9 punct PUNCT""", [], "$221 billion", ("text", "The deficit"), None),
+. 9 punct PUNCT""", [], "$40 billion", ("text", "The shortfall"), None),
     # an infinitive shares its subject with the verb above; a borrower's lender pays
-    ("""Turkey 1 nsubj PROPN
+    ("""Kenya 1 nsubj PROPN
 agreed 1 ROOT VERB agree
 to 3 mark PART
 borrow 1 xcomp VERB
 $ 3 obj SYM
-10bn 4 nummod NUM
+2bn 4 nummod NUM
 from 8 case ADP
 the 8 det DET
-IMF 3 obl PROPN
-. 1 punct PUNCT""", [(0, 1, "GPE"), (8, 9, "ORG")], "$10bn", ("GPE", "Turkey"), ("ORG", "IMF")),
-    # ... unless the verb above lends its object ("asked Rosneft to repay")
-    ("""Menatep 1 nsubj PROPN
+Fund 3 obl PROPN
+. 1 punct PUNCT""", [(0, 1, "GPE"), (8, 9, "ORG")], "$2bn", ("GPE", "Kenya"), ("ORG", "Fund")),
+    # ... unless the verb above lends its object ("asked Bolt to repay")
+    ("""Acme 1 nsubj PROPN
 asked 1 ROOT VERB ask
-Rosneft 1 obj PROPN
+Bolt 1 obj PROPN
 to 4 mark PART
 repay 1 xcomp VERB
 a 8 det DET
 $ 8 compound SYM
-900m 6 nummod NUM
+300m 6 nummod NUM
 loan 4 obj NOUN
-. 1 punct PUNCT""", [(0, 1, "ORG"), (2, 3, "ORG")], "$900m", ("ORG", "Rosneft"), ("ORG", "Rosneft")),
+. 1 punct PUNCT""", [(0, 1, "ORG"), (2, 3, "ORG")], "$300m", ("ORG", "Bolt"), ("ORG", "Bolt")),
     # a claim: the claimant is the subject, the one sued pays; a demonym is no payer
-    ("""Menatep 1 nsubj PROPN
+    ("""Acme 1 nsubj PROPN
 sued 1 ROOT VERB sue
 the 4 det DET
-Russian 4 amod ADJ
+Polish 4 amod ADJ
 government 1 obj NOUN
 for 6 case ADP
 $ 1 obl SYM
-28bn 6 nummod NUM
-. 1 punct PUNCT""", [(0, 1, "ORG"), (3, 4, "NORP")], "$28bn",
-     ("ORG", "Menatep"), ("text", "the Russian government")),
+2bn 6 nummod NUM
+. 1 punct PUNCT""", [(0, 1, "ORG"), (3, 4, "NORP")], "$2bn",
+     ("ORG", "Acme"), ("text", "the Polish government")),
     # money as a passive subject goes to what "to" introduces
     ("""A 3 det DET
 further 3 amod ADJ
-15m 3 nummod NUM
+20m 3 nummod NUM
 euros 6 nsubj:pass NOUN euro
 will 6 aux AUX
 be 6 aux:pass AUX
 made 6 ROOT VERB make
 available 6 xcomp ADJ
 to 10 case ADP
-wine 10 compound NOUN
+dairy 10 compound NOUN
 cooperatives 6 obl NOUN cooperative
-. 6 punct PUNCT""", [], "15m euros", ("text", "wine cooperatives"), None),
+. 6 punct PUNCT""", [], "20m euros", ("text", "dairy cooperatives"), None),
     # a figure's own name gives way to its owner: a segment named in front of the clause
     ("""In 3 case ADP
 the 3 det DET
-fibers 3 compound NOUN fiber
-segment 6 obl NOUN
+plastics 3 compound NOUN plastic
+division 6 obl NOUN
 , 3 punct PUNCT
 profit 6 nsubj NOUN
 rose 6 ROOT VERB rise
 to 8 case ADP
 $ 6 obl SYM
-180 10 compound NUM
+90 10 compound NUM
 million 8 nummod NUM
-. 6 punct PUNCT""", [], "$180 million", ("text", "the fibers segment"), None),
+. 6 punct PUNCT""", [], "$90 million", ("text", "the plastics division"), None),
     # ... or, with no owner in sight, the company the article is about
     ("""Acme 1 nsubj PROPN
 said 1 ROOT VERB say
@@ -355,9 +355,9 @@ sales 3 nsubj NOUN
 rose 1 ccomp VERB rise
 to 5 case ADP
 $ 3 obl SYM
-8.6 7 compound NUM
+4.2 7 compound NUM
 billion 5 nummod NUM
-. 1 punct PUNCT""", [(0, 1, "ORG")], "$8.6 billion", ("ORG", "Acme"), None),
+. 1 punct PUNCT""", [(0, 1, "ORG")], "$4.2 billion", ("ORG", "Acme"), None),
     # "the company" is the article's company
     ("""Acme 1 nsubj PROPN
 said 1 ROOT VERB say
@@ -365,9 +365,9 @@ the 3 det DET
 company 4 nsubj NOUN
 earned 1 ccomp VERB earn
 $ 4 obj SYM
-461 7 compound NUM
+130 7 compound NUM
 million 5 nummod NUM
-. 1 punct PUNCT""", [(0, 1, "ORG")], "$461 million", ("ORG", "Acme"), None),
+. 1 punct PUNCT""", [(0, 1, "ORG")], "$130 million", ("ORG", "Acme"), None),
 ]
 
 
@@ -385,3 +385,148 @@ def test_roles_on_news_sentence_shapes(sentence, ents, amount, subject, payer):
             assert got == (None, expected[1]), prefix
         else:
             assert got == (entity_id(*expected), None), prefix
+
+
+
+def _facts(nlp, text):
+    """(text, purpose, subject, payer) of each amount the shipped pipeline finds in text; an
+    entity role is written as the entity's text, a phrase role as the phrase."""
+    from transforms.entities import entity_id
+
+    doc = nlp(text)
+    names = {entity_id(e.label_, e.text): e.text for e in doc.ents}
+    return [(r["text"], r["purpose"],
+             names.get(r["subject_entity_id"]) or r["subject_text"],
+             names.get(r["payer_entity_id"]) or r["payer_text"])
+            for r in amount_rows(doc, "d", sentence_locator(doc))]
+
+
+# Invented newswire sentences, parsed by the shipped pipeline.
+
+@pytest.mark.parametrize("text, earlier", [
+    ("Halvorsen Industries lifted its annual dividend to $0.85 a share from $0.70.", "$0.70"),
+    ("Brantley Foods reported net income of $640 million, up 4% from $615 million.", "$615 million"),
+])
+def test_an_earlier_value_of_a_figure_shares_its_facts(nlp, text, earlier):
+    rows = _facts(nlp, text)
+    [now] = [r for r in rows if r[0] != earlier]
+    [before] = [r for r in rows if r[0] == earlier]
+    assert before[1:] == now[1:]
+
+
+@pytest.mark.parametrize("text, amount, purpose", [
+    # a dividend is paid to shareholders: none of the contract's kinds
+    ("Halvorsen Industries lifted its annual dividend to $0.85 a share.", "$0.85 a share", "other"),
+    # money put aside is budgeted
+    ("The treasury will set aside $2 billion for flood defences.", "$2 billion", "budget"),
+    # a price per share paid in a takeover is the price, not the deal
+    ("Kestrel Partners agreed to buy the retailer for $14.50 a share in cash.", "$14.50 a share", "price"),
+    # a deal is of the kind the word in front of it names
+    ("A $2 billion rescue package deal for dairy farmers was blocked by parliament.", "$2 billion", "aid"),
+    ("Lawmakers blocked a $2 billion loan deal with the bank.", "$2 billion", "loan"),
+])
+def test_purpose_on_newswire_sentences(nlp, text, amount, purpose):
+    assert [r[1] for r in _facts(nlp, text) if r[0] == amount] == [purpose]
+
+
+@pytest.mark.parametrize("text, subject", [
+    # "sales" (lemma "sale") names a figure as much as "revenue" does: the article's company's
+    ("Orlen Steel Corp. makes pipes. Sales grew 7% to $2.6 billion in the year.", "Orlen Steel Corp."),
+    # a copular clause has no verb above the amount; "in the second quarter" says when, not whose
+    ("Orlen Steel Corp. makes pipes. Sales in the second quarter were $2.6 billion.", "Orlen Steel Corp."),
+    # a company described by its home town is the article's company
+    ("Orlen Steel Corp. makes pipes. The Pittsburgh, Pa., company reported net income of $40 million.",
+     "Orlen Steel Corp."),
+    # the possessor of the amount is whose money it is
+    ("Orlen Steel Corp. makes pipes. The strike hits a tenth of the firm's 12.5 billion dlrs in "
+     "yearly sales.", "Orlen Steel Corp."),
+    # a plural description is not the article's one company
+    ("Orlen Steel cut jobs. The three banks have received $5 billion in state loans.", "The three banks"),
+])
+def test_whose_figure_it_is(nlp, text, subject):
+    [row] = _facts(nlp, text)
+    assert row[2] == subject
+
+
+def test_this_sum_is_the_money_named_before(nlp):
+    rows = _facts(nlp, "The merger would save the council £12m a year, officials said. That sum is "
+                       "roughly $15 million at market rates.")
+    assert [r[2] for r in rows] == ["the council", "the council"]
+
+
+def test_the_dateline_place_is_no_actor(nlp):
+    rows = _facts(nlp, "DENVER, May 2 - The strike will delay repayment of its 2 billion dlr debt, "
+                       "Halvorsen Corp. said.")
+    assert [r[2:] for r in rows] == [("Halvorsen Corp.", "Halvorsen Corp.")]
+
+
+def test_which_on_a_verb_is_the_noun_right_before_it(nlp):
+    rows = _facts(nlp, "The tender went to Ostrava, which offered $31 a share and kept the board.")
+    assert [r[3] for r in rows] == ["Ostrava"]
+
+
+@pytest.mark.parametrize("text, subject, payer", [
+    # what the amount itself is for, or what a participle on it spends it on
+    ("Finance Minister Ana Ruiz said she would set aside $500m for flood defences in the north.",
+     "flood defences in the north", "Ana Ruiz"),
+    ("Critics contrasted it with the £80m needed for the new bypass.", "the new bypass", None),
+    # a long phrase keeps its head and loses its last modifiers; a possessor of what is not
+    # money is part of the phrase, not the subject
+    ("Critics contrasted it with the £80m needed for Scotland's share of the cost of the new "
+     "northern bypass.", "Scotland's share", None),
+    # what a figure prices is what the money concerns; a buyer's possessive pays
+    ("The charity has urged wealthy donors to fund a $4bn plan to fight malaria.", "plan", "wealthy donors"),
+    ("The army will review a dozen contracts worth $2bn.", "a dozen contracts", None),
+    ("The auditors questioned the navy's $30 billion frigate contract.", "frigate contract", "the navy"),
+    # ... unless the clause's subject is a party to it
+    ("Halvorsen Industries lost a $3bn defence contract last year.", "Halvorsen Industries", None),
+    # what a deal is for, whatever words stand in front of "deal"; a loan's lender pays
+    ("A $2 billion rescue package deal for dairy farmers was blocked by parliament.", "dairy farmers", None),
+    ("Lawmakers blocked a $2 billion loan deal with the bank.", "Lawmakers", "the bank"),
+    ("Kenya's new $1bn credit line from the World Bank was approved in March.", "Kenya", "World Bank"),
+    # a buyer's possessive on the deal, wherever the parser hangs it
+    ("Ostrava Holdings Corp. finalised its $700 million acquisition of Halvorsen Corp. last week.",
+     "Halvorsen Corp.", "Ostrava Holdings Corp."),
+    # money's noun given to someone by a participle goes to them
+    ("The ministry cancelled $2bn worth of contracts awarded to local builders.", "local builders", None),
+    # a part of a company bought concerns the company
+    ("Ostrava Holdings agreed to buy a 20% stake in Halvorsen Corp. for $2 billion.",
+     "Halvorsen Corp.", "Ostrava Holdings"),
+    ("Ostrava Holdings paid $300 million for the shipping unit of Halvorsen Corp.",
+     "Halvorsen Corp.", "Ostrava Holdings"),
+    # whose debt it is owes it
+    ("Argentina's $95 billion foreign debt is owed mostly to private banks.", "Argentina", "Argentina"),
+    ("Halvorsen Corp. has stopped servicing its $800 million debt.", "Halvorsen Corp.", "Halvorsen Corp."),
+    ("Chile will restructure its loans, the finance minister said. The government would seek to "
+     "refinance the 2 billion dlr portion of the debt held by foreign banks.", "Chile", "Chile"),
+    # "the Dutch government" is the Netherlands', not the article's most named country ...
+    ("The United States has pledged support. Halvorsen Corp. said the Dutch government would lend "
+     "it $2 million.", "Halvorsen Corp.", "the Dutch government"),
+    # ... and the country itself where the article names it
+    ("Russia denies the claims. Halvorsen Corp. has sued the Russian government for $3bn over the "
+     "seizure.", "Halvorsen Corp.", "Russia"),
+    # money made available to someone goes to them
+    ("Another $20m is to be made available to small farmers.", "small farmers", None),
+    # the possessor of money is whose money it is
+    ("Portugal's $2bn loan was approved on Monday.", "Portugal", None),
+])
+def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
+    [row] = _facts(nlp, text)
+    assert row[2:] == (subject, payer)
+
+
+@pytest.mark.parametrize("text, subject", [
+    # the owner of a figure named above the amount, even when the parser hangs "a share" apart
+    ("Brokers expect 2025 Halvorsen earnings in the region of $2.10 a share.", "Halvorsen"),
+    # whom money is spared or lost by
+    ("The merger would save the council £12m a year, officials said.", "the council"),
+    # a present participle on an actor has that actor as its subject
+    ("Shipyards struggled last year, with the Halvorsen Marine Company posting a $900 million loss.",
+     "Halvorsen Marine Company"),
+    # "its" is the nearest subject before it, not the article's most named organisation
+    ("The United Steelworkers union rejected the offer. The United Steelworkers said on Monday "
+     "that Halvorsen Corp. was cutting its debt to $4.5 billion.", "Halvorsen Corp."),
+])
+def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
+    [row] = _facts(nlp, text)
+    assert row[2] == subject
