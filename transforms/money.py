@@ -994,6 +994,49 @@ def _owner(head, verb, exclude, r: _Rules):
                    if h.i < verb.i and h.lemma_.lower() not in r.time_nouns]
         if fronted:
             return fronted[0]
+    return _segment_named(head, verb, exclude, r)
+
+
+def _is_part(token, r: _Rules) -> bool:
+    # "shares" is a part though its lemma "share" is also a portion ("its share of the cost").
+    return token.lower_ in r.part_nouns or token.lemma_.lower() in r.part_nouns
+
+
+def _whole_of(subject, exclude, r: _Rules):
+    """What a part belongs to: "a 20% stake in Acme", "the interest of its partner, Acme",
+    "Acme's stock" concern Acme; parts nest ("the value of its stake in Acme"), so the chain is
+    followed a few steps, as far as an owner is named."""
+    for _ in range(3):
+        if subject is None or not _is_part(subject, r):
+            break
+        owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude)]
+        owner = next((o for o in owners if o is not None), None)
+        if owner is None:
+            break
+        subject = owner
+    return subject
+
+
+def _clause_of(token):
+    """The verb whose clause a token belongs to (itself for a verb)."""
+    return token if _is_verb(token) else _next_verb(token)
+
+
+def _segment_named(figure, verb, exclude, r: _Rules):
+    """The part of a company a figure is reported for: "profit fell to $6m in the shipping
+    segment", or "In the retail division, sales rose" opening the sentence, which parsers often
+    hang nowhere near the figure's clause."""
+    if verb is not None:
+        # Parsers hang the phrase on the verb or on a figure beside it ("to $6m from $5m in
+        # the shipping segment"), so any word of the clause may carry it.
+        parts = [h for t in verb.subtree if t.i not in exclude and getattr(_clause_of(t), "i", None) == verb.i
+                 for h in _prep_heads(t, r.owner_preps, exclude) if _is_part(h, r)]
+        if parts:
+            return parts[0]
+    first = figure.sent[0]
+    if first.lower_ in r.owner_preps and first.head.i < figure.i and _is_part(first.head, r) \
+            and first.head.pos_ == "NOUN" and first.head.i not in exclude:
+        return first.head
     return None
 
 
@@ -1143,10 +1186,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         subject = next((h for c in subject.children
                         if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() not in r.debt_verbs
                         for h in _prep_heads(c, r.recipient_preps, exclude)), subject)
-    if subject is not None and subject.lemma_.lower() in r.part_nouns:
-        # "a 20% stake in Acme", "the interest of its partner, Acme": the money concerns Acme
-        owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude)]
-        subject = next((o for o in owners if o is not None), subject)
+    subject = _whole_of(subject, exclude, r)
     if subject is not None and _is_figure(subject, r):
         subject = _owner(subject, verb, exclude, r) or subject
         if _is_figure(subject, r):

@@ -523,6 +523,12 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     # a present participle on an actor has that actor as its subject
     ("Shipyards struggled last year, with the Halvorsen Marine Company posting a $900 million loss.",
      "Halvorsen Marine Company"),
+    # a figure reported for a part of the company is the part's, wherever the parser hangs it
+    ("In the pharmaceuticals segment, which includes vaccines, profit rose to $52 million.",
+     "the pharmaceuticals segment"),
+    # parts nest: the value of a holding is the holder's, a company's stock the company's
+    ("Ostrava said the value of its Halvorsen shareholding had fallen to $2.1bn since 2019.", "Ostrava"),
+    ("Shares of Halvorsen Corp. rose $1.50 a share on the Nasdaq yesterday.", "Halvorsen Corp."),
     # "its" is the nearest subject before it, not the article's most named organisation
     ("The United Steelworkers union rejected the offer. The United Steelworkers said on Monday "
      "that Halvorsen Corp. was cutting its debt to $4.5 billion.", "Halvorsen Corp."),
@@ -530,3 +536,9 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
     [row] = _facts(nlp, text)
     assert row[2] == subject
+
+
+def test_a_segment_hung_on_the_earlier_figure_is_still_the_clause_s(nlp):
+    rows = _facts(nlp, "Profit climbed to $98 million from $71 million in the petroleum segment, as "
+                       "Halvorsen's refining unit benefited from higher oil prices.")
+    assert [r[2] for r in rows] == ["the petroleum segment", "the petroleum segment"]
