@@ -489,6 +489,8 @@ class _Rules:
     anaphor_pronouns: dict[str, tuple[str, ...]]
     figure_owner_labels: frozenset[str]
     control_preps: frozenset[str]
+    speech_verbs: frozenset[str]
+    affiliation_preps: frozenset[str]
     object_control_verbs: frozenset[str]
     max_text_tokens: int
 
@@ -510,7 +512,7 @@ def rules() -> _Rules:
         "owner_pays_purposes", "money_nouns", "back_nouns", "worth_words", "party_verbs",
         "part_nouns", "part_preps", "time_nouns", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
-        "control_preps", "object_control_verbs")}
+        "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
     lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
@@ -833,12 +835,30 @@ def _antecedent(pronoun, labels, r: _Rules):
     subject before it of a type it can stand for ("Acme is cutting its debt"); None when
     the sentence has none, and the article's main actor is the better guess."""
     if pronoun.pos_ != "PRON" and pronoun.tag_ not in ("PRP", "PRP$"):
-        return None
+        return _speaker_affiliation(pronoun, labels, r)
     sent = pronoun.sent
     after = _dateline_end(pronoun.doc)
     for ent in reversed([e for e in sent.ents if e.end <= pronoun.i and e.start_char >= after]):
         if ent.root.dep_ in _SUBJECT and ent.label_ not in r.modifier_types and (
                 _cluster_type(ent) or ent.label_) in labels:
+            return ent
+    return _speaker_affiliation(pronoun, labels, r)
+
+
+def _speaker_affiliation(anaphor, labels, r: _Rules):
+    """The organisation of the one who speaks: in "A spokesman for Acme said the company
+    will ..." or "An official at Acme said it ...", what is said is about Acme."""
+    verb = _next_verb(anaphor)
+    while verb is not None and verb.dep_ in ("ccomp", "conj", "xcomp") and verb.lemma_.lower() not in r.speech_verbs:
+        verb = _next_verb(verb)
+    if verb is None or verb.lemma_.lower() not in r.speech_verbs:
+        return None
+    speaker = _subject_of(verb)
+    if speaker is None or speaker.pos_ != "NOUN" or speaker.i > anaphor.i:
+        return None
+    for head in _prep_heads(speaker, r.affiliation_preps, ()):
+        ent = _named(head, r)
+        if ent is not None and (_cluster_type(ent) or ent.label_) in labels:
             return ent
     return None
 

@@ -542,3 +542,14 @@ def test_a_segment_hung_on_the_earlier_figure_is_still_the_clause_s(nlp):
     rows = _facts(nlp, "Profit climbed to $98 million from $71 million in the petroleum segment, as "
                        "Halvorsen's refining unit benefited from higher oil prices.")
     assert [r[2] for r in rows] == ["the petroleum segment", "the petroleum segment"]
+
+
+@pytest.mark.parametrize("text, subject, payer", [
+    ("Ostrava Corp. cut its dividend. A spokesman for Halvorsen Corp., the Oslo shipping group, "
+     "said the company will post additional profit of about $40 million a year.", "Halvorsen Corp.", None),
+    ("Ostrava Corp. cut its dividend. An official at Halvorsen Corp. said it would lend $3bn to "
+     "the government.", "the government", "Halvorsen Corp."),
+])
+def test_the_company_a_speaker_speaks_for(nlp, text, subject, payer):
+    [row] = _facts(nlp, text)
+    assert row[2:] == (subject, payer)
