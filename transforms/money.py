@@ -490,9 +490,11 @@ class _Rules:
     figure_owner_labels: frozenset[str]
     control_preps: frozenset[str]
     speech_verbs: frozenset[str]
+    person_roles: frozenset[str]
     affiliation_preps: frozenset[str]
     object_control_verbs: frozenset[str]
     max_text_tokens: int
+    introduction_sentences: int
 
 
 @lru_cache(maxsize=1)
@@ -512,7 +514,7 @@ def rules() -> _Rules:
         "owner_pays_purposes", "money_nouns", "back_nouns", "worth_words", "party_verbs",
         "part_nouns", "part_preps", "time_nouns", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
-        "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps")}
+        "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps", "person_roles")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
     lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
@@ -524,7 +526,8 @@ def rules() -> _Rules:
                   money_verbs=frozenset(money_verbs), lender_preps=lender_preps,
                   anaphor_nouns={k: tuple(v) for k, v in roles["anaphor_nouns"].items()},
                   anaphor_pronouns={k: tuple(v) for k, v in roles["anaphor_pronouns"].items()},
-                  max_text_tokens=int(roles["max_text_tokens"]), **words)
+                  max_text_tokens=int(roles["max_text_tokens"]),
+                  introduction_sentences=int(roles["introduction_sentences"]), **words)
 
 
 def _cue(token, r: _Rules) -> tuple[str | None, str]:
@@ -863,6 +866,27 @@ def _speaker_affiliation(anaphor, labels, r: _Rules):
     return None
 
 
+def _person_introduced(head, r: _Rules):
+    """The person an article first describes and names only after ("A former Acme finance
+    chief has been fined $50,000 ... John Doe admitted ..."): the first person named within
+    the next sentences, when no one was named before the description."""
+    from transforms.linking import link_document
+
+    det = _determiner(head)
+    if head.pos_ != "NOUN" or head.lemma_.lower() not in r.person_roles or _plural(head) \
+            or det is None or det.lower_ not in ("a", "an"):
+        return None
+    firsts = [(min(m.start for m in c.mentions if not m.is_pronoun), c) for c in link_document(head.doc)
+              if c.type == "PERSON" and any(not m.is_pronoun for m in c.mentions)]
+    if any(start < head.idx for start, _ in firsts):
+        return None
+    sents = list(head.doc.sents)
+    here = next(n for n, s in enumerate(sents) if s.start <= head.i < s.end)
+    horizon = sents[min(here + r.introduction_sentences, len(sents) - 1)].end_char
+    start, cluster = min(((s, c) for s, c in firsts if s < horizon), key=lambda x: x[0], default=(0, None))
+    return _span_of(cluster, head.doc, r)
+
+
 def _anaphor_labels(head, r: _Rules) -> tuple | None:
     """Entity labels a pronoun or a definite description ("the company") can refer to."""
     if head.pos_ == "PRON" or head.tag_ in ("PRP", "PRP$"):
@@ -914,6 +938,9 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
         ent = _antecedent(head, labels, r) or _salient(head.doc, labels, r)
         if ent is not None:
             return entity_id(ent.label_, ent.text), None
+    ent = _person_introduced(head, r)
+    if ent is not None:
+        return entity_id(ent.label_, ent.text), None
     # An apposition names the head itself, wherever the recogniser put the name's edge
     # ("its partner, Acme Co." with only "Acme" recognised).
     names = [_entity_in(c.subtree, exclude, r) for c in head.children if c.dep_ == "appos"]

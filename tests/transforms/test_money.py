@@ -553,3 +553,16 @@ def test_a_segment_hung_on_the_earlier_figure_is_still_the_clause_s(nlp):
 def test_the_company_a_speaker_speaks_for(nlp, text, subject, payer):
     [row] = _facts(nlp, text)
     assert row[2:] == (subject, payer)
+
+
+@pytest.mark.parametrize("text, subject", [
+    # a person described first and named in the next sentence
+    ("A former finance director at Halvorsen Corp. has received a jail sentence and a fine of "
+     "$150,000. John Doyle admitted his guilt in court.", "John Doyle"),
+    # someone named before the description may be the one meant: the description stays
+    ("Judge Mary Lane said a former director at Halvorsen Corp. must pay $150,000. John Doyle "
+     "admitted his guilt.", "a former director at Halvorsen Corp."),
+])
+def test_a_person_described_before_being_named(nlp, text, subject):
+    [row] = _facts(nlp, text)
+    assert row[2] == subject
