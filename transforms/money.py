@@ -1220,6 +1220,11 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         subject = priced
         payer = payer if payer is not None else _child(priced, _POSSESSOR, exclude)
     if subject is None and verb is not None:
+        # "The deficit is about $40bn, the minister said": a copular clause under the verb has
+        # its own subject on the predicate, and the money is the deficit's, not the minister's.
+        subject = next((c for t in chain[:chain.index(verb)] if _child(t, ("cop",)) is not None
+                        for c in t.children if c.dep_ in _SUBJECT and c.i not in exclude), None)
+    if subject is None and verb is not None:
         subject = _subject_of(verb)
         if subject is not None and subject.i in exclude:
             subject = None
