@@ -491,6 +491,7 @@ class _Rules:
     control_preps: frozenset[str]
     speech_verbs: frozenset[str]
     person_roles: frozenset[str]
+    valuation_verbs: frozenset[str]
     affiliation_preps: frozenset[str]
     object_control_verbs: frozenset[str]
     max_text_tokens: int
@@ -514,7 +515,7 @@ def rules() -> _Rules:
         "owner_pays_purposes", "money_nouns", "back_nouns", "worth_words", "party_verbs",
         "part_nouns", "part_preps", "time_nouns", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
-        "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps", "person_roles")}
+        "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps", "person_roles", "valuation_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
     lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
@@ -1087,6 +1088,19 @@ def _segment_named(figure, verb, exclude, r: _Rules):
     return None
 
 
+def _valued(root, exclude, r: _Rules):
+    """What an estimate puts at the amount: the object of "estimate", "put" or "value" when
+    the amount hangs on that verb by "at" ("estimate the value of the offer at $40 a share")."""
+    if root.dep_ == "pobj":  # ClearNLP: verb -prep-> "at" -pobj-> amount
+        marker, verb = root.head, root.head.head
+    else:  # UD: the amount is an obl of the verb with "at" as its case marker
+        marker = next((c for c in root.children if c.dep_ == "case"), None)
+        verb = root.head if root.dep_.split(":")[0] == "obl" else None
+    if verb is None or marker is None or marker.lower_ != "at" or verb.lemma_.lower() not in r.valuation_verbs:
+        return None
+    return _child(verb, _OBJECT, exclude)
+
+
 def _what_for(span, exclude, r: _Rules):
     """What the amount itself is said to be for ("£300m for the flood defences"), or what a
     participle on it spends it on ("the £200m being spent on research", "£80m needed for the
@@ -1138,7 +1152,11 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     verb = verbs[0] if verbs else None
 
     payer = subject = None
-    money_verb = next((v for v in verbs if v.lemma_.lower() in r.money_verbs), verb)
+    valued = _valued(root, exclude, r)
+    # "Analysts put the value of the offer at $3bn": an estimate, which no one pays
+    subject = _whole_of(valued, exclude, r)
+    money_verb = None if valued is not None else next(
+        (v for v in verbs if v.lemma_.lower() in r.money_verbs), verb)
     if money_verb is not None:
         lemma = money_verb.lemma_.lower()
         agent = _child(money_verb, _AGENT)

@@ -523,6 +523,8 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     # a present participle on an actor has that actor as its subject
     ("Shipyards struggled last year, with the Halvorsen Marine Company posting a $900 million loss.",
      "Halvorsen Marine Company"),
+    # what an estimate puts at the amount, through the value of it
+    ("Analysts estimate the value of the Ostrava offer at about $40 to $45 a share.", "the Ostrava offer"),
     # a copular clause under a verb of saying: the money is its subject's, not the speaker's
     ("The budget deficit is about $40bn this year, the minister said.", "The budget deficit"),
     ("\"Halvorsen's cash flow is at a healthy rate of about 12 dlrs per share annually,\" Doyle said.",
