@@ -489,8 +489,13 @@ class _Rules:
     anaphor_pronouns: dict[str, tuple[str, ...]]
     figure_owner_labels: frozenset[str]
     control_preps: frozenset[str]
+    speech_verbs: frozenset[str]
+    person_roles: frozenset[str]
+    valuation_verbs: frozenset[str]
+    affiliation_preps: frozenset[str]
     object_control_verbs: frozenset[str]
     max_text_tokens: int
+    introduction_sentences: int
 
 
 @lru_cache(maxsize=1)
@@ -510,7 +515,7 @@ def rules() -> _Rules:
         "owner_pays_purposes", "money_nouns", "back_nouns", "worth_words", "party_verbs",
         "part_nouns", "part_preps", "time_nouns", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
-        "control_preps", "object_control_verbs")}
+        "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps", "person_roles", "valuation_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
     lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
@@ -522,7 +527,8 @@ def rules() -> _Rules:
                   money_verbs=frozenset(money_verbs), lender_preps=lender_preps,
                   anaphor_nouns={k: tuple(v) for k, v in roles["anaphor_nouns"].items()},
                   anaphor_pronouns={k: tuple(v) for k, v in roles["anaphor_pronouns"].items()},
-                  max_text_tokens=int(roles["max_text_tokens"]), **words)
+                  max_text_tokens=int(roles["max_text_tokens"]),
+                  introduction_sentences=int(roles["introduction_sentences"]), **words)
 
 
 def _cue(token, r: _Rules) -> tuple[str | None, str]:
@@ -833,14 +839,53 @@ def _antecedent(pronoun, labels, r: _Rules):
     subject before it of a type it can stand for ("Acme is cutting its debt"); None when
     the sentence has none, and the article's main actor is the better guess."""
     if pronoun.pos_ != "PRON" and pronoun.tag_ not in ("PRP", "PRP$"):
-        return None
+        return _speaker_affiliation(pronoun, labels, r)
     sent = pronoun.sent
     after = _dateline_end(pronoun.doc)
     for ent in reversed([e for e in sent.ents if e.end <= pronoun.i and e.start_char >= after]):
         if ent.root.dep_ in _SUBJECT and ent.label_ not in r.modifier_types and (
                 _cluster_type(ent) or ent.label_) in labels:
             return ent
+    return _speaker_affiliation(pronoun, labels, r)
+
+
+def _speaker_affiliation(anaphor, labels, r: _Rules):
+    """The organisation of the one who speaks: in "A spokesman for Acme said the company
+    will ..." or "An official at Acme said it ...", what is said is about Acme."""
+    verb = _next_verb(anaphor)
+    while verb is not None and verb.dep_ in ("ccomp", "conj", "xcomp") and verb.lemma_.lower() not in r.speech_verbs:
+        verb = _next_verb(verb)
+    if verb is None or verb.lemma_.lower() not in r.speech_verbs:
+        return None
+    speaker = _subject_of(verb)
+    if speaker is None or speaker.pos_ != "NOUN" or speaker.i > anaphor.i:
+        return None
+    for head in _prep_heads(speaker, r.affiliation_preps, ()):
+        ent = _named(head, r)
+        if ent is not None and (_cluster_type(ent) or ent.label_) in labels:
+            return ent
     return None
+
+
+def _person_introduced(head, r: _Rules):
+    """The person an article first describes and names only after ("A former Acme finance
+    chief has been fined $50,000 ... John Doe admitted ..."): the first person named within
+    the next sentences, when no one was named before the description."""
+    from transforms.linking import link_document
+
+    det = _determiner(head)
+    if head.pos_ != "NOUN" or head.lemma_.lower() not in r.person_roles or _plural(head) \
+            or det is None or det.lower_ not in ("a", "an"):
+        return None
+    firsts = [(min(m.start for m in c.mentions if not m.is_pronoun), c) for c in link_document(head.doc)
+              if c.type == "PERSON" and any(not m.is_pronoun for m in c.mentions)]
+    if any(start < head.idx for start, _ in firsts):
+        return None
+    sents = list(head.doc.sents)
+    here = next(n for n, s in enumerate(sents) if s.start <= head.i < s.end)
+    horizon = sents[min(here + r.introduction_sentences, len(sents) - 1)].end_char
+    start, cluster = min(((s, c) for s, c in firsts if s < horizon), key=lambda x: x[0], default=(0, None))
+    return _span_of(cluster, head.doc, r)
 
 
 def _anaphor_labels(head, r: _Rules) -> tuple | None:
@@ -894,6 +939,9 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
         ent = _antecedent(head, labels, r) or _salient(head.doc, labels, r)
         if ent is not None:
             return entity_id(ent.label_, ent.text), None
+    ent = _person_introduced(head, r)
+    if ent is not None:
+        return entity_id(ent.label_, ent.text), None
     # An apposition names the head itself, wherever the recogniser put the name's edge
     # ("its partner, Acme Co." with only "Acme" recognised).
     names = [_entity_in(c.subtree, exclude, r) for c in head.children if c.dep_ == "appos"]
@@ -994,7 +1042,63 @@ def _owner(head, verb, exclude, r: _Rules):
                    if h.i < verb.i and h.lemma_.lower() not in r.time_nouns]
         if fronted:
             return fronted[0]
+    return _segment_named(head, verb, exclude, r)
+
+
+def _is_part(token, r: _Rules) -> bool:
+    # "shares" is a part though its lemma "share" is also a portion ("its share of the cost").
+    return token.lower_ in r.part_nouns or token.lemma_.lower() in r.part_nouns
+
+
+def _whole_of(subject, exclude, r: _Rules):
+    """What a part belongs to: "a 20% stake in Acme", "the interest of its partner, Acme",
+    "Acme's stock" concern Acme; parts nest ("the value of its stake in Acme"), so the chain is
+    followed a few steps, as far as an owner is named."""
+    for _ in range(3):
+        if subject is None or not _is_part(subject, r):
+            break
+        owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude)]
+        owner = next((o for o in owners if o is not None), None)
+        if owner is None:
+            break
+        subject = owner
+    return subject
+
+
+def _clause_of(token):
+    """The verb whose clause a token belongs to (itself for a verb)."""
+    return token if _is_verb(token) else _next_verb(token)
+
+
+def _segment_named(figure, verb, exclude, r: _Rules):
+    """The part of a company a figure is reported for: "profit fell to $6m in the shipping
+    segment", or "In the retail division, sales rose" opening the sentence, which parsers often
+    hang nowhere near the figure's clause."""
+    if verb is not None:
+        # Parsers hang the phrase on the verb or on a figure beside it ("to $6m from $5m in
+        # the shipping segment"), so any word of the clause may carry it.
+        parts = [h for t in verb.subtree if t.i not in exclude and getattr(_clause_of(t), "i", None) == verb.i
+                 for h in _prep_heads(t, r.owner_preps, exclude) if _is_part(h, r)]
+        if parts:
+            return parts[0]
+    first = figure.sent[0]
+    if first.lower_ in r.owner_preps and first.head.i < figure.i and _is_part(first.head, r) \
+            and first.head.pos_ == "NOUN" and first.head.i not in exclude:
+        return first.head
     return None
+
+
+def _valued(root, exclude, r: _Rules):
+    """What an estimate puts at the amount: the object of "estimate", "put" or "value" when
+    the amount hangs on that verb by "at" ("estimate the value of the offer at $40 a share")."""
+    if root.dep_ == "pobj":  # ClearNLP: verb -prep-> "at" -pobj-> amount
+        marker, verb = root.head, root.head.head
+    else:  # UD: the amount is an obl of the verb with "at" as its case marker
+        marker = next((c for c in root.children if c.dep_ == "case"), None)
+        verb = root.head if root.dep_.split(":")[0] == "obl" else None
+    if verb is None or marker is None or marker.lower_ != "at" or verb.lemma_.lower() not in r.valuation_verbs:
+        return None
+    return _child(verb, _OBJECT, exclude)
 
 
 def _what_for(span, exclude, r: _Rules):
@@ -1048,7 +1152,11 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     verb = verbs[0] if verbs else None
 
     payer = subject = None
-    money_verb = next((v for v in verbs if v.lemma_.lower() in r.money_verbs), verb)
+    valued = _valued(root, exclude, r)
+    # "Analysts put the value of the offer at $3bn": an estimate, which no one pays
+    subject = _whole_of(valued, exclude, r)
+    money_verb = None if valued is not None else next(
+        (v for v in verbs if v.lemma_.lower() in r.money_verbs), verb)
     if money_verb is not None:
         lemma = money_verb.lemma_.lower()
         agent = _child(money_verb, _AGENT)
@@ -1130,6 +1238,11 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         subject = priced
         payer = payer if payer is not None else _child(priced, _POSSESSOR, exclude)
     if subject is None and verb is not None:
+        # "The deficit is about $40bn, the minister said": a copular clause under the verb has
+        # its own subject on the predicate, and the money is the deficit's, not the minister's.
+        subject = next((c for t in chain[:chain.index(verb)] if _child(t, ("cop",)) is not None
+                        for c in t.children if c.dep_ in _SUBJECT and c.i not in exclude), None)
+    if subject is None and verb is not None:
         subject = _subject_of(verb)
         if subject is not None and subject.i in exclude:
             subject = None
@@ -1143,10 +1256,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         subject = next((h for c in subject.children
                         if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_.lower() not in r.debt_verbs
                         for h in _prep_heads(c, r.recipient_preps, exclude)), subject)
-    if subject is not None and subject.lemma_.lower() in r.part_nouns:
-        # "a 20% stake in Acme", "the interest of its partner, Acme": the money concerns Acme
-        owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude)]
-        subject = next((o for o in owners if o is not None), subject)
+    subject = _whole_of(subject, exclude, r)
     if subject is not None and _is_figure(subject, r):
         subject = _owner(subject, verb, exclude, r) or subject
         if _is_figure(subject, r):

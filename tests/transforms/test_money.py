@@ -523,10 +523,52 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     # a present participle on an actor has that actor as its subject
     ("Shipyards struggled last year, with the Halvorsen Marine Company posting a $900 million loss.",
      "Halvorsen Marine Company"),
+    # what an estimate puts at the amount, through the value of it
+    ("Analysts estimate the value of the Ostrava offer at about $40 to $45 a share.", "the Ostrava offer"),
+    # a copular clause under a verb of saying: the money is its subject's, not the speaker's
+    ("The budget deficit is about $40bn this year, the minister said.", "The budget deficit"),
+    ("\"Halvorsen's cash flow is at a healthy rate of about 12 dlrs per share annually,\" Doyle said.",
+     "Halvorsen's cash flow"),
+    # a figure reported for a part of the company is the part's, wherever the parser hangs it
+    ("In the pharmaceuticals segment, which includes vaccines, profit rose to $52 million.",
+     "the pharmaceuticals segment"),
+    # parts nest: the value of a holding is the holder's, a company's stock the company's
+    ("Ostrava said the value of its Halvorsen shareholding had fallen to $2.1bn since 2019.", "Ostrava"),
+    ("Shares of Halvorsen Corp. rose $1.50 a share on the Nasdaq yesterday.", "Halvorsen Corp."),
     # "its" is the nearest subject before it, not the article's most named organisation
     ("The United Steelworkers union rejected the offer. The United Steelworkers said on Monday "
      "that Halvorsen Corp. was cutting its debt to $4.5 billion.", "Halvorsen Corp."),
 ])
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
+    [row] = _facts(nlp, text)
+    assert row[2] == subject
+
+
+def test_a_segment_hung_on_the_earlier_figure_is_still_the_clause_s(nlp):
+    rows = _facts(nlp, "Profit climbed to $98 million from $71 million in the petroleum segment, as "
+                       "Halvorsen's refining unit benefited from higher oil prices.")
+    assert [r[2] for r in rows] == ["the petroleum segment", "the petroleum segment"]
+
+
+@pytest.mark.parametrize("text, subject, payer", [
+    ("Ostrava Corp. cut its dividend. A spokesman for Halvorsen Corp., the Oslo shipping group, "
+     "said the company will post additional profit of about $40 million a year.", "Halvorsen Corp.", None),
+    ("Ostrava Corp. cut its dividend. An official at Halvorsen Corp. said it would lend $3bn to "
+     "the government.", "the government", "Halvorsen Corp."),
+])
+def test_the_company_a_speaker_speaks_for(nlp, text, subject, payer):
+    [row] = _facts(nlp, text)
+    assert row[2:] == (subject, payer)
+
+
+@pytest.mark.parametrize("text, subject", [
+    # a person described first and named in the next sentence
+    ("A former finance director at Halvorsen Corp. has received a jail sentence and a fine of "
+     "$150,000. John Doyle admitted his guilt in court.", "John Doyle"),
+    # someone named before the description may be the one meant: the description stays
+    ("Judge Mary Lane said a former director at Halvorsen Corp. must pay $150,000. John Doyle "
+     "admitted his guilt.", "a former director at Halvorsen Corp."),
+])
+def test_a_person_described_before_being_named(nlp, text, subject):
     [row] = _facts(nlp, text)
     assert row[2] == subject
