@@ -103,9 +103,10 @@ def cmd_status(args) -> int:
         counts = ", ".join(f"{n} {warehouse.row_count(n)}" for n in (
             "documents", "entities", "mentions", "amounts", "demands", "events", "quarantine"))
         print(f"current snapshot: {current.name} ({current})\n  rows: {counts}")
-    holder = warehouse.lock("status").holder()
+    holder = warehouse.lock_holder()
     if holder:
-        print(f"running now: run {holder.get('run_id')} (pid {holder.get('pid')}, started {holder.get('started_at')})")
+        print(f"running now: {holder.get('kind', 'run')} {holder.get('run_id')} (pid {holder.get('pid')}, "
+              f"started {holder.get('started_at')})")
     runs = warehouse.run_history()[-args.last:]
     if runs:
         print(f"last {len(runs)} runs:")
@@ -126,7 +127,7 @@ def cmd_compact(args) -> int:
 
     warehouse = Warehouse(Path(args.out))
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}Z-compact-{secrets.token_hex(2)}"
-    with warehouse.lock(run_id):
+    with warehouse.lock(run_id, kind="compact"):
         warehouse.recover()
         result = warehouse.compact(run_id, max_age=timedelta(days=args.max_age_days),
                                    rows_per_file=args.rows_per_file)

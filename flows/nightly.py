@@ -359,13 +359,14 @@ def finish(done: dict, snapshot: Path, warehouse: Warehouse):
 def record_dead_run(warehouse: Warehouse, holder: dict) -> None:
     """A run that died holding the lock (kill -9, power loss) gets its `runs` row after all."""
     run_id = holder.get("run_id") or "unknown"
-    if any(r["run_id"] == run_id for r in warehouse.run_history()):
-        return
+    if holder.get("kind", "run") != "run" or any(r["run_id"] == run_id for r in warehouse.run_history()):
+        return  # a compaction is not a run; a recorded run needs no second row
     current = warehouse.current()
     if current is not None and current.name == run_id:  # it died after publishing, before the ledger
-        runs = warehouse.read_table("runs")
-        warehouse.record_run(next(r for r in runs.to_pylist() if r["run_id"] == run_id))
-        return
+        published = [r for r in warehouse.read_table("runs").to_pylist() if r["run_id"] == run_id]
+        if published:
+            warehouse.record_run(published[0])
+            return
     try:
         started = datetime.fromisoformat(holder["started_at"])
     except (KeyError, TypeError, ValueError):

@@ -55,14 +55,14 @@ class RunLock:
     what the dead holder wrote, so the caller can record the lost run.
     """
 
-    def __init__(self, path: Path, run_id: str):
-        self.path, self.run_id = path, run_id
+    def __init__(self, path: Path, run_id: str, kind: str = "run"):
+        self.path, self.run_id, self.kind = path, run_id, kind
         self.stale: dict | None = None
 
     def acquire(self) -> "RunLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         me = {"pid": os.getpid(), "host": socket.gethostname(), "run_id": self.run_id,
-              "started_at": datetime.now(UTC).isoformat()}
+              "kind": self.kind, "started_at": datetime.now(UTC).isoformat()}
         # Written whole under a private name, then hard-linked into place: the link fails if the
         # lock exists, and a lock file is never seen half-written.
         mine = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
@@ -186,8 +186,13 @@ class Warehouse:
             raise PublishError(f"{self.link} is not a symlink to a snapshot; move it away")
         return None
 
-    def lock(self, run_id: str) -> RunLock:
-        return RunLock(self.lock_path, run_id)
+    def lock(self, run_id: str, kind: str = "run") -> RunLock:
+        """kind: "run" (a nightly run, recorded in `runs`) or "compact"."""
+        return RunLock(self.lock_path, run_id, kind)
+
+    def lock_holder(self) -> dict | None:
+        """Who holds the lock now (pid, host, run id, kind, start), or None."""
+        return RunLock(self.lock_path, "").holder()
 
     def recover(self) -> list[str]:
         """Remove what runs that died mid-way left behind: staging folders, unpublished

@@ -26,7 +26,7 @@ asks whom.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -111,33 +111,15 @@ def lexicon() -> _Lexicon:
     def polar(key):
         return {str(w).lower(): pol for pol, words in d[key].items() for w in words}
 
-    return _Lexicon(
-        verbs=d["verbs"], object_control_only=fs("object_control_only"), nouns=fs("nouns"),
-        nouns_need_complement=fs("nouns_need_complement"),
-        noun_content_preps=fs("noun_content_preps"), noun_addressee_preps=fs("noun_addressee_preps"),
-        noun_actor_preps=fs("noun_actor_preps"), listing_verbs=fs("listing_verbs"),
-        hypothetical_modals=fs("hypothetical_modals"), hypothetical_marks=fs("hypothetical_marks"),
-        non_assertive_governors=fs("non_assertive_governors"), consent_verbs=fs("consent_verbs"),
-        human_nouns=fs("human_nouns"), human_pronouns=fs("human_pronouns"),
-        proxy_nouns=fs("proxy_nouns"), non_agent_nouns=fs("non_agent_nouns"),
-        quantity_markers=fs("quantity_markers"), attribution_verbs=fs("attribution_verbs"),
-        collective_nouns=fs("collective_nouns"), company_nouns=fs("company_nouns"),
-        hearsay_verbs=fs("hearsay_verbs"), obligation_modals=fs("obligation_modals"),
-        first_person=fs("first_person"), outcome_verbs=fs("outcome_verbs"),
-        consent_nouns=fs("consent_nouns"), debt_markers=fs("debt_markers"),
-        aside_marks=fs("aside_marks"), authoring_verbs=fs("authoring_verbs"),
-        corporate_actions=fs("corporate_actions"), obtain_verbs=fs("obtain_verbs"), member_preps=fs("member_preps"),
-        member_verbs=fs("member_verbs"), government_nouns=fs("government_nouns"),
-        answers=polar("answers"), answer_nouns=polar("answer_nouns"), answer_preps=fs("answer_preps"),
-        anaphoric_nouns=fs("anaphoric_nouns"), anaphoric_determiners=fs("anaphoric_determiners"),
-        partial_quantifiers=fs("partial_quantifiers"), quantifiers=fs("quantifiers"),
-        hedge_adverbs=fs("hedge_adverbs"),
-        open_phrases=tuple(" ".join(str(p).lower().split()) for p in d["open_phrases"]),
-        past_markers=fs("past_markers"),
-        category_pairs={k: [frozenset(str(w).lower() for w in group) for group in v]
-                        for k, v in d["category_pairs"].items()},
-        category_words={k: frozenset(str(w).lower() for w in v) for k, v in d["category_words"].items()},
-    )
+    # Every other field is a word list, read the same way.
+    special = {
+        "verbs": d["verbs"], "answers": polar("answers"), "answer_nouns": polar("answer_nouns"),
+        "open_phrases": tuple(" ".join(str(p).lower().split()) for p in d["open_phrases"]),
+        "category_pairs": {k: [frozenset(str(w).lower() for w in group) for group in v]
+                           for k, v in d["category_pairs"].items()},
+        "category_words": {k: frozenset(str(w).lower() for w in v) for k, v in d["category_words"].items()},
+    }
+    return _Lexicon(**special, **{f.name: fs(f.name) for f in fields(_Lexicon) if f.name not in special})
 
 
 # --- parse helpers ---------------------------------------------------------------------------

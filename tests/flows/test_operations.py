@@ -163,3 +163,15 @@ def test_status_prints_the_snapshot_and_the_last_runs(prefect_harness, tmp_path,
     printed = capsys.readouterr().out
     assert "current snapshot:" in printed and "documents 1," in printed and "amounts 2" in printed
     assert "success" in printed and "1 seen, 1 new" in printed
+
+
+def test_a_dead_compaction_leaves_no_runs_row(prefect_harness, tmp_path):
+    out = tmp_path / "out"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    lock = Warehouse(out).lock_path
+    lock.parent.mkdir(parents=True)
+    lock.write_text(json.dumps({"pid": int(dead.stdout), "host": socket.gethostname(), "kind": "compact",
+                                "run_id": "20261124T020000Z-compact-dead", "started_at": "2026-11-24T02:00:00+00:00"}))
+    assert nightly(inputs=[str(SEEDS)], out=str(out), return_state=True).is_completed()
+    assert runs(out, "status") == [("success",)]
