@@ -67,6 +67,7 @@ class _Lexicon:
     non_assertive_governors: frozenset
     consent_verbs: frozenset
     human_nouns: frozenset
+    relation_nouns: frozenset
     human_pronouns: frozenset
     proxy_nouns: frozenset
     non_agent_nouns: frozenset
@@ -156,17 +157,27 @@ def _children(tok, deps):
 
 
 def _prep_phrases(tok) -> list[tuple[str, object]]:
-    """(preposition, head of its object) for each prepositional phrase attached to `tok`."""
+    """(preposition, head of its object) for each prepositional phrase attached to `tok`.
+
+    A noun with a case marker is a prepositional phrase whatever label the parser gave it, and
+    one hung on an infinitive under `tok` but standing before its "to" belongs to `tok` ("seeks
+    $400m in loans from the banks to rebuild ...": the infinitive cannot reach back past "to")."""
     out = []
     for c in tok.children:
         if c.dep_ in ("prep", "agent"):
             for p in c.children:
                 if p.dep_ in ("pobj", "pcomp"):
                     out.append(("by" if c.dep_ == "agent" else c.lower_, p))
-        elif c.dep_.split(":")[0] in _UD_PREP_DEPS or c.dep_ in _UD_PREP_DEPS:
-            case = [k for k in c.children if k.dep_ in ("case", "mark") and k.i < c.i]
-            if case:
-                out.append((case[0].lower_, c))
+            continue
+        ud = c.dep_.split(":")[0] in _UD_PREP_DEPS or c.dep_ in _UD_PREP_DEPS
+        case = [k for k in c.children if k.i < c.i and (k.dep_ == "case" or ud and k.dep_ == "mark")]
+        if case and (ud or c.pos_ in ("NOUN", "PROPN", "PRON", "NUM")):
+            out.append((case[0].lower_, c))
+        if c.i > tok.i and _is_verb(c):
+            to = next((k for k in c.children if k.lower_ == "to" and k.dep_ in ("mark", "aux")), None)
+            if to is not None:
+                out += [(k.lower_, h) for h in c.children if h.i < to.i and h.pos_ in ("NOUN", "PROPN")
+                        for k in h.children if k.dep_ == "case" and k.i < h.i][:1]
     return out
 
 
@@ -217,9 +228,20 @@ def _subject_of(verb, depth: int = 0):
         if _is_relative(verb) and subj.lower_ in ("which", "that", "who"):
             return _antecedent(verb, subj)
         return subj
+    if verb.tag_ in ("VBD", "VBZ", "VBP") and verb.i > verb.sent.start:
+        before = verb.doc[verb.i - 1]
+        if before.pos_ == "PROPN" and before.head.i == verb.i:
+            return before  # "Actionaid criticised": a name the parser hung on its verb otherwise
     if depth > 4 or verb.head == verb:
         return None
     head = verb.head
+    if verb.dep_ == "conj" and head.tag_ == "VBG" and head.dep_ in ("acl", "advcl") and \
+            verb.tag_ in ("VBD", "VBZ", "VBP", "VBN") and _child(verb, ("aux", "aux:pass")) is None:
+        # "criticised his preoccupation with finding a vaccine and called on ...": a finite
+        # verb is never the conjunct of a gerund; it shares the clause above the gerund
+        above = next((t for t in head.ancestors if t.tag_ in ("VBD", "VBZ", "VBP")), None)
+        if above is not None:
+            return _subject_of(above, depth + 1)
     if verb.dep_ == "acl" and not _is_verb(head):
         # "a chance for Acme to drop": the for-phrase before the infinitive is its subject.
         for_phrase = next((h for p, h in _prep_phrases(head) if p == "for" and h.i < verb.i), None)
@@ -385,7 +407,10 @@ def _role_description(tok) -> bool:
     definite role noun, standing for the person the article introduced with it."""
     if tok.tag_ != "NN":
         return False
-    mods = [c for c in tok.children if c.dep_ != "punct"]
+    # An infinitive the parser hung on the noun ("urged the company to sell") is what it is
+    # urged to do, not words that pick out another company.
+    mods = [c for c in tok.children if c.dep_ != "punct" and not (
+        c.dep_ == "acl" and c.i > tok.i and any(k.lower_ == "to" and k.dep_ in ("mark", "aux") for k in c.children))]
     return tok.left_edge.lower_ == "the" and all(c.dep_ in ("det", "amod", "compound") for c in mods)
 
 
@@ -461,10 +486,11 @@ def _who(tok, lex: _Lexicon, actors: _Actors) -> tuple[str | None, str | None]:
     if eid is not None:
         return eid, None
     for c in tok.children:
-        # "Maduro's lawyers", "the Teamsters union": a representative or a named body.
+        # "Maduro's lawyers", "the Teamsters union": a representative or a named body; "U.S.
+        # trading partners" are the other side of a relation, not the U.S.
         if c.dep_ in ("appos", "flat", "compound", *_POSSESSOR, "nmod:desc") and \
                 (c.dep_ in ("appos", "flat") or _lemma(tok) in lex.proxy_nouns or
-                 c.dep_ == "compound" and _lemma(tok) in lex.human_nouns):
+                 c.dep_ == "compound" and _lemma(tok) in lex.human_nouns - lex.relation_nouns):
             eid = actors.entity(c)
             if eid is not None:
                 return eid, None
@@ -1008,15 +1034,27 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
 
 def _relative_listing(noun, lex: _Lexicon):
     """"its demands, which are thought to be for a grace period", "a request, which
-    was for ...": a relative clause saying what the demand is. (content, clause verb)."""
-    for c in noun.children:
-        if not _is_relative(c) or _child(c, (*_SUBJECT, *_PASSIVE_SUBJECT)) is None or \
-                _child(c, (*_SUBJECT, *_PASSIVE_SUBJECT)).lower_ not in ("which", "that"):
-            continue
+    was for ...": a relative clause saying what the demand is. (content, clause verb).
+    A clause whose pronoun follows the noun directly counts wherever the parser hung it."""
+    def pronoun(clause):
+        subj = _child(clause, (*_SUBJECT, *_PASSIVE_SUBJECT))
+        return subj if subj is not None and subj.lower_ in ("which", "that") else None
+
+    def right_after(p):
+        before = next((t for t in reversed(noun.doc[noun.i + 1:p.i]) if not t.is_punct), None)
+        return before is None and p.i - noun.i <= 2
+
+    clauses = [c for c in noun.sent if _is_relative(c) and pronoun(c) is not None
+               and (c.head.i == noun.i or right_after(pronoun(c)))]
+    for c in clauses:
         if any(k.dep_ == "cop" for k in c.children):
             return c, c
         if _lemma(c) in lex.listing_verbs | lex.hearsay_verbs:
-            inner = _child(c, (*_OBJECT, *_XCOMP, "attr"))
+            # "believed to be $3bn": parsers hang the predicate as an object or, after "to
+            # be", as an oblique
+            inner = _child(c, (*_OBJECT, *_XCOMP, "attr")) or next(
+                (k for k in c.children if k.dep_.split(":")[0] == "obl" and k.i > c.i
+                 and any(t.dep_ == "cop" for t in k.subtree)), None)
             if inner is not None:
                 return inner, c
     return None, None

@@ -313,3 +313,26 @@ def test_getting_a_thing_of_the_kind_asked_for_meets_the_demand():
 
 def test_for_hung_on_the_one_asked_is_still_what_is_asked_for():
     assert _model_rows("Nordair asked the government for state aid.") == [("Nordair", "government", "state aid")]
+
+
+def test_partners_named_by_whom_they_relate_to_are_not_that_one():
+    rows = _model_rows("At the summit, U.S. trading partners called on Washington to cut its budget deficit.")
+    assert [a for a, _, _ in rows] == ["U.S. trading partners"]
+
+
+def test_what_demands_are_believed_to_be():
+    rows = _model_rows("Experts say Halvorsen may lower its settlement demands, which are widely believed "
+                       "to be between 3 billion and 5 billion dlrs.")
+    assert [t for _, _, t in rows] == ["between 3 billion and 5 billion dlrs"]
+
+
+def test_lenders_hung_on_the_purpose_infinitive_before_its_to():
+    rows = _model_rows("Peru is seeking 300 mln dlrs in loans this year from foreign governments to rebuild "
+                       "roads after the floods.")
+    assert [(a, b) for a, b, _ in rows] == [("Peru", "foreign governments")]
+
+
+def test_the_company_urged_to_act_is_the_one_just_named():
+    rows = _model_rows("Halvorsen Corp. received an offer in March. A group including members of the Smith "
+                       "family urged the company to take steps to raise its share price.")
+    assert [b for _, b, _ in rows] == ["Halvorsen Corp."]
