@@ -11,6 +11,7 @@ resolved, or that reads as a rate, a weight or a price level, is skipped rather 
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from dataclasses import dataclass
@@ -478,6 +479,7 @@ class _Rules:
     lender_preps: dict[str, frozenset[str]]
     back_nouns: frozenset[str]
     time_nouns: frozenset[str]
+    borrow_verbs: frozenset[str]
     recipient_preps: frozenset[str]
     debt_nouns: frozenset[str]
     debt_owner_labels: frozenset[str]
@@ -513,7 +515,7 @@ def rules() -> _Rules:
         "payer_verbs", "object_verbs", "passive_payer_verbs", "claim_verbs", "debt_verbs",
         "subject_preps", "beneficiary_preps", "amount_preps", "recipient_preps", "buyer_purposes",
         "owner_pays_purposes", "money_nouns", "back_nouns", "worth_words", "party_verbs",
-        "part_nouns", "part_preps", "time_nouns", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
+        "part_nouns", "part_preps", "time_nouns", "borrow_verbs", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps", "person_roles", "valuation_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
@@ -692,6 +694,11 @@ def _subject_of(verb, depth: int = 0):
     subjects = [c for c in verb.children if c.dep_ in _SUBJECT]
     before = [c for c in subjects if c.i < verb.i]
     subject = (before[-1] if before else next(iter(subjects), None)) or _child(verb, ("csubj",))
+    if subject is None and verb.tag_ in ("VBD", "VBZ", "VBP") and verb.i > verb.sent.start \
+            and verb.doc[verb.i - 1].pos_ in ("NOUN", "PROPN") and verb.dep_ not in ("xcomp", "conj"):
+        # A finite verb has a subject; with none in the parse, the noun right before it is the
+        # likeliest ("..., Acme shares fell 87.5 cents" with "shares" hung on the phrase before).
+        subject = verb.doc[verb.i - 1]
     if subject is not None:
         if verb.dep_ in _RELATIVE_CLAUSE and subject.tag_ in ("WDT", "WP") or (
                 verb.dep_ in _RELATIVE_CLAUSE and subject.lower_ in ("which", "that", "who")):
@@ -895,8 +902,11 @@ def _anaphor_labels(head, r: _Rules) -> tuple | None:
     labels = r.anaphor_nouns.get(head.lemma_.lower()) or r.anaphor_nouns.get(head.lower_)
     if _plural(head):
         return None  # "the three banks" are not the article's one bank
-    if any(c.dep_ in ("amod", "compound") and c.ent_type_ for c in head.children):
-        return None  # "the Dutch government" says which one it is
+    if any(c.dep_ in ("amod", "compound") and c.ent_type_ and not (
+            c.ent_type_ in ("GPE", "LOC") and "GPE" not in (labels or ())) for c in head.children):
+        # "the Dutch government" says which one it is; "the Wilmington, Del., company" only
+        # where the article's company is based
+        return None
     det = _determiner(head)
     if labels and det is not None and det.lower_ in r.anaphor_determiners:
         return tuple(labels)
@@ -931,10 +941,15 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     ent = _named(head, r)
     if ent is not None:
         return entity_id(ent.label_, ent.text), None
-    ent = _resolved_pronoun(head, r) if head.pos_ == "PRON" else _country_meant(head, r)
+    labels = _anaphor_labels(head, r)
+    if head.pos_ == "PRON":
+        # a subject named before the pronoun in its own sentence is the likeliest referent
+        # ("Acme said the value of its Bolt stake fell"), before the linker's article-wide guess
+        ent = (_antecedent(head, labels, r) if labels else None) or _resolved_pronoun(head, r)
+    else:
+        ent = _country_meant(head, r)
     if ent is not None:
         return entity_id(ent.label_, ent.text), None
-    labels = _anaphor_labels(head, r)
     if labels:
         ent = _antecedent(head, labels, r) or _salient(head.doc, labels, r)
         if ent is not None:
@@ -1015,6 +1030,19 @@ def _possessor_concerned(token, r: _Rules) -> bool:
     return kind is not None and kind not in r.buyer_purposes
 
 
+@lru_cache(maxsize=1)
+def _calendar_words() -> frozenset[str]:
+    names = [*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr]
+    return frozenset(n.lower() for n in names if n)
+
+
+def _is_time(token, r: _Rules) -> bool:
+    """Whether a noun says when rather than who or what ("in the latest quarter", "on April 17",
+    "by Friday"); a date's number counts by its month ("April 17": "17" heads it in UD)."""
+    words = [token, *(c for c in token.children if c.i < token.i)] if token.like_num else [token]
+    return any(t.lemma_.lower() in r.time_nouns or t.lower_.rstrip(".") in _calendar_words() for t in words)
+
+
 def _is_figure(token, r: _Rules) -> bool:
     # "sales" is a figure though its lemma "sale" is a deal.
     return token.lower_ in r.figure_nouns or token.lemma_.lower() in r.figure_nouns
@@ -1031,15 +1059,14 @@ def _owner(head, verb, exclude, r: _Rules):
         if c.dep_ == "compound" and c.i not in exclude and _named(c, r) is not None:
             return c
     # "in the latest quarter" says when, not whose
-    owners = [h for h in _prep_heads(head, r.owner_preps, exclude)
-              if h.lemma_.lower() not in r.time_nouns]
+    owners = [h for h in _prep_heads(head, r.owner_preps, exclude) if not _is_time(h, r)]
     if owners:
         return owners[0]
     if verb is not None:
         if verb.dep_ in _RELATIVE_CLAUSE and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head  # "its industrial products segment, where profit soared"
         fronted = [h for h in _prep_heads(verb, r.owner_preps, exclude)
-                   if h.i < verb.i and h.lemma_.lower() not in r.time_nouns]
+                   if h.i < verb.i and not _is_time(h, r)]
         if fronted:
             return fronted[0]
     return _segment_named(head, verb, exclude, r)
@@ -1052,12 +1079,16 @@ def _is_part(token, r: _Rules) -> bool:
 
 def _whole_of(subject, exclude, r: _Rules):
     """What a part belongs to: "a 20% stake in Acme", "the interest of its partner, Acme",
-    "Acme's stock" concern Acme; parts nest ("the value of its stake in Acme"), so the chain is
+    "Acme's stock", "Acme shares" concern Acme, unless the part is named itself; parts nest ("the value of its stake in Acme"), so the chain is
     followed a few steps, as far as an owner is named."""
     for _ in range(3):
         if subject is None or not _is_part(subject, r):
             break
-        owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude)]
+        if any(c.dep_ == "appos" and _entity_in(c.subtree, exclude, r) is not None for c in subject.children):
+            break  # a part with a name of its own ("Acme's arm, Bolt Oil") is that company
+        owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude),
+                  *(c for c in reversed(list(subject.lefts)) if c.dep_ == "compound" and c.i not in exclude
+                    and _named(c, r) is not None)]  # "Acme shares": the nearest name
         owner = next((o for o in owners if o is not None), None)
         if owner is None:
             break
@@ -1116,6 +1147,19 @@ def _what_for(span, exclude, r: _Rules):
             heads = _prep_heads(c, r.beneficiary_preps, exclude)
             if heads:
                 return heads[0]
+    return None
+
+
+def _borrower(noun, exclude, r: _Rules):
+    """Who took on a loan that a relative clause describes ("a $900m loan that Bolt had
+    secured on its assets"): the loan is the borrower's, whoever is asked to repay it."""
+    if noun is None or _money_kind(noun, r) not in r.lender_preps:
+        return None
+    for clause in noun.children:
+        if clause.dep_ in _RELATIVE_CLAUSE and clause.lemma_.lower() in r.borrow_verbs:
+            subject = _child(clause, _SUBJECT, exclude)
+            if subject is not None and subject.tag_ not in ("WDT", "WP") and subject.lower_ not in ("which", "that"):
+                return subject
     return None
 
 
@@ -1180,6 +1224,8 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     below = chain[:chain.index(top)] if top is not None else chain
     cue = _nearest_cue(span)
     nouns = [t for t in below if t.i not in exclude and t.pos_ in ("NOUN", "PROPN")]
+    if subject is None and root.head.i > root.i and root.head.i not in exclude:
+        subject = _borrower(_phrase_head(root.head), exclude, r)
     if subject is None and not (root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i):
         # "the firm's $12.5bn in yearly sales": whose money it is (in "its $2bn legal fight"
         # the possessive is the fight's)
@@ -1270,6 +1316,8 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         ent = _salient(span.doc, r.debt_owner_labels, r) if owner is None else None
         subject = owner or (ent.root if ent is not None else subject)
         payer = payer if payer is not None else subject  # a debtor pays its debt
+    if subject is not None and _is_time(subject, r):
+        subject = None  # "on April 17" says when
     if subject is not None and earlier is not None and _refers_back(subject, r):
         # "That sum is roughly $15m": the money named before, said in other terms
         return {k: earlier[k] for k in out}

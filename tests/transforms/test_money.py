@@ -535,6 +535,12 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     # parts nest: the value of a holding is the holder's, a company's stock the company's
     ("Ostrava said the value of its Halvorsen shareholding had fallen to $2.1bn since 2019.", "Ostrava"),
     ("Shares of Halvorsen Corp. rose $1.50 a share on the Nasdaq yesterday.", "Halvorsen Corp."),
+    # a loan is the borrower's, whoever is asked to repay it
+    ("Zenco Corp. has asked Halvorsen to repay a $900m loan that Ostrava Lines had secured on its "
+     "assets.", "Ostrava Lines"),
+    # a company described by its home town is still the article's company
+    ("Halvorsen Corp. raised its dividend. The Wilmington, Del., company reported net of $547 million.",
+     "Halvorsen Corp."),
     # "its" is the nearest subject before it, not the article's most named organisation
     ("The United Steelworkers union rejected the offer. The United Steelworkers said on Monday "
      "that Halvorsen Corp. was cutting its debt to $4.5 billion.", "Halvorsen Corp."),
@@ -542,6 +548,17 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
     [row] = _facts(nlp, text)
     assert row[2] == subject
+
+
+def test_shares_are_the_company_s_even_hung_on_the_phrase_before(nlp):
+    rows = _facts(nlp, "In composite trading Friday on the New York Stock Exchange, Halvorsen shares fell "
+                       "87.5 cents to $52.125.")
+    assert [r[2] for r in rows] == ["Halvorsen", "Halvorsen"]
+
+
+def test_a_date_is_never_whom_money_concerns(nlp):
+    [row] = _facts(nlp, "The government will impose $300 million of tariffs on steel imports on April 17.")
+    assert "April" not in (row[2] or "")
 
 
 def test_a_segment_hung_on_the_earlier_figure_is_still_the_clause_s(nlp):
