@@ -17,6 +17,9 @@ and the peak memory of the process tree:
   (the children figure is the peak of the single largest child, as the kernel
   reports it).
 
+The pipeline is loaded as newsfacts runs it (`transforms.nlp.load_pipeline`: the model plus
+newsfacts' line-break and entity-type components, matrix products through numpy's BLAS);
+``NEWSFACTS_MATMUL=blis`` measures thinc's default blis instead.
 Model load time is excluded from words/s and reported separately.
 """
 
@@ -117,13 +120,13 @@ def main(argv: list[str] | None = None) -> dict:
     # one BLAS/OpenMP thread per worker, so n_process is the number of busy cores
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    import spacy
+    from transforms.nlp import load_pipeline
 
     sampler = TreeRSSSampler()
     sampler.start()
     texts = load_texts(args.corpus, args.n_articles)
     t0 = time.perf_counter()
-    nlp = spacy.load(args.model)
+    nlp = load_pipeline(args.model)
     load_s = time.perf_counter() - t0
 
     n_words = n_docs = n_ents = n_sents = 0
@@ -141,6 +144,7 @@ def main(argv: list[str] | None = None) -> dict:
     ru_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result = {
         "model": args.model,
+        "matmul": os.environ.get("NEWSFACTS_MATMUL", "numpy"),
         "pipeline": nlp.pipe_names,
         "n_articles": n_docs,
         "n_process": args.n_process,

@@ -23,3 +23,20 @@ def test_line_breaks_start_sentences_and_blank_lines_do_not():
     doc = nlp("Maduro’s Requests Denied\nSources say he left. He sought amnesty.\n\nNext Steps\nMore.")
     assert [s.text.strip() for s in doc.sents] == [
         "Maduro’s Requests Denied", "Sources say he left.", "He sought amnesty.", "Next Steps", "More."]
+
+
+
+def test_matrix_products_go_through_numpy(nlp):
+    assert nlp.get_pipe("ner").model.ops.use_blis is False
+
+def test_matmul_setting_picks_blis(monkeypatch):
+    from transforms.nlp import ENV_MATMUL, _load
+
+    monkeypatch.setenv(ENV_MATMUL, "blis")
+    _load.cache_clear()
+    try:
+        assert _load("blank:en").tokenizer is not None
+        from thinc.api import get_current_ops
+        assert get_current_ops().use_blis is True
+    finally:
+        _load.cache_clear()
