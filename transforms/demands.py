@@ -994,8 +994,11 @@ def _from_noun(noun, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
     compound = [c for c in noun.children if c.i < noun.i and (
         c.dep_ == "compound" or c.dep_ in _SUBJECT and not noun.tag_.startswith("NN"))]
     before = doc[noun.i - 1] if noun.i > 0 else None
-    if before is not None and before.head == noun.head and before.dep_ == noun.dep_ != "ROOT":
-        compound.append(before)  # "rejects IMF demand" read as two objects: the first names the second
+    if before is not None and before.head == noun.head and noun.dep_ != "ROOT" and (
+            before.dep_ == noun.dep_ or before.dep_ in ("obj", "dobj") and noun.dep_ == "xcomp"):
+        # "rejects IMF demand" read as two objects, or as an object and a bare infinitive: the
+        # first names the second
+        compound.append(before)
     named_compound = next((c for c in compound if actors.entity(c) is not None), None)
     if actor_tok is None:
         actor_tok = poss if poss is not None else named_compound
@@ -1060,6 +1063,10 @@ def _relative_listing(noun, lex: _Lexicon):
     return None, None
 
 
+# Verbs that take an object and a bare infinitive ("made the union demand more").
+_BARE_INFINITIVE_VERBS = frozenset({"make", "let", "have", "help", "see", "hear", "watch", "bid"})
+
+
 def _noun_use(tok) -> bool:
     """A noun, or a demand word the tagger read as a verb where only a noun fits: in a noun's
     slot ("rejects IMF demand") or as a plural-form verb after a singular noun with no
@@ -1068,6 +1075,10 @@ def _noun_use(tok) -> bool:
         return True
     if tok.tag_ != "VBG" and tok.dep_.split(":")[0] in ("obj", "dobj", "nsubj", "obl", "nmod", "pobj", "appos"):
         return True  # a gerund keeps its verb reading ("by demanding a recount")
+    if tok.tag_ == "VB" and tok.dep_ == "xcomp" and tok.i > 0 and tok.doc[tok.i - 1].head.i == tok.head.i \
+            and tok.doc[tok.i - 1].dep_ in ("obj", "dobj") and _lemma(tok.head) not in _BARE_INFINITIVE_VERBS \
+            and not any(c.dep_ in ("mark", "aux") for c in tok.children):
+        return True  # "rejects IMF demand for ...": a bare infinitive after the object is a noun
     subj = _child(tok, _SUBJECT)
     return tok.tag_ == "VBP" and subj is not None and subj.i == tok.i - 1 and \
         subj.tag_ in ("NN", "NNP") and not any(c.dep_ in ("aux", "aux:pass") for c in tok.children)
@@ -1164,7 +1175,7 @@ def _answers(doc, sents, lex: _Lexicon) -> list[_Answer]:
                 responder = _subject_of(tok)
                 target = _child(tok, _OBJECT)
                 # "rejects IMF demand for ...": of several objects, the demand is what is answered.
-                named = next((c for c in tok.children if c.dep_ in (*_OBJECT, "ccomp") and
+                named = next((c for c in tok.children if c.dep_ in (*_OBJECT, "ccomp", "xcomp") and
                               _lemma(c) in lex.nouns and _noun_use(c)), None)
                 target = named or target
                 # "refused to meet the demands": the refusal governs an acceptance.
