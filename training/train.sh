@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
 # Retrain the newsfacts_en spaCy pipeline from the shared corpora.
 #
-#   bash training/train.sh                 # all stages
-#   bash training/train.sh assemble evaluate   # only some stages
+#   bash training/train.sh                      # all stages, the shipped recipe
+#   bash training/train.sh assemble evaluate    # only some stages
+#   RECIPE=next bash training/train.sh          # the next model (models/newsfacts_en_next)
 #
-# Stages: convert -> train (NER and tagger/parser/lemmatizer in parallel, one
-# core each) -> assemble (models/newsfacts_en) -> evaluate (training/output/metrics).
+# Stages: convert -> vectors (next only: static word vectors from the news bulk corpus,
+# floret) -> train (NER and tagger/parser/lemmatizer in parallel, one core each; next: the
+# NER encoder is first pretrained on the news bulk text) -> assemble -> evaluate.
 # Environment: PY (python, default .venv/bin/python), CORPORA (default
-# ../shared/corpora), TRAIN_TIME_LIMIT (seconds per training run, default 3300;
-# the best checkpoint so far is kept when the limit cuts a run short).
+# ../shared/corpora), TRAIN_TIME_LIMIT (seconds per training branch, default 3300;
+# the best checkpoint so far is kept when the limit cuts a run short), RECIPE
+# (shipped: training/configs -> models/newsfacts_en; next: training/next -> models/newsfacts_en_next).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 CORPORA=${CORPORA:-../shared/corpora}
 LIMIT=${TRAIN_TIME_LIMIT:-3300}
+RECIPE=${RECIPE:-shipped}
 CORPUS=training/corpus
-OUT=training/output
+case $RECIPE in
+  shipped) CONFIGS=training/configs; OUT=training/output; MODEL=models/newsfacts_en
+           ASSEMBLE=(); DEFAULT_STAGES="convert train assemble evaluate" ;;
+  next)    CONFIGS=training/next; OUT=training/output/next; MODEL=models/newsfacts_en_next
+           ASSEMBLE=(--version 1.1.0 --news-tokenizer --note "Static word vectors (25,000 x 100) and NER pretraining from the news bulk corpus (research use).")
+           DEFAULT_STAGES="convert vectors train assemble evaluate" ;;
+  *) echo "unknown RECIPE $RECIPE (shipped or next)" >&2; exit 2 ;;
+esac
 mkdir -p "$CORPUS" "$OUT"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
-STAGES=${*:-convert train assemble evaluate}
+STAGES=${*:-$DEFAULT_STAGES}
 stamp() { echo "$(date -Is) $*" | tee -a "$OUT/timings.log"; }
 
 for stage in $STAGES; do
@@ -32,12 +43,29 @@ for stage in $STAGES; do
     done
     stamp "convert end"
     ;;
+  vectors)
+    stamp "vectors start"
+    $PY training/vectors.py --corpora "$CORPORA" --output "$CORPUS/vectors"
+    stamp "vectors end"
+    ;;
   train)
-    stamp "train start (limit ${LIMIT}s per run)"
+    stamp "train start (limit ${LIMIT}s per branch)"
     SECONDS=0
-    timeout -s INT "$LIMIT" $PY -m spacy train training/configs/ner.cfg -o "$OUT/ner" > "$OUT/ner.log" 2>&1 &
+    (
+      if [ "$RECIPE" = next ]; then
+        # one epoch of pretraining writes model0.bin
+        $PY -m spacy pretrain "$CONFIGS/ner.cfg" "$OUT/pretrain" --paths.raw_text "$CORPORA/news/bulk.jsonl" \
+            > "$OUT/pretrain.log" 2>&1
+        stamp "ner pretraining ended after ${SECONDS}s"
+        init=(--paths.init_tok2vec "$OUT/pretrain/model0.bin")
+      else
+        init=()
+      fi
+      timeout -s INT $((LIMIT - SECONDS)) $PY -m spacy train "$CONFIGS/ner.cfg" -o "$OUT/ner" "${init[@]}" \
+          > "$OUT/ner.log" 2>&1
+    ) &
     p1=$!
-    timeout -s INT "$LIMIT" $PY -m spacy train training/configs/ud.cfg -o "$OUT/ud" > "$OUT/ud.log" 2>&1 &
+    timeout -s INT "$LIMIT" $PY -m spacy train "$CONFIGS/ud.cfg" -o "$OUT/ud" > "$OUT/ud.log" 2>&1 &
     p2=$!
     rc1=0; rc2=0
     wait $p1 || rc1=$?
@@ -49,12 +77,12 @@ for stage in $STAGES; do
   assemble)
     stamp "assemble start"
     $PY training/assemble.py --ner "$OUT/ner/model-best" --ud "$OUT/ud/model-best" \
-        --ud-train "$CORPUS/en_ewt-ud-train.spacy" --output models/newsfacts_en
+        --ud-train "$CORPUS/en_ewt-ud-train.spacy" --output "$MODEL" "${ASSEMBLE[@]}"
     stamp "assemble end"
     ;;
   evaluate)
     stamp "evaluate start"
-    $PY training/evaluate.py --model models/newsfacts_en --corpora "$CORPORA" --corpus "$CORPUS" \
+    $PY training/evaluate.py --model "$MODEL" --corpora "$CORPORA" --corpus "$CORPUS" \
         --output "$OUT/metrics"
     stamp "evaluate end"
     ;;

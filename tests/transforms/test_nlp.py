@@ -25,18 +25,19 @@ def test_line_breaks_start_sentences_and_blank_lines_do_not():
         "Maduro’s Requests Denied", "Sources say he left.", "He sought amnesty.", "Next Steps", "More."]
 
 
-
 def test_matrix_products_go_through_numpy(nlp):
     assert nlp.get_pipe("ner").model.ops.use_blis is False
 
+
 def test_matmul_setting_picks_blis(monkeypatch):
+    from thinc.api import get_current_ops
+
     from transforms.nlp import ENV_MATMUL, _load
 
     monkeypatch.setenv(ENV_MATMUL, "blis")
     _load.cache_clear()
     try:
-        assert _load("blank:en").tokenizer is not None
-        from thinc.api import get_current_ops
+        _load("blank:en")
         assert get_current_ops().use_blis is True
     finally:
         _load.cache_clear()
