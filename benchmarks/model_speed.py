@@ -20,6 +20,7 @@ and the peak memory of the process tree:
 The pipeline is loaded as newsfacts runs it (`transforms.nlp.load_pipeline`: the model plus
 newsfacts' line-break and entity-type components, matrix products through numpy's BLAS);
 ``NEWSFACTS_MATMUL=blis`` measures thinc's default blis instead.
+
 Model load time is excluded from words/s and reported separately.
 """
 

@@ -68,6 +68,7 @@ class _Lexicon:
     consent_verbs: frozenset
     human_nouns: frozenset
     relation_nouns: frozenset
+    bare_infinitive_verbs: frozenset
     human_pronouns: frozenset
     proxy_nouns: frozenset
     non_agent_nouns: frozenset
@@ -1063,10 +1064,6 @@ def _relative_listing(noun, lex: _Lexicon):
     return None, None
 
 
-# Verbs that take an object and a bare infinitive ("made the union demand more").
-_BARE_INFINITIVE_VERBS = frozenset({"make", "let", "have", "help", "see", "hear", "watch", "bid"})
-
-
 def _noun_use(tok) -> bool:
     """A noun, or a demand word the tagger read as a verb where only a noun fits: in a noun's
     slot ("rejects IMF demand") or as a plural-form verb after a singular noun with no
@@ -1076,7 +1073,7 @@ def _noun_use(tok) -> bool:
     if tok.tag_ != "VBG" and tok.dep_.split(":")[0] in ("obj", "dobj", "nsubj", "obl", "nmod", "pobj", "appos"):
         return True  # a gerund keeps its verb reading ("by demanding a recount")
     if tok.tag_ == "VB" and tok.dep_ == "xcomp" and tok.i > 0 and tok.doc[tok.i - 1].head.i == tok.head.i \
-            and tok.doc[tok.i - 1].dep_ in ("obj", "dobj") and _lemma(tok.head) not in _BARE_INFINITIVE_VERBS \
+            and tok.doc[tok.i - 1].dep_ in ("obj", "dobj") and _lemma(tok.head) not in lexicon().bare_infinitive_verbs \
             and not any(c.dep_ in ("mark", "aux") for c in tok.children):
         return True  # "rejects IMF demand for ...": a bare infinitive after the object is a noun
     subj = _child(tok, _SUBJECT)

@@ -1079,8 +1079,9 @@ def _is_part(token, r: _Rules) -> bool:
 
 def _whole_of(subject, exclude, r: _Rules):
     """What a part belongs to: "a 20% stake in Acme", "the interest of its partner, Acme",
-    "Acme's stock", "Acme shares" concern Acme, unless the part is named itself; parts nest ("the value of its stake in Acme"), so the chain is
-    followed a few steps, as far as an owner is named."""
+    "Acme's stock", "Acme shares" concern Acme, unless the part is named itself; parts nest
+    ("the value of its stake in Acme"), so the chain is followed a few steps, as far as an owner
+    is named."""
     for _ in range(3):
         if subject is None or not _is_part(subject, r):
             break

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from thinc.api import NumpyOps, set_current_ops
 from spacy.tokens import Doc
+from thinc.api import NumpyOps, set_current_ops
 
 import transforms.entities  # noqa: F401  (registers the newsfacts_entity_types factory)
 
