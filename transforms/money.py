@@ -951,7 +951,8 @@ def _role(head, exclude: range, r: _Rules) -> tuple[str | None, str | None]:
     if ent is not None:
         return entity_id(ent.label_, ent.text), None
     if labels:
-        ent = _antecedent(head, labels, r) or _salient(head.doc, labels, r)
+        # (a pronoun's antecedent was looked for above)
+        ent = (None if head.pos_ == "PRON" else _antecedent(head, labels, r)) or _salient(head.doc, labels, r)
         if ent is not None:
             return entity_id(ent.label_, ent.text), None
     ent = _person_introduced(head, r)

@@ -109,14 +109,20 @@ def test_a_second_run_fails_fast_while_one_holds_the_lock(prefect_harness, tmp_p
     assert not (out / "newsfacts.duckdb").exists() and lock.exists()
 
 
-def test_a_stale_lock_is_taken_over_and_its_run_recorded(prefect_harness, tmp_path):
-    out = tmp_path / "out"
+def _dead_lock(out, run_id: str, **fields):
+    """A lock file left by a process that has exited on this host."""
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
     lock = Warehouse(out).lock_path
     lock.parent.mkdir(parents=True)
-    lock.write_text(json.dumps({"pid": int(dead.stdout), "host": socket.gethostname(),
-                                "run_id": "20261124T020000Z-dead00", "started_at": "2026-11-24T02:00:00+00:00"}))
+    lock.write_text(json.dumps({"pid": int(dead.stdout), "host": socket.gethostname(), **fields,
+                                "run_id": run_id, "started_at": "2026-11-24T02:00:00+00:00"}))
+    return lock
+
+
+def test_a_stale_lock_is_taken_over_and_its_run_recorded(prefect_harness, tmp_path):
+    out = tmp_path / "out"
+    lock = _dead_lock(out, "20261124T020000Z-dead00")
     (out / "staging" / "20261124T020000Z-dead00").mkdir(parents=True)
     assert nightly(inputs=[str(SEEDS)], out=str(out), return_state=True).is_completed()
     assert runs(out, "run_id, status, message like 'interrupted%'")[0] == ("20261124T020000Z-dead00", "failed", True)
@@ -167,11 +173,6 @@ def test_status_prints_the_snapshot_and_the_last_runs(prefect_harness, tmp_path,
 
 def test_a_dead_compaction_leaves_no_runs_row(prefect_harness, tmp_path):
     out = tmp_path / "out"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    lock = Warehouse(out).lock_path
-    lock.parent.mkdir(parents=True)
-    lock.write_text(json.dumps({"pid": int(dead.stdout), "host": socket.gethostname(), "kind": "compact",
-                                "run_id": "20261124T020000Z-compact-dead", "started_at": "2026-11-24T02:00:00+00:00"}))
+    _dead_lock(out, "20261124T020000Z-compact-dead", kind="compact")
     assert nightly(inputs=[str(SEEDS)], out=str(out), return_state=True).is_completed()
     assert runs(out, "status") == [("success",)]
