@@ -68,7 +68,10 @@ def _load(resolved: str) -> Language:
     # thinc multiplies matrices with blis by default; numpy's bundled OpenBLAS ran the whole
     # pipeline 1.6x faster on our machines (benchmarks/model_speed.py). Layers keep the ops
     # current when they are built, so this must precede spacy.load.
-    set_current_ops(NumpyOps(use_blis=os.environ.get(ENV_MATMUL, "numpy") == "blis"))
+    matmul = os.environ.get(ENV_MATMUL, "numpy").strip().lower()
+    if matmul not in ("numpy", "blis"):
+        raise ModelError(f"{ENV_MATMUL} must be numpy or blis, not {matmul!r}")
+    set_current_ops(NumpyOps(use_blis=matmul == "blis"))
     try:
         if resolved.startswith("blank:"):
             nlp = spacy.blank(resolved.split(":", 1)[1])

@@ -41,3 +41,16 @@ def test_matmul_setting_picks_blis(monkeypatch):
         assert get_current_ops().use_blis is True
     finally:
         _load.cache_clear()
+
+
+def test_an_unknown_matmul_setting_is_a_clear_error(monkeypatch):
+    from transforms.nlp import ENV_MATMUL, _load
+
+    monkeypatch.setenv(ENV_MATMUL, "mkl")
+    _load.cache_clear()
+    try:
+        with pytest.raises(ModelError) as e:
+            _load("blank:en")
+        assert ENV_MATMUL in str(e.value) and "mkl" in str(e.value)
+    finally:
+        _load.cache_clear()
