@@ -38,6 +38,7 @@ LEXICON_PATH = Path(__file__).with_name("lexicons") / "demands.yaml"
 
 _SUBJECT = ("nsubj",)
 _PASSIVE_SUBJECT = ("nsubj:pass", "nsubjpass")
+_ASIDE_OPENERS = ("—", "–", "--", "(")
 _OBJECT = ("obj", "dobj")
 _IOBJ = ("iobj", "dative")
 _POSSESSOR = ("nmod:poss", "poss")
@@ -74,6 +75,7 @@ class _Lexicon:
     non_agent_nouns: frozenset
     quantity_markers: frozenset
     attribution_verbs: frozenset
+    attribution_phrases: frozenset
     collective_nouns: frozenset
     company_nouns: frozenset
     hearsay_verbs: frozenset
@@ -219,12 +221,22 @@ def _not_asserted(verb, lex: _Lexicon) -> bool:
     return False
 
 
+def _passive_without_auxiliary(verb):
+    """A passive subject with no "was"/"been" is a past tense the tagger misread ("Acme's
+    lawyers pressed for a new trial"): the active subject."""
+    subj = _child(verb, _PASSIVE_SUBJECT)
+    if subj is not None and verb.dep_ in ("ROOT", "ccomp", "parataxis") and \
+            _child(verb, ("aux:pass", "auxpass", "aux", "cop")) is None:
+        return subj
+    return None
+
+
 def _subject_of(verb, depth: int = 0):
     """The clause's subject, spelled out or inherited: an infinitive or a second conjunct shares
     the subject above it ("continued to call for", "called a strike to press for"), an
     object-control verb lends its object, a passive one its subject ("were forced to seek"), a
     relative pronoun stands for its noun."""
-    subj = _child(verb, _SUBJECT)
+    subj = _child(verb, _SUBJECT) or _passive_without_auxiliary(verb)
     if subj is not None:
         if _is_relative(verb) and subj.lower_ in ("which", "that", "who"):
             return _antecedent(verb, subj)
@@ -629,6 +641,8 @@ def _before_attribution(doc, start: int, end: int) -> int:
     for t in doc[start + 1:end]:
         if t.text != ",":
             continue
+        if any(doc[t.i + 1:end].text.lower().startswith(p + " ") for p in lexicon().attribution_phrases):
+            return t.i  # ", according to sources"
         rest = {x.i for x in doc[t.i + 1:end] if not (x.is_punct or x.is_space)}
         clause = next((v for v in doc[t.i + 1:end] if _lemma(v) in verbs and _is_verb(v)), None)
         if clause is not None and _child(clause, _SUBJECT) is not None and \
@@ -743,7 +757,7 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
             verb.dep_ in ("pcomp", "obl", "nmod", "pobj") or _child(verb, ("case", "mark")) is not None):
         return []  # "spending on seeking an inoculation": an activity, not a request
     doc = verb.doc
-    passive = _child(verb, _PASSIVE_SUBJECT)
+    passive = _child(verb, _PASSIVE_SUBJECT) if _passive_without_auxiliary(verb) is None else None
     actor_tok = _agent_of(verb) if passive is not None else _subject_of(verb)
     if actor_tok is not None and _lemma(actor_tok) in lex.non_agent_nouns:
         return []
@@ -822,7 +836,7 @@ def _from_verb(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_D
         benef, benef_roots = _beneficiary(verb, head, lex, actors, doc)
         heads = _conjuncts(head, lex, actors, [*benef_roots, verb])
         end_limit = max(max(t.i for t in head.subtree) + 1, limit or 0, _reduced_relative_reach(head))
-        end_limit = min(end_limit, _aside_start(head, lex))
+        end_limit = min(_amount_form_end(head, end_limit), _aside_start(head, lex))
         for h in heads[1:]:
             end_limit = max(end_limit, max(t.i for t in h.subtree) + 1)
         for start, end, h in _split(heads, end_limit, doc):
@@ -874,6 +888,8 @@ def _aside_start(head, lex: _Lexicon) -> int:
     paying interest"): the writer's aside, not part of what is asked."""
     asides = [c.left_edge.i for c in head.children if c.i > head.i and c.dep_ in ("advcl", "parataxis")
               and any(k.dep_ == "mark" and k.lower_ in lex.aside_marks for k in c.children)]
+    # a phrase set off by dashes or brackets ("officials—many accused of corruption—") is one too
+    asides += [c.left_edge.i for c in head.children if c.i > head.i and c.left_edge.text in _ASIDE_OPENERS]
     return min(asides, default=len(head.doc))
 
 
@@ -888,7 +904,8 @@ def _reduced_relative_reach(head) -> int:
     if noun is None or noun.left_edge.i != head.i + 1:
         return 0
     part = noun.head
-    if part.tag_ != "VBN" or part.i < noun.i or any(c.dep_ in ("aux", "aux:pass") for c in part.children):
+    # (a past participle the tagger may have read as a past tense: "the arrears owed")
+    if part.tag_ not in ("VBN", "VBD") or part.i < noun.i or any(c.dep_ in ("aux", "aux:pass") for c in part.children):
         return 0
     # Its own clauses ("..., though it would continue to service the debt") stay out.
     clauses = [c.left_edge.i for c in part.children if c.dep_ in ("advcl", "conj", "parataxis") and c.i > part.i]
@@ -908,6 +925,16 @@ def _consent_giver(noun, actors: _Actors):
     """"Commission approval", "the board's consent": whose consent is sought is whom it is asked of."""
     return _child(noun, _POSSESSOR) or next(
         (c for c in noun.children if c.dep_ == "compound" and actors.entity(c) is not None), None)
+
+
+def _amount_form_end(head, end: int) -> int:
+    """Where a demanded sum ends when "in" after it says what form the money takes ("seeks
+    300 mln dlrs in new loans"): parsers often hang that phrase on the verb instead."""
+    if not any(t.like_num for t in head.subtree):
+        return end
+    phrase = next((c for c in head.head.children if c.left_edge.i == end and c.left_edge.lower_ == "in"
+                   and c.dep_.split(":")[0] in ("obl", "nmod")), None)
+    return max(t.i for t in phrase.subtree) + 1 if phrase is not None else end
 
 
 def _quantity_object(verb, lex: _Lexicon):

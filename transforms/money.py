@@ -751,6 +751,10 @@ def _phrase(head, exclude) -> list:
     for t in head.subtree:
         if t is not head and t.dep_ in _NOT_IN_TEXT and t.head.i not in cut:
             cut.update(x.i for x in t.subtree)
+    for c in head.children:
+        # a modifier holding the amount ("contracts worth $2bn") prices the thing, not names it
+        if any(x.i in exclude for x in c.subtree):
+            cut.update(x.i for x in c.subtree)
     keep = {t.i for t in head.subtree if t.i not in cut}
     start = end = head.i
     while start - 1 in keep:
@@ -1009,7 +1013,18 @@ def _phrase_head(noun):
 def _priced_noun(span, nouns, r: _Rules):
     """The noun a figure states the value of, in front of it ("a $4bn plan", "the $30bn frigate
     contract") or through "worth" ("contracts worth $2bn"), when it is not money itself."""
-    noun = nouns[0] if nouns and _amount_root(span).head.i == nouns[0].i else None
+    root = _amount_root(span)
+    noun = nouns[0] if nouns and root.head.i == nouns[0].i else None
+    worth = next((t for t in (root.head, *root.children)
+                  if t.lower_ in r.worth_words and t.i not in range(span.start, span.end)), None)
+    if worth is not None and worth.head.i != root.i and worth.head.i < worth.i:
+        noun = worth.head  # UD: "contracts worth $2bn" hangs "worth" on the noun, "$" on "worth"
+    elif worth is not None and worth.i > root.i:
+        # "$2bn worth of contracts": what "of" introduces after "worth"
+        noun = next((c for c in worth.children if c.dep_ in ("nmod", "pobj") and c.pos_ == "NOUN"
+                     and _child(c, ("case",)) is not None), noun)
+        if noun is not None and noun.i > worth.i:
+            return noun
     noun = _phrase_head(noun) if noun is not None else None
     if noun is None or noun.pos_ != "NOUN" or _possessor_concerned(noun, r) or (
             _money_kind(noun, r) is None and noun.lemma_.lower() in r.money_nouns):
@@ -1241,8 +1256,9 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
                 subject = ent.root
                 break
         poss = _child(token, _POSSESSOR, exclude)
-        if poss is None and root.head.i == token.i > root.i:
-            poss = _child(root, _POSSESSOR, exclude)  # "its $700m acquisition": "its" on "$"
+        if poss is None and (root.head.i == token.i > root.i or token.head.i == root.i < token.i):
+            # "its $700m acquisition": "its" on "$", which heads the noun or the noun hangs on
+            poss = _child(root, _POSSESSOR, exclude)
         kind = _money_kind(token, r)
         if payer is None and poss is not None and kind in r.buyer_purposes:
             payer = poss  # "Acme completed its $3bn acquisition of Bolt": Acme buys
