@@ -51,6 +51,11 @@ class EntityTypes:
             | self.honorifics
 
     def __call__(self, doc: Doc) -> Doc:
+        expansions = _acronym_expansions(doc, self.connectors)
+        if expansions:
+            inside = {i for span in expansions for i in range(span.start, span.end)}
+            doc.set_ents(sorted([e for e in doc.ents if e.start not in inside] + expansions),
+                         default="outside")
         places = _towns_and_states(doc)
         taken = {i for span in places for i in range(span.start, span.end)}
         typed = list(places)
@@ -131,6 +136,33 @@ def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
         if not taken.intersection(range(span.start, span.end)):
             out.append(span)
             taken.update(range(span.start, span.end))
+    return out
+
+
+def _acronym_expansions(doc: Doc, connectors: frozenset[str]) -> list[Span]:
+    """Names the model missed though an acronym in brackets spells them out ("General Motors
+    (GM) said ... GM would cut"): typed as the model typed that acronym elsewhere in the text;
+    an acronym the model never recognised ("Gross Domestic Product (GDP)") adds nothing."""
+    typed = {e.text: e.label_ for e in doc.ents if e.text.isupper() and len(e) == 1}
+    out = []
+    for t in doc[1:-2]:
+        acronym, close = doc[t.i + 1], doc[t.i + 2]
+        if t.text != "(" or close.text != ")" or acronym.text not in typed:
+            continue
+        letters, start = list(acronym.text.replace(".", "")), t.i
+        while letters and start > 0:
+            word = doc[start - 1]
+            if word.lower_ in connectors and word.is_lower and start - 1 > 0:
+                start -= 1  # "Agency for Ports": connectors carry no letter
+            elif word.is_alpha and word.text[0].isupper() and word.text[0] == letters[-1]:
+                letters.pop()
+                start -= 1
+            else:
+                break
+        # the model's own spans may cover part of the name ("Agency for Ports" of "(APC)")
+        if not letters and start < t.i and doc[start].ent_iob_ != "I" and (
+                t.i >= len(doc) or doc[t.i].ent_iob_ != "I"):
+            out.append(Span(doc, start, t.i, label=typed[acronym.text]))
     return out
 
 

@@ -313,8 +313,9 @@ def _link(doc: Doc) -> list[Cluster]:
         if state and fold(state) != fold(text):  # "Nev." is Nevada; "Washington" is decided below
             add("GPE", state, Mention(span.start_char, span.end_char, text, "state"))
             continue
+        # (an organisation's "GM" is not the country code of Gambia)
         if label in ("ORG", "GPE", "LOC") and text.replace(".", "").isupper() and len(text) <= 6 \
-                and gaz.country_name(text) is None:
+                and (label == "ORG" or gaz.country_name(text) is None):
             acronyms.append((label, span))
             continue
         country = gaz.country_name(text) or rules["country_aliases"].get(fold(text))

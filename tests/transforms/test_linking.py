@@ -217,3 +217,9 @@ def test_a_company_written_again_with_its_suffix_takes_the_fuller_name(nlp):
                                 "demand. Ormond Steel also cut its dividend. Shares of Ormond Steel fell $1.")
     ormond = clusters["Ormond Steel Co."]
     assert ormond.type == "ORG" and ormond.aliases == ["Ormond Steel Co.", "Ormond Steel"]
+
+
+def test_an_acronym_in_brackets_recovers_the_name_it_spells(nlp):
+    # Typed as the model typed the acronym; one the model never took for a name adds nothing.
+    doc = nlp("Gross Domestic Product (GDP) rose 3%, the Agency for Ports and Canals (APC) said.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Agency for Ports and Canals", "ORG"), ("APC", "ORG")]
