@@ -44,6 +44,7 @@ class EntityTypes:
         self.feature_heads = frozenset(rules["feature_heads"])
         self.corporate_suffixes = frozenset(rules["corporate_suffixes"])
         self.connectors = frozenset(rules["name_connectors"])
+        self.legal_forms = frozenset(rules["legal_forms"])
         self.honorifics = frozenset(rules["honorifics"])
         self.institution_heads = frozenset(rules["institution_heads"])
         # Capitalised words before a name that are no part of it ("President", "Mr").
@@ -51,11 +52,11 @@ class EntityTypes:
             | self.honorifics
 
     def __call__(self, doc: Doc) -> Doc:
-        expansions = _acronym_expansions(doc, self.connectors)
+        expansions = _acronym_expansions(doc, self.connectors) + _suffixed_companies(doc, self.legal_forms)
         if expansions:
             inside = {i for span in expansions for i in range(span.start, span.end)}
-            doc.set_ents(sorted([e for e in doc.ents if e.start not in inside] + expansions),
-                         default="outside")
+            doc.set_ents(sorted([e for e in doc.ents if not inside.intersection(range(e.start, e.end))]
+                                + expansions), default="outside")
         places = _towns_and_states(doc)
         taken = {i for span in places for i in range(span.start, span.end)}
         typed = list(places)
@@ -163,6 +164,27 @@ def _acronym_expansions(doc: Doc, connectors: frozenset[str]) -> list[Span]:
         if not letters and start < t.i and doc[start].ent_iob_ != "I" and (
                 t.i >= len(doc) or doc[t.i].ent_iob_ != "I"):
             out.append(Span(doc, start, t.i, label=typed[acronym.text]))
+    return out
+
+
+def _suffixed_companies(doc: Doc, legal_forms: frozenset[str]) -> list[Span]:
+    """Capitalised words ending in a legal form ("Ostrava Holdings Corp.", "Kestrel Co.") name
+    a company even where the model saw nothing there."""
+    out = []
+    for t in doc[1:]:
+        if not (t.text[:1].isupper() and t.lower_.rstrip(".") in legal_forms) or t.ent_type_:
+            continue
+        start = t.i
+        while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha \
+                and not doc[start - 1].is_stop and not doc[start - 1].is_sent_start:
+            start -= 1
+        if start > 0 and doc[start - 1].is_sent_start and doc[start - 1].text[:1].isupper() \
+                and doc[start - 1].is_alpha and not doc[start - 1].is_stop:
+            start -= 1  # the sentence's first word, when it is no function word
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1  # a span the model began further left ("the Bank" of "Bank of Kestrel Ltd")
+        if start < t.i:
+            out.append(Span(doc, start, t.i + 1, label="ORG"))
     return out
 
 

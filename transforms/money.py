@@ -700,9 +700,10 @@ def _subject_of(verb, depth: int = 0):
         # likeliest ("..., Acme shares fell 87.5 cents" with "shares" hung on the phrase before).
         subject = verb.doc[verb.i - 1]
     if subject is not None:
-        if verb.dep_ in _RELATIVE_CLAUSE and subject.tag_ in ("WDT", "WP") or (
+        # "which" and "who" are relative wherever the parser hung their clause
+        if subject.tag_ in ("WDT", "WP") and subject.lower_ in ("which", "who") or (
                 verb.dep_ in _RELATIVE_CLAUSE and subject.lower_ in ("which", "that", "who")):
-            if verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            if verb.dep_ in _RELATIVE_CLAUSE and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 return verb.head
             # hung on a verb ("went to Acme, which offered"): the noun right before the pronoun
             return next((t for t in reversed(verb.doc[verb.sent.start:subject.i])
@@ -1243,7 +1244,10 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     nouns = [t for t in below if t.i not in exclude and t.pos_ in ("NOUN", "PROPN")]
     if subject is None and root.head.i > root.i and root.head.i not in exclude:
         subject = _borrower(_phrase_head(root.head), exclude, r)
-    if subject is None and not (root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i):
+    # the amount modifies the noun after it, whichever way the parser drew the arc
+    modifies = (root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i) or any(
+        c.i == span.end and c.dep_ in ("appos", "compound") and c.pos_ == "NOUN" for c in root.children)
+    if subject is None and not modifies:
         # "the firm's $12.5bn in yearly sales": whose money it is (in "its $2bn legal fight"
         # the possessive is the fight's)
         subject = _child(root, _POSSESSOR, exclude)
@@ -1290,8 +1294,9 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         elif (lemma in r.payer_verbs or amount_is_subject) and lemma not in r.debt_verbs:
             # "on May 2" says when, not for what.
             # "made available to farmers": the preposition may hang on the predicate adjective
-            heads = [h for v in (money_verb, *(c for c in money_verb.children
-                                               if c.dep_ == "xcomp" and c.pos_ == "ADJ"))
+            # ("lend $3bn to the government" may hang "to" on the amount)
+            heads = [h for v in (money_verb, root, *(c for c in money_verb.children
+                                                     if c.dep_ == "xcomp" and c.pos_ == "ADJ"))
                      for h in _prep_heads(v, r.beneficiary_preps, exclude)
                      if h.ent_type_ not in r.modifier_types]
             subject = heads[0] if heads else None
