@@ -223,3 +223,8 @@ def test_an_acronym_in_brackets_recovers_the_name_it_spells(nlp):
     # Typed as the model typed the acronym; one the model never took for a name adds nothing.
     doc = nlp("Gross Domestic Product (GDP) rose 3%, the Agency for Ports and Canals (APC) said.")
     assert [(e.text, e.label_) for e in doc.ents] == [("Agency for Ports and Canals", "ORG"), ("APC", "ORG")]
+
+
+def test_capitalised_words_ending_in_a_legal_form_are_a_company(nlp):
+    doc = nlp("Ostrava Holdings Corp. finalised its acquisition of Halvorsen Corp. last week.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Ostrava Holdings Corp.", "ORG"), ("Halvorsen Corp.", "ORG")]
