@@ -494,6 +494,7 @@ class _Rules:
     speech_verbs: frozenset[str]
     person_roles: frozenset[str]
     valuation_verbs: frozenset[str]
+    change_verbs: frozenset[str]
     affiliation_preps: frozenset[str]
     object_control_verbs: frozenset[str]
     max_text_tokens: int
@@ -517,7 +518,8 @@ def rules() -> _Rules:
         "owner_pays_purposes", "money_nouns", "back_nouns", "worth_words", "party_verbs",
         "part_nouns", "part_preps", "time_nouns", "borrow_verbs", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
-        "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps", "person_roles", "valuation_verbs")}
+        "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps", "person_roles", "valuation_verbs",
+        "change_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
     lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
@@ -1181,6 +1183,21 @@ def _borrower(noun, exclude, r: _Rules):
     return None
 
 
+def _changed(root, verb, exclude, r: _Rules):
+    """What a change "to" or "by" an amount is measured on ("swelled Taiwan's reserves to $53bn",
+    "will increase the payout to shareholders by $140m"): its owner, else whom it goes to,
+    else the thing itself, not the one who changes it."""
+    if root.head.i != verb.i or verb.lemma_.lower() not in r.change_verbs or not any(
+            c.dep_ == "case" and c.lower_ in ("to", "by") for c in root.children):
+        return None
+    obj = _child(verb, _OBJECT, exclude)
+    if obj is None:
+        return None
+    recipients = [h for t in (obj, verb) for h in _prep_heads(t, r.recipient_preps, exclude)
+                  if h.pos_ in ("NOUN", "PROPN")]
+    return _child(obj, _POSSESSOR, exclude) or next(iter(recipients), None) or obj
+
+
 def _refers_back(token, r: _Rules) -> bool:
     """Whether a noun refers back to money named before it ("this amount", "the sum")."""
     return token.lemma_.lower() in r.back_nouns and any(
@@ -1311,6 +1328,8 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         # its own subject on the predicate, and the money is the deficit's, not the minister's.
         subject = next((c for t in chain[:chain.index(verb)] if _child(t, ("cop",)) is not None
                         for c in t.children if c.dep_ in _SUBJECT and c.i not in exclude), None)
+    if subject is None and verb is not None:
+        subject = _changed(root, verb, exclude, r)
     if subject is None and verb is not None:
         subject = _subject_of(verb)
         if subject is not None and subject.i in exclude:

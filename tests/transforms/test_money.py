@@ -589,3 +589,12 @@ def test_the_company_a_speaker_speaks_for(nlp, text, subject, payer):
 def test_a_person_described_before_being_named(nlp, text, subject):
     [row] = _facts(nlp, text)
     assert row[2] == subject
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("Halvorsen Corp. will raise the annual payout to pensioners by $40 million.", "pensioners"),
+    ("Ostrava Corp. raised its quarterly dividend to $1.20 a share.", "Ostrava Corp."),
+])
+def test_a_change_to_or_by_an_amount_concerns_what_is_changed(nlp, text, subject):
+    [row] = _facts(nlp, text)
+    assert row[2] == subject
