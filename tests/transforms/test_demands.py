@@ -338,3 +338,17 @@ def test_the_company_urged_to_act_is_the_one_just_named():
     rows = _model_rows("Halvorsen Corp. received an offer in March. A group including members of the Smith "
                        "family urged the company to take steps to raise its share price.")
     assert [b for _, b, _ in rows] == ["Halvorsen Corp."]
+
+
+@pytest.mark.parametrize("text, demanded", [
+    # an aside set off by dashes is the writer's, not part of what is asked
+    ("The union pressed for 40 new inspectors—most of them trained abroad—to join the agency.",
+     "40 new inspectors"),
+    # so is a closing attribution with "according to"
+    ("The rebels have demanded another round of talks with the army, according to diplomats.",
+     "another round of talks with the army"),
+    # "in" after a sum says what form the money takes, wherever the parser hangs it
+    ("Kenya seeks 200 mln dlrs in fresh credits.", "200 mln dlrs in fresh credits"),
+])
+def test_what_the_demanded_phrase_leaves_out_and_keeps(text, demanded):
+    assert [t for _, _, t in _model_rows(text)] == [demanded]
