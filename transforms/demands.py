@@ -883,6 +883,36 @@ def _from_reported_obligation(verb, lex: _Lexicon, actors: _Actors, sent_index: 
     return [_Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee)]
 
 
+def _from_condition(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> list[_Demand]:
+    """"Trust can only be restored if Brown opens up his books, say the Lib Dems", "Iran will
+    only resume talks if the US lifts sanctions": a condition set on another party ("only ...
+    if") is asked of it, by whoever says so, else by the one who would act on it."""
+    mark = next((c for c in verb.children if c.dep_ == "mark" and c.lower_ == "if"), None)
+    main = verb.head
+    if mark is None or main is verb or verb.dep_ not in ("advcl", "ccomp") or not any(
+            c.dep_ == "advmod" and c.lower_ == "only" and c.i < mark.i for c in (*main.children, *verb.children)):
+        return []
+    subj = _child(verb, _SUBJECT)
+    if subj is None or subj.lower_ in lex.first_person or not _is_human(subj, lex, actors) or _negated(verb):
+        return []
+    # the verb of saying in the sentence, wherever the parser hung it
+    speech = next((t for t in verb.sent if _lemma(t) in lex.attribution_verbs and _is_verb(t)
+                   and t not in (verb, main)), None)
+    if speech is not None:
+        # "..., say the Lib Dems": a speaker after the verb may come out as its complement
+        actor_tok = _subject_of(speech) or next(
+            (c for c in speech.children if c.i > speech.i and c.pos_ in ("NOUN", "PROPN")), None)
+    else:
+        actor_tok = _subject_of(main)
+        actor_tok = actor_tok if actor_tok is not None and _is_human(actor_tok, lex, actors) else None
+    actor, addressee = _who(actor_tok, lex, actors), _who(subj, lex, actors)
+    if actor == (None, None) or actor == addressee:
+        return []
+    said = {t.i for t in speech.subtree} if speech is not None else set()
+    start, end = _trim(verb.doc, verb.i, max(t.i for t in verb.subtree if t.i not in said) + 1)
+    return [_Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee)]
+
+
 def _aside_start(head, lex: _Lexicon) -> int:
     """Where a concession or reason hung on the demanded verb begins (", though it would keep
     paying interest"): the writer's aside, not part of what is asked."""
@@ -1432,6 +1462,7 @@ def demand_rows(doc, doc_id: str, sentence_index) -> list[dict]:
                 found.extend(_from_verb(tok, lex, actors, si))
             if _is_verb(tok):
                 found.extend(_from_reported_obligation(tok, lex, actors, si))
+                found.extend(_from_condition(tok, lex, actors, si))
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     demands: list[_Demand] = []
     for d in found:
