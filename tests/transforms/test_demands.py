@@ -352,3 +352,16 @@ def test_the_company_urged_to_act_is_the_one_just_named():
 ])
 def test_what_the_demanded_phrase_leaves_out_and_keeps(text, demanded):
     assert [t for _, _, t in _model_rows(text)] == [demanded]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Iran will only resume talks if the United States lifts its sanctions.",
+     [("Iran", "United States", "lifts its sanctions")]),
+    ("Confidence in the bank can only be restored if Ana Ruiz opens up her books, say the Greens.",
+     [("Greens", "Ana Ruiz", "opens up her books")]),
+    # a forecast's condition and one's own condition ask nothing of anyone
+    ("Prices will only fall if demand weakens.", []),
+    ("Ruiz said she would only sign if she had time.", []),
+])
+def test_a_condition_set_on_another_party_is_a_demand_of_it(text, expected):
+    assert _model_rows(text) == expected
