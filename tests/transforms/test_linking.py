@@ -67,6 +67,21 @@ def clusters_of(nlp, text):
     return {c.name: c for c in link_document(nlp(text))}
 
 
+def as_if_the_model_read(nlp, text, spans):
+    """The pipeline's parse of text with its recogniser's output replaced by `spans` ((words,
+    CoNLL label, which occurrence)), then newsfacts' entity repairs run on it: pins a repair to
+    the slip it mends, a slip some model made, whichever model is shipped now."""
+    doc = nlp(text)
+    ents = []
+    for words, label, nth in spans:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(words, start + 1)
+        ents.append(doc.char_span(start, start + len(words), label=label))
+    doc.set_ents(ents, default="outside")
+    return nlp.get_pipe("newsfacts_entity_types")(doc)
+
+
 def test_a_corporate_suffix_left_out_of_the_span_is_taken_in(nlp):
     # The model tags "Kestrel" alone (as a place); "Co." makes it the company's full name.
     clusters = clusters_of(nlp, "Shares of Kestrel Co. fell 3% in early trading after the profit "
@@ -81,7 +96,8 @@ def test_and_co_completes_a_firm_the_model_took_for_a_place(nlp):
 
 
 def test_a_name_cut_at_a_connector_is_joined_to_its_rest(nlp):
-    doc = nlp("Gunmen loyal to the Banda de los Cuervos attacked the convoy.")
+    doc = as_if_the_model_read(nlp, "Gunmen loyal to the Banda de los Cuervos attacked the convoy.",
+                               [("Banda de", "ORG", 0), ("Cuervos", "PER", 0)])
     assert [(e.text, e.label_) for e in doc.ents] == [("Banda de los Cuervos", "ORG")]
 
 
@@ -128,9 +144,9 @@ def test_first_word_short_forms_vote_for_a_company(nlp):
 
 
 def test_an_unknown_place_word_joins_the_company_it_shortens(nlp):
-    doc = nlp("Vantor Telecom Holdings Inc. raised its bid on Monday. Analysts expect Vantor to win, "
-              "and Vantor shares rose 2%.")
-    assert ("Vantor", "LOC") in {(e.text, e.label_) for e in doc.ents}  # the model's reading
+    doc = as_if_the_model_read(nlp, "Vantor Telecom Holdings Inc. raised its bid on Monday. Analysts "
+                                    "expect Vantor to win, and Vantor shares rose 2%.",
+                               [("Vantor Telecom Holdings Inc.", "ORG", 0), ("Vantor", "LOC", 1)])
     vantor = {c.name: c for c in link_document(doc)}["Vantor Telecom Holdings Inc."]
     assert vantor.type == "ORG" and vantor.aliases == ["Vantor Telecom Holdings Inc.", "Vantor"]
 
@@ -164,9 +180,9 @@ def test_a_shouted_dateline_is_a_town_named_as_the_body_writes_it(nlp):
     ("Talks between Volkswagen and Fiat stalled on Friday.", "Fiat"),
 ])
 def test_a_person_the_text_treats_as_a_company_is_one(nlp, text, name):
-    doc = nlp(text)
-    assert any(e.text == name and e.label_ == "PERSON" for e in doc.ents)  # the model's slip
-    assert clusters_of(nlp, text)[name].type == "ORG"
+    others = [("Volkswagen", "ORG", 0)] if "Volkswagen" in text else []
+    doc = as_if_the_model_read(nlp, text, [(name, "PER", n) for n in range(text.count(name))] + others)
+    assert {c.name: c for c in link_document(doc)}[name].type == "ORG"
 
 
 def test_a_person_called_by_surname_stays_a_person_beside_company_words(nlp):
@@ -207,9 +223,8 @@ def test_an_institution_split_from_the_place_it_serves_is_one_organisation(nlp):
     ("Delegates will meet in Porto and Brussels next month.", "Porto"),
 ])
 def test_a_town_listed_with_places_is_a_place(nlp, text, name):
-    doc = nlp(text)
-    assert (name, "ORG") in {(e.text, e.label_) for e in doc.ents}  # the model's reading
-    assert clusters_of(nlp, text)[name].type == "GPE"
+    doc = as_if_the_model_read(nlp, text, [(name, "ORG", 0), ("Brussels", "LOC", 0)])
+    assert {c.name: c for c in link_document(doc)}[name].type == "GPE"
 
 
 def test_a_company_written_again_with_its_suffix_takes_the_fuller_name(nlp):

@@ -479,7 +479,7 @@ def test_which_on_a_verb_is_the_noun_right_before_it(nlp):
     ("The army will review a dozen contracts worth $2bn.", "a dozen contracts", None),
     ("The auditors questioned the navy's $30 billion frigate contract.", "frigate contract", "the navy"),
     # ... unless the clause's subject is a party to it
-    ("Halvorsen Industries lost a $3bn defence contract last year.", "Halvorsen Industries", None),
+    ("Halvorsen Industries Inc. lost a $3bn defence contract last year.", "Halvorsen Industries Inc.", None),
     # what a deal is for, whatever words stand in front of "deal"; a loan's lender pays
     ("A $2 billion rescue package deal for dairy farmers was blocked by parliament.", "dairy farmers", None),
     ("Lawmakers blocked a $2 billion loan deal with the bank.", "Lawmakers", "the bank"),
@@ -533,7 +533,8 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     ("In the pharmaceuticals segment, which includes vaccines, profit rose to $52 million.",
      "the pharmaceuticals segment"),
     # parts nest: the value of a holding is the holder's, a company's stock the company's
-    ("Ostrava said the value of its Halvorsen shareholding had fallen to $2.1bn since 2019.", "Ostrava"),
+    ("Ostrava Corp. said the value of its Halvorsen shareholding had fallen to $2.1bn since 2019.",
+     "Ostrava Corp."),
     ("Shares of Halvorsen Corp. rose $1.50 a share on the Nasdaq yesterday.", "Halvorsen Corp."),
     # a loan is the borrower's, whoever is asked to repay it
     ("Zenco Corp. has asked Halvorsen to repay a $900m loan that Ostrava Lines had secured on its "
