@@ -45,6 +45,7 @@ class EntityTypes:
         self.corporate_suffixes = frozenset(rules["corporate_suffixes"])
         self.connectors = frozenset(rules["name_connectors"])
         self.legal_forms = frozenset(rules["legal_forms"])
+        self.person_titles = frozenset(rules["person_titles"])
         self.honorifics = frozenset(rules["honorifics"])
         self.institution_heads = frozenset(rules["institution_heads"])
         # Capitalised words before a name that are no part of it ("President", "Mr").
@@ -52,7 +53,8 @@ class EntityTypes:
             | self.honorifics
 
     def __call__(self, doc: Doc) -> Doc:
-        expansions = _acronym_expansions(doc, self.connectors) + _suffixed_companies(doc, self.legal_forms)
+        expansions = _acronym_expansions(doc, self.connectors) + _suffixed_companies(doc, self.legal_forms) \
+            + _named_after_title(doc, self.person_titles, self.not_given_names | self.institution_heads)
         if expansions:
             inside = {i for span in expansions for i in range(span.start, span.end)}
             doc.set_ents(sorted([e for e in doc.ents if not inside.intersection(range(e.start, e.end))]
@@ -164,6 +166,26 @@ def _acronym_expansions(doc: Doc, connectors: frozenset[str]) -> list[Span]:
         if not letters and start < t.i and doc[start].ent_iob_ != "I" and (
                 t.i >= len(doc) or doc[t.i].ent_iob_ != "I"):
             out.append(Span(doc, start, t.i, label=typed[acronym.text]))
+    return out
+
+
+def _named_after_title(doc: Doc, titles: frozenset[str], not_names: frozenset[str]) -> list[Span]:
+    """Capitalised words right after a person's title that the model left untagged ("U.S.
+    President Bush", "Senator Ann Lee"): a person's name. Titles that also begin company or
+    office names ("General", "Chief", "Justice") are not in `titles`."""
+    out = []
+    for t in doc[:-1]:
+        if not (t.is_title and t.lower_ in titles) or t.ent_type_:
+            continue
+        end = t.i + 1
+        while end < len(doc) and end - t.i <= 3 and not doc[end].ent_type_ and doc[end].is_title \
+                and doc[end].is_alpha and not doc[end].is_stop and doc[end].lower_ not in not_names:
+            end += 1
+        words = doc[t.i + 1:end]
+        # ("President Bush": a town called Bush exists, so only countries and demonyms are out)
+        if words and not (end < len(doc) and doc[end].ent_iob_ == "I") and not any(
+                gazetteer().country_name(w.text) or gazetteer().is_demonym(w.text) for w in words):
+            out.append(Span(doc, t.i + 1, end, label="PERSON"))
     return out
 
 

@@ -14,7 +14,7 @@ def seed_clusters(nlp):
 
 
 def test_shipped_pipeline_has_ner_and_parser(nlp):
-    assert {"ner", "parser", "newsfacts_entity_types"} <= set(nlp.pipe_names)
+    assert {"newsfacts_ner", "parser", "newsfacts_entity_types"} <= set(nlp.pipe_names)
     assert {"PER", "ORG", "LOC", "MISC"} <= set(nlp.get_pipe("ner").labels)
 
 

@@ -54,3 +54,13 @@ def test_an_unknown_matmul_setting_is_a_clear_error(monkeypatch):
         assert ENV_MATMUL in str(e.value) and "mkl" in str(e.value)
     finally:
         _load.cache_clear()
+
+
+def test_ner_reads_words_without_whitespace_tokens(nlp):
+    # A dateline's blank line once hid the name right after it from the recogniser.
+    text = "February 3, 2009\n\n  General Motors (GM) and Chrysler began to cut jobs.\n\nChrysler said so."
+    doc = nlp(text)
+    assert (doc.ents[0].text, doc.ents[0].label_) == ("General Motors", "ORG")
+    assert [e.text for e in doc.ents if e.text == "Chrysler"] == ["Chrysler", "Chrysler"]
+    assert all(text[e.start_char:e.end_char] == e.text for e in doc.ents)
+    assert nlp.get_pipe("ner") not in [proc for _, proc in nlp.pipeline]  # the wrapper runs it
