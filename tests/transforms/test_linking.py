@@ -243,3 +243,10 @@ def test_an_acronym_in_brackets_recovers_the_name_it_spells(nlp):
 def test_capitalised_words_ending_in_a_legal_form_are_a_company(nlp):
     doc = nlp("Ostrava Holdings Corp. finalised its acquisition of Halvorsen Corp. last week.")
     assert [(e.text, e.label_) for e in doc.ents] == [("Ostrava Holdings Corp.", "ORG"), ("Halvorsen Corp.", "ORG")]
+
+
+def test_a_name_right_after_a_person_s_title_is_a_person(nlp):
+    doc = as_if_the_model_read(nlp, "Democrats want U.S. President Bush to act, and General Motors agrees.",
+                               [("U.S.", "LOC", 0)])
+    # "General" also begins company names: only titles that people alone hold count
+    assert [(e.text, e.label_) for e in doc.ents] == [("U.S.", "GPE"), ("Bush", "PERSON")]
