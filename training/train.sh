@@ -1,35 +1,29 @@
 #!/usr/bin/env bash
-# Retrain the newsfacts_en spaCy pipeline from the shared corpora.
+# Retrain the newsfacts_en spaCy pipeline (models/newsfacts_en) from the shared corpora.
 #
-#   bash training/train.sh                      # all stages, the shipped recipe
+#   bash training/train.sh                      # all stages
 #   bash training/train.sh assemble evaluate    # only some stages
-#   RECIPE=next bash training/train.sh          # the next model (models/newsfacts_en_next)
 #
-# Stages: convert -> vectors (next only: static word vectors from the news bulk corpus,
-# floret) -> train (NER and tagger/parser/lemmatizer in parallel, one core each; next: the
-# NER encoder is first pretrained on the news bulk text) -> assemble -> evaluate.
-# Environment: PY (python, default .venv/bin/python), CORPORA (default
-# ../shared/corpora), TRAIN_TIME_LIMIT (seconds per training branch, default 3300;
-# the best checkpoint so far is kept when the limit cuts a run short), RECIPE
-# (shipped: training/configs -> models/newsfacts_en; next: training/next -> models/newsfacts_en_next).
+# Stages: convert (CoNLL-2003, WikiNEuRal, UD-EWT -> .spacy) -> vectors (static word vectors
+# from the news bulk text, floret) -> train (two branches in parallel, one core each: the NER
+# encoder pretrained on the news bulk text, then NER on CoNLL-2003 + WikiNEuRal; tagger, parser
+# and lemmatizer on UD-EWT) -> assemble -> evaluate.
+# Environment: PY (python, default .venv/bin/python; needs the `train` extra for floret),
+# CORPORA (default ../shared/corpora), TRAIN_TIME_LIMIT (seconds per training branch, default
+# 4800, a safety net: both trainings end at their configs' max_steps well before it; the best
+# checkpoint so far is kept when the limit cuts a run short).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 CORPORA=${CORPORA:-../shared/corpora}
-LIMIT=${TRAIN_TIME_LIMIT:-3300}
-RECIPE=${RECIPE:-shipped}
+LIMIT=${TRAIN_TIME_LIMIT:-4800}
+CONFIGS=training/configs
 CORPUS=training/corpus
-case $RECIPE in
-  shipped) CONFIGS=training/configs; OUT=training/output; MODEL=models/newsfacts_en
-           ASSEMBLE=(); DEFAULT_STAGES="convert train assemble evaluate" ;;
-  next)    CONFIGS=training/next; OUT=training/output/next; MODEL=models/newsfacts_en_next
-           ASSEMBLE=(--version 1.1.0 --news-tokenizer --note "Static word vectors (25,000 x 100) and NER pretraining from the news bulk corpus (research use).")
-           DEFAULT_STAGES="convert vectors train assemble evaluate" ;;
-  *) echo "unknown RECIPE $RECIPE (shipped or next)" >&2; exit 2 ;;
-esac
+OUT=training/output
+MODEL=models/newsfacts_en
 mkdir -p "$CORPUS" "$OUT"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
-STAGES=${*:-$DEFAULT_STAGES}
+STAGES=${*:-convert vectors train assemble evaluate}
 stamp() { echo "$(date -Is) $*" | tee -a "$OUT/timings.log"; }
 
 for stage in $STAGES; do
@@ -41,6 +35,20 @@ for stage in $STAGES; do
     for s in train dev test; do
       $PY -m spacy convert "$CORPORA/ud_ewt/en_ewt-ud-$s.conllu" "$CORPUS" -c conllu -n 10 -t spacy
     done
+    # WikiNEuRal (silver NER from Wikipedia, CoNLL labels; its train split is not available):
+    # "index token tag" lines -> "token tag" for spaCy's CoNLL NER reader.
+    mkdir -p "$CORPUS/wikineural" "$CORPUS/ner_train"
+    for s in val test; do
+      awk 'NF==3{print $2, $3; next} NF==0{print ""}' "$CORPORA/wikineural_en/$s.conllu" \
+          > "$CORPUS/wikineural/wikineural_$s.txt"
+      $PY -m spacy convert "$CORPUS/wikineural/wikineural_$s.txt" "$CORPUS/wikineural" -c ner -n 10 -t spacy
+    done
+    # The NER training set is a folder: CoNLL-2003 train twice (so the gold newswire weighs
+    # about as much as the larger silver set) and the two WikiNEuRal files.
+    ln -sf ../train.spacy "$CORPUS/ner_train/conll_a.spacy"
+    ln -sf ../train.spacy "$CORPUS/ner_train/conll_b.spacy"
+    ln -sf ../wikineural/wikineural_val.spacy "$CORPUS/ner_train/wikineural_val.spacy"
+    ln -sf ../wikineural/wikineural_test.spacy "$CORPUS/ner_train/wikineural_test.spacy"
     stamp "convert end"
     ;;
   vectors)
@@ -52,17 +60,12 @@ for stage in $STAGES; do
     stamp "train start (limit ${LIMIT}s per branch)"
     SECONDS=0
     (
-      if [ "$RECIPE" = next ]; then
-        # one epoch of pretraining writes model0.bin
-        $PY -m spacy pretrain "$CONFIGS/ner.cfg" "$OUT/pretrain" --paths.raw_text "$CORPORA/news/bulk.jsonl" \
-            > "$OUT/pretrain.log" 2>&1
-        stamp "ner pretraining ended after ${SECONDS}s"
-        init=(--paths.init_tok2vec "$OUT/pretrain/model0.bin")
-      else
-        init=()
-      fi
-      timeout -s INT $((LIMIT - SECONDS)) $PY -m spacy train "$CONFIGS/ner.cfg" -o "$OUT/ner" "${init[@]}" \
-          > "$OUT/ner.log" 2>&1
+      # two epochs of pretraining write model0.bin and model1.bin
+      $PY -m spacy pretrain "$CONFIGS/ner.cfg" "$OUT/pretrain" --paths.raw_text "$CORPORA/news/bulk.jsonl" \
+          > "$OUT/pretrain.log" 2>&1
+      stamp "ner pretraining ended after ${SECONDS}s"
+      timeout -s INT $((LIMIT - SECONDS)) $PY -m spacy train "$CONFIGS/ner.cfg" -o "$OUT/ner" \
+          --paths.init_tok2vec "$OUT/pretrain/model1.bin" > "$OUT/ner.log" 2>&1
     ) &
     p1=$!
     timeout -s INT "$LIMIT" $PY -m spacy train "$CONFIGS/ud.cfg" -o "$OUT/ud" > "$OUT/ud.log" 2>&1 &
@@ -77,7 +80,7 @@ for stage in $STAGES; do
   assemble)
     stamp "assemble start"
     $PY training/assemble.py --ner "$OUT/ner/model-best" --ud "$OUT/ud/model-best" \
-        --ud-train "$CORPUS/en_ewt-ud-train.spacy" --output "$MODEL" "${ASSEMBLE[@]}"
+        --ud-train "$CORPUS/en_ewt-ud-train.spacy" --output "$MODEL"
     stamp "assemble end"
     ;;
   evaluate)

@@ -196,9 +196,9 @@ def test_pronoun_after_a_role_description_is_that_person():
 
 def test_unnamed_group_is_known_by_its_named_member_and_the_company_by_the_last_named_one():
     rows = _model_rows("Dunmore Mining Corp. reported a sharp drop in profit last quarter. A coalition of "
-                       "pension funds including the Hartley family trust pressed the company to sell its "
+                       "pension funds including the Hartley Family Trust pressed the company to sell its "
                        "coal unit.")
-    assert rows == [("Hartley family trust", "Dunmore Mining Corp.", "sell its coal unit")]
+    assert rows == [("Hartley Family Trust", "Dunmore Mining Corp.", "sell its coal unit")]
     rows = _model_rows("Westfield Bank said it lost money in March. A consortium led by Vantor Capital "
                        "has asked the bank to delay the vote on the merger.")
     assert rows == [("Vantor Capital", "Westfield Bank", "delay the vote on the merger")]
