@@ -76,6 +76,7 @@ class _Lexicon:
     quantity_markers: frozenset
     attribution_verbs: frozenset
     attribution_phrases: frozenset
+    earlier_modifiers: frozenset
     collective_nouns: frozenset
     company_nouns: frozenset
     hearsay_verbs: frozenset
@@ -255,12 +256,14 @@ def _subject_of(verb, depth: int = 0):
         above = next((t for t in head.ancestors if t.tag_ in ("VBD", "VBZ", "VBP")), None)
         if above is not None:
             return _subject_of(above, depth + 1)
-    if verb.dep_ == "acl" and not _is_verb(head):
-        # "a chance for Acme to drop": the for-phrase before the infinitive is its subject.
+    to = any(k.dep_ in ("mark", "aux") and k.lower_ == "to" for k in verb.children)
+    if verb.dep_ in ("acl", "advcl") and to and not _is_verb(head):
+        # "a chance for Acme to drop": the for-phrase before the infinitive is its subject
+        # (the parser may hang the infinitive on the noun as an adverbial clause).
         for_phrase = next((h for p, h in _prep_phrases(head) if p == "for" and h.i < verb.i), None)
-        to = any(k.dep_ in ("mark", "aux") and k.lower_ == "to" for k in verb.children)
-        if for_phrase is not None and to:
+        if for_phrase is not None:
             return for_phrase
+    if verb.dep_ == "acl" and not _is_verb(head):
         if to and not _could_act(head) and head.dep_ in _OBJECT and _is_verb(head.head):
             # "called a strike to press for": whoever called it.
             return _subject_of(head.head, depth + 1)
@@ -1292,6 +1295,8 @@ def _refers_to(ans: _Answer, demands: list[_Demand], lex: _Lexicon, actors: _Act
     if direct:
         return direct
     if _lemma(target) in lex.anaphoric_nouns:
+        if any(t.lower_ in lex.earlier_modifiers for t in target.subtree if t.i < target.i):
+            return []  # "rejected previous proposals": not the ones reported here
         dets = [c for c in target.children if c.dep_ in ("det", *_POSSESSOR)]
         if dets and any(c.lower_ in lex.anaphoric_determiners for c in dets) or target.tag_ == "NNS":
             recent = [d for d in before if ans.sent_index - d.sent_index <= 6]

@@ -6,8 +6,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.language import Language
+from spacy.attrs import DEP, HEAD
 from spacy.tokens import Doc, Span
 from thinc.api import NumpyOps, set_current_ops
 
@@ -41,17 +43,22 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-class NerOnWords:
-    """Runs a pipeline's NER on the document's words alone, without its whitespace tokens.
+class OnWords:
+    """Runs a pipeline's own components on the document's words alone, without its whitespace
+    tokens, and copies what they predict back onto the document.
 
-    Statistical NER is trained on text with no whitespace tokens (CoNLL-2003 has none), and a
-    dateline's blank line ("February 3, 2009\n\nGeneral Motors (GM) and ...") made the
-    recogniser miss the name right after it. The NER component itself is unchanged (and still
-    reachable as `nlp.get_pipe("ner")`); only what it reads is.
+    Statistical models are trained on text without whitespace tokens (CoNLL-2003 and UD-EWT have
+    none). In news they are everywhere (every paragraph break), and the models mishandle them: a
+    dateline's blank line ("February 3, 2009\n\nGeneral Motors (GM) and ...") hid the name after
+    it from the recogniser, and the parser made a paragraph's closing "\n\n" the root of its
+    sentence. Here each whitespace token hangs on the word before it (on the first word when it
+    opens the document), as `dep`, tagged `_SP`/`SPACE`; sentence starts set before (line
+    breaks) are kept. The components themselves are unchanged and stay reachable, disabled,
+    under their own names (`nlp.get_pipe("ner")`).
     """
 
-    def __init__(self, ner):
-        self.ner = ner
+    def __init__(self, components: list):
+        self.components = components
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
@@ -59,23 +66,60 @@ class NerOnWords:
     def pipe(self, docs, batch_size: int = 64):
         for batch in spacy.util.minibatch(docs, batch_size):
             compact = [_words_only(doc) for doc in batch]
-            tagged = self.ner.pipe([words for words, _ in compact], batch_size=batch_size)
-            for doc, (_, index), words in zip(batch, compact, tagged):
-                doc.set_ents([Span(doc, index[e.start], index[e.end - 1] + 1, label=e.label)
-                              for e in words.ents], default="outside")
+            words = [w for w, _ in compact]
+            for proc in self.components:
+                words = list(proc.pipe(words, batch_size=batch_size)) if hasattr(proc, "pipe") \
+                    else [proc(w) for w in words]
+            for doc, (_, index), w in zip(batch, compact, words):
+                if index:
+                    _copy_back(w, doc, index)
                 yield doc
 
 
 def _words_only(doc: Doc) -> tuple[Doc, list[int]]:
-    """The doc without whitespace tokens, and each remaining token's index in `doc`."""
+    """The doc without whitespace tokens (sentence starts set so far kept), and each remaining
+    token's index in `doc`."""
     index = [t.i for t in doc if not t.is_space]
     spaces = [bool(doc[i].whitespace_) or (i + 1 < len(doc) and doc[i + 1].is_space) for i in index]
-    return Doc(doc.vocab, words=[doc[i].text for i in index], spaces=spaces), index
+    starts = [doc[i].is_sent_start for i in index]
+    words = Doc(doc.vocab, words=[doc[i].text for i in index], spaces=spaces,
+                sent_starts=starts if any(s is not None for s in starts) else None)
+    return words, index
 
 
-@Language.factory("newsfacts_ner_on_words", default_config={"source": "ner"})
-def make_ner_on_words(nlp: Language, name: str, source: str) -> NerOnWords:
-    return NerOnWords(nlp.get_pipe(source))
+def _copy_back(words: Doc, doc: Doc, index: list[int]) -> None:
+    if words.has_annotation("TAG") or words.has_annotation("POS") or words.has_annotation("LEMMA"):
+        for w, i in zip(words, index):
+            doc[i].tag_, doc[i].pos_, doc[i].lemma_ = w.tag_, w.pos_, w.lemma_
+        for t in doc:
+            if t.is_space:
+                t.tag_, t.pos_, t.lemma_ = "_SP", "SPACE", t.text
+    if words.has_annotation("DEP"):
+        heads, deps = _heads_with_spaces(words, doc, index)
+        arr = numpy.array([[(h - i) % 2**64, doc.vocab.strings.add(d)] for i, (h, d) in
+                           enumerate(zip(heads, deps))], dtype="uint64")
+        doc.from_array([HEAD, DEP], arr)
+    elif words.has_annotation("SENT_START"):
+        for w, i in zip(words, index):
+            doc[i].is_sent_start = w.is_sent_start
+    doc.set_ents([Span(doc, index[e.start], index[e.end - 1] + 1, label=e.label) for e in words.ents],
+                 default="outside")
+
+
+def _heads_with_spaces(words: Doc, doc: Doc, index: list[int]) -> tuple[list[int], list[str]]:
+    heads, deps = list(range(len(doc))), ["dep"] * len(doc)
+    for w, i in zip(words, index):
+        heads[i], deps[i] = index[w.head.i], w.dep_
+    for t in doc:
+        if t.is_space:
+            before = [i for i in index if i < t.i]
+            heads[t.i] = before[-1] if before else index[0]
+    return heads, deps
+
+
+@Language.factory("newsfacts_on_words", default_config={"components": []})
+def make_on_words(nlp: Language, name: str, components: list[str]) -> OnWords:
+    return OnWords([nlp.get_pipe(c) for c in components])
 
 
 def resolve_model_name(name: str | None = None) -> str:
@@ -94,9 +138,9 @@ def load_pipeline(name: str | None = None) -> Language:
     """Load a spaCy pipeline once per process and add newsfacts' components to it.
 
     name (str | None): a package name, a path, or "blank:<lang>"; see `resolve_model_name`.
-    RETURNS (Language): the pipeline, with `newsfacts_line_breaks` first, its NER run on the
-        words alone (`newsfacts_ner`; the original `ner` stays, disabled) and
-        `newsfacts_entity_types` after it.
+    RETURNS (Language): the pipeline: `newsfacts_line_breaks`, the model's own components run
+        on the words alone (`newsfacts_on_words`; the originals stay, disabled), then
+        `newsfacts_entity_types` when the model has an NER.
     """
     return _load(resolve_model_name(name))
 
@@ -120,13 +164,15 @@ def _load(resolved: str) -> Language:
             f"cannot load the spaCy pipeline {resolved!r} (set by --spacy-model or {ENV_MODEL}): "
             f"{str(e).splitlines()[0]}"
         ) from e
+    models = list(nlp.pipe_names)
     nlp.add_pipe("newsfacts_line_breaks", first=True)
-    if nlp.has_pipe("ner"):
-        nlp.add_pipe("newsfacts_ner_on_words", name="newsfacts_ner", after="ner")
-        nlp.disable_pipe("ner")
-        if not nlp.has_pipe("newsfacts_entity_types"):
-            nlp.add_pipe("newsfacts_entity_types", after="newsfacts_ner")
-    if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
+    if models:
+        nlp.add_pipe("newsfacts_on_words", config={"components": models})
+        for name in models:
+            nlp.disable_pipe(name)
+    if "ner" in models and not nlp.has_pipe("newsfacts_entity_types"):
+        nlp.add_pipe("newsfacts_entity_types")
+    if not {"parser", "senter", "sentencizer"} & set(models):
         nlp.add_pipe("sentencizer")
     return nlp
 

@@ -365,3 +365,14 @@ def test_what_the_demanded_phrase_leaves_out_and_keeps(text, demanded):
 ])
 def test_a_condition_set_on_another_party_is_a_demand_of_it(text, expected):
     assert _model_rows(text) == expected
+
+
+def test_a_for_phrase_is_the_subject_of_the_infinitive_after_it():
+    rows = _model_rows("The bankruptcy might be an incentive for Ostrava Corp. to lower its wage demands.")
+    assert [a for a, _, _ in rows] == ["Ostrava Corp."]
+
+
+def test_rejecting_previous_proposals_does_not_answer_the_ones_reported():
+    _, rows = _full_rows("The Greens want the levy replaced with a land tax. The minister said he had rejected "
+                         "previous Green proposals.")
+    assert [(r["text"], r["status"]) for r in rows] == [("replaced with a land tax", "pending")]

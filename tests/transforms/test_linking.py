@@ -14,7 +14,8 @@ def seed_clusters(nlp):
 
 
 def test_shipped_pipeline_has_ner_and_parser(nlp):
-    assert {"newsfacts_ner", "parser", "newsfacts_entity_types"} <= set(nlp.pipe_names)
+    assert {"newsfacts_on_words", "newsfacts_entity_types"} <= set(nlp.pipe_names)
+    assert {"ner", "parser"} <= set(nlp.component_names)
     assert {"PER", "ORG", "LOC", "MISC"} <= set(nlp.get_pipe("ner").labels)
 
 

@@ -64,3 +64,13 @@ def test_ner_reads_words_without_whitespace_tokens(nlp):
     assert [e.text for e in doc.ents if e.text == "Chrysler"] == ["Chrysler", "Chrysler"]
     assert all(text[e.start_char:e.end_char] == e.text for e in doc.ents)
     assert nlp.get_pipe("ner") not in [proc for _, proc in nlp.pipeline]  # the wrapper runs it
+
+
+def test_whitespace_tokens_hang_on_the_word_before_and_head_nothing(nlp):
+    text = "  Sales rose 10% to $26.5 billion.\n\nProfit fell.\n\n\nThe board met on Monday.\n"
+    doc = nlp(text)
+    spaces = [t for t in doc if t.is_space]
+    assert spaces and all(t.dep_ == "dep" and t.tag_ == "_SP" and not t.head.is_space for t in spaces)
+    assert not any(t.head.is_space for t in doc if not t.is_space)
+    assert [s.text.strip() for s in doc.sents] == ["Sales rose 10% to $26.5 billion.", "Profit fell.",
+                                                  "The board met on Monday."]
