@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy
 import spacy
 from spacy.language import Language
-from spacy.attrs import DEP, HEAD
+from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+from spacy.symbols import SPACE
 from spacy.tokens import Doc, Span
 from thinc.api import NumpyOps, set_current_ops
 
@@ -87,34 +88,46 @@ def _words_only(doc: Doc) -> tuple[Doc, list[int]]:
     return words, index
 
 
+_TOKEN_ATTRS = (("TAG", TAG), ("POS", POS), ("MORPH", MORPH), ("LEMMA", LEMMA))
+
+
 def _copy_back(words: Doc, doc: Doc, index: list[int]) -> None:
-    if words.has_annotation("TAG") or words.has_annotation("POS") or words.has_annotation("LEMMA"):
-        for w, i in zip(words, index):
-            doc[i].tag_, doc[i].pos_, doc[i].lemma_ = w.tag_, w.pos_, w.lemma_
-        for t in doc:
-            if t.is_space:
-                t.tag_, t.pos_, t.lemma_ = "_SP", "SPACE", t.text
+    """Tags, lemmas, parse (or sentence starts), entities and categories of `words` onto `doc`;
+    each whitespace token hangs on the word before it (the first word when none is)."""
+    attrs = [attr for name, attr in _TOKEN_ATTRS if words.has_annotation(name)]
     if words.has_annotation("DEP"):
-        heads, deps = _heads_with_spaces(words, doc, index)
-        arr = numpy.array([[(h - i) % 2**64, doc.vocab.strings.add(d)] for i, (h, d) in
-                           enumerate(zip(heads, deps))], dtype="uint64")
-        doc.from_array([HEAD, DEP], arr)
+        attrs += [HEAD, DEP]
     elif words.has_annotation("SENT_START"):
-        for w, i in zip(words, index):
-            doc[i].is_sent_start = w.is_sent_start
+        attrs += [SENT_START]
+    if attrs:
+        n = len(doc)
+        values = numpy.zeros((n, len(attrs)), dtype="uint64")
+        values[index] = words.to_array(attrs)
+        is_word = numpy.zeros(n, dtype=bool)
+        is_word[index] = True
+        spaces = numpy.flatnonzero(~is_word)
+        before = numpy.maximum.accumulate(numpy.where(is_word, numpy.arange(n), -1))
+        heads = numpy.where(before >= 0, before, index[0])
+        heads[index] = [index[w.head.i] for w in words] if HEAD in attrs else index
+        for col, attr in enumerate(attrs):
+            if attr == HEAD:  # offsets to the head, as uint64
+                values[:, col] = (heads - numpy.arange(n)).astype("int64").astype("uint64")
+            elif len(spaces):
+                values[spaces, col] = _space_values(attr, doc, spaces)
+        doc.from_array(attrs, values)
     doc.set_ents([Span(doc, index[e.start], index[e.end - 1] + 1, label=e.label) for e in words.ents],
                  default="outside")
+    doc.cats = dict(words.cats)
 
 
-def _heads_with_spaces(words: Doc, doc: Doc, index: list[int]) -> tuple[list[int], list[str]]:
-    heads, deps = list(range(len(doc))), ["dep"] * len(doc)
-    for w, i in zip(words, index):
-        heads[i], deps[i] = index[w.head.i], w.dep_
-    for t in doc:
-        if t.is_space:
-            before = [i for i in index if i < t.i]
-            heads[t.i] = before[-1] if before else index[0]
-    return heads, deps
+def _space_values(attr: int, doc: Doc, spaces) -> numpy.ndarray:
+    if attr == LEMMA:
+        return numpy.array([doc[i].orth for i in spaces], dtype="uint64")
+    if attr == SENT_START:  # as set before (line breaks): 1 starts, -1 does not, 0 unknown
+        starts = [{True: 1, False: -1, None: 0}[doc[i].is_sent_start] for i in spaces]
+        return numpy.array(starts, dtype="int64").astype("uint64")
+    fixed = {TAG: doc.vocab.strings.add("_SP"), POS: SPACE, MORPH: 0, DEP: doc.vocab.strings.add("dep")}
+    return numpy.full(len(spaces), fixed[attr], dtype="uint64")
 
 
 @Language.factory("newsfacts_on_words", default_config={"components": []})
