@@ -365,7 +365,9 @@ def _link(doc: Doc) -> list[Cluster]:
             cluster.roles.append(role)
     for cluster in clusters:
         counts = votes.get(id(cluster))
-        if counts and counts.get(cluster.type, 0) < max(counts.values()):
+        if _has_corporate_suffix(cluster.name, suffixes) and cluster.type in ("PERSON", "ORG"):
+            cluster.type = "ORG"  # "Seagram Co.", however often the model called "Seagram" a person
+        elif counts and counts.get(cluster.type, 0) < max(counts.values()):
             cluster.type = max(counts, key=lambda t: counts[t])
         if cluster.type == "PERSON" and _reads_as_organisation(doc, cluster, rules):
             cluster.type = "ORG"

@@ -717,6 +717,8 @@ def _subject_of(verb, depth: int = 0):
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and (
             _named(head, rules()) is not None or head.lemma_.lower() in rules().anaphor_nouns):
         return head  # "with Acme posting a $900m loss": the actor does the posting
+    if verb.dep_ == "acl" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN"):
+        return head  # "Sales increased 10%" read as a noun with a participle: the noun acts
     if verb.dep_ in ("acl", "acl:relcl", "relcl"):
         higher = _next_verb(head)
         return _subject_of(higher, depth + 1) if higher is not None else None

@@ -251,3 +251,9 @@ def test_a_name_right_after_a_person_s_title_is_a_person(nlp):
                                [("U.S.", "LOC", 0)])
     # "General" also begins company names: only titles that people alone hold count
     assert [(e.text, e.label_) for e in doc.ents] == [("U.S.", "GPE"), ("Bush", "PERSON")]
+
+
+def test_a_name_with_a_legal_form_is_a_company_however_often_its_short_form_was_a_person(nlp):
+    text = "Seagram Co. said profit rose. Seagram expects more, and Seagram will pay a dividend."
+    doc = as_if_the_model_read(nlp, text, [("Seagram Co.", "ORG", 0), ("Seagram", "PER", 1), ("Seagram", "PER", 2)])
+    assert {c.name: c for c in link_document(doc)}["Seagram Co."].type == "ORG"

@@ -599,3 +599,10 @@ def test_a_person_described_before_being_named(nlp, text, subject):
 def test_a_change_to_or_by_an_amount_concerns_what_is_changed(nlp, text, subject):
     [row] = _facts(nlp, text)
     assert row[2] == subject
+
+
+def test_a_figure_whose_verb_was_read_as_a_participle_is_still_the_company_s(nlp):
+    # "Sales increased ..." parsed as a noun with a participle after it
+    rows = _facts(nlp, "Ostrava Corp. reported its results on Tuesday.\n\nSales increased 10% to $2.6 billion "
+                       "from $2.4 billion.\n\nThe board met.")
+    assert [r[2] for r in rows] == ["Ostrava Corp.", "Ostrava Corp."]
