@@ -48,6 +48,7 @@ class EntityTypes:
         self.person_titles = frozenset(rules["person_titles"])
         self.honorifics = frozenset(rules["honorifics"])
         self.institution_heads = frozenset(rules["institution_heads"])
+        self.organisation_openers = self.institution_heads | frozenset(rules["organisation_openers"])
         # Capitalised words before a name that are no part of it ("President", "Mr").
         self.not_given_names = frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]) \
             | self.honorifics
@@ -80,6 +81,8 @@ class EntityTypes:
         if target and (self._after_honorific(ent) or ent[-1].text in surnames):
             return "PERSON"  # "Mr Pellow", "Ms Vaszary": whatever the model made of the surname
         if target == "@place":
+            if len(ent) > 1 and ent[0].lower_ in self.organisation_openers:
+                return "ORG"  # "Cartel de los Soles", "Bank of England"
             if ent[-1].lower_ in self.feature_heads:
                 return "LOC"
             return gazetteer().place_type(ent.text)

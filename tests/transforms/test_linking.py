@@ -23,7 +23,7 @@ def test_seed_people_places_and_organisations(seed_clusters):
     _, clusters = seed_clusters
     for key in [("PERSON", "Nicolás Maduro"), ("PERSON", "Donald Trump"), ("PERSON", "Delcy Rodríguez"),
                 ("GPE", "United States"), ("GPE", "Venezuela"), ("LOC", "Caribbean"),
-                ("ORG", "International Criminal Court")]:
+                ("ORG", "International Criminal Court"), ("ORG", "Cartel de los Soles")]:
         assert key in clusters, key
 
 
@@ -257,3 +257,9 @@ def test_a_name_with_a_legal_form_is_a_company_however_often_its_short_form_was_
     text = "Seagram Co. said profit rose. Seagram expects more, and Seagram will pay a dividend."
     doc = as_if_the_model_read(nlp, text, [("Seagram Co.", "ORG", 0), ("Seagram", "PER", 1), ("Seagram", "PER", 2)])
     assert {c.name: c for c in link_document(doc)}["Seagram Co."].type == "ORG"
+
+
+def test_a_place_whose_name_opens_with_an_organisation_word_is_an_organisation(nlp):
+    doc = as_if_the_model_read(nlp, "Police raided the Cartel de los Norte near the Gulf of Tamar.",
+                               [("Cartel de los Norte", "LOC", 0), ("Gulf of Tamar", "LOC", 0)])
+    assert [(e.text, e.label_) for e in doc.ents] == [("Cartel de los Norte", "ORG"), ("Gulf of Tamar", "LOC")]
