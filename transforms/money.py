@@ -652,6 +652,7 @@ def _child(token, deps, exclude=()):
 _SUBJECT = ("nsubj", "nsubjpass", "nsubj:pass", "nsubj:outer")
 _PASSIVE_SUBJECT = ("nsubjpass", "nsubj:pass")
 _AGENT = ("agent", "obl:agent")
+_AUXILIARY = ("aux", "aux:pass", "auxpass")
 _POSSESSOR = ("poss", "nmod:poss")
 _OBJECT = ("dobj", "dative", "iobj", "obj")
 _RELATIVE_CLAUSE = ("relcl", "acl:relcl", "advcl:relcl")
@@ -693,7 +694,9 @@ def _subject_of(verb, depth: int = 0):
     a present participle on an actor has that actor ("with Acme posting a loss")."""
     # Of several subjects the parser found, the noun phrase's head comes last before the verb
     # ("the Pittsburgh, Pa., company reported": "company", not "Pittsburgh").
-    subjects = [c for c in verb.children if c.dep_ in _SUBJECT]
+    # (the parser may hang the subject on an auxiliary: "Efforts ... are to be boosted")
+    subjects = [c for t in (verb, *(a for a in verb.children if a.dep_ in _AUXILIARY))
+                for c in t.children if c.dep_ in _SUBJECT]
     before = [c for c in subjects if c.i < verb.i]
     subject = (before[-1] if before else next(iter(subjects), None)) or _child(verb, ("csubj",))
     if subject is None and verb.tag_ in ("VBD", "VBZ", "VBP") and verb.i > verb.sent.start \
@@ -1192,8 +1195,11 @@ def _changed(root, verb, exclude, r: _Rules):
     if root.head.i != verb.i or verb.lemma_.lower() not in r.change_verbs or not any(
             c.dep_ == "case" and c.lower_ in ("to", "by") for c in root.children):
         return None
+    # what is changed: the object, or the subject of a passive ("are to be boosted by $3.5m")
     obj = _child(verb, _OBJECT, exclude)
-    if obj is None:
+    if obj is None and (_child(verb, ("aux:pass", "auxpass")) is not None or _child(verb, _PASSIVE_SUBJECT)):
+        obj = _subject_of(verb)
+    if obj is None or obj.i in exclude:
         return None
     recipients = [h for t in (obj, verb) for h in _prep_heads(t, r.recipient_preps, exclude)
                   if h.pos_ in ("NOUN", "PROPN")]

@@ -595,6 +595,9 @@ def test_a_person_described_before_being_named(nlp, text, subject):
 @pytest.mark.parametrize("text, subject", [
     ("Halvorsen Corp. will raise the annual payout to pensioners by $40 million.", "pensioners"),
     ("Ostrava Corp. raised its quarterly dividend to $1.20 a share.", "Ostrava Corp."),
+    # a passive's subject is what is changed, even hung on an auxiliary
+    ("Plans to expand the port are to be boosted by an extra $3.5m in funding.", "Plans"),
+    ("Spending on schools will be increased by $40m next year.", "Spending on schools"),
 ])
 def test_a_change_to_or_by_an_amount_concerns_what_is_changed(nlp, text, subject):
     [row] = _facts(nlp, text)
@@ -606,3 +609,17 @@ def test_a_figure_whose_verb_was_read_as_a_participle_is_still_the_company_s(nlp
     rows = _facts(nlp, "Ostrava Corp. reported its results on Tuesday.\n\nSales increased 10% to $2.6 billion "
                        "from $2.4 billion.\n\nThe board met.")
     assert [r[2] for r in rows] == ["Ostrava Corp.", "Ostrava Corp."]
+
+
+def test_a_subject_hung_on_an_auxiliary_is_the_verb_s():
+    # the parse a model gave "Efforts ... are to be boosted by $3.5m" inside an article
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from transforms.money import _subject_of
+
+    words = ["Efforts", "are", "to", "be", "boosted", "by", "$", "3.5m", "."]
+    doc = Doc(Vocab(), words=words, heads=[1, 4, 4, 4, 4, 6, 4, 6, 4],
+              deps=["nsubj", "aux", "mark", "aux:pass", "ROOT", "case", "obl:agent", "nummod", "punct"],
+              pos=["NOUN", "AUX", "PART", "AUX", "VERB", "ADP", "SYM", "NUM", "PUNCT"])
+    assert _subject_of(doc[4]).text == "Efforts"
