@@ -495,6 +495,7 @@ class _Rules:
     person_roles: frozenset[str]
     valuation_verbs: frozenset[str]
     change_verbs: frozenset[str]
+    double_object_verbs: frozenset[str]
     affiliation_preps: frozenset[str]
     object_control_verbs: frozenset[str]
     max_text_tokens: int
@@ -519,7 +520,7 @@ def rules() -> _Rules:
         "part_nouns", "part_preps", "time_nouns", "borrow_verbs", "debt_nouns", "debt_owner_labels", "owner_preps", "figure_nouns", "modifier_types",
         "anaphor_determiners", "figure_owner_labels",
         "control_preps", "object_control_verbs", "speech_verbs", "affiliation_preps", "person_roles", "valuation_verbs",
-        "change_verbs")}
+        "change_verbs", "double_object_verbs")}
     payer_preps = {verb: frozenset(preps) for verb, preps in roles["payer_preps"].items()}
     lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
@@ -1188,6 +1189,28 @@ def _borrower(noun, exclude, r: _Rules):
     return None
 
 
+def _amount_possessor(root, span, exclude):
+    """The possessive the parser hung on the amount, when it stands right before it ("Kenya's
+    $1bn"): in "hand its wine industry 70m euros" it is the industry's."""
+    poss = _child(root, _POSSESSOR, exclude)
+    if poss is None or any(t.pos_ in ("NOUN", "PROPN") for t in span.doc[poss.i + 1:span.start]):
+        return None
+    return poss
+
+
+def _first_object(verb, span):
+    """The noun phrase between a verb of giving and the amount it gives ("hand its struggling
+    wine industry 70m euros"), whatever the parser hung it on: the first of two objects."""
+    if _amount_root(span).head.i != verb.i or verb.i >= span.start:
+        return None
+    between = verb.doc[verb.i + 1:span.start]
+    if not between or between[-1].pos_ not in ("NOUN", "PROPN", "PRON") or any(
+            t.pos_ not in ("DET", "PRON", "ADJ", "NOUN", "PROPN", "NUM") and t.tag_ not in ("VBG", "VBN")
+            for t in between):
+        return None
+    return between[-1]
+
+
 def _changed(root, verb, exclude, r: _Rules):
     """What a change "to" or "by" an amount is measured on ("swelled Taiwan's reserves to $53bn",
     "will increase the payout to shareholders by $140m"): its owner, else whom it goes to,
@@ -1275,7 +1298,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     if subject is None and not modifies:
         # "the firm's $12.5bn in yearly sales": whose money it is (in "its $2bn legal fight"
         # the possessive is the fight's)
-        subject = _child(root, _POSSESSOR, exclude)
+        subject = _amount_possessor(root, span, exclude)
     for token in nouns + ([cue] if cue is not None and cue not in chain else []):
         if subject is not None:
             break
@@ -1287,7 +1310,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         poss = _child(token, _POSSESSOR, exclude)
         if poss is None and (root.head.i == token.i > root.i or token.head.i == root.i < token.i):
             # "its $700m acquisition": "its" on "$", which heads the noun or the noun hangs on
-            poss = _child(root, _POSSESSOR, exclude)
+            poss = _amount_possessor(root, span, exclude)
         kind = _money_kind(token, r)
         if payer is None and poss is not None and kind in r.buyer_purposes:
             payer = poss  # "Acme completed its $3bn acquisition of Bolt": Acme buys
@@ -1313,6 +1336,8 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     if subject is None and money_verb is not None:
         lemma = money_verb.lemma_.lower()
         obj = _child(money_verb, _OBJECT, exclude)
+        if obj is None and lemma in r.double_object_verbs:
+            obj = _first_object(money_verb, span)
         amount_is_subject = any(c.dep_ in _SUBJECT and c.i in exclude for c in money_verb.children)
         if lemma in r.object_verbs and obj is not None:
             subject = obj

@@ -623,3 +623,14 @@ def test_a_subject_hung_on_an_auxiliary_is_the_verb_s():
               deps=["nsubj", "aux", "mark", "aux:pass", "ROOT", "case", "obl:agent", "nummod", "punct"],
               pos=["NOUN", "AUX", "PART", "AUX", "VERB", "ADP", "SYM", "NUM", "PUNCT"])
     assert _subject_of(doc[4]).text == "Efforts"
+
+
+@pytest.mark.parametrize("text, subject", [
+    # the first of two objects is whom the money goes to, however the parser hung it; the
+    # possessive before it is that object's, not the amount's
+    ("The government is to hand its struggling wine industry 70m euros in aid.", "wine industry"),
+    ("The ministry will pay farmers $300 each.", "farmers"),
+])
+def test_whom_a_verb_of_giving_gives_the_amount_to(nlp, text, subject):
+    [row] = _facts(nlp, text)
+    assert row[2] == subject
