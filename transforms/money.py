@@ -878,6 +878,9 @@ def _speaker_affiliation(anaphor, labels, r: _Rules):
     if verb is None or verb.lemma_.lower() not in r.speech_verbs:
         return None
     speaker = _subject_of(verb)
+    if speaker is None:
+        # a subject the parser lost: the role word that opens the sentence's speaker phrase
+        speaker = next((t for t in verb.sent if t.i < verb.i and t.lemma_.lower() in r.person_roles), None)
     if speaker is None or speaker.pos_ != "NOUN" or speaker.i > anaphor.i:
         return None
     for head in _prep_heads(speaker, r.affiliation_preps, ()):

@@ -573,6 +573,10 @@ def test_a_segment_hung_on_the_earlier_figure_is_still_the_clause_s(nlp):
      "said the company will post additional profit of about $40 million a year.", "Halvorsen Corp.", None),
     ("Ostrava Corp. cut its dividend. An official at Halvorsen Corp. said it would lend $3bn to "
      "the government.", "the government", "Halvorsen Corp."),
+    # a long apposition after the company loses the speaker in the parse; the role word stays
+    ("Ostrava Corp. cut its dividend. A spokesman for Halvorsen Corp., the Oslo shipping and logistics "
+     "concern controlled by the Brenner family, said the company will post additional profit of about "
+     "$40 million a year.", "Halvorsen Corp.", None),
 ])
 def test_the_company_a_speaker_speaks_for(nlp, text, subject, payer):
     [row] = _facts(nlp, text)
