@@ -1117,7 +1117,10 @@ def _whole_of(subject, exclude, r: _Rules):
             break  # a part with a name of its own ("Acme's arm, Bolt Oil") is that company
         owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude),
                   *(c for c in reversed(list(subject.lefts)) if c.dep_ == "compound" and c.i not in exclude
-                    and _named(c, r) is not None)]  # "Acme shares": the nearest name
+                    and _named(c, r) is not None),  # "Acme shares": the nearest name
+                  # "purchasing 63 million shares, or 86%, of Acme": "of" hung on the verb
+                  *(h for h in (_prep_heads(subject.head, r.part_preps, exclude) if subject.dep_ in _OBJECT else ())
+                    if h.i > subject.i)]
         owner = next((o for o in owners if o is not None), None)
         if owner is None:
             break
