@@ -1037,6 +1037,12 @@ def _priced_noun(span, nouns, r: _Rules):
                      and _child(c, ("case",)) is not None), noun)
         if noun is not None and noun.i > worth.i:
             return noun
+    if noun is None:
+        # "$40 billion tanker contract" with the noun hung on the amount
+        noun = next((c for c in root.children if c.i >= span.end and c.pos_ == "NOUN"
+                     and c.dep_ in ("compound", "nmod", "appos") and not _is_time(c, r) and all(
+                         t.dep_ in ("compound", "amod") and t.head.i == c.i for t in span.doc[span.end:c.i])),
+                    None)
     noun = _phrase_head(noun) if noun is not None else None
     if noun is None or noun.pos_ != "NOUN" or _possessor_concerned(noun, r) or (
             _money_kind(noun, r) is None and noun.lemma_.lower() in r.money_nouns):

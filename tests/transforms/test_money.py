@@ -548,6 +548,9 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     # the whole a part belongs to, even with its "of" hung on the verb
     ("Ostrava Corp. completed its takeover on Monday, purchasing 63 million shares, or 86%, of "
      "Halvorsen Corp. for $26.50 a share.", "Halvorsen Corp."),
+    # a headline's priced noun hung on the amount
+    ("Air Force $40 billion tanker contract, citing major flaws in the procurement process.",
+     "tanker contract"),
     # a change "to" or "by" an amount concerns what is changed
     ("Halvorsen Corp. will raise the annual payout to pensioners by $40 million.", "pensioners"),
     ("Ostrava Corp. raised its quarterly dividend to $1.20 a share.", "Ostrava Corp."),
