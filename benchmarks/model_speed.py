@@ -17,8 +17,9 @@ and the peak memory of the process tree:
   (the children figure is the peak of the single largest child, as the kernel
   reports it).
 
-The pipeline is loaded as newsfacts runs it (`transforms.nlp.load_pipeline`: the model plus
-newsfacts' line-break and entity-type components, matrix products through numpy's BLAS);
+The pipeline is loaded as newsfacts runs it (`transforms.nlp.load_pipeline`: the model's
+components on the words without whitespace tokens, newsfacts' line-break and entity-type
+components, matrix products through numpy's BLAS);
 ``NEWSFACTS_MATMUL=blis`` measures thinc's default blis instead.
 
 Model load time is excluded from words/s and reported separately.

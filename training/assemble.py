@@ -63,8 +63,6 @@ def main() -> None:
     ap.add_argument("--ud", type=Path, required=True)
     ap.add_argument("--ud-train", type=Path, required=True)
     ap.add_argument("--output", type=Path, required=True)
-    ap.add_argument("--name", default=NAME)
-    ap.add_argument("--version", default=VERSION)
     args = ap.parse_args()
 
     nlp = spacy.load(args.ud)
@@ -83,8 +81,8 @@ def main() -> None:
         ruler.add(patterns=[[{"TAG": tag}]], attrs={"POS": pos})
 
     nlp.meta.update(
-        name=args.name,
-        version=args.version,
+        name=NAME,
+        version=VERSION,
         description=(
             "newsfacts English pipeline: tagger (PTB tags), attribute_ruler (UPOS), "
             "dependency parser (also sentence boundaries), edit-tree lemmatizer trained on "

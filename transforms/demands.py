@@ -640,14 +640,14 @@ def _trim(doc, start: int, end: int) -> tuple[int, int]:
 def _before_attribution(doc, start: int, end: int) -> int:
     """Where a closing attribution (", an aide said") that the parser hung inside the phrase
     begins: it says who reported the demand, not what was demanded."""
-    verbs = lexicon().attribution_verbs
+    lex = lexicon()
     for t in doc[start + 1:end]:
         if t.text != ",":
             continue
-        if any(doc[t.i + 1:end].text.lower().startswith(p + " ") for p in lexicon().attribution_phrases):
+        if any(doc[t.i + 1:end].text.lower().startswith(p + " ") for p in lex.attribution_phrases):
             return t.i  # ", according to sources"
         rest = {x.i for x in doc[t.i + 1:end] if not (x.is_punct or x.is_space)}
-        clause = next((v for v in doc[t.i + 1:end] if _lemma(v) in verbs and _is_verb(v)), None)
+        clause = next((v for v in doc[t.i + 1:end] if _lemma(v) in lex.attribution_verbs and _is_verb(v)), None)
         if clause is not None and _child(clause, _SUBJECT) is not None and \
                 rest == {x.i for x in clause.subtree if not (x.is_punct or x.is_space)}:
             return t.i

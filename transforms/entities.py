@@ -166,8 +166,7 @@ def _acronym_expansions(doc: Doc, connectors: frozenset[str]) -> list[Span]:
             else:
                 break
         # the model's own spans may cover part of the name ("Agency for Ports" of "(APC)")
-        if not letters and start < t.i and doc[start].ent_iob_ != "I" and (
-                t.i >= len(doc) or doc[t.i].ent_iob_ != "I"):
+        if not letters and start < t.i and doc[start].ent_iob_ != "I" and t.ent_iob_ != "I":
             out.append(Span(doc, start, t.i, label=typed[acronym.text]))
     return out
 
@@ -201,11 +200,10 @@ def _suffixed_companies(doc: Doc, legal_forms: frozenset[str]) -> list[Span]:
             continue
         start = t.i
         while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha \
-                and not doc[start - 1].is_stop and not doc[start - 1].is_sent_start:
+                and not doc[start - 1].is_stop:
             start -= 1
-        if start > 0 and doc[start - 1].is_sent_start and doc[start - 1].text[:1].isupper() \
-                and doc[start - 1].is_alpha and not doc[start - 1].is_stop:
-            start -= 1  # the sentence's first word, when it is no function word
+            if doc[start].is_sent_start:
+                break  # the sentence's first word, when it is no function word, and no further
         while start > 0 and doc[start].ent_iob_ == "I":
             start -= 1  # a span the model began further left ("the Bank" of "Bank of Kestrel Ltd")
         if start < t.i:

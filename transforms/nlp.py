@@ -92,32 +92,36 @@ _TOKEN_ATTRS = (("TAG", TAG), ("POS", POS), ("MORPH", MORPH), ("LEMMA", LEMMA))
 
 
 def _copy_back(words: Doc, doc: Doc, index: list[int]) -> None:
-    """Tags, lemmas, parse (or sentence starts), entities and categories of `words` onto `doc`;
-    each whitespace token hangs on the word before it (the first word when none is)."""
+    """Tags, lemmas, parse (or sentence starts), entities and categories of `words` onto `doc`."""
     attrs = [attr for name, attr in _TOKEN_ATTRS if words.has_annotation(name)]
     if words.has_annotation("DEP"):
         attrs += [HEAD, DEP]
     elif words.has_annotation("SENT_START"):
         attrs += [SENT_START]
     if attrs:
-        n = len(doc)
-        values = numpy.zeros((n, len(attrs)), dtype="uint64")
+        values = numpy.zeros((len(doc), len(attrs)), dtype="uint64")
         values[index] = words.to_array(attrs)
-        is_word = numpy.zeros(n, dtype=bool)
-        is_word[index] = True
-        spaces = numpy.flatnonzero(~is_word)
-        before = numpy.maximum.accumulate(numpy.where(is_word, numpy.arange(n), -1))
-        heads = numpy.where(before >= 0, before, index[0])
-        heads[index] = [index[w.head.i] for w in words] if HEAD in attrs else index
+        spaces = [t.i for t in doc if t.is_space]
         for col, attr in enumerate(attrs):
-            if attr == HEAD:  # offsets to the head, as uint64
-                values[:, col] = (heads - numpy.arange(n)).astype("int64").astype("uint64")
-            elif len(spaces):
+            if attr == HEAD:
+                values[:, col] = _head_offsets(words, index, len(doc))
+            elif spaces:
                 values[spaces, col] = _space_values(attr, doc, spaces)
         doc.from_array(attrs, values)
     doc.set_ents([Span(doc, index[e.start], index[e.end - 1] + 1, label=e.label) for e in words.ents],
                  default="outside")
     doc.cats = dict(words.cats)
+
+
+def _head_offsets(words: Doc, index: list[int], n: int) -> numpy.ndarray:
+    """Each token's head as spaCy's HEAD offset: a word's from the words' parse, a whitespace
+    token's the word before it (the first word when none is)."""
+    is_word = numpy.zeros(n, dtype=bool)
+    is_word[index] = True
+    before = numpy.maximum.accumulate(numpy.where(is_word, numpy.arange(n), -1))
+    heads = numpy.where(before >= 0, before, index[0])
+    heads[index] = [index[w.head.i] for w in words]
+    return (heads - numpy.arange(n)).astype("int64").astype("uint64")
 
 
 def _space_values(attr: int, doc: Doc, spaces) -> numpy.ndarray:
