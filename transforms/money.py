@@ -644,6 +644,31 @@ def _entity_in(tokens, exclude: range, r: _Rules | None = None) -> object | None
     return None
 
 
+def _stands_for(head, root, exclude: range, r: _Rules):
+    """The token a phrase after a cue noun stands for: the entity in it ("a reward for
+    information leading to Ortega's arrest" is Ortega's), or the people it names by their
+    role ("officials facing US indictments" are the officials, not the US). None when the
+    phrase holds the amount ("the bidding for the Air Force $40bn contract" is about the
+    contract) or names no one."""
+    if head in root.ancestors and not any(_is_verb(t) for t in _between(root, head)):
+        return None
+    if head.lemma_.lower() in r.person_roles:
+        ent = _entity_in(_phrase(head, exclude), exclude, r)
+        return ent.root if ent is not None else head
+    ent = _entity_in(head.subtree, exclude, r)
+    return ent.root if ent is not None else None
+
+
+def _between(token, ancestor) -> list:
+    """The tokens on the path from token up to one of its ancestors, both excluded."""
+    out = []
+    for t in token.ancestors:
+        if t.i == ancestor.i:
+            break
+        out.append(t)
+    return out
+
+
 def _child(token, deps, exclude=()):
     return next((c for c in token.children if c.dep_ in deps and c.i not in exclude), None)
 
@@ -1007,6 +1032,8 @@ def _money_kind(token, r: _Rules) -> str | None:
     a figure's name ("sales"); None for what money is spent on or prices ("a $4bn plan")."""
     if _is_figure(token, r):
         return "revenue"
+    if _is_part(token, r) and any(t.lower_ in ("%", "percent", "pct") for t in token.subtree if t.i < token.i):
+        return None  # "a 55% equity interest" is a stake, not interest paid
     for t in (token, *(c for c in token.children if c.dep_ == "compound")):
         purpose = _cue(t, r)[0]
         if purpose:
@@ -1041,8 +1068,11 @@ def _priced_noun(span, nouns, r: _Rules):
         # "$40 billion tanker contract" with the noun hung on the amount
         noun = next((c for c in root.children if c.i >= span.end and c.pos_ == "NOUN"
                      and c.dep_ in ("compound", "nmod", "appos") and not _is_time(c, r) and all(
-                         t.dep_ in ("compound", "amod") and t.head.i == c.i for t in span.doc[span.end:c.i])),
+                         t.dep_ not in _EDGE_WORDS and c in t.ancestors for t in span.doc[span.end:c.i])),
                     None)
+    if noun is None and root.dep_ in _OBJECT:
+        # "fund a £5.5bn ($10bn) plan" read as two objects of "fund"
+        noun = next((c for c in root.head.children if c.i >= span.end and c.dep_ == root.dep_), None)
     noun = _phrase_head(noun) if noun is not None else None
     if noun is None or noun.pos_ != "NOUN" or _possessor_concerned(noun, r) or (
             _money_kind(noun, r) is None and noun.lemma_.lower() in r.money_nouns):
@@ -1050,7 +1080,9 @@ def _priced_noun(span, nouns, r: _Rules):
     if noun.dep_ in _OBJECT and noun.head.lemma_.lower() in r.party_verbs:
         return None  # "Acme lost a $3bn contract": the money concerns the loser
     between = span.doc[span.end:noun.i] if noun.i >= span.end else span.doc[noun.i + 1:span.start]
-    if noun.i >= span.end and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT") for t in between):
+    said_again = {t.i for t in root.subtree}  # "£5.5bn ($10bn)": the amount in other terms
+    if noun.i >= span.end and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT") or t.i in said_again
+                                  for t in between):
         return noun
     if noun.i < span.start and any(t.lower_ in r.worth_words for t in between):
         return noun
@@ -1170,16 +1202,17 @@ def _valued(root, exclude, r: _Rules):
     return _child(verb, _OBJECT, exclude)
 
 
-def _what_for(span, exclude, r: _Rules):
+def _what_for(span, money_noun, exclude, r: _Rules):
     """What the amount itself is said to be for ("£300m for the flood defences"), or what a
-    participle on it spends it on ("the £200m being spent on research", "£80m needed for the
-    bypass"); what is owed goes to a creditor, not for something. Parsers hang these on any
-    word of the amount ("£80m": "m"), so all of them are asked."""
+    participle on it, or on the money noun it counts, spends it on ("the £200m being spent on
+    research", "£80m needed for the bypass", "the $700bn package earmarked for banks"); what is
+    owed goes to a creditor, not for something. Parsers hang these on any word of the amount
+    ("£80m": "m"), so all of them are asked."""
     for token in span:
         heads = _prep_heads(token, r.amount_preps, exclude)
         if heads:
             return heads[0]
-    for c in (c for token in span for c in token.children):
+    for c in (c for token in (*span, *filter(None, [money_noun])) for c in token.children):
         if (c.dep_.split(":")[0] in ("acl", "relcl") and _is_verb(c) and c.i not in exclude
                 and c.lemma_.lower() not in r.debt_verbs):
             heads = _prep_heads(c, r.beneficiary_preps, exclude)
@@ -1305,9 +1338,10 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     if subject is None and root.head.i > root.i and root.head.i not in exclude:
         subject = _borrower(_phrase_head(root.head), exclude, r)
     # the amount modifies the noun after it, whichever way the parser drew the arc
-    modifies = (root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i) or any(
-        c.i == span.end and c.dep_ in ("appos", "compound") and c.pos_ == "NOUN" for c in root.children)
-    if subject is None and not modifies:
+    modified = root.head if root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i else next(
+        (c for c in root.children if c.i == span.end and c.dep_ in ("appos", "compound") and c.pos_ == "NOUN"),
+        None)
+    if subject is None and modified is None:
         # "the firm's $12.5bn in yearly sales": whose money it is (in "its $2bn legal fight"
         # the possessive is the fight's)
         subject = _amount_possessor(root, span, exclude)
@@ -1315,9 +1349,8 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         if subject is not None:
             break
         for head in _prep_heads(token, r.subject_preps, exclude):
-            ent = _entity_in(head.subtree, exclude, r)
-            if ent is not None:
-                subject = ent.root
+            subject = _stands_for(head, root, exclude, r)
+            if subject is not None:
                 break
         poss = _child(token, _POSSESSOR, exclude)
         if poss is None and (root.head.i == token.i > root.i or token.head.i == root.i < token.i):
@@ -1344,7 +1377,8 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         heads = _prep_heads(_phrase_head(nouns[0]), r.subject_preps, exclude)
         subject = heads[0] if heads else None
     if subject is None:
-        subject = _what_for(span, exclude, r)
+        money_noun = modified if modified is not None and _money_kind(modified, r) is not None else None
+        subject = _what_for(span, money_noun, exclude, r)
     if subject is None and money_verb is not None:
         lemma = money_verb.lemma_.lower()
         obj = _child(money_verb, _OBJECT, exclude)

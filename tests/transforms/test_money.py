@@ -561,10 +561,27 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     # possessive before it is that object's, not the amount's
     ("The government is to hand its struggling wine industry 70m euros in aid.", "wine industry"),
     ("The ministry will pay farmers $300 each.", "farmers"),
+    # people named by their role are those people, not what their clause mentions
+    ("Washington offered $5 million rewards for three senior army officers facing US charges.",
+     "three senior army officers"),
+    # a phrase holding the amount is not what the amount is for: the amount prices its noun
+    ("Auditors criticised the bidding for the Royal Navy $30 billion frigate contract.", "frigate contract"),
+    # a participle on the money noun the amount counts says whom it is for
+    ("Lawmakers want the president to reserve part of the $700 billion rescue package earmarked "
+     "for small banks.", "small banks"),
+    # a stake hung on the amount as an apposition is what is bought; its owner what it concerns
+    ("Ostrava Corp. agreed to buy for $1.2 billion the 40% equity interest of its partner, "
+     "Halvorsen Corp., in a shipping venture.", "Halvorsen Corp."),
 ])
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
     [row] = _facts(nlp, text)
     assert row[2] == subject
+
+
+def test_a_priced_noun_after_a_conversion_in_brackets(nlp):
+    # "£2bn" and "plan" read as two objects of "fund", the conversion between them
+    rows = _facts(nlp, "Campaigners urged rich nations to fund a £2bn ($3bn) plan to clean up the river.")
+    assert [r[2] for r in rows] == ["plan", "plan"]
 
 
 def test_shares_are_the_company_s_even_hung_on_the_phrase_before(nlp):
