@@ -572,6 +572,12 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     # a stake hung on the amount as an apposition is what is bought; its owner what it concerns
     ("Ostrava Corp. agreed to buy for $1.2 billion the 40% equity interest of its partner, "
      "Halvorsen Corp., in a shipping venture.", "Halvorsen Corp."),
+    # a verb the tagger read as a noun still has its object ("cost" tagged NN)
+    ("Peru has appealed for aid. President Ana Ruiz says the earthquake cost the country one "
+     "billion dlrs in losses and left 1,000 people dead.", "Peru"),
+    # a gerund clause right before a verb with an auxiliary is that verb's subject
+    ("She warned keeping the old reactors in service would cost another £2bn a year.",
+     "keeping the old reactors in service"),
 ])
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
     [row] = _facts(nlp, text)
