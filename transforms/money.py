@@ -1243,6 +1243,20 @@ def _borrower(noun, exclude, r: _Rules):
     return None
 
 
+def _recipient_below(verb, exclude, r: _Rules):
+    """Whom a verb's money goes to, named inside one of its phrases ("will be offered in the
+    form of cheap loans to farmers", "provided as grants to schools"): the first "to" down
+    the chain of nouns, a few steps at most."""
+    level = [c for c in verb.children if c.dep_.split(":")[0] == "obl" and c.i not in exclude]
+    for _ in range(3):
+        for noun in level:
+            heads = [h for h in _prep_heads(noun, r.recipient_preps, exclude) if not _is_time(h, r)]
+            if heads:
+                return heads[0]
+        level = [c for noun in level for c in noun.children if c.dep_.split(":")[0] == "nmod" and c.i not in exclude]
+    return None
+
+
 def _amount_possessor(root, span, exclude):
     """The possessive the parser hung on the amount, when it stands right before it ("Kenya's
     $1bn"): in "hand its wine industry 70m euros" it is the industry's."""
@@ -1383,7 +1397,9 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
                 subject = owner
     # The noun the figure counts ("US$25 million rewards for several officials") says for what.
     if subject is None and nouns and nouns[0].head.i not in exclude:
-        heads = _prep_heads(_phrase_head(nouns[0]), r.subject_preps, exclude)
+        # ("the bulk of the money - about 40m euros -": money is not what money concerns)
+        heads = [h for h in _prep_heads(_phrase_head(nouns[0]), r.subject_preps, exclude)
+                 if h.lemma_.lower() not in r.money_nouns]
         subject = heads[0] if heads else None
     if subject is None:
         money_noun = modified if modified is not None and _money_kind(modified, r) is not None else None
@@ -1399,12 +1415,13 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         elif (lemma in r.payer_verbs or amount_is_subject) and lemma not in r.debt_verbs:
             # "on May 2" says when, not for what.
             # "made available to farmers": the preposition may hang on the predicate adjective
-            # ("lend $3bn to the government" may hang "to" on the amount)
-            heads = [h for v in (money_verb, root, *(c for c in money_verb.children
+            # ("lend $3bn to the government" may hang "to" on the amount, "spending £60m a year
+            # on research" "on" on "year")
+            heads = [h for v in (money_verb, *span, *(c for c in money_verb.children
                                                      if c.dep_ == "xcomp" and c.pos_ == "ADJ"))
                      for h in _prep_heads(v, r.beneficiary_preps, exclude)
                      if h.ent_type_ not in r.modifier_types]
-            subject = heads[0] if heads else None
+            subject = heads[0] if heads else _recipient_below(money_verb, exclude, r)
     # What the figure prices is what it concerns ("a $4bn plan to fight malaria", "contracts
     # worth $2bn"); a buyer's possessive pays for it ("the navy's $30bn frigate contract").
     priced = _priced_noun(span, nouns, r)

@@ -578,6 +578,14 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     # a gerund clause right before a verb with an auxiliary is that verb's subject
     ("She warned keeping the old reactors in service would cost another £2bn a year.",
      "keeping the old reactors in service"),
+    # what money is spent on, with "on" hung on the per-unit word
+    ("The private sector was spending £60m a year on developing new antibiotics.",
+     "developing new antibiotics"),
+    # whom given money goes to, named inside a phrase of the verb; the money that the amount
+    # is a part of is not what it concerns
+    ("The bulk of the money - about 30m euros - will be offered in the form of cheap loans to "
+     "small farmers.", "small farmers"),
+    ("About $30m of the aid will be provided as grants to small farmers.", "small farmers"),
 ])
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
     [row] = _facts(nlp, text)
