@@ -1444,6 +1444,12 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         # roughly $15m" hang the subject on the amount or the predicate word.
         subject = next((c for t in chain for c in t.children
                         if c.dep_ in _SUBJECT and c.i not in exclude), None)
+    if subject is not None and subject.dep_ in _SUBJECT and _child(subject.head, ("cop",)) is not None \
+            and any(t.i in exclude for t in subject.subtree):
+        # "A $1bn settlement would be more than adequate for Acme": whom the money is for
+        whom = [h for t in (subject.head, *(c for c in subject.head.children if c.pos_ == "ADJ"))
+                for h in _prep_heads(t, r.amount_preps, exclude) if not _is_time(h, r)]
+        subject = whom[0] if whom else subject
     if subject is not None and subject.pos_ == "NOUN":
         # "contracts awarded to Acme", "aid pledged to flood victims": the one it goes to
         subject = next((h for c in subject.children

@@ -586,6 +586,10 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     ("The bulk of the money - about 30m euros - will be offered in the form of cheap loans to "
      "small farmers.", "small farmers"),
     ("About $30m of the aid will be provided as grants to small farmers.", "small farmers"),
+    # a copular clause about the money says whom it is for
+    ("\"I think a 1 billion dlr settlement would be more than adequate for Halvorsen,\" he said.",
+     "Halvorsen"),
+    ("The $2bn package is crucial for small farmers.", "small farmers"),
 ])
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
     [row] = _facts(nlp, text)
