@@ -727,10 +727,11 @@ def _subject_of(verb, depth: int = 0):
                 for c in t.children if c.dep_ in _SUBJECT]
     before = [c for c in subjects if c.i < verb.i]
     subject = (before[-1] if before else next(iter(subjects), None)) or _child(verb, ("csubj",))
-    if subject is None and verb.tag_ in ("VBD", "VBZ", "VBP") and verb.i > verb.sent.start \
+    if subject is None and (verb.tag_ in ("VBD", "VBZ", "VBP") or verb.pos_ == "NOUN") and verb.i > verb.sent.start \
             and verb.doc[verb.i - 1].pos_ in ("NOUN", "PROPN") and verb.dep_ not in ("xcomp", "conj"):
-        # A finite verb has a subject; with none in the parse, the noun right before it is the
-        # likeliest ("..., Acme shares fell 87.5 cents" with "shares" hung on the phrase before).
+        # A finite verb (or one tagged a noun: "Acme's stock rose $2.50") has a subject; with
+        # none in the parse, the noun right before it is the likeliest ("..., Acme shares fell
+        # 87.5 cents" with "shares" hung on the phrase before).
         subject = verb.doc[verb.i - 1]
     if subject is None and any(c.dep_ in _AUXILIARY for c in verb.lefts):
         # A clause with an auxiliary has a subject: a gerund clause ending right before it is
@@ -1162,7 +1163,8 @@ def _whole_of(subject, exclude, r: _Rules):
             break
         if any(c.dep_ == "appos" and _entity_in(c.subtree, exclude, r) is not None for c in subject.children):
             break  # a part with a name of its own ("Acme's arm, Bolt Oil") is that company
-        owners = [_child(subject, _POSSESSOR, exclude), *_prep_heads(subject, r.part_preps, exclude),
+        owners = [_child(subject, _POSSESSOR, exclude) or _possessive_before(subject, r),
+                  *_prep_heads(subject, r.part_preps, exclude),
                   *(c for c in reversed(list(subject.lefts)) if c.dep_ == "compound" and c.i not in exclude
                     and _named(c, r) is not None),  # "Acme shares": the nearest name
                   # "purchasing 63 million shares, or 86%, of Acme": "of" hung on the verb
@@ -1173,6 +1175,15 @@ def _whole_of(subject, exclude, r: _Rules):
             break
         subject = owner
     return subject
+
+
+def _possessive_before(token, r: _Rules):
+    """The name in "Acme's" right before a word, when the parser hung it elsewhere ("Acme's
+    stock rose $2.50" read with "stock" apart from "Acme")."""
+    if token.i < 2 or token.doc[token.i - 1].tag_ != "POS":
+        return None
+    owner = token.doc[token.i - 2]
+    return owner if _named(owner, r) is not None else None
 
 
 def _clause_of(token):
@@ -1222,8 +1233,9 @@ def _what_for(span, money_noun, exclude, r: _Rules):
         if heads:
             return heads[0]
     for c in (c for token in (*span, *filter(None, [money_noun])) for c in token.children):
+        # (not an infinitive: in "fell 75 cents to close at $31 on the Nasdaq" nothing is paid)
         if (c.dep_.split(":")[0] in ("acl", "relcl") and _is_verb(c) and c.i not in exclude
-                and c.lemma_.lower() not in r.debt_verbs):
+                and not any(k.tag_ == "TO" for k in c.children) and c.lemma_.lower() not in r.debt_verbs):
             heads = _prep_heads(c, r.beneficiary_preps, exclude)
             if heads:
                 return heads[0]

@@ -608,6 +608,17 @@ def test_shares_are_the_company_s_even_hung_on_the_phrase_before(nlp):
     assert [r[2] for r in rows] == ["Halvorsen", "Halvorsen"]
 
 
+@pytest.mark.parametrize("text, company", [
+    # the parser reads "rose" as a noun and hangs "Halvorsen's" apart from "stock"
+    ("Halvorsen's stock rose $2.50 a share to close at $117.375 in New York Stock Exchange "
+     "composite trading yesterday.", "Halvorsen"),
+    # "to close at" is no infinitive of paying: "on the Nasdaq" is not what the money is for
+    ("Ostrava's shares fell 75 cents to close at $31.25 on the Nasdaq.", "Ostrava"),
+])
+def test_a_price_move_and_where_it_closed_are_the_stock_s(nlp, text, company):
+    assert [r[2] for r in _facts(nlp, text)] == [company, company]
+
+
 def test_a_date_is_never_whom_money_concerns(nlp):
     [row] = _facts(nlp, "The government will impose $300 million of tariffs on steel imports on April 17.")
     assert "April" not in (row[2] or "")
