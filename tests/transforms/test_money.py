@@ -590,6 +590,8 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     ("\"I think a 1 billion dlr settlement would be more than adequate for Halvorsen,\" he said.",
      "Halvorsen"),
     ("The $2bn package is crucial for small farmers.", "small farmers"),
+    # a shortfall is a figure of what it is in
+    ("Economists say there is a $20bn \"black hole\" in the state budget.", "the state budget"),
 ])
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
     [row] = _facts(nlp, text)
