@@ -12,6 +12,7 @@ resolved, or that reads as a rate, a weight or a price level, is skipped rather 
 from __future__ import annotations
 
 import calendar
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -650,23 +651,14 @@ def _stands_for(head, root, exclude: range, r: _Rules):
     role ("officials facing US indictments" are the officials, not the US). None when the
     phrase holds the amount ("the bidding for the Air Force $40bn contract" is about the
     contract) or names no one."""
-    if head in root.ancestors and not any(_is_verb(t) for t in _between(root, head)):
+    if head in root.ancestors and not any(
+            _is_verb(t) for t in itertools.takewhile(lambda t: t.i != head.i, root.ancestors)):
         return None
     if head.lemma_.lower() in r.person_roles:
         ent = _entity_in(_phrase(head, exclude), exclude, r)
         return ent.root if ent is not None else head
     ent = _entity_in(head.subtree, exclude, r)
     return ent.root if ent is not None else None
-
-
-def _between(token, ancestor) -> list:
-    """The tokens on the path from token up to one of its ancestors, both excluded."""
-    out = []
-    for t in token.ancestors:
-        if t.i == ancestor.i:
-            break
-        out.append(t)
-    return out
 
 
 def _child(token, deps, exclude=()):
@@ -707,7 +699,8 @@ def _prep_heads(token, preps, exclude) -> list:
 def _is_verb(token) -> bool:
     # A word with an object is a verb whatever its tag: taggers trained without financial news
     # read "the earthquake cost the country $1bn" with "cost" a noun, yet parse its object.
-    return token.pos_ in ("VERB", "AUX") or token.pos_ == "NOUN" and any(c.dep_ in _OBJECT for c in token.children)
+    return token.pos_ in ("VERB", "AUX") or (
+        token.pos_ == "NOUN" and any(c.dep_ in _OBJECT for c in token.children))
 
 
 def _next_verb(token):
@@ -727,8 +720,9 @@ def _subject_of(verb, depth: int = 0):
                 for c in t.children if c.dep_ in _SUBJECT]
     before = [c for c in subjects if c.i < verb.i]
     subject = (before[-1] if before else next(iter(subjects), None)) or _child(verb, ("csubj",))
-    if subject is None and (verb.tag_ in ("VBD", "VBZ", "VBP") or verb.pos_ == "NOUN") and verb.i > verb.sent.start \
-            and verb.doc[verb.i - 1].pos_ in ("NOUN", "PROPN") and verb.dep_ not in ("xcomp", "conj"):
+    if subject is None and (verb.tag_ in ("VBD", "VBZ", "VBP") or verb.pos_ == "NOUN") \
+            and verb.i > verb.sent.start and verb.doc[verb.i - 1].pos_ in ("NOUN", "PROPN") \
+            and verb.dep_ not in ("xcomp", "conj"):
         # A finite verb (or one tagged a noun: "Acme's stock rose $2.50") has a subject; with
         # none in the parse, the noun right before it is the likeliest ("..., Acme shares fell
         # 87.5 cents" with "shares" hung on the phrase before).
@@ -1042,7 +1036,8 @@ def _money_kind(token, r: _Rules) -> str | None:
     a figure's name ("sales"); None for what money is spent on or prices ("a $4bn plan")."""
     if _is_figure(token, r):
         return "revenue"
-    if _is_part(token, r) and any(t.lower_ in ("%", "percent", "pct") for t in token.subtree if t.i < token.i):
+    if _is_part(token, r) and any(
+            t.lower_ in ("%", "percent", "pct") for t in token.doc[token.left_edge.i:token.i]):
         return None  # "a 55% equity interest" is a stake, not interest paid
     for t in (token, *(c for c in token.children if c.dep_ == "compound")):
         purpose = _cue(t, r)[0]
@@ -1235,7 +1230,8 @@ def _what_for(span, money_noun, exclude, r: _Rules):
     for c in (c for token in (*span, *filter(None, [money_noun])) for c in token.children):
         # (not an infinitive: in "fell 75 cents to close at $31 on the Nasdaq" nothing is paid)
         if (c.dep_.split(":")[0] in ("acl", "relcl") and _is_verb(c) and c.i not in exclude
-                and not any(k.tag_ == "TO" for k in c.children) and c.lemma_.lower() not in r.debt_verbs):
+                and not any(k.tag_ == "TO" for k in c.children)
+                and c.lemma_.lower() not in r.debt_verbs):
             heads = _prep_heads(c, r.beneficiary_preps, exclude)
             if heads:
                 return heads[0]
@@ -1265,7 +1261,8 @@ def _recipient_below(verb, exclude, r: _Rules):
             heads = [h for h in _prep_heads(noun, r.recipient_preps, exclude) if not _is_time(h, r)]
             if heads:
                 return heads[0]
-        level = [c for noun in level for c in noun.children if c.dep_.split(":")[0] == "nmod" and c.i not in exclude]
+        level = [c for noun in level for c in noun.children
+                 if c.dep_.split(":")[0] == "nmod" and c.i not in exclude]
     return None
 
 
@@ -1373,9 +1370,11 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
     if subject is None and root.head.i > root.i and root.head.i not in exclude:
         subject = _borrower(_phrase_head(root.head), exclude, r)
     # the amount modifies the noun after it, whichever way the parser drew the arc
-    modified = root.head if root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i else next(
-        (c for c in root.children if c.i == span.end and c.dep_ in ("appos", "compound") and c.pos_ == "NOUN"),
-        None)
+    if root.dep_ in ("compound", "nummod", "amod") and root.head.i > root.i:
+        modified = root.head
+    else:
+        modified = next((c for c in root.children if c.i == span.end and c.dep_ in ("appos", "compound")
+                         and c.pos_ == "NOUN"), None)
     if subject is None and modified is None:
         # "the firm's $12.5bn in yearly sales": whose money it is (in "its $2bn legal fight"
         # the possessive is the fight's)
