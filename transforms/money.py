@@ -1109,9 +1109,15 @@ def _calendar_words() -> frozenset[str]:
 
 def _is_time(token, r: _Rules) -> bool:
     """Whether a noun says when rather than who or what ("in the latest quarter", "on April 17",
-    "by Friday"); a date's number counts by its month ("April 17": "17" heads it in UD)."""
+    "by Friday", "for 2004", "of the late 1990s"); a date's number counts by its month ("April
+    17": "17" heads it in UD)."""
+    if _YEAR.fullmatch(token.text):
+        return True
     words = [token, *(c for c in token.children if c.i < token.i)] if token.like_num else [token]
     return any(t.lemma_.lower() in r.time_nouns or t.lower_.rstrip(".") in _calendar_words() for t in words)
+
+
+_YEAR = re.compile(r"(?:1[89]|20)\d\d(?:s|'s)?")
 
 
 def _is_figure(token, r: _Rules) -> bool:
@@ -1312,7 +1318,7 @@ def _refers_back(token, r: _Rules) -> bool:
         c.dep_ in ("det", *_POSSESSOR) for c in token.children)
 
 
-def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
+def roles_of(span, earlier: dict | None = None, money: frozenset[int] = frozenset()) -> dict[str, str | None]:
     """subject and payer of the amount at `span`, read from the dependency parse.
 
     Payer: the subject of the verb that governs the amount when that verb pays or offers
@@ -1327,6 +1333,8 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
 
     earlier (dict | None): the roles of the amount named just before, which "this amount" or
         "the sum" refer back to.
+    money (frozenset[int]): indices of the tokens of every amount of the document: money is
+        never what money concerns or who pays it ("pay 481m yuan ($58m)" read as two objects).
     """
     out = {"subject_entity_id": None, "subject_text": None, "payer_entity_id": None, "payer_text": None}
     if not span.doc.has_annotation("DEP"):
@@ -1417,7 +1425,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         subject = _what_for(span, money_noun, exclude, r)
     if subject is None and money_verb is not None:
         lemma = money_verb.lemma_.lower()
-        obj = _child(money_verb, _OBJECT, exclude)
+        obj = _child(money_verb, _OBJECT, money or exclude)
         if obj is None and lemma in r.double_object_verbs:
             obj = _first_object(money_verb, span)
         amount_is_subject = any(c.dep_ in _SUBJECT and c.i in exclude for c in money_verb.children)
@@ -1480,7 +1488,7 @@ def roles_of(span, earlier: dict | None = None) -> dict[str, str | None]:
         ent = _salient(span.doc, r.debt_owner_labels, r) if owner is None else None
         subject = owner or (ent.root if ent is not None else subject)
         payer = payer if payer is not None else subject  # a debtor pays its debt
-    if subject is not None and _is_time(subject, r):
+    if subject is not None and (_is_time(subject, r) or subject.i in money):
         subject = None  # "on April 17" says when
     if subject is not None and earlier is not None and _refers_back(subject, r):
         # "That sum is roughly $15m": the money named before, said in other terms
@@ -1521,15 +1529,14 @@ def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
     rows: list[dict] = []
     lex = lexicon()
     previous = None
-    for a in find_amounts(doc.text):
-        span = doc.char_span(a.start, a.end, alignment_mode="expand")
-        if span is None:
-            span = doc[:]
+    found = [(a, doc.char_span(a.start, a.end, alignment_mode="expand") or doc[:]) for a in find_amounts(doc.text)]
+    money = frozenset(i for _, span in found if len(span) < len(doc) for i in range(span.start, span.end))
+    for a, span in found:
         if previous is not None and _same_figure(doc.text[previous["end"]:a.start], lex):
             facts = {k: previous[k] for k in _FACTS}
         else:
             facts = {"purpose": purpose_of(span, a.unit),
-                     **roles_of(span, previous if _just_before(previous, a, doc.text) else None)}
+                     **roles_of(span, previous if _just_before(previous, a, doc.text) else None, money)}
         rows.append({
             "amount_id": stable_id("amt", doc_id, a.start, a.end),
             "doc_id": doc_id,

@@ -64,6 +64,12 @@ from transforms.schemas import AMOUNTS, PURPOSES, QUALIFIERS
     ("TOP 10 tips and ALL 5 of them", []),
     ("the rate was 2.5 pounds to the dollar", []),
     ("the dollar fell to 140 yen in Tokyo", []),
+    ("One dollar bought 102.55 yen.", []),
+    ("with one euro worth $1.3218, and one pound buying $1.9094", []),
+    ("the deal was worth $5bn", [("$5bn", 5e9, "USD", "exact")]),
+    # a restatement after a semicolon in brackets is qualified like the figure it restates
+    ("about 14bn euros ($19bn; £10bn)", [("14bn euros", 1.4e10, "EUR", "approx"),
+                                        ("$19bn", 1.9e10, "USD", "approx"), ("£10bn", 1e10, "GBP", "approx")]),
     ("he weighs 175 pounds", []),
     ("police found 20 pounds of cocaine", []),
     ("call 555-1234 or see the 3-2 win in 1999", []),
@@ -245,6 +251,21 @@ def _ud(sentence):
 
 # Hand-parsed news sentences in Universal Dependencies (the bundled pipeline's scheme).
 ROLE_CASES = [
+    # a conversion read as the object of "pay" is the same money, not what it is paid for
+    ("""Acme 2 nsubj PROPN
+will 2 aux AUX
+pay 2 ROOT VERB pay
+400m 4 nummod NUM
+yuan 2 iobj NOUN
+( 6 punct PUNCT
+$ 2 obj SYM
+58m 6 nummod NUM
+) 6 punct PUNCT
+once 12 mark SCONJ
+the 11 det DET
+board 12 nsubj NOUN
+approves 2 advcl VERB approve
+. 2 punct PUNCT""", [(0, 1, "ORG")], "400m yuan", ("ORG", "Acme"), ("ORG", "Acme")),
     # a demonym describes the noun it modifies: the phrase is the subject, not "Venezuelan"
     ("""London 1 nsubj PROPN
 offered 1 ROOT VERB offer
@@ -452,6 +473,11 @@ def test_this_sum_is_the_money_named_before(nlp):
     rows = _facts(nlp, "The merger would save the council £12m a year, officials said. That sum is "
                        "roughly $15 million at market rates.")
     assert [r[2] for r in rows] == ["the council", "the council"]
+
+
+def test_a_year_says_when_not_whose(nlp):
+    rows = _facts(nlp, "Halvorsen Corp. makes boots. Pre-tax profit for 2004 was £15.4m ($29.4m).")
+    assert [r[2] for r in rows] == ["Halvorsen Corp.", "Halvorsen Corp."]
 
 
 def test_the_dateline_place_is_no_actor(nlp):
