@@ -67,6 +67,7 @@ class _Lexicon:
     restatement: re.Pattern
     change: re.Pattern
     change_before: re.Pattern
+    versus: re.Pattern
     rate_after: re.Pattern
     rate_before: re.Pattern
     weight_words: frozenset[str]
@@ -206,6 +207,9 @@ def lexicon() -> _Lexicon:
         rf"(?P<unitph>{unit})?",
         re.IGNORECASE,
     )
+    # "Net 138.20 mln dlrs vs 87.80 mln": results tables give the earlier figure without currency
+    versus = re.compile(rf"(?:{data['versus_gap']})(?P<n>{digits})(?P<s>{scale})?(?![\w$€£¥%])"
+                        rf"(?!\s*(?:pct|percent|per\s*cent)\b)", re.IGNORECASE)
     local = data["local_dollar"]
     dollar_country, dateline_places = _dollar_countries(local["us_names"])
     return _Lexicon(
@@ -215,6 +219,7 @@ def lexicon() -> _Lexicon:
         restatement=re.compile("|".join(f"(?:{p})" for p in data["restatement_gaps"]), re.IGNORECASE),
         change=_any(data["change_gaps"]),
         change_before=re.compile(rf"\b(?:{_alternation(data['change_words'])})\s+$", re.IGNORECASE),
+        versus=versus,
         rate_after=_any(data["exchange_rate"]["after"]),
         rate_before=_any(data["exchange_rate"]["before"]),
         weight_words=frozenset(w.lower() for w in data["weight"]["words"]),
@@ -369,7 +374,30 @@ def find_amounts(text: str) -> list[Amount]:
     found: list[Amount] = []
     for m in lex.pattern.finditer(text):
         found.extend(_amounts_of(m, lex, text))
-    return _inherit_qualifiers(found, text, lex)
+    return _inherit_qualifiers(_with_compared(found, text, lex), text, lex)
+
+
+def _with_compared(found: list[Amount], text: str, lex: _Lexicon) -> list[Amount]:
+    """found, plus the figures a results table compares them with, written without currency
+    ("Net 138.20 mln dlrs vs 87.80 mln", "Shr 12 cts vs 10 cts" with "10" alone): in the
+    first figure's currency and, without a scale of their own, its unit ("cts")."""
+    out: list[Amount] = []
+    starts = {a.start for a in found}
+    for a in found:
+        out.append(a)
+        m = lex.versus.match(text, a.end)
+        if m is None or m.start("n") in starts:
+            continue
+        words = re.findall(r"[^\W\d]+", a.text.lower())
+        scale = (m.group("s") or "").strip().lower()
+        if not scale and any(w in lex.scales for w in words):
+            continue  # "12 mln dlrs vs 10": ten of what is not written
+        value = parse_number(m.group("n")) * lex.scales.get(scale, 1.0)
+        if not scale and words and words[-1] in lex.minor:
+            value /= 100
+        if math.isfinite(value) and value > 0:
+            out.append(Amount(m.start("n"), m.end(), text[m.start("n"):m.end()], value, a.currency))
+    return out
 
 
 def _qualified(value: float, qualifier: str) -> tuple[float | None, float | None]:
@@ -1463,6 +1491,9 @@ def roles_of(span, earlier: dict | None = None, money: frozenset[int] = frozense
         # roughly $15m" hang the subject on the amount or the predicate word.
         subject = next((c for t in chain for c in t.children
                         if c.dep_ in _SUBJECT and c.i not in exclude), None)
+    if subject is None and not any(_is_verb(t) for t in span.sent):
+        # A results table's line names its figure before the amount ("Shr 1.41 dlrs vs 80 cts")
+        subject = next((t for t in span.sent[:span.start - span.sent.start] if _is_figure(t, r)), None)
     if subject is not None and subject.dep_ in _SUBJECT and _child(subject.head, ("cop",)) is not None \
             and any(t.i in exclude for t in subject.subtree):
         # "A $1bn settlement would be more than adequate for Acme": whom the money is for

@@ -64,6 +64,13 @@ from transforms.schemas import AMOUNTS, PURPOSES, QUALIFIERS
     ("TOP 10 tips and ALL 5 of them", []),
     ("the rate was 2.5 pounds to the dollar", []),
     ("the dollar fell to 140 yen in Tokyo", []),
+    # results tables: "cts" are cents, and the earlier figure may lack the currency
+    ("Shr 1.41 dlrs vs 80 cts", [("1.41 dlrs", 1.41, "USD", "exact"), ("80 cts", 0.8, "USD", "exact")]),
+    ("Net 138.20 mln dlrs vs 87.80 mln", [("138.20 mln dlrs", 1.382e8, "USD", "exact"),
+                                          ("87.80 mln", 8.78e7, "USD", "exact")]),
+    ("Shr 12 cts vs 10", [("12 cts", 0.12, "USD", "exact"), ("10", 0.1, "USD", "exact")]),
+    ("Net 12 mln dlrs vs 10", [("12 mln dlrs", 1.2e7, "USD", "exact")]),
+    ("Avg shrs 12.5 mln vs 11.2 mln", []),
     ("One dollar bought 102.55 yen.", []),
     ("with one euro worth $1.3218, and one pound buying $1.9094", []),
     ("the deal was worth $5bn", [("$5bn", 5e9, "USD", "exact")]),
@@ -473,6 +480,13 @@ def test_this_sum_is_the_money_named_before(nlp):
     rows = _facts(nlp, "The merger would save the council £12m a year, officials said. That sum is "
                        "roughly $15 million at market rates.")
     assert [r[2] for r in rows] == ["the council", "the council"]
+
+
+def test_a_results_table_line_is_the_article_s_company(nlp):
+    rows = _facts(nlp, "Halvorsen Corp said fourth quarter results improved.\n\nShr 1.41 dlrs vs 80 cts\n\n"
+                       "Net 138.20 mln dlrs vs 87.80 mln\n")
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (amount, "revenue", "Halvorsen Corp") for amount in ("1.41 dlrs", "80 cts", "138.20 mln dlrs", "87.80 mln")]
 
 
 def test_a_year_says_when_not_whose(nlp):
