@@ -1323,11 +1323,13 @@ def _first_object(verb, span):
 
 
 def _changed(root, verb, exclude, r: _Rules):
-    """What a change "to" or "by" an amount is measured on ("swelled Taiwan's reserves to $53bn",
-    "will increase the payout to shareholders by $140m"): its owner, else whom it goes to,
-    else the thing itself, not the one who changes it."""
+    """What a change "to", "by" or "above" an amount is measured on ("swelled Taiwan's reserves
+    to $53bn", "will increase the payout to shareholders by $140m"): its owner, else whom it
+    goes to, else the thing itself, not the one who changes it."""
+    # ("pushed prices above $50 a barrel": the qualifier is inside the amount, hung on it)
     if root.head.i != verb.i or verb.lemma_.lower() not in r.change_verbs or not any(
-            c.dep_ == "case" and c.lower_ in ("to", "by") for c in root.children):
+            c.dep_ in ("case", "advmod") and c.lower_ in ("to", "by", "above", "below", "past")
+            for c in root.children):
         return None
     # what is changed: the object, or the subject of a passive ("are to be boosted by $3.5m")
     obj = _child(verb, _OBJECT, exclude)

@@ -482,6 +482,12 @@ def test_this_sum_is_the_money_named_before(nlp):
     assert [r[2] for r in rows] == ["the council", "the council"]
 
 
+def test_an_earlier_figure_compared_with_is_the_same_figure_s(nlp):
+    rows = _facts(nlp, "Net profit was $186m (£98m; 143m euros) in the quarter, compared with $1.13bn "
+                       "in the same period in 2003.")
+    assert [r[2] for r in rows] == ["Net profit"] * 4
+
+
 def test_a_results_table_line_is_the_article_s_company(nlp):
     rows = _facts(nlp, "Halvorsen Corp said fourth quarter results improved.\n\nShr 1.41 dlrs vs 80 cts\n\n"
                        "Net 138.20 mln dlrs vs 87.80 mln\n")
@@ -596,6 +602,10 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     ("Ostrava Corp. raised its quarterly dividend to $1.20 a share.", "Ostrava Corp."),
     # a passive's subject is what is changed, even hung on an auxiliary
     ("Plans to expand the port are to be boosted by an extra $3.5m in funding.", "Plans"),
+    ("Cold weather in the north has pushed heating oil prices above $3 a gallon for the first time.",
+     "heating oil prices"),
+    ("Heavy spending by the government has pushed the budget deficit to a record $427bn.",
+     "the budget deficit"),
     ("Spending on schools will be increased by $40m next year.", "Spending on schools"),
     # the first of two objects is whom the money goes to, however the parser hung it; the
     # possessive before it is that object's, not the amount's
