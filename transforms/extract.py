@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Iterator
 
 from spacy.language import Language
+from spacy.util import raise_error
 
 from transforms.demands import demand_rows
 from transforms.entities import entity_rows, remap_entity_ids
@@ -70,20 +72,59 @@ def extract_documents(
 ) -> Iterator[tuple[str, dict[str, list[dict]]] | Rejected]:
     """Fact rows for each document, documents batched through `nlp.pipe`.
 
+    A document a pipeline component fails on leaves the batch (spaCy's error handler skips
+    it; with several processes its whole batch) and is run again alone, to be rejected with
+    the component's error if it fails again: one bad document never stops the run, and none
+    goes missing.
+
     docs: (doc_id, source, text) triples.
-    RETURNS: per document, (doc_id, {table: rows}) or a Rejected when an extractor failed on it.
+    RETURNS: per document, in input order, (doc_id, {table: rows}) or a Rejected when the
+        pipeline or an extractor failed on it.
     """
-    stream = ((text, (doc_id, source)) for doc_id, source, text in docs)
-    for doc, (doc_id, source) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size,
-                                          n_process=n_process):
-        try:
-            locate = sentence_locator(doc)
-            linked = entity_rows(doc, doc_id, locate)
-            links = linked.pop("links")
-            # Extractors point at entity spans as written; the linker knows their cluster.
-            amounts = remap_entity_ids(amount_rows(doc, doc_id, locate), links)
-            demands = remap_entity_ids(demand_rows(doc, doc_id, locate), links)
-            yield doc_id, {"amounts": amounts, "demands": demands, **linked}
-        except Exception as e:  # one document's failure must not stop the run
-            yield Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id,
-                           stage="extract")
+    pending: deque[tuple[str, str, str]] = deque()
+
+    def stream():
+        for doc_id, source, text in docs:
+            pending.append((doc_id, source, text))
+            yield text, doc_id
+
+    nlp.set_error_handler(_skip_document)
+    try:
+        for doc, doc_id in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+            while pending[0][0] != doc_id:
+                yield _alone(nlp, *pending.popleft())
+            _, source, _ = pending.popleft()
+            yield _facts(doc, doc_id, source)
+        while pending:
+            yield _alone(nlp, *pending.popleft())
+    finally:
+        nlp.set_error_handler(raise_error)
+
+
+def _skip_document(name, proc, docs, error) -> None:
+    """spaCy error handler: leave the document out of the batch (`extract_documents` notices)."""
+
+
+def _alone(nlp: Language, doc_id: str, source: str, text: str) -> tuple[str, dict[str, list[dict]]] | Rejected:
+    """A document the batch lost, run by itself with errors raised."""
+    nlp.set_error_handler(raise_error)
+    try:
+        doc = nlp(text)
+    except Exception as e:
+        return Rejected(source, f"NLP pipeline failed: {type(e).__name__}: {e}", doc_id=doc_id, stage="extract")
+    finally:
+        nlp.set_error_handler(_skip_document)
+    return _facts(doc, doc_id, source)
+
+
+def _facts(doc, doc_id: str, source: str) -> tuple[str, dict[str, list[dict]]] | Rejected:
+    try:
+        locate = sentence_locator(doc)
+        linked = entity_rows(doc, doc_id, locate)
+        links = linked.pop("links")
+        # Extractors point at entity spans as written; the linker knows their cluster.
+        amounts = remap_entity_ids(amount_rows(doc, doc_id, locate), links)
+        demands = remap_entity_ids(demand_rows(doc, doc_id, locate), links)
+        return doc_id, {"amounts": amounts, "demands": demands, **linked}
+    except Exception as e:  # one document's failure must not stop the run
+        return Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id, stage="extract")

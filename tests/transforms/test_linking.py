@@ -162,6 +162,17 @@ def test_town_comma_state_makes_two_places_and_names_the_state_in_full(nlp):
     assert names[("GPE", "New Mexico")] == ["N.M."] and names[("GPE", "Mississippi")] == ["Miss."]
 
 
+@pytest.mark.parametrize("text, places", [
+    # a state written twice, or a list of states, is no town of the state after it
+    ("The plants are in Wixom, Michigan, Michigan and in Louisville, Kentucky.",
+     ["Wixom", "Michigan", "Michigan", "Louisville", "Kentucky"]),
+    ("The utility serves customers in New Mexico, Arizona, Arizona, Wyoming and Colorado.",
+     ["New Mexico", "Arizona", "Arizona", "Wyoming", "Colorado"]),
+])
+def test_a_state_after_a_state_is_one_place_each_time(nlp, text, places):
+    assert [e.text for e in nlp(text).ents if e.label_ == "GPE"] == places
+
+
 def test_a_state_qualifying_a_person_leaves_the_person_alone(nlp):
     doc = nlp("Sen. Ann Lee, Texas Republican, said the bill would pass.")
     assert ("Ann Lee", "PERSON") in {(e.text, e.label_) for e in doc.ents}
