@@ -898,6 +898,9 @@ def _from_condition(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> li
     subj = _child(verb, _SUBJECT)
     if subj is None or subj.lower_ in lex.first_person or not _is_human(subj, lex, actors) or _negated(verb):
         return []
+    things = _child(main, _SUBJECT + _PASSIVE_SUBJECT)
+    if subj.lower_ == "they" and things is not None and things.tag_ == "NNS" and not _is_human(things, lex, actors):
+        return []  # "records should only be destroyed if they served no purpose": no one is asked
     # the verb of saying in the sentence, wherever the parser hung it
     speech = next((t for t in verb.sent if _lemma(t) in lex.attribution_verbs and _is_verb(t)
                    and t not in (verb, main)), None)
@@ -911,7 +914,8 @@ def _from_condition(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> li
     actor, addressee = _who(actor_tok, lex, actors), _who(subj, lex, actors)
     if actor == (None, None) or actor == addressee:
         return []
-    said = {t.i for t in speech.subtree} if speech is not None else set()
+    # (a verb of saying above the condition says all of it; one hung inside it is cut out)
+    said = {t.i for t in speech.subtree} if speech is not None and verb in speech.ancestors else set()
     start, end = _trim(verb.doc, verb.i, max(t.i for t in verb.subtree if t.i not in said) + 1)
     return [_Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee)]
 

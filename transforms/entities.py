@@ -57,6 +57,8 @@ class EntityTypes:
         expansions = _acronym_expansions(doc, self.connectors) + _suffixed_companies(doc, self.legal_forms) \
             + _named_after_title(doc, self.person_titles, self.not_given_names | self.institution_heads)
         if expansions:
+            # (the rules may find one name twice, or two names that cross: the longest wins)
+            expansions = _disjoint(expansions)
             inside = {i for span in expansions for i in range(span.start, span.end)}
             doc.set_ents(sorted([e for e in doc.ents if not inside.intersection(range(e.start, e.end))]
                                 + expansions), default="outside")
@@ -191,13 +193,27 @@ def _named_after_title(doc: Doc, titles: frozenset[str], not_names: frozenset[st
     return out
 
 
+def _disjoint(spans: list[Span]) -> list[Span]:
+    """The longest of spans that overlap, the others as they are."""
+    out: list[Span] = []
+    taken: set[int] = set()
+    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
+        if not taken.intersection(range(span.start, span.end)):
+            out.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(out)
+
+
 def _suffixed_companies(doc: Doc, legal_forms: frozenset[str]) -> list[Span]:
     """Capitalised words ending in a legal form ("Ostrava Holdings Corp.", "Kestrel Co.") name
     a company even where the model saw nothing there."""
+    def legal_form(t) -> bool:
+        return t.text[:1].isupper() and t.lower_.rstrip(".") in legal_forms
+
     out = []
     for t in doc[1:]:
-        if not (t.text[:1].isupper() and t.lower_.rstrip(".") in legal_forms) or t.ent_type_:
-            continue
+        if not legal_form(t) or t.ent_type_ or (t.i + 1 < len(doc) and legal_form(doc[t.i + 1])):
+            continue  # ("Mortgage Co Inc": the name ends at its last legal form)
         start = t.i
         while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha \
                 and not doc[start - 1].is_stop:

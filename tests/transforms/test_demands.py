@@ -362,6 +362,10 @@ def test_what_the_demanded_phrase_leaves_out_and_keeps(text, demanded):
     # a forecast's condition and one's own condition ask nothing of anyone
     ("Prices will only fall if demand weakens.", []),
     ("Ruiz said she would only sign if she had time.", []),
+    # "they" standing for the things the rule is about asks nothing of anyone, and a verb of
+    # saying above the whole sentence leaves the condition whole
+    ("Official rules said records should only be destroyed if they served \"no current purpose\", "
+     "the minister said.", []),
 ])
 def test_a_condition_set_on_another_party_is_a_demand_of_it(text, expected):
     assert _model_rows(text) == expected

@@ -41,6 +41,13 @@ def test_conll_labels_become_contract_types(ruled):
     ]
 
 
+def test_a_name_with_two_legal_forms_is_one_company(ruled):
+    # "Co" and "Inc" both end a company name: one span, not two that cross
+    doc = ruled("Shares of Brantley Mortgage Co Inc and Ostrava Oil Co Ltd rose.")
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Brantley Mortgage Co Inc", "ORG"), ("Ostrava Oil Co Ltd", "ORG")]
+
+
 def test_ontonotes_labels_pass_through():
     nlp = spacy.blank("en")
     nlp.add_pipe("entity_ruler").add_patterns([
