@@ -72,10 +72,9 @@ def extract_documents(
 ) -> Iterator[tuple[str, dict[str, list[dict]]] | Rejected]:
     """Fact rows for each document, documents batched through `nlp.pipe`.
 
-    A document a pipeline component fails on leaves the batch (spaCy's error handler skips
-    it; with several processes its whole batch) and is run again alone, to be rejected with
-    the component's error if it fails again: one bad document never stops the run, and none
-    goes missing.
+    A document a pipeline component fails on is left out of its batch (spaCy's error handler)
+    and run again alone, to be rejected with the component's error if it fails again: one bad
+    document never stops the run, and none goes missing.
 
     docs: (doc_id, source, text) triples.
     RETURNS: per document, in input order, (doc_id, {table: rows}) or a Rejected when the
@@ -105,19 +104,20 @@ def _skip_document(name, proc, docs, error) -> None:
     """spaCy error handler: leave the document out of the batch (`extract_documents` notices)."""
 
 
-def _alone(nlp: Language, doc_id: str, source: str, text: str) -> tuple[str, dict[str, list[dict]]] | Rejected:
+def _alone(nlp: Language, doc_id: str, source: str, text: str) -> tuple[str, dict] | Rejected:
     """A document the batch lost, run by itself with errors raised."""
     nlp.set_error_handler(raise_error)
     try:
         doc = nlp(text)
     except Exception as e:
-        return Rejected(source, f"NLP pipeline failed: {type(e).__name__}: {e}", doc_id=doc_id, stage="extract")
+        return Rejected(source, f"NLP pipeline failed: {type(e).__name__}: {e}", doc_id=doc_id,
+                        stage="extract")
     finally:
         nlp.set_error_handler(_skip_document)
     return _facts(doc, doc_id, source)
 
 
-def _facts(doc, doc_id: str, source: str) -> tuple[str, dict[str, list[dict]]] | Rejected:
+def _facts(doc, doc_id: str, source: str) -> tuple[str, dict] | Rejected:
     try:
         locate = sentence_locator(doc)
         linked = entity_rows(doc, doc_id, locate)
@@ -127,4 +127,5 @@ def _facts(doc, doc_id: str, source: str) -> tuple[str, dict[str, list[dict]]] |
         demands = remap_entity_ids(demand_rows(doc, doc_id, locate), links)
         return doc_id, {"amounts": amounts, "demands": demands, **linked}
     except Exception as e:  # one document's failure must not stop the run
-        return Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id, stage="extract")
+        return Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id,
+                        stage="extract")
