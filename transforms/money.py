@@ -1387,7 +1387,13 @@ def roles_of(span, earlier: dict | None = None, money: frozenset[int] = frozense
         agent = _child(money_verb, _AGENT)
         passive = _child(money_verb, _PASSIVE_SUBJECT)
         if lemma in r.payer_preps:
-            heads = _prep_heads(money_verb, r.payer_preps[lemma], exclude)
+            # "from" on the verb, on the amount or on a phrase of either ("received $1.5m in
+            # bridge financing from the German government", "seeking $450m in loans this year
+            # from foreign governments" with "from" hung on "year")
+            forms = [c for t in (money_verb, *span) for c in t.children
+                     if c.dep_.split(":")[0] in ("nmod", "obl") and c.i not in exclude]
+            heads = [h for t in (money_verb, *span, *forms) for h in _prep_heads(t, r.payer_preps[lemma], exclude)
+                     if h.pos_ in ("NOUN", "PROPN") and not _is_time(h, r)]
             payer = heads[0] if heads else None
         elif lemma in r.payer_verbs:
             if agent is not None:
@@ -1444,6 +1450,9 @@ def roles_of(span, earlier: dict | None = None, money: frozenset[int] = frozense
             owner = _owner(token, None, exclude, r)
             if owner is not None and not any(t.i in exclude for t in owner.subtree):
                 subject = owner
+    if payer is None and money_verb is not None and money_verb.lemma_.lower() in r.payer_preps and any(
+            _money_kind(t, r) in r.owner_pays_purposes for t in nouns):
+        payer = _subject_of(money_verb)  # "Doyle received a fine of $150,000": Doyle pays it
     # The noun the figure counts ("US$25 million rewards for several officials") says for what.
     if subject is None and nouns and nouns[0].head.i not in exclude:
         # ("the bulk of the money - about 40m euros -": money is not what money concerns)

@@ -555,6 +555,11 @@ def test_which_on_a_verb_is_the_noun_right_before_it(nlp):
     ("Another $20m is to be made available to small farmers.", "small farmers", None),
     # the possessor of money is whose money it is
     ("Portugal's $2bn loan was approved on Monday.", "Portugal", None),
+    # "from" after a verb of receiving names the payer, hung on the money's phrase or a time word
+    ("Halvorsen had already received $1.5 million in bridge financing from the German government.",
+     "Halvorsen", "the German government"),
+    ("Peru is seeking between 437 and 450 mln dlrs in loans this year from multilateral "
+     "organisations and foreign governments.", "Peru", "multilateral organisations"),
 ])
 def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     [row] = _facts(nlp, text)
@@ -708,6 +713,12 @@ def test_the_company_a_speaker_speaks_for(nlp, text, subject, payer):
 def test_a_person_described_before_being_named(nlp, text, subject):
     [row] = _facts(nlp, text)
     assert row[2] == subject
+
+
+def test_who_receives_a_fine_pays_it(nlp):
+    [row] = _facts(nlp, "A former finance director at Halvorsen Corp. has received a jail sentence and a "
+                        "fine of $150,000. John Doyle admitted his guilt in court.")
+    assert row[1:] == ("fine", "John Doyle", "John Doyle")
 
 
 def test_a_figure_whose_verb_was_read_as_a_participle_is_still_the_company_s(nlp):
