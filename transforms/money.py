@@ -70,6 +70,7 @@ class _Lexicon:
     versus: re.Pattern
     rate_after: re.Pattern
     rate_before: re.Pattern
+    figure_end: re.Pattern
     weight_words: frozenset[str]
     weight_after: re.Pattern
     weight_context: re.Pattern
@@ -222,6 +223,8 @@ def lexicon() -> _Lexicon:
         versus=versus,
         rate_after=_any(data["exchange_rate"]["after"]),
         rate_before=_any(data["exchange_rate"]["before"]),
+        # a number, and perhaps its scale, right before a currency word: the end of a figure
+        figure_end=re.compile(rf"(?:\d|\b(?:{_words_pattern(number_words)}))\s*(?:[^\W\d]+\s*)?$", re.IGNORECASE),
         weight_words=frozenset(w.lower() for w in data["weight"]["words"]),
         weight_after=_any(data["weight"]["after"]),
         weight_context=_any(data["weight"]["context"]),
@@ -326,7 +329,11 @@ def _not_money(m: re.Match, lex: _Lexicon, text: str, start: int) -> bool:
     after = text[m.end("post") if m.group("post") else m.end(): m.end() + 60]
     before = text[max(0, start - 80): start]
     before = before[max(before.rfind(". "), before.rfind("\n")) + 1:]
-    if lex.rate_after.match(after) or lex.rate_before.search(before):
+    if lex.rate_after.match(after):
+        return True
+    rate = lex.rate_before.search(before)
+    if rate and not lex.figure_end.search(before[:rate.start()]):
+        # ("income of 26 mln dlrs and sales of 473 mln dlrs": "dlrs ... of" ends a figure, no rate)
         return True
     word = (m.group("word") or "").lower()
     if word in lex.weight_words and not (m.group("syma") or m.group("isoa")):
@@ -1502,6 +1509,10 @@ def roles_of(span, earlier: dict | None = None, money: frozenset[int] = frozense
         # roughly $15m" hang the subject on the amount or the predicate word.
         subject = next((c for t in chain for c in t.children
                         if c.dep_ in _SUBJECT and c.i not in exclude), None)
+    if subject is None:
+        # a figure the money counts, however lost its clause is ("Acme reported net income of
+        # $26m" with "reported" read as an adjective): its owner is settled below
+        subject = next((t for t in nouns if _is_figure(t, r)), None)
     if subject is None and not any(_is_verb(t) for t in span.sent):
         # A results table's line names its figure before the amount ("Shr 1.41 dlrs vs 80 cts")
         subject = next((t for t in span.sent[:span.start - span.sent.start] if _is_figure(t, r)), None)

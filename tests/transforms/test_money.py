@@ -71,6 +71,11 @@ from transforms.schemas import AMOUNTS, PURPOSES, QUALIFIERS
     ("Shr 12 cts vs 10", [("12 cts", 0.12, "USD", "exact"), ("10", 0.1, "USD", "exact")]),
     ("Net 12 mln dlrs vs 10", [("12 mln dlrs", 1.2e7, "USD", "exact")]),
     ("Avg shrs 12.5 mln vs 11.2 mln", []),
+    # a currency word ending one figure is no exchange rate for the next ("dlrs ... of", "dlrs from")
+    ("income of 26 mln dlrs and sales of 473.5 mln dlrs", [("26 mln dlrs", 2.6e7, "USD", "exact"),
+                                                           ("473.5 mln dlrs", 4.735e8, "USD", "exact")]),
+    ("earnings rose to 70.2 mln dlrs from 64.0 mln dlrs", [("70.2 mln dlrs", 7.02e7, "USD", "exact"),
+                                                           ("64.0 mln dlrs", 6.4e7, "USD", "exact")]),
     ("One dollar bought 102.55 yen.", []),
     ("with one euro worth $1.3218, and one pound buying $1.9094", []),
     ("the deal was worth $5bn", [("$5bn", 5e9, "USD", "exact")]),
@@ -258,6 +263,16 @@ def _ud(sentence):
 
 # Hand-parsed news sentences in Universal Dependencies (the bundled pipeline's scheme).
 ROLE_CASES = [
+    # a figure the money counts is the article's company's, even with its verb read as an adjective
+    ("""Acme 1 nsubj PROPN
+reported 3 amod VERB report
+net 3 compound ADJ
+income 3 ROOT NOUN
+of 5 case ADP
+$ 3 nmod SYM
+26 7 compound NUM
+million 5 nummod NUM
+. 3 punct PUNCT""", [(0, 1, "ORG")], "$26 million", ("ORG", "Acme"), None),
     # a conversion read as the object of "pay" is the same money, not what it is paid for
     ("""Acme 2 nsubj PROPN
 will 2 aux AUX
