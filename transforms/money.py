@@ -208,6 +208,12 @@ def lexicon() -> _Lexicon:
         rf"(?P<unitph>{unit})?",
         re.IGNORECASE,
     )
+    # A number, then perhaps its scale, currency or unit words ("1.23 billion U.S.", "94 cents
+    # a"), right before a currency word: that word ends a figure, it names no exchange rate.
+    figure_word = (rf"(?:{_words_pattern([*scales, *words, *minor, *data['per_words']])}"
+                   rf"|(?:[A-Za-z]\.)+|(?-i:[A-Z][a-z]+))")
+    figure_end = re.compile(rf"(?:\d|\b(?:{_words_pattern(number_words)}))\s*(?:{figure_word}\s*){{0,3}}$",
+                            re.IGNORECASE)
     # "Net 138.20 mln dlrs vs 87.80 mln": results tables give the earlier figure without currency
     versus = re.compile(rf"(?:{data['versus_gap']})(?P<n>{digits})(?P<s>{scale})?(?![\w$€£¥%])"
                         rf"(?!\s*(?:pct|percent|per\s*cent)\b)", re.IGNORECASE)
@@ -223,8 +229,7 @@ def lexicon() -> _Lexicon:
         versus=versus,
         rate_after=_any(data["exchange_rate"]["after"]),
         rate_before=_any(data["exchange_rate"]["before"]),
-        # a number, and perhaps its scale, right before a currency word: the end of a figure
-        figure_end=re.compile(rf"(?:\d|\b(?:{_words_pattern(number_words)}))\s*(?:[^\W\d]+\s*)?$", re.IGNORECASE),
+        figure_end=figure_end,
         weight_words=frozenset(w.lower() for w in data["weight"]["words"]),
         weight_after=_any(data["weight"]["after"]),
         weight_context=_any(data["weight"]["context"]),
@@ -332,9 +337,12 @@ def _not_money(m: re.Match, lex: _Lexicon, text: str, start: int) -> bool:
     if lex.rate_after.match(after):
         return True
     rate = lex.rate_before.search(before)
-    if rate and not lex.figure_end.search(before[:rate.start()]):
-        # ("income of 26 mln dlrs and sales of 473 mln dlrs": "dlrs ... of" ends a figure, no rate)
-        return True
+    if rate:
+        # "income of 26 mln dlrs and sales of 473 mln dlrs": "dlrs ... of" ends a figure, no rate
+        # (read past the sentence cut, which "U.S. dlrs" fools)
+        at = start - len(before) + rate.start()
+        if not lex.figure_end.search(text[max(0, at - 40):at]):
+            return True
     word = (m.group("word") or "").lower()
     if word in lex.weight_words and not (m.group("syma") or m.group("isoa")):
         if lex.weight_after.match(after) or lex.weight_context.search(_sentence_around(text, start, m.end())):
@@ -424,6 +432,10 @@ def _amounts_of(m: re.Match, lex: _Lexicon, text: str) -> list[Amount]:
     if any(not n[0].isdigit() for n in numbers) and not (m.group("post") or m.group("sa") or m.group("sb")):
         return []  # "$ one" is no figure; spelled numbers need a scale or a currency word
     start = m.start("ea")
+    if (m.group("conn") or "").strip().lower() == "to" and _YEAR.fullmatch(m.group("na")) and m.group("sb") \
+            and not (m.group("sa") or m.group("syma") or m.group("isoa")):
+        # "cut its debt in 1986 to 900 mln dlrs": a year, then the figure, not a range
+        return _amounts_of(lex.pattern.match(text, m.start("eb")), lex, text)
     if _not_money(m, lex, text, start):
         return []
     code, minor = _currency(m, lex, text)

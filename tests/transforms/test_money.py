@@ -76,6 +76,10 @@ from transforms.schemas import AMOUNTS, PURPOSES, QUALIFIERS
                                                            ("473.5 mln dlrs", 4.735e8, "USD", "exact")]),
     ("earnings rose to 70.2 mln dlrs from 64.0 mln dlrs", [("70.2 mln dlrs", 7.02e7, "USD", "exact"),
                                                            ("64.0 mln dlrs", 6.4e7, "USD", "exact")]),
+    ("reserves rose 1.23 billion U.S. dlrs in March to 7.77 billion dlrs",
+     [("1.23 billion U.S. dlrs", 1.23e9, "USD", "exact"), ("7.77 billion dlrs", 7.77e9, "USD", "exact")]),
+    # a year before "to" is no range's lower end
+    ("it cut long term debt in 1986 to 900 mln dlrs", [("900 mln dlrs", 9e8, "USD", "exact")]),
     ("One dollar bought 102.55 yen.", []),
     ("with one euro worth $1.3218, and one pound buying $1.9094", []),
     ("the deal was worth $5bn", [("$5bn", 5e9, "USD", "exact")]),
