@@ -30,7 +30,7 @@ from transforms.schemas import CURRENCY_CODES
 LEXICON_PATH = Path(__file__).with_name("lexicons") / "money.yaml"
 
 # 1,234,567.89 | 1.234.567,89 | 1234.5 | 3,5
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+|\d+(?:[.,]\d+)?"
+_NUMBER = r"\d+-\d+/\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+|\d+(?:[.,]\d+)?"
 # ISO codes that are funds, metals or test codes, not money people are paid in.
 _NOT_MONEY_CODES = frozenset({"XAG", "XAU", "XPD", "XPT", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD",
                               "XSU", "XUA", "XRE", "XFO", "XFU"})
@@ -180,7 +180,7 @@ def lexicon() -> _Lexicon:
     spelled = (rf"\b{spelled_group}(?:\s+hundred(?:\s+(?:and\s+)?{spelled_group})?)?"
                rf"(?:[\s-]+and[\s-]+a[\s-]+half)?\b")
     fraction = rf"\b(?:{_words_pattern(fractions)})(?=\s+(?:{scale_big})\b)"
-    digits = rf"(?<!\w)(?<!\d[.,])(?:{_NUMBER})(?![.,]?\d)"
+    digits = rf"(?<![\w/])(?<!\d[.,])(?:{_NUMBER})(?![.,/]?\d)"
     number = rf"(?:{digits}|{fraction}|{spelled})"
     scale = rf"(?:\s?(?:{scale_big})|(?:{_alternation(letter_scales)}))(?![\w$€£¥])"
     minor_long = {k for k in minor if len(k) > 1}
@@ -244,11 +244,17 @@ def lexicon() -> _Lexicon:
 
 
 def parse_number(raw: str) -> float:
-    """'1,234.5' -> 1234.5, '1.234.567' -> 1234567, '3,5' -> 3.5, '41.375' -> 41.375.
+    """'1,234.5' -> 1234.5, '1.234.567' -> 1234567, '3,5' -> 3.5, '41.375' -> 41.375,
+    '7-1/2' -> 7.5.
 
     A single dot is a decimal point, as in English news ("$41.375" a share); dots separate
-    thousands only in groups ("1.234.567") or before a decimal comma ("1.234,5").
+    thousands only in groups ("1.234.567") or before a decimal comma ("1.234,5"); newswire
+    writes fractions as "12-1/2 cts".
     """
+    mixed = re.fullmatch(r"(\d+)-(\d+)/(\d+)", raw)
+    if mixed:
+        whole, num, den = (int(g) for g in mixed.groups())
+        return whole + num / den if den else math.nan
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
         return float(raw.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+", raw):

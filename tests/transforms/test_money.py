@@ -80,6 +80,8 @@ from transforms.schemas import AMOUNTS, PURPOSES, QUALIFIERS
      [("1.23 billion U.S. dlrs", 1.23e9, "USD", "exact"), ("7.77 billion dlrs", 7.77e9, "USD", "exact")]),
     # a year before "to" is no range's lower end
     ("it cut long term debt in 1986 to 900 mln dlrs", [("900 mln dlrs", 9e8, "USD", "exact")]),
+    # newswire fractions
+    ("Qtly div 7-1/2 cts vs six cts prior", [("7-1/2 cts", 0.075, "USD", "exact"), ("six cts", 0.06, "USD", "exact")]),
     ("One dollar bought 102.55 yen.", []),
     ("with one euro worth $1.3218, and one pound buying $1.9094", []),
     ("the deal was worth $5bn", [("$5bn", 5e9, "USD", "exact")]),
@@ -145,7 +147,7 @@ def test_bounds_follow_the_qualifier():
     assert (cap.value_min, cap.value_max) == (None, 2e6)
 
 
-@pytest.mark.parametrize("raw, value", [("1,234,567", 1234567), ("1.234.567", 1234567),
+@pytest.mark.parametrize("raw, value", [("12-1/2", 12.5), ("1,234,567", 1234567), ("1.234.567", 1234567),
                                         ("1.5", 1.5), ("3,5", 3.5), ("1,234.5", 1234.5), ("12", 12),
                                         ("41.375", 41.375), ("1.234,5", 1234.5)])
 def test_parse_number(raw, value):
