@@ -899,7 +899,8 @@ def _from_condition(verb, lex: _Lexicon, actors: _Actors, sent_index: int) -> li
     if subj is None or subj.lower_ in lex.first_person or not _is_human(subj, lex, actors) or _negated(verb):
         return []
     things = _child(main, _SUBJECT + _PASSIVE_SUBJECT)
-    if subj.lower_ == "they" and things is not None and things.tag_ == "NNS" and not _is_human(things, lex, actors):
+    if subj.lower_ == "they" and things is not None and things.tag_ == "NNS" \
+            and not _is_human(things, lex, actors):
         return []  # "records should only be destroyed if they served no purpose": no one is asked
     # the verb of saying in the sentence, wherever the parser hung it
     speech = next((t for t in verb.sent if _lemma(t) in lex.attribution_verbs and _is_verb(t)

@@ -241,8 +241,8 @@ def _towns_and_states(doc: Doc) -> list[Span]:
         start = i - 1
         # (in a list of states, "New Mexico, Arizona, Wyoming", a state is no town of the next)
         floor = spans[-1].end if spans else 0
-        while start > floor and doc[start - 1].is_alpha and (doc[start - 1].is_title or doc[start - 1].is_upper) \
-                and "\n" not in doc[start - 1].whitespace_:
+        while start > floor and doc[start - 1].is_alpha \
+                and (doc[start - 1].is_title or doc[start - 1].is_upper) and "\n" not in doc[start - 1].whitespace_:
             start -= 1
         while start < i - 1 and doc[start].is_stop:
             start += 1  # "The Dayton, Ohio, plant", "In Houston, Texas"

@@ -29,7 +29,7 @@ from transforms.schemas import CURRENCY_CODES
 
 LEXICON_PATH = Path(__file__).with_name("lexicons") / "money.yaml"
 
-# 1,234,567.89 | 1.234.567,89 | 1234.5 | 3,5
+# 7-1/2 | 1,234,567.89 | 1.234.567,89 | 1234.5 | 3,5
 _NUMBER = r"\d+-\d+/\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+|\d+(?:[.,]\d+)?"
 # ISO codes that are funds, metals or test codes, not money people are paid in.
 _NOT_MONEY_CODES = frozenset({"XAG", "XAU", "XPD", "XPT", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD",
@@ -438,8 +438,8 @@ def _amounts_of(m: re.Match, lex: _Lexicon, text: str) -> list[Amount]:
     if any(not n[0].isdigit() for n in numbers) and not (m.group("post") or m.group("sa") or m.group("sb")):
         return []  # "$ one" is no figure; spelled numbers need a scale or a currency word
     start = m.start("ea")
-    if (m.group("conn") or "").strip().lower() == "to" and _YEAR.fullmatch(m.group("na")) and m.group("sb") \
-            and not (m.group("sa") or m.group("syma") or m.group("isoa")):
+    year_to = (m.group("conn") or "").strip().lower() == "to" and _YEAR.fullmatch(m.group("na"))
+    if year_to and m.group("sb") and not (m.group("sa") or m.group("syma") or m.group("isoa")):
         # "cut its debt in 1986 to 900 mln dlrs": a year, then the figure, not a range
         return _amounts_of(lex.pattern.match(text, m.start("eb")), lex, text)
     if _not_money(m, lex, text, start):
@@ -1373,7 +1373,8 @@ def _refers_back(token, r: _Rules) -> bool:
         c.dep_ in ("det", *_POSSESSOR) for c in token.children)
 
 
-def roles_of(span, earlier: dict | None = None, money: frozenset[int] = frozenset()) -> dict[str, str | None]:
+def roles_of(span, earlier: dict | None = None,
+             money: frozenset[int] = frozenset()) -> dict[str, str | None]:
     """subject and payer of the amount at `span`, read from the dependency parse.
 
     Payer: the subject of the verb that governs the amount when that verb pays or offers
@@ -1417,7 +1418,8 @@ def roles_of(span, earlier: dict | None = None, money: frozenset[int] = frozense
             # from foreign governments" with "from" hung on "year")
             forms = [c for t in (money_verb, *span) for c in t.children
                      if c.dep_.split(":")[0] in ("nmod", "obl") and c.i not in exclude]
-            heads = [h for t in (money_verb, *span, *forms) for h in _prep_heads(t, r.payer_preps[lemma], exclude)
+            heads = [h for t in (money_verb, *span, *forms)
+                     for h in _prep_heads(t, r.payer_preps[lemma], exclude)
                      if h.pos_ in ("NOUN", "PROPN") and not _is_time(h, r)]
             payer = heads[0] if heads else None
         elif lemma in r.payer_verbs:
@@ -1560,7 +1562,7 @@ def roles_of(span, earlier: dict | None = None, money: frozenset[int] = frozense
         subject = owner or (ent.root if ent is not None else subject)
         payer = payer if payer is not None else subject  # a debtor pays its debt
     if subject is not None and (_is_time(subject, r) or subject.i in money):
-        subject = None  # "on April 17" says when
+        subject = None  # "on April 17" says when; another amount is the same money
     if subject is not None and earlier is not None and _refers_back(subject, r):
         # "That sum is roughly $15m": the money named before, said in other terms
         return {k: earlier[k] for k in out}
@@ -1600,7 +1602,8 @@ def amount_rows(doc, doc_id: str, sentence_index) -> list[dict]:
     rows: list[dict] = []
     lex = lexicon()
     previous = None
-    found = [(a, doc.char_span(a.start, a.end, alignment_mode="expand") or doc[:]) for a in find_amounts(doc.text)]
+    found = [(a, doc.char_span(a.start, a.end, alignment_mode="expand") or doc[:])
+             for a in find_amounts(doc.text)]
     money = frozenset(i for _, span in found if len(span) < len(doc) for i in range(span.start, span.end))
     for a, span in found:
         if previous is not None and _same_figure(doc.text[previous["end"]:a.start], lex):
