@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
 from spacy.symbols import SPACE
 from spacy.tokens import Doc, Span
+from spacy.util import raise_error
 from thinc.api import NumpyOps, set_current_ops
 
 import transforms.entities  # noqa: F401  (registers the newsfacts_entity_types factory)
@@ -60,21 +61,42 @@ class OnWords:
 
     def __init__(self, components: list):
         self.components = components
+        self.error_handler = raise_error
+
+    # spaCy hands a component with `pipe` whole batches and catches nothing there: a document
+    # the model fails on goes to the error handler here (`Language.set_error_handler` sets it).
+    def set_error_handler(self, handler) -> None:
+        self.error_handler = handler
+
+    def get_error_handler(self):
+        return self.error_handler
 
     def __call__(self, doc: Doc) -> Doc:
-        return next(self.pipe([doc]))
+        [doc] = self._annotate([doc], 1)
+        return doc
 
     def pipe(self, docs, batch_size: int = 64):
         for batch in spacy.util.minibatch(docs, batch_size):
-            compact = [_words_only(doc) for doc in batch]
-            words = [w for w, _ in compact]
-            for proc in self.components:
-                words = list(proc.pipe(words, batch_size=batch_size)) if hasattr(proc, "pipe") \
-                    else [proc(w) for w in words]
-            for doc, (_, index), w in zip(batch, compact, words):
-                if index:
-                    _copy_back(w, doc, index)
-                yield doc
+            try:
+                yield from self._annotate(batch, batch_size)
+            except Exception:
+                # one document failed: the batch again, one by one, the failing ones handled
+                for doc in batch:
+                    try:
+                        yield from self._annotate([doc], 1)
+                    except Exception as e:
+                        self.error_handler("newsfacts_on_words", self, [doc], e)
+
+    def _annotate(self, batch: list[Doc], batch_size: int) -> list[Doc]:
+        compact = [_words_only(doc) for doc in batch]
+        words = [w for w, _ in compact]
+        for proc in self.components:
+            words = list(proc.pipe(words, batch_size=batch_size)) if hasattr(proc, "pipe") \
+                else [proc(w) for w in words]
+        for doc, (_, index), w in zip(batch, compact, words):
+            if index:
+                _copy_back(w, doc, index)
+        return batch
 
 
 def _words_only(doc: Doc) -> tuple[Doc, list[int]]:
@@ -100,7 +122,7 @@ def _copy_back(words: Doc, doc: Doc, index: list[int]) -> None:
         attrs += [SENT_START]
     if attrs:
         values = numpy.zeros((len(doc), len(attrs)), dtype="uint64")
-        values[index] = words.to_array(attrs)
+        values[index] = words.to_array(attrs).reshape(len(index), len(attrs))  # 1-D for one attr
         spaces = [t.i for t in doc if t.is_space]
         for col, attr in enumerate(attrs):
             if attr == HEAD:
