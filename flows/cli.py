@@ -138,10 +138,12 @@ def cmd_compact(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from flows.evaluate import evaluate
+    from evaluation.run import evaluate
 
     return evaluate(gold=Path(args.gold), out=Path(args.out) if args.out else None,
-                    spacy_model=args.spacy_model, as_json=args.format == "json")
+                    spacy_model=args.spacy_model, as_json=args.format == "json",
+                    folds=args.folds, seed=args.seed, json_path=Path(args.json) if args.json else None,
+                    scored_out=Path(args.scored_out) if args.scored_out else None)
 
 
 def cmd_docs(args) -> int:
@@ -207,7 +209,16 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--gold", required=True, metavar="FILE", help="gold JSON Lines file")
     ev.add_argument("--out", default=None, help="keep the evaluation run's tables here (default: a temporary folder)")
     ev.add_argument("--spacy-model", default=None, metavar="NAME")
-    ev.add_argument("--format", choices=("table", "json"), default="table")
+    ev.add_argument("--format", choices=("table", "json"), default="table",
+                    help="json: print the report as JSON instead of tables")
+    ev.add_argument("--folds", type=int, default=None, metavar="K",
+                    help="K-fold cross-validation by article: train the trainable components on K-1 "
+                         "folds, score the held one through the flow; per-fold metrics and mean ± sd")
+    ev.add_argument("--seed", type=int, default=0, help="seed of the fold split and training (default 0)")
+    ev.add_argument("--json", default=None, metavar="FILE", help="also write the report to FILE as JSON")
+    ev.add_argument("--scored-out", default=None, metavar="DIR",
+                    help="score what an earlier run published under DIR instead of running the flow "
+                         "(with --folds: each fold's records on that output, nothing trained)")
     ev.set_defaults(func=cmd_eval)
 
     docs = sub.add_parser("docs", help="print the tables' reference (docs/tables.md)")
