@@ -14,6 +14,10 @@ loudly at start-up instead of silently running with a default::
     # An installed spaCy pipeline's name, or a path (one containing "/", relative to this file's
     # folder); the project's own pipeline if absent.
     spacy_model = "models/newsfacts_en"
+    # The extractor components run after the model, by spaCy factory name and in order (this is
+    # the default); a user's own factories are registered by importing `extractor_modules`.
+    extractors = ["newsfacts_linker", "newsfacts_amounts", "newsfacts_demands", "newsfacts_events"]
+    extractor_modules = []          # importable module names, e.g. "my_newsroom.extractors"
 
     [http]                          # how feeds and pages are fetched; every key has a default
     timeout_s = 10.0                # limit for connecting and for each read of a response
@@ -80,6 +84,8 @@ class Config:
     urls: list[str] = field(default_factory=list)
     out: str | None = None
     spacy_model: str | None = None
+    extractors: tuple[str, ...] | None = None
+    extractor_modules: tuple[str, ...] = ()
     http: HttpSettings = field(default_factory=HttpSettings)
 
 
@@ -103,7 +109,7 @@ _HTTP_KEYS = {
     "max_redirects": ("an integer >= 0", lambda v: _is_int(v) and v >= 0),
     "max_entries_per_feed": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
 }
-_TOP_KEYS = {"inputs", "feeds", "urls", "out", "spacy_model", "http"}
+_TOP_KEYS = {"inputs", "feeds", "urls", "out", "spacy_model", "extractors", "extractor_modules", "http"}
 
 
 def load_config(path: Path) -> Config:
@@ -145,6 +151,8 @@ def parse_config(data: dict, path: Path) -> Config:
         inputs=inputs, feeds=feeds, urls=urls,
         out=str(_resolve(out, base)) if out is not None else None,
         spacy_model=spacy_model,
+        extractors=tuple(_string_list(data, "extractors", path)) if "extractors" in data else None,
+        extractor_modules=tuple(_string_list(data, "extractor_modules", path)),
         http=_http_settings(data.get("http", {}), path),
     )
 

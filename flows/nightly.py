@@ -26,18 +26,18 @@ from flows.config import Config, ConfigError, HttpSettings, load_config, package
 from flows.fetch import fetch_sources
 from flows.sources import read_entities_file, read_inputs
 from flows.warehouse import LockedError, PublishError, StagedTable, Warehouse, crash_point, write_json
-from transforms.entities import finalize_entities
+from transforms.entities.resolve import finalize_entities
 from transforms.extract import EXTRACTED_TABLES, Known, extract_documents, new_documents
 from transforms.ingest import DEFAULT_MAX_BYTES, Rejected
-from transforms.nlp import ModelError, load_pipeline, model_version
+from transforms.nlp import EXTRACTORS, ModelError, PipelineSpec, load_pipeline, model_version
 from transforms.schemas import FACT_TABLES, TABLES, empty_table, to_arrow, violations
 
 DEFAULT_CRON = "0 2 * * *"
 
 
-def extractor_version(spacy_model: str | None) -> str:
+def extractor_version(pipeline: PipelineSpec) -> str:
     """What a document's rows depend on: this code's version and the spaCy pipeline's."""
-    return f"newsfacts-{package_version()}/{model_version(load_pipeline(spacy_model))}"
+    return f"newsfacts-{package_version()}/{model_version(load_pipeline(pipeline))}"
 
 
 def run_config(inputs: list[str] | None, config: str | None, out: str | None,
@@ -49,7 +49,7 @@ def run_config(inputs: list[str] | None, config: str | None, out: str | None,
     files = sorted({str(Path(p).resolve()) for p in [*base.inputs, *(inputs or [])]})
     return Config(inputs=files, feeds=sorted(set(base.feeds)), urls=sorted(set(base.urls)),
                   out=out or base.out or "data", spacy_model=spacy_model or base.spacy_model,
-                  http=base.http)
+                  extractors=base.extractors, extractor_modules=base.extractor_modules, http=base.http)
 
 
 def quarantine_row(run_id: str, item: Rejected) -> dict:
@@ -118,10 +118,10 @@ def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Wareho
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract(run_id: str, documents: Path, warehouse: Warehouse, spacy_model: str | None,
+def extract(run_id: str, documents: Path, warehouse: Warehouse, pipeline: PipelineSpec,
             batch_size: int, n_process: int, version: str) -> Extracted:
     """Run the NLP pipeline over the staged documents, streaming, and stage the fact rows."""
-    nlp = load_pipeline(spacy_model)
+    nlp = load_pipeline(pipeline)
     staging = warehouse.staging(run_id)
     staged = {name: StagedTable(name, staging / f"{name}.parquet") for name in EXTRACTED_TABLES}
     quarantine = []
@@ -131,16 +131,15 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, spacy_model: str
         for batch in pq.ParquetFile(documents).iter_batches(batch_size=1024, columns=columns):
             yield from zip(*(batch.column(c).to_pylist() for c in columns))
 
-    versioned = {n for n in EXTRACTED_TABLES if "extractor_version" in TABLES[n].column_names}
-    for i, item in enumerate(extract_documents(nlp, stream(), batch_size=batch_size, n_process=n_process)):
+    found = extract_documents(nlp, stream(), batch_size=batch_size, n_process=n_process,
+                              extractor_version=version)
+    for i, item in enumerate(found):
         if i == 1:
             crash_point("extract:started")
         if isinstance(item, Rejected):
             quarantine.append(quarantine_row(run_id, item))
             continue
         for name, rows in item[1].items():
-            if name in versioned:
-                rows = [{**r, "extractor_version": version} for r in rows]
             staged[name].add(rows)
     get_run_logger().info("extract (%s): %s", model_version(nlp),
                           ", ".join(f"{n} {s.count} rows" for n, s in staged.items()))
@@ -148,21 +147,27 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, spacy_model: str
                      {name: s.count for name, s in staged.items()}, quarantine, model_version(nlp))
 
 
-@task(name="validate", cache_policy=NO_CACHE)
-def validate(run_id: str, staged: dict[str, Path], quarantine: list[dict], warehouse: Warehouse,
-             known_entities: list[dict], reprocess: bool):
-    """Great Expectations over the run's new rows; failing rows go to quarantine."""
-    from expectations.suites import Validator
-
+@task(name="resolve", cache_policy=NO_CACHE)
+def resolve(run_id: str, staged: dict[str, Path], warehouse: Warehouse, known_entities: list[dict],
+            reprocess: bool) -> dict[str, pa.Table]:
+    """Cross-document entity resolution: the run's document-local entity ids become the ids of
+    the published entities (new ones are added), in every table that points at an entity."""
     rows = {n: pq.read_table(staged[n]).to_pylist() for n in staged if n != "documents"}
     published = warehouse.published_rows("entities")
     if reprocess:  # every mention is extracted again: keep the ids and names, recount
         published = [{**e, "doc_count": 0, "mention_count": 0, "aliases": [], "roles": []} for e in published]
-    # Entity ids are document-local until resolved against the published entities.
     resolved = finalize_entities(rows, published, known_entities, run_id)
     resolved["entities"] = [e for e in resolved["entities"] if e["doc_count"]]
     tables = {n: to_arrow(n, resolved[n]) if n in resolved else empty_table(n) for n in FACT_TABLES}
     tables["documents"] = pq.read_table(staged["documents"])
+    return tables
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(run_id: str, tables: dict[str, pa.Table], quarantine: list[dict], warehouse: Warehouse):
+    """Great Expectations over the run's new rows; failing rows go to quarantine."""
+    from expectations.suites import Validator
+
     rejected_docs = {q["doc_id"] for q in quarantine if q["stage"] == "extract"}
     if rejected_docs:
         documents = tables["documents"]
@@ -241,7 +246,7 @@ def summary_markdown(row: dict, snapshot: Path | None) -> str:
     return "\n".join(lines)
 
 
-def configuration_problem(files: list[str], files_feeds_urls: list[str], spacy_model: str | None) -> str | None:
+def configuration_problem(files: list[str], files_feeds_urls: list[str], pipeline: PipelineSpec) -> str | None:
     """Why the run cannot start (a missing input path, an unloadable pipeline), else None."""
     if not files_feeds_urls:
         return "nothing to read: give --input paths or a config file listing inputs, feeds or urls"
@@ -249,7 +254,7 @@ def configuration_problem(files: list[str], files_feeds_urls: list[str], spacy_m
     if missing:
         return f"input path does not exist: {', '.join(missing)}"
     try:
-        load_pipeline(spacy_model)
+        load_pipeline(pipeline)
     except ModelError as e:
         return str(e)
     return None
@@ -275,7 +280,8 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         sources = run_config(inputs, config, out, spacy_model)
     except ConfigError as e:
         return Failed(message=str(e))
-    spacy_model, inputs = sources.spacy_model, [*sources.inputs, *sources.feeds, *sources.urls]
+    pipeline = PipelineSpec(sources.spacy_model, sources.extractors or EXTRACTORS, sources.extractor_modules)
+    inputs = [*sources.inputs, *sources.feeds, *sources.urls]
     warehouse = Warehouse(Path(sources.out), keep_snapshots=keep_snapshots)
     started_at = datetime.now(UTC)
     run_id = f"{started_at:%Y%m%dT%H%M%S}Z-{secrets.token_hex(3)}"
@@ -298,7 +304,7 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         removed = warehouse.recover()
         if removed:
             logger.warning("removed what an interrupted run left behind: %s", ", ".join(removed))
-        problem = configuration_problem(sources.inputs, inputs, spacy_model)
+        problem = configuration_problem(sources.inputs, inputs, pipeline)
         try:
             known_entities = read_entities_file(entities_file)
         except (OSError, ValueError) as e:
@@ -309,12 +315,12 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
             warehouse.record_run(failed)
             stage_done("failed", message=problem)
             return Failed(message=problem, data=failed)
-        version = extractor_version(spacy_model)
+        version = extractor_version(pipeline)
         ingested = ingest(run_id, started_at, sources, warehouse, max_bytes, version, reprocess)
         stage_done("ingest", seen=ingested.seen, staged=ingested.count, duplicates=ingested.duplicates,
                    quarantined=len(ingested.quarantine), reprocessed=ingested.reprocessed)
         crash_point("ingest:done")
-        model = model_version(load_pipeline(spacy_model))
+        model = model_version(load_pipeline(pipeline))
         if ingested.count == 0 and not ingested.quarantine:
             # Nothing new: the snapshot stays as it is, plus this run's row in `runs`.
             done = run_row(run_id, started_at, inputs, ingested, [], model, status="success",
@@ -322,13 +328,15 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
             snapshot = publish(warehouse, {}, [], done)
             stage_done("publish", snapshot=snapshot.name)
             return finish(done, snapshot, warehouse)
-        extracted = extract(run_id, ingested.documents, warehouse, spacy_model, batch_size,
+        extracted = extract(run_id, ingested.documents, warehouse, pipeline, batch_size,
                             n_process, version)
         stage_done("extract", model=extracted.model, rows=extracted.counts,
                    quarantined=len(extracted.quarantine))
         staged = {"documents": ingested.documents, **extracted.staged}
         quarantine = ingested.quarantine + extracted.quarantine
-        clean, report = validate(run_id, staged, quarantine, warehouse, known_entities, reprocess)
+        tables = resolve(run_id, staged, warehouse, known_entities, reprocess)
+        stage_done("resolve", entities=tables["entities"].num_rows)
+        clean, report = validate(run_id, tables, quarantine, warehouse)
         quarantine += report.quarantine
         stage_done("validate", summary=report.summary, table_failures=report.table_failures)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from transforms.entities import parse_entities_yaml
+from transforms.entities.resolve import parse_entities_yaml
 from transforms.ingest import (
     IngestError, RawDocument, Rejected, decode, input_format, parse_html, parse_json,
     parse_jsonl_line, parse_text,

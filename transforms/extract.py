@@ -1,8 +1,12 @@
-"""From raw inputs to table rows: the two pure stages the flow streams documents through."""
+"""From raw inputs to table rows: the two pure stages the flow streams documents through.
+
+Extraction itself happens inside the spaCy pipeline (each extractor is a component, see
+`transforms/nlp.py`), so with `n_process > 1` it runs in the worker processes; here each Doc
+that comes back is only turned into rows (`transforms.facts.table_rows`).
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,13 +15,12 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.util import raise_error
 
-from transforms.demands import demand_rows
-from transforms.entities import entity_rows, remap_entity_ids
+from transforms.facts import table_rows
 from transforms.ingest import IngestError, RawDocument, Rejected, build_document
-from transforms.money import amount_rows
+from transforms.schemas import FACT_TABLES
 
-# Tables filled per document by `extract_documents` (others are published empty for now).
-EXTRACTED_TABLES = ("amounts", "demands", "mentions", "entities", "entity_aliases")
+# Tables the pipeline's components may fill per document.
+EXTRACTED_TABLES = tuple(t for t in FACT_TABLES if t != "documents")
 
 
 @dataclass(frozen=True)
@@ -61,14 +64,9 @@ def new_documents(
             yield {**row, "extractor_version": extractor_version}
 
 
-def sentence_locator(doc):
-    """char offset -> 0-based index of the sentence containing it."""
-    starts = [sent.start_char for sent in doc.sents]
-    return lambda offset: max(bisect_right(starts, offset) - 1, 0)
-
-
 def extract_documents(
     nlp: Language, docs: Iterable[tuple[str, str, str]], *, batch_size: int = 64, n_process: int = 1,
+    extractor_version: str | None = None,
 ) -> Iterator[tuple[str, dict[str, list[dict]]] | Rejected]:
     """Fact rows for each document, documents batched through `nlp.pipe`.
 
@@ -91,11 +89,11 @@ def extract_documents(
     try:
         for doc, doc_id in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process):
             while pending[0][0] != doc_id:
-                yield _alone(nlp, *pending.popleft())
+                yield _alone(nlp, *pending.popleft(), extractor_version)
             _, source, _ = pending.popleft()
-            yield _facts(doc, doc_id, source)
+            yield _rows(doc, doc_id, source, extractor_version)
         while pending:
-            yield _alone(nlp, *pending.popleft())
+            yield _alone(nlp, *pending.popleft(), extractor_version)
     finally:
         nlp.set_error_handler(raise_error)
 
@@ -104,28 +102,23 @@ def _skip_document(name, proc, docs, error) -> None:
     """spaCy error handler: leave the document out of the batch (`extract_documents` notices)."""
 
 
-def _alone(nlp: Language, doc_id: str, source: str, text: str) -> tuple[str, dict] | Rejected:
+def _alone(nlp: Language, doc_id: str, source: str, text: str,
+           extractor_version: str | None) -> tuple[str, dict] | Rejected:
     """A document the batch lost, run by itself with errors raised."""
     nlp.set_error_handler(raise_error)
     try:
         doc = nlp(text)
     except Exception as e:
-        return Rejected(source, f"NLP pipeline failed: {type(e).__name__}: {e}", doc_id=doc_id,
+        return Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id,
                         stage="extract")
     finally:
         nlp.set_error_handler(_skip_document)
-    return _facts(doc, doc_id, source)
+    return _rows(doc, doc_id, source, extractor_version)
 
 
-def _facts(doc, doc_id: str, source: str) -> tuple[str, dict] | Rejected:
+def _rows(doc, doc_id: str, source: str, extractor_version: str | None) -> tuple[str, dict] | Rejected:
     try:
-        locate = sentence_locator(doc)
-        linked = entity_rows(doc, doc_id, locate)
-        links = linked.pop("links")
-        # Extractors point at entity spans as written; the linker knows their cluster.
-        amounts = remap_entity_ids(amount_rows(doc, doc_id, locate), links)
-        demands = remap_entity_ids(demand_rows(doc, doc_id, locate), links)
-        return doc_id, {"amounts": amounts, "demands": demands, **linked}
-    except Exception as e:  # one document's failure must not stop the run
+        return doc_id, table_rows(doc, doc_id, extractor_version)
+    except Exception as e:  # a component set facts its table cannot hold: this document only
         return Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id,
                         stage="extract")

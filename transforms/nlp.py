@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,13 +18,38 @@ from spacy.tokens import Doc, Span
 from spacy.util import raise_error
 from thinc.api import NumpyOps, set_current_ops
 
-import transforms.entities  # noqa: F401  (registers the newsfacts_entity_types factory)
+# Importing the extractors registers their factories with spaCy.
+import transforms.demands.component  # noqa: F401  (newsfacts_demands)
+import transforms.entities.linking  # noqa: F401  (newsfacts_linker)
+import transforms.entities.types  # noqa: F401  (newsfacts_entity_types)
+import transforms.events.component  # noqa: F401  (newsfacts_events)
+import transforms.money.component  # noqa: F401  (newsfacts_amounts)
 
 ENV_MODEL = "NEWSFACTS_SPACY_MODEL"
 # "numpy" (default) or "blis": which library thinc multiplies matrices with.
 ENV_MATMUL = "NEWSFACTS_MATMUL"
+# JSON {component name: model folder}: trained models for trainable extractors, passed to their
+# factories as `model_dir` (cross-validation points them at each fold's models).
+ENV_COMPONENT_MODELS = "NEWSFACTS_COMPONENT_MODELS"
 # The project's own trained pipeline, shipped in the repository.
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "newsfacts_en"
+# The extractors run after the model, in this order: the linker first, since the others read
+# its clusters from the spans.
+EXTRACTORS = ("newsfacts_linker", "newsfacts_amounts", "newsfacts_demands", "newsfacts_events")
+# Where the loaded pipeline records its extractors (part of the extractor version).
+META_EXTRACTORS = "newsfacts_extractors"
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """Which pipeline a run uses: the spaCy model (see `resolve_model_name`), the extractor
+    components added after it, by factory name and in order, and the modules to import first
+    so that a user's own factories are registered (`extractors` and `extractor_modules` in
+    `newsfacts.toml`)."""
+
+    model: str | None = None
+    extractors: tuple[str, ...] = EXTRACTORS
+    modules: tuple[str, ...] = ()
 
 
 class ModelError(RuntimeError):
@@ -173,19 +201,27 @@ def resolve_model_name(name: str | None = None) -> str:
     return "blank:en"
 
 
-def load_pipeline(name: str | None = None) -> Language:
+def load_pipeline(spec: PipelineSpec | str | None = None) -> Language:
     """Load a spaCy pipeline once per process and add newsfacts' components to it.
 
-    name (str | None): a package name, a path, or "blank:<lang>"; see `resolve_model_name`.
+    spec (PipelineSpec | str | None): the pipeline, or just the model's name: a package name, a
+        path, or "blank:<lang>" (see `resolve_model_name`).
     RETURNS (Language): the pipeline: `newsfacts_line_breaks`, the model's own components run
-        on the words alone (`newsfacts_on_words`; the originals stay, disabled), then
-        `newsfacts_entity_types` when the model has an NER.
+        on the words alone (`newsfacts_on_words`; the originals stay, disabled),
+        `newsfacts_entity_types` when the model has an NER, then the extractors.
     """
-    return _load(resolve_model_name(name))
+    if not isinstance(spec, PipelineSpec):
+        spec = PipelineSpec(spec)
+    for module in spec.modules:
+        try:
+            importlib.import_module(module)
+        except ImportError as e:
+            raise ModelError(f"cannot import the extractor module {module!r}: {e}") from e
+    return _load(resolve_model_name(spec.model), spec.extractors, os.environ.get(ENV_COMPONENT_MODELS, ""))
 
 
 @lru_cache(maxsize=4)
-def _load(resolved: str) -> Language:
+def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_models: str = "") -> Language:
     # thinc multiplies matrices with blis by default; numpy's bundled OpenBLAS ran the whole
     # pipeline 1.6x faster on our machines (benchmarks/model_speed.py). Layers keep the ops
     # current when they are built, so this must precede spacy.load.
@@ -213,9 +249,29 @@ def _load(resolved: str) -> Language:
         nlp.add_pipe("newsfacts_entity_types")
     if not {"parser", "senter", "sentencizer"} & set(models):
         nlp.add_pipe("sentencizer")
+    _add_extractors(nlp, extractors, component_models)
     return nlp
 
 
+def _add_extractors(nlp: Language, extractors: tuple[str, ...], component_models: str) -> None:
+    try:
+        models = json.loads(component_models) if component_models else {}
+    except json.JSONDecodeError as e:
+        raise ModelError(f"{ENV_COMPONENT_MODELS} is not JSON: {e}") from e
+    unknown = set(models) - set(extractors)
+    if unknown:
+        raise ModelError(f"{ENV_COMPONENT_MODELS} names components the pipeline lacks: {sorted(unknown)}")
+    nlp.meta[META_EXTRACTORS] = list(extractors)
+    for name in extractors:
+        try:
+            nlp.add_pipe(name, config={"model_dir": models[name]} if name in models else {})
+        except (ValueError, KeyError) as e:  # an unregistered factory or a bad config
+            raise ModelError(f"cannot add the extractor {name!r}: {str(e).splitlines()[0]}") from e
+
+
 def model_version(nlp: Language) -> str:
-    """`name-version` of the pipeline, recorded with every run."""
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
+    """`name-version` of the pipeline, recorded with every run, followed by the extractors when
+    they are not newsfacts' own (their rows differ)."""
+    version = f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
+    extractors = tuple(nlp.meta.get(META_EXTRACTORS, EXTRACTORS))
+    return version if extractors == EXTRACTORS else f"{version}+{','.join(extractors)}"

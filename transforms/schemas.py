@@ -66,6 +66,8 @@ class Table:
     doc_fk (bool): rows belong to a document (`doc_id` must exist in `documents`).
     span (bool): rows carry `start`/`end`/`text` into `documents.text`.
     append (bool): each run adds rows for its new documents; otherwise the table is rebuilt.
+    id_prefix (str | None): for facts keyed by where they are, the prefix of their stable id
+        (`transforms.facts.table_rows` hashes it with the document id and the fact's position).
     """
 
     name: str
@@ -75,6 +77,7 @@ class Table:
     doc_fk: bool = False
     span: bool = False
     append: bool = True
+    id_prefix: str | None = None
 
     @property
     def schema(self) -> pa.Schema:
@@ -177,6 +180,7 @@ MENTIONS = Table(
         _EXTRACTOR,
     ),
     key="mention_id",
+    id_prefix="men",
     doc_fk=True,
     span=True,
 )
@@ -204,6 +208,7 @@ AMOUNTS = Table(
         _EXTRACTOR,
     ),
     key="amount_id",
+    id_prefix="amt",
     doc_fk=True,
     span=True,
 )
@@ -229,6 +234,7 @@ DEMANDS = Table(
         _EXTRACTOR,
     ),
     key="demand_id",
+    id_prefix="dem",
     doc_fk=True,
     span=True,
 )
@@ -253,6 +259,7 @@ EVENTS = Table(
         _EXTRACTOR,
     ),
     key="event_id",
+    id_prefix="evt",
     doc_fk=True,
     span=False,  # the span is a clause, `trigger` is not its text
 )

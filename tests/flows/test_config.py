@@ -78,7 +78,7 @@ def test_the_shipped_example_reads_the_seeds_folder():
 
 @pytest.mark.parametrize("text, message", [
     ('inputs = ["seeds"]\nfeed = ["https://x.org/rss"]\n',
-     "unknown key 'feed' (known: feeds, http, inputs, out, spacy_model, urls)"),
+     "unknown key 'feed' (known: extractor_modules, extractors, feeds, http, inputs, out, spacy_model, urls)"),
     ('inputs = ["seeds"]\n[http]\ntimeout = 3\n', "unknown key 'http.timeout' (known: http.backoff_s"),
     ('inputs = "seeds"\n', "'inputs' must be a list of strings, not a string ('seeds')"),
     ('inputs = ["seeds", 3]\n', "'inputs[1]' must be a non-empty string, not an integer (3)"),
@@ -91,6 +91,8 @@ def test_the_shipped_example_reads_the_seeds_folder():
     ('inputs = ["seeds"]\n[http]\ntimeout_s = 0\n', "'http.timeout_s' must be a number > 0, not an integer (0)"),
     ('inputs = ["seeds"]\n[http]\nmax_redirects = 1.5\n', "'http.max_redirects' must be an integer >= 0, not a number (1.5)"),
     ('inputs = ["seeds"]\n[http]\nuser_agent = ""\n', "'http.user_agent' must be a non-empty string, not a string ('')"),
+    ('inputs = ["seeds"]\nextractors = "newsfacts_linker"\n', "'extractors' must be a list of strings, not a string"),
+    ('inputs = ["seeds"]\nextractor_modules = [""]\n', "'extractor_modules[0]' must be a non-empty string"),
     ('out = "data"\n', "no sources: give at least one of 'inputs', 'feeds' or 'urls'"),
     ('inputs = ["seeds"\n', "not valid TOML: "),
 ])
@@ -106,3 +108,11 @@ def test_mistakes_name_the_file_the_key_and_the_problem(tmp_path, text, message)
 def test_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="config file does not exist"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_extractors_and_their_modules_are_read(tmp_path):
+    config = load_config(write(tmp_path, 'inputs = ["seeds"]\nextractors = ["newsfacts_linker", "my_amounts"]\n'
+                                         'extractor_modules = ["my_newsroom.extractors"]\n'))
+    assert config.extractors == ("newsfacts_linker", "my_amounts")
+    assert config.extractor_modules == ("my_newsroom.extractors",)
+    assert load_config(write(tmp_path, 'inputs = ["seeds"]\n')).extractors is None  # newsfacts' own

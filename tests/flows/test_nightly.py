@@ -94,8 +94,13 @@ def test_table_level_failure_keeps_the_previous_snapshot(prefect_harness, tmp_pa
 
     import transforms.extract
 
-    real = transforms.extract.amount_rows
-    monkeypatch.setattr(transforms.extract, "amount_rows", lambda *a: real(*a) * 2)  # duplicate ids
+    real = transforms.extract.table_rows
+
+    def duplicated(*args):
+        rows = real(*args)
+        return {**rows, "amounts": rows["amounts"] * 2}  # duplicate ids
+
+    monkeypatch.setattr(transforms.extract, "table_rows", duplicated)
     other = tmp_path / "other.txt"
     other.write_text("The bank was fined $5 million on Tuesday.", encoding="utf-8")
     state = nightly(inputs=[str(other)], out=str(out), return_state=True)
@@ -103,7 +108,7 @@ def test_table_level_failure_keeps_the_previous_snapshot(prefect_harness, tmp_pa
     assert "expect_column_values_to_be_unique(column='amount_id')" in state.message
     assert snapshot_rows(out) == before
 
-    monkeypatch.setattr(transforms.extract, "amount_rows", real)
+    monkeypatch.setattr(transforms.extract, "table_rows", real)
     assert nightly(inputs=[str(other)], out=str(out), return_state=True).is_completed()
     statuses = query(out, "select status, validation like 'failed: table ''amounts''%' from runs order by started_at")
     assert statuses == [("success", False), ("failed", True), ("success", False)]

@@ -64,7 +64,7 @@ def test_rerun_with_nothing_new_publishes_an_identical_snapshot(prefect_harness,
     assert content(out) == first
     assert runs(out) == [("success", 3, 3, 0, 0, 0), ("success", 3, 0, 3, 0, 0)]
     stages = [json.loads(line)["stage"] for line in (out / "state" / "events.jsonl").read_text().splitlines()]
-    assert stages == ["ingest", "extract", "validate", "publish", "ingest", "publish"]
+    assert stages == ["ingest", "extract", "resolve", "validate", "publish", "ingest", "publish"]
 
 
 def test_a_new_extractor_version_re_extracts_only_when_asked(prefect_harness, tmp_path):

@@ -21,6 +21,8 @@ def _failing_pipeline(on_words: bool):
     if on_words:  # as load_pipeline runs a model's components: inside newsfacts_on_words
         nlp.add_pipe("newsfacts_on_words", config={"components": ["test_fails_on_boom"]})
         nlp.disable_pipe("test_fails_on_boom")
+    nlp.add_pipe("newsfacts_linker")
+    nlp.add_pipe("newsfacts_amounts")
     return nlp
 
 

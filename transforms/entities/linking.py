@@ -32,9 +32,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from transforms.gazetteer import fold, gazetteer
+from transforms.entities.names import fold, gazetteer
+from transforms.entities.types import past_corporate_suffix
+from transforms.facts import get_facts, set_facts
+from transforms.ids import stable_id
+from transforms.lexicons import load
 
 NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")
 
@@ -72,9 +77,7 @@ class Cluster:
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    from transforms.entities import _rules as entity_rules
-
-    rules = dict(entity_rules())
+    rules = dict(load("entities"))
     rules["seats"] = {fold(k) for k in rules["seats_of_government"]}
     rules["country_aliases"] = {fold(k): v for k, v in rules["country_aliases"].items()}
     rules["corporate_suffixes"] = frozenset(fold(w) for w in rules["corporate_suffixes"])
@@ -257,61 +260,80 @@ def _consistent_types(ents: list[Span]) -> dict[str, str]:
     return {name: max(counts, key=lambda t: counts[t]) for name, counts in votes.items()}
 
 
-def link_document(doc: Doc) -> list[Cluster]:
-    """Clusters of mentions, one per actor of the document, in order of first mention.
+class _Clusters(list):
+    """A document's clusters as they are found, each reachable by type and folded name."""
 
-    Computed once per Doc (kept in `doc.user_data`): several extractors ask for it.
-    """
-    if _CACHE_KEY not in doc.user_data:
-        doc.user_data[_CACHE_KEY] = _link(doc)
-    return doc.user_data[_CACHE_KEY]
+    def __init__(self):
+        super().__init__()
+        self.by_key: dict[tuple[str, str], Cluster] = {}
 
-
-_CACHE_KEY = "newsfacts.clusters"
-
-
-def _link(doc: Doc) -> list[Cluster]:
-    gaz = gazetteer()
-    rules = _rules()
-    clusters: list[Cluster] = []
-    by_key: dict[tuple[str, str], Cluster] = {}
-
-    def add(type_: str, name: str, mention: Mention) -> Cluster:
-        cluster = by_key.get((type_, fold(name)))
+    def add(self, type_: str, name: str, mention: Mention) -> Cluster:
+        cluster = self.by_key.get((type_, fold(name)))
         if cluster is None:
             cluster = Cluster(type_, name)
-            by_key[(type_, fold(name))] = cluster
-            clusters.append(cluster)
+            self.by_key[(type_, fold(name))] = cluster
+            self.append(cluster)
         elif cluster.name.isupper() and not name.isupper():
             cluster.name = name  # a dateline shouts "CEDAR FALLS"; the body writes the name
         cluster.mentions.append(mention)
         return cluster
 
+
+def _link(doc: Doc) -> list[Cluster]:
+    """The document's clusters: places, seats and states first, then people and organisations
+    longest name first, their types settled, then acronyms, repeats and pronouns."""
+    clusters = _Clusters()
+    named, acronyms = _place_entities(doc, _linkable_entities(doc), clusters)
+    votes = _join_names(named, clusters)
+    _settle_types(doc, clusters, votes)
+    _join_acronyms(acronyms, clusters)
+    _add_repeats(doc, clusters)
+    if doc.has_annotation("DEP"):
+        _resolve_pronouns(doc, clusters, _rules())
+    for c in clusters:
+        c.mentions.sort(key=lambda m: m.start)
+    clusters.sort(key=lambda c: c.mentions[0].start)
+    return list(clusters)
+
+
+def _linkable_entities(doc: Doc) -> list[tuple[str, Span]]:
+    """(type, span) of the names to link: spans inside title-case headlines only when the body
+    repeats them; one type per name (`_consistent_types`); possessives and honorifics cut."""
+    honorifics = _rules()["honorifics"]
     headlines = _headline_sentences(doc) if doc.has_annotation("SENT_START") else []
     in_headline = {i for sent in headlines for i in range(sent.start, sent.end)}
     body = {fold(e.text) for e in doc.ents if e.start not in in_headline}
     ents = [e for e in doc.ents if e.label_ in NAME_TYPES
             and (e.start not in in_headline or fold(e.text) in body)]
     types = _consistent_types(ents)
+    out = []
+    for ent in ents:
+        span = _strip_possessive(ent)
+        while len(span) > 1 and span[0].lower_ in honorifics:
+            span = span[1:]
+        out.append((types.get(fold(ent.text), ent.label_), span))
+    return out
 
+
+def _place_entities(doc: Doc, ents: list[tuple[str, Span]], clusters: _Clusters) -> tuple[list, list]:
+    """Cluster what names itself (seats of government, states, countries, capitals used as
+    actors, other places); return the people and organisations to join by name, and the
+    acronyms to join once names are known."""
+    gaz, rules = gazetteer(), _rules()
     named: list[tuple[str, Span, str | None]] = []
     acronyms: list[tuple[str, Span]] = []
-    for ent in ents:
-        label = types.get(fold(ent.text), ent.label_)
-        span = _strip_possessive(ent)
-        while len(span) > 1 and span[0].lower_ in rules["honorifics"]:
-            span = span[1:]
+    for label, span in ents:
         text = span.text
         mention = Mention(span.start_char, span.end_char, text, "name")
         if label == "PERSON":
             named.append((label, span, roles_before(span)[0]))
             continue
         if fold(text) in rules["seats"]:
-            add("ORG", text, mention)  # the White House, the Kremlin: the institution itself
+            clusters.add("ORG", text, mention)  # the White House, the Kremlin: the institution itself
             continue
         state = gaz.state_name(text) if label == "GPE" else None
         if state and fold(state) != fold(text):  # "Nev." is Nevada; "Washington" is decided below
-            add("GPE", state, Mention(span.start_char, span.end_char, text, "state"))
+            clusters.add("GPE", state, Mention(span.start_char, span.end_char, text, "state"))
             continue
         # (an organisation's "GM" is not the country code of Gambia)
         if label in ("ORG", "GPE", "LOC") and text.replace(".", "").isupper() and len(text) <= 6 \
@@ -320,24 +342,27 @@ def _link(doc: Doc) -> list[Cluster]:
             continue
         country = gaz.country_name(text) or rules["country_aliases"].get(fold(text))
         if label in ("GPE", "LOC") and country:
-            add("GPE", country, Mention(span.start_char, span.end_char, text, "country"))
+            clusters.add("GPE", country, Mention(span.start_char, span.end_char, text, "country"))
             continue
         capital_of = gaz.capital_of(text) if label == "GPE" else None
         if capital_of and _is_actor(span.root):
-            add("GPE", gaz.country_name(capital_of) or capital_of,
-                Mention(span.start_char, span.end_char, text, "metonym"))
+            clusters.add("GPE", gaz.country_name(capital_of) or capital_of,
+                         Mention(span.start_char, span.end_char, text, "metonym"))
             continue
         if label == "ORG" or (label == "LOC" and len(span) == 1 and not gaz.knows(text)):
             # A lone word the model called a place though no gazetteer knows it is as often
             # a company or a surname ("Analysts expect Vantor to win"): it may join a name below.
             named.append((label, span, None))
             continue
-        add(label, text, mention)
+        clusters.add(label, text, mention)
+    return named, acronyms
 
-    # Longest names first, so that partial names find them wherever they appear. People and
-    # organisations are matched together: the NER often calls a company a person in one
-    # sentence ("Orion" PERSON, "Orion Inc." ORG); the cluster takes its mentions' majority.
-    suffixes = rules["corporate_suffixes"]
+
+def _join_names(named: list, clusters: _Clusters) -> dict[int, dict[str, int]]:
+    """People and organisations, longest names first, so that partial names find them wherever
+    they appear. Both are matched together: the NER often calls a company a person in one
+    sentence ("Orion" PERSON, "Orion Inc." ORG). RETURNS each cluster's type votes."""
+    suffixes = _rules()["corporate_suffixes"]
     votes: dict[int, dict[str, int]] = {}
     for label, span, role in sorted(named, key=lambda n: (-len(_words(n[1].text, suffixes)), n[1].start)):
         words = _words(span.text, suffixes)
@@ -355,7 +380,7 @@ def _link(doc: Doc) -> list[Cluster]:
             cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
             shape = _short_form_type(words, long)
         else:
-            cluster = add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
+            cluster = clusters.add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
             shape = None
         counts = votes.setdefault(id(cluster), {})
         for vote in (label, shape):
@@ -363,6 +388,14 @@ def _link(doc: Doc) -> list[Cluster]:
                 counts[vote] = counts.get(vote, 0) + 1
         if role and role not in cluster.roles:
             cluster.roles.append(role)
+    return votes
+
+
+def _settle_types(doc: Doc, clusters: _Clusters, votes: dict[int, dict[str, int]]) -> None:
+    """Each cluster takes its mentions' majority type, corrected by what the text says of it;
+    only people keep roles."""
+    rules = _rules()
+    suffixes = rules["corporate_suffixes"]
     for cluster in clusters:
         counts = votes.get(id(cluster))
         if _has_corporate_suffix(cluster.name, suffixes) and cluster.type in ("PERSON", "ORG"):
@@ -376,8 +409,11 @@ def _link(doc: Doc) -> list[Cluster]:
         if cluster.type != "PERSON":
             cluster.roles.clear()
 
-    # Acronyms introduced in brackets first: "Agency for Ports and Canals (SJKV)" says what
-    # SJKV is whatever its letters, and later SJKVs are the same.
+
+def _join_acronyms(acronyms: list[tuple[str, Span]], clusters: _Clusters) -> None:
+    """Acronyms introduced in brackets first: "Agency for Ports and Canals (SJKV)" says what
+    SJKV is whatever its letters, and later SJKVs are the same; others join the one name they
+    spell."""
     introduced: dict[str, Cluster] = {}
     for label, span in sorted(acronyms, key=lambda a: (_bracketed_after(a[1]) is None, a[1].start)):
         named_before = _cluster_ending_at(clusters, _bracketed_after(span))
@@ -389,15 +425,7 @@ def _link(doc: Doc) -> list[Cluster]:
             matches[0].mentions.append(Mention(span.start_char, span.end_char, span.text, "acronym"))
             introduced.setdefault(span.text, matches[0])
         else:
-            add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
-
-    _add_repeats(doc, clusters)
-    if doc.has_annotation("DEP"):
-        _resolve_pronouns(doc, clusters, rules)
-    for c in clusters:
-        c.mentions.sort(key=lambda m: m.start)
-    clusters.sort(key=lambda c: c.mentions[0].start)
-    return clusters
+            clusters.add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
 
 
 def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
@@ -405,8 +433,6 @@ def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
     organisation's name or acronym, written again where the NER missed it ("Trump reportedly
     refused ...", "General Motors (GM)") is a mention too (rules `repeat`, `acronym`), with the
     corporate suffix written after it."""
-    from transforms.entities import _past_corporate_suffix
-
     suffixes = _rules()["corporate_suffixes"]
     covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     forms: dict[tuple[str, ...], tuple[Cluster, str] | None] = {}
@@ -439,7 +465,7 @@ def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
         for i in starts.get(form[0], ()):
             if tuple(words[i:i + n]) != form or any(j in covered for j in range(i, i + n)):
                 continue
-            end = _past_corporate_suffix(doc, i + n, suffixes)
+            end = past_corporate_suffix(doc, i + n, suffixes)
             span = doc[i:end]
             cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
             covered.update(range(i, end))
@@ -464,3 +490,75 @@ def _resolve_pronouns(doc: Doc, clusters: list[Cluster], rules: dict) -> None:
                 cluster = next(iter(before.values()))
                 cluster.mentions.append(Mention(tok.idx, tok.idx + len(tok.text), tok.text, "pronoun", True))
                 people.append((tok.idx, cluster))
+
+
+# The span group holding every mention, each labelled with its type and its cluster id as kb_id.
+MENTIONS = "newsfacts_mentions"
+
+
+def entity_id(type_: str, name: str) -> str:
+    """A document-local entity id: one per type and folded name (resolved across documents by
+    `transforms.entities.resolve`)."""
+    return stable_id("ent", type_, fold(name))
+
+
+@Language.factory("newsfacts_linker", requires=["doc.ents"],
+                  assigns=["doc._.facts", "doc.spans", "token.ent_kb_id"])
+def make_linker(nlp: Language, name: str):
+    return link
+
+
+def link(doc: Doc) -> Doc:
+    """Find the document's actors (`_link`), then set them: entities, mentions and alias facts,
+    the mention span group, and each entity span's cluster id as its `kb_id`, which the other
+    extractors read (`cluster_id`)."""
+    found = _link(doc)
+    entities, mentions, aliases = [], [], {}
+    for cluster in found:
+        eid = entity_id(cluster.type, cluster.name)
+        entities.append({"entity_id": eid, "name": cluster.name, "type": cluster.type,
+                         "aliases": cluster.aliases, "roles": list(cluster.roles), "doc_count": 1,
+                         "mention_count": len(cluster.mentions)})
+        for m in cluster.mentions:
+            mentions.append({"entity_id": eid, "start": m.start, "end": m.end, "text": m.text,
+                             "is_pronoun": m.is_pronoun, "rule": m.rule})
+            if not m.is_pronoun:
+                # (the last rule that found the form names it, as before the linker was a component)
+                aliases[(eid, m.text)] = {"entity_id": eid, "alias": m.text, "rule": m.rule}
+    set_facts(doc, "entities", entities)
+    set_facts(doc, "mentions", mentions)
+    set_facts(doc, "entity_aliases", aliases.values())
+    _set_cluster_ids(doc, mentions)
+    return doc
+
+
+def _set_cluster_ids(doc: Doc, mentions: list[dict]) -> None:
+    types = {e["entity_id"]: e["type"] for e in get_facts(doc, "entities")}
+    spans = [(m, doc.char_span(m["start"], m["end"], alignment_mode="expand")) for m in mentions]
+    doc.spans[MENTIONS] = [Span(doc, s.start, s.end, label=types[m["entity_id"]], kb_id=m["entity_id"])
+                           for m, s in spans if s is not None]
+    ents = []
+    for ent in doc.ents:
+        eid = next((m["entity_id"] for m in mentions if m["start"] <= ent.start_char < m["end"]), "")
+        ents.append(Span(doc, ent.start, ent.end, label=ent.label, kb_id=eid))
+    doc.set_ents(ents, default="unmodified")
+
+
+def cluster_id(span: Span | Token) -> str | None:
+    """The id of the linker's cluster a span or token is a mention of (None when it is none)."""
+    token = span if isinstance(span, Token) else span.doc[span.start]
+    if token.ent_kb_id_:
+        return token.ent_kb_id_
+    group = token.doc.spans.get(MENTIONS, ())
+    return next((s.kb_id_ for s in group if s.start <= token.i < s.end), None)
+
+
+def clusters(doc: Doc) -> list[Cluster]:
+    """The document's actors as the linker set them on the Doc, in order of first mention."""
+    by_id: dict[str, Cluster] = {}
+    for e in get_facts(doc, "entities"):
+        by_id[e["entity_id"]] = Cluster(e["type"], e["name"], roles=list(e["roles"]))
+    for m in get_facts(doc, "mentions"):
+        by_id[m["entity_id"]].mentions.append(
+            Mention(m["start"], m["end"], m["text"], m["rule"], m["is_pronoun"]))
+    return list(by_id.values())

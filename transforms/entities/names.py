@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from transforms.lexicons import load
+
 _PUNCT = re.compile(r"[.\u2019'`]")
 _SPACE = re.compile(r"\s+")
 _CAPITAL_SUFFIX = re.compile(r",?\s+(D\.C\.|City)$")
@@ -110,11 +112,9 @@ def gazetteer() -> Gazetteer:
 def _us_states(geo) -> dict[str, str]:
     """Folded state names and their newswire abbreviations, exactly as written ("Nev."),
     since folded they would read as words ("ind", "miss")."""
-    from transforms.entities import _rules
-
     by_code = {code: state["name"] for code, state in geo.get_us_states().items()}
     states = {fold(name): name for name in by_code.values()}
-    for abbreviation, code in _rules()["state_abbreviations"].items():
+    for abbreviation, code in load("entities")["state_abbreviations"].items():
         if code in by_code:
             states[abbreviation] = by_code[code]
     return states

@@ -1,30 +1,22 @@
-"""Entities and mentions from the NER model's spans.
+"""`newsfacts_entity_types`: the NER model's spans retyped into the contract's types.
 
-`newsfacts_entity_types` is a spaCy component that retypes the model's entities into the
-contract's types, whatever label scheme the model uses (CoNLL or OntoNotes). `entity_rows`
-turns a parsed document into mentions and per-document entity rows; `merge_entities` folds
-those into one row per entity across documents and runs.
+Whatever label scheme the model uses (CoNLL or OntoNotes), spans become PERSON, ORG, GPE, LOC,
+NORP, EVENT or LAW; names the model cut short or missed are repaired where the text is sure.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Iterable
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from transforms.gazetteer import fold, gazetteer
-from transforms.ids import stable_id
-
-LEXICON_PATH = Path(__file__).with_name("lexicons") / "entities.yaml"
+from transforms.entities.names import gazetteer
+from transforms.lexicons import load
 
 
-@lru_cache(maxsize=1)
 def _rules() -> dict:
-    return yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    return load("entities")
 
 
 @Language.factory("newsfacts_entity_types", requires=["doc.ents"], assigns=["doc.ents"],
@@ -136,7 +128,7 @@ def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
             start -= 1
         if end < len(doc) and doc[end].lower_ in _GENERATIONAL and ent.label_ in ("PER", "PERSON"):
             end += 1
-        end = _past_corporate_suffix(doc, end, suffixes)
+        end = past_corporate_suffix(doc, end, suffixes)
         spans.append(Span(doc, start, end, label=ent.label_))
     taken: set[int] = set()
     out = []
@@ -299,7 +291,7 @@ def _first_word_left_out(doc: Doc, start: int, not_given_names: frozenset[str],
     return not (gaz.knows(word.text) or gaz.is_demonym(word.text))
 
 
-def _past_corporate_suffix(doc: Doc, end: int, suffixes: frozenset[str]) -> int:
+def past_corporate_suffix(doc: Doc, end: int, suffixes: frozenset[str]) -> int:
     """Where a name ends once the capitalised corporate suffixes right after it are taken in
     ("Kestrel Co.", "Harlow Electric Industrial Co Ltd", "Pemberton and Co")."""
     while end < len(doc):
@@ -317,211 +309,3 @@ def _plausible(span: Span) -> bool:
     if len(span) == 1 and span[0].is_stop and not span[0].is_upper:
         return False
     return not any(c in _MONEY_MARKS for c in span.text)
-
-
-def entity_id(type_: str, name: str) -> str:
-    return stable_id("ent", type_, fold(name))
-
-
-def entity_rows(doc: Doc, doc_id: str, sentence_index) -> dict[str, list[dict]]:
-    """mentions, per-document entities and alias rows of one parsed document.
-
-    Entity ids here are document-local (`entity_id(type, canonical name)`); `resolve_entities`
-    maps them to the ids of the entities table. `links` maps the id of every entity span as
-    written (`entity_id(span.label_, span.text)`) to its cluster's id, so that other extractors
-    that point at a span can be remapped the same way.
-    """
-    from transforms.linking import link_document
-
-    mentions, entities, aliases, links = [], [], [], {}
-    for cluster in link_document(doc):
-        eid = entity_id(cluster.type, cluster.name)
-        for m in cluster.mentions:
-            mentions.append({
-                "mention_id": stable_id("men", doc_id, m.start, m.end), "doc_id": doc_id,
-                "entity_id": eid, "start": m.start, "end": m.end, "text": m.text,
-                "sentence_index": sentence_index(m.start), "is_pronoun": m.is_pronoun,
-            })
-            if not m.is_pronoun:
-                aliases.append({"entity_id": eid, "alias": m.text, "rule": m.rule, "doc_id": doc_id})
-        entities.append({
-            "entity_id": eid, "name": cluster.name, "type": cluster.type, "aliases": cluster.aliases,
-            "roles": list(cluster.roles), "doc_count": 1, "mention_count": len(cluster.mentions),
-            "wikidata_id": None, "country": None,
-        })
-    for ent in doc.ents:
-        owner = next((m for m in mentions if m["start"] <= ent.start_char < m["end"]), None)
-        if owner is not None:
-            links[entity_id(ent.label_, ent.text)] = owner["entity_id"]
-    aliases = list({(a["entity_id"], a["alias"]): a for a in aliases}.values())
-    return {"mentions": mentions, "entities": entities, "entity_aliases": aliases, "links": links}
-
-
-def _name_preference(name: str) -> tuple:
-    # The fullest proper form: more words, accents kept ("Nicolás" over "Nicolas"), not shouted.
-    return (len(name.split()), sum(not c.isascii() for c in name), not name.isupper(), len(name), name)
-
-
-def _surname_key(name: str) -> str:
-    return fold(name.split()[-1]) if name.split() else ""
-
-
-def resolve_entities(published: list[dict], local: list[dict], known: list[dict] = ()) -> tuple[list[dict], dict[str, str], list[dict]]:
-    """Fold this run's per-document entity rows into the published entities.
-
-    published (list[dict]): the entities table as published (ids are kept forever).
-    local (list[dict]): per-document rows from `entity_rows`, document-local ids.
-    known (list[dict]): user gazetteer entries (`parse_entities_yaml`), which seed entities.
-    RETURNS (tuple): the new entities table, {local id: entity id}, and alias rows explaining
-        each cross-document merge (rule `same_name`, `alias`, `gazetteer`, `surname_and_role`).
-
-    Matching is by type and folded name or alias; a one-word person name only joins a fuller
-    name when exactly one such person exists and they share a role, so two people who share a
-    surname are never merged on the surname alone. Counts are summed: a run only extracts
-    documents that were never extracted before.
-    """
-    table: dict[str, dict] = {}
-    index: dict[tuple[str, str], str] = {}
-
-    def register(row: dict) -> None:
-        table[row["entity_id"]] = row
-        for alias in _matching_forms(row):
-            index.setdefault((row["type"], fold(alias)), row["entity_id"])
-
-    for entry in known:
-        eid = entity_id(entry["type"], entry["name"])
-        register({"entity_id": eid, "name": entry["name"], "type": entry["type"],
-                  "aliases": sorted(set(entry.get("aliases") or [])), "roles": [], "doc_count": 0,
-                  "mention_count": 0, "wikidata_id": entry.get("wikidata_id"),
-                  "country": entry.get("country")})
-    gazetteer_ids = set(table)
-    for row in sorted(published, key=lambda r: r["entity_id"]):
-        if row["entity_id"] in table:  # a gazetteer entity: keep its counts, the file wins names
-            cur = table[row["entity_id"]]
-            cur.update(doc_count=row["doc_count"], mention_count=row["mention_count"],
-                       aliases=sorted(set(cur["aliases"]) | set(row["aliases"] or [])),
-                       roles=list(row["roles"] or []))
-        else:
-            register({**row, "aliases": list(row["aliases"] or []), "roles": list(row["roles"] or [])})
-
-    mapping: dict[str, str] = {}
-    merges: list[dict] = []
-    for row in sorted(local, key=lambda r: (r["entity_id"], r["name"])):
-        target, rule = _match(row, table, index, gazetteer_ids)
-        if target is None:
-            target = row["entity_id"]
-            if target not in table:
-                register({**row, "aliases": list(row["aliases"]), "roles": list(row["roles"]),
-                          "doc_count": 0, "mention_count": 0})
-                rule = None
-        cur = table[target]
-        cur["doc_count"] += row["doc_count"]
-        cur["mention_count"] += row["mention_count"]
-        cur["aliases"] = sorted(set(cur["aliases"]) | set(row["aliases"]))
-        cur["roles"] = sorted(set(cur["roles"]) | set(row["roles"]))
-        if target not in gazetteer_ids:
-            cur["name"] = max([cur["name"], row["name"]], key=_name_preference)
-        for alias in _matching_forms(row):
-            index.setdefault((cur["type"], fold(alias)), target)
-        mapping[row["entity_id"]] = target
-        if rule and target != row["entity_id"]:
-            merges.append({"entity_id": target, "alias": row["name"], "rule": rule})
-    rows = sorted((r for r in table.values() if r["doc_count"] or r["entity_id"] not in gazetteer_ids),
-                  key=lambda r: r["entity_id"])
-    return rows, mapping, merges
-
-
-def _matching_forms(row: dict) -> list[str]:
-    """Names under which other documents' entities may join this one. A place's aliases are
-    left out: they include capitals standing for their country ("Caracas" for Venezuela),
-    which are places of their own elsewhere, and countries already carry one standard name."""
-    if row["type"] == "GPE":
-        return [row["name"]]
-    return [row["name"], *row["aliases"]]
-
-
-def _match(row: dict, table: dict, index: dict, gazetteer_ids: set) -> tuple[str | None, str | None]:
-    key = (row["type"], fold(row["name"]))
-    if row["entity_id"] in table:
-        return row["entity_id"], "same_name"
-    if key in index:
-        target = index[key]
-        if row["type"] == "PERSON" and len(row["name"].split()) == 1 and len(table[target]["name"].split()) > 1:
-            pass  # a bare surname: decided below, with roles
-        else:
-            return target, "gazetteer" if target in gazetteer_ids else "alias"
-    if row["type"] == "PERSON" and len(row["name"].split()) == 1:
-        surname = fold(row["name"])
-        candidates = [r for r in table.values() if r["type"] == "PERSON"
-                      and len(r["name"].split()) > 1 and _surname_key(r["name"]) == surname]
-        roles = {fold(x) for x in row["roles"]}
-        if len(candidates) == 1 and roles & {fold(x) for x in candidates[0]["roles"]}:
-            return candidates[0]["entity_id"], "surname_and_role"
-    return None, None
-
-
-def parse_entities_yaml(text: str, source: str = "entities.yaml") -> list[dict]:
-    """Validate a user gazetteer: a list of {name, type, aliases?, wikidata_id?, country?}.
-
-    Raises ValueError naming the entry and the problem.
-    """
-    import re
-
-    try:
-        data = yaml.safe_load(text) or []
-    except yaml.YAMLError as e:
-        raise ValueError(f"{source}: not valid YAML: {str(e).splitlines()[0]}") from e
-    if isinstance(data, dict) and "entities" in data:
-        data = data["entities"]
-    if not isinstance(data, list):
-        raise ValueError(f"{source}: expected a list of entities")
-    from transforms.schemas import ENTITY_TYPES
-
-    entries = []
-    for i, entry in enumerate(data, start=1):
-        where = f"{source}: entry {i}"
-        if not isinstance(entry, dict):
-            raise ValueError(f"{where}: expected a mapping with name and type")
-        unknown = set(entry) - {"name", "type", "aliases", "wikidata_id", "country"}
-        if unknown:
-            raise ValueError(f"{where}: unknown fields {sorted(unknown)}")
-        name, type_ = entry.get("name"), entry.get("type")
-        if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"{where}: 'name' is required")
-        if type_ not in ENTITY_TYPES:
-            raise ValueError(f"{where} ({name}): 'type' must be one of {', '.join(ENTITY_TYPES)}")
-        aliases = entry.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-            raise ValueError(f"{where} ({name}): 'aliases' must be a list of names")
-        qid = entry.get("wikidata_id")
-        if qid is not None and not (isinstance(qid, str) and re.fullmatch(r"Q[1-9]\d*", qid)):
-            raise ValueError(f"{where} ({name}): 'wikidata_id' must look like Q42")
-        entries.append({"name": name.strip(), "type": type_, "aliases": [a.strip() for a in aliases],
-                        "wikidata_id": qid, "country": entry.get("country")})
-    return entries
-
-
-def remap_entity_ids(rows: list[dict], mapping: dict[str, str]) -> list[dict]:
-    """Rows with every `entity_id` / `*_entity_id` value replaced through `mapping`."""
-    if not rows or not mapping:
-        return rows
-    columns = [c for c in rows[0] if c == "entity_id" or c.endswith("_entity_id")]
-    return [{**r, **{c: mapping.get(r[c], r[c]) for c in columns if r[c] is not None}} for r in rows]
-
-
-def finalize_entities(tables: dict[str, list[dict]], published: list[dict], known: list[dict],
-                      run_id: str) -> dict[str, list[dict]]:
-    """A run's extracted rows with entity ids resolved against the published entities.
-
-    tables: this run's rows per table, with document-local entity ids and per-document
-        `entities` rows.
-    RETURNS: the same tables with global ids, `entities` as the whole new entities table and
-        `entity_aliases` including the cross-document merges, stamped with `run_id`.
-    """
-    entities, mapping, merges = resolve_entities(published, tables.get("entities", []), known)
-    out = {name: remap_entity_ids(rows, mapping) for name, rows in tables.items() if name != "entities"}
-    out["entities"] = entities
-    aliases = out.get("entity_aliases", []) + [{**m, "doc_id": None} for m in merges]
-    unique = {(a["entity_id"], a["alias"], a["rule"], a["doc_id"]): a for a in aliases}
-    out["entity_aliases"] = [{**a, "run_id": run_id} for _, a in sorted(unique.items(), key=lambda kv: tuple(str(x) for x in kv[0]))]
-    return out

@@ -3,14 +3,16 @@
 import pytest
 
 from tests.conftest import SEEDS
-from transforms.linking import link_document
+from transforms.entities.linking import cluster_id, entity_id
+from transforms.entities.linking import clusters as linked
+from transforms.facts import table_rows
 
 
 @pytest.fixture(scope="module")
 def seed_clusters(nlp):
     text = (SEEDS / "000_94c59d239a6fac52.txt").read_text(encoding="utf-8").split("---\n", 2)[2]
     doc = nlp(text)
-    return doc, {(c.type, c.name): c for c in link_document(doc)}
+    return doc, {(c.type, c.name): c for c in linked(doc)}
 
 
 def test_shipped_pipeline_has_ner_and_parser(nlp):
@@ -60,12 +62,12 @@ def test_gpe_loc_split_on_sentences(nlp, text, type_, name):
 
 def test_acronyms_join_their_expansion(nlp):
     doc = nlp("General Motors (GM) said on Tuesday that GM would cut 5,000 jobs.")
-    clusters = {c.name: c for c in link_document(doc)}
+    clusters = {c.name: c for c in linked(doc)}
     assert clusters["General Motors"].aliases == ["General Motors", "GM"]
 
 
 def clusters_of(nlp, text):
-    return {c.name: c for c in link_document(nlp(text))}
+    return {c.name: c for c in linked(nlp(text))}
 
 
 def as_if_the_model_read(nlp, text, spans):
@@ -148,7 +150,7 @@ def test_an_unknown_place_word_joins_the_company_it_shortens(nlp):
     doc = as_if_the_model_read(nlp, "Vantor Telecom Holdings Inc. raised its bid on Monday. Analysts "
                                     "expect Vantor to win, and Vantor shares rose 2%.",
                                [("Vantor Telecom Holdings Inc.", "ORG", 0), ("Vantor", "LOC", 1)])
-    vantor = {c.name: c for c in link_document(doc)}["Vantor Telecom Holdings Inc."]
+    vantor = {c.name: c for c in linked(doc)}["Vantor Telecom Holdings Inc."]
     assert vantor.type == "ORG" and vantor.aliases == ["Vantor Telecom Holdings Inc.", "Vantor"]
 
 
@@ -158,7 +160,7 @@ def test_town_comma_state_makes_two_places_and_names_the_state_in_full(nlp):
     assert {(e.text, e.label_) for e in doc.ents} >= {
         ("Dayton", "GPE"), ("Ohio", "GPE"), ("Las Cruces", "GPE"), ("N.M.", "GPE"),
         ("Tupelo", "GPE"), ("Miss.", "GPE")}
-    names = {(c.type, c.name): c.aliases for c in link_document(doc)}
+    names = {(c.type, c.name): c.aliases for c in linked(doc)}
     assert names[("GPE", "New Mexico")] == ["N.M."] and names[("GPE", "Mississippi")] == ["Miss."]
 
 
@@ -194,7 +196,7 @@ def test_a_shouted_dateline_is_a_town_named_as_the_body_writes_it(nlp):
 def test_a_person_the_text_treats_as_a_company_is_one(nlp, text, name):
     others = [("Volkswagen", "ORG", 0)] if "Volkswagen" in text else []
     doc = as_if_the_model_read(nlp, text, [(name, "PER", n) for n in range(text.count(name))] + others)
-    assert {c.name: c for c in link_document(doc)}[name].type == "ORG"
+    assert {c.name: c for c in linked(doc)}[name].type == "ORG"
 
 
 def test_a_person_called_by_surname_stays_a_person_beside_company_words(nlp):
@@ -218,7 +220,7 @@ def test_a_surname_seen_after_an_honorific_makes_its_full_name_a_person(nlp):
     doc = nlp("Prosecutors say the agency was wrong to hire Marleen Vaszary as an adviser. Ms Vaszary "
               "denies wrongdoing, and Ms Vaszary will testify next month.")
     assert ("Marleen Vaszary", "PERSON") in {(e.text, e.label_) for e in doc.ents}
-    vaszary = {c.name: c for c in link_document(doc)}["Marleen Vaszary"]
+    vaszary = {c.name: c for c in linked(doc)}["Marleen Vaszary"]
     assert vaszary.type == "PERSON" and set(vaszary.aliases) == {"Marleen Vaszary", "Vaszary"}
 
 
@@ -236,7 +238,7 @@ def test_an_institution_split_from_the_place_it_serves_is_one_organisation(nlp):
 ])
 def test_a_town_listed_with_places_is_a_place(nlp, text, name):
     doc = as_if_the_model_read(nlp, text, [(name, "ORG", 0), ("Brussels", "LOC", 0)])
-    assert {c.name: c for c in link_document(doc)}[name].type == "GPE"
+    assert {c.name: c for c in linked(doc)}[name].type == "GPE"
 
 
 def test_a_company_written_again_with_its_suffix_takes_the_fuller_name(nlp):
@@ -267,10 +269,24 @@ def test_a_name_right_after_a_person_s_title_is_a_person(nlp):
 def test_a_name_with_a_legal_form_is_a_company_however_often_its_short_form_was_a_person(nlp):
     text = "Seagram Co. said profit rose. Seagram expects more, and Seagram will pay a dividend."
     doc = as_if_the_model_read(nlp, text, [("Seagram Co.", "ORG", 0), ("Seagram", "PER", 1), ("Seagram", "PER", 2)])
-    assert {c.name: c for c in link_document(doc)}["Seagram Co."].type == "ORG"
+    assert {c.name: c for c in linked(doc)}["Seagram Co."].type == "ORG"
 
 
 def test_a_place_whose_name_opens_with_an_organisation_word_is_an_organisation(nlp):
     doc = as_if_the_model_read(nlp, "Police raided the Cartel de los Norte near the Gulf of Tamar.",
                                [("Cartel de los Norte", "LOC", 0), ("Gulf of Tamar", "LOC", 0)])
     assert [(e.text, e.label_) for e in doc.ents] == [("Cartel de los Norte", "ORG"), ("Gulf of Tamar", "LOC")]
+
+
+def test_the_linker_sets_mentions_entities_aliases_and_cluster_ids(ruled):
+    doc = ruled("Nicolás Maduro spoke. Maduro left. Maduro returned to Venezuela.")
+    rows = table_rows(doc, "doc_1")
+    assert [(m["text"], m["sentence_index"]) for m in rows["mentions"]] == [
+        ("Nicolás Maduro", 0), ("Maduro", 1), ("Maduro", 2), ("Venezuela", 2)]
+    assert all(doc.text[m["start"]:m["end"]] == m["text"] for m in rows["mentions"])
+    by_name = {e["name"]: (e["aliases"], e["mention_count"]) for e in rows["entities"]}
+    assert by_name == {"Nicolás Maduro": (["Nicolás Maduro", "Maduro"], 3), "Venezuela": (["Venezuela"], 1)}
+    assert {(a["alias"], a["rule"]) for a in rows["entity_aliases"]} == {
+        ("Nicolás Maduro", "name"), ("Maduro", "surname"), ("Venezuela", "country")}
+    # Every span knows its cluster, for the extractors that point at spans.
+    assert [cluster_id(e) for e in doc.ents if e.text == "Maduro"] == [entity_id("PERSON", "Nicolás Maduro")] * 2

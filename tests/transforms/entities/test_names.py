@@ -1,0 +1,26 @@
+import pytest
+
+from transforms.entities.names import fold, gazetteer
+
+
+@pytest.mark.parametrize("name, type_", [
+    ("France", "GPE"), ("the U.S.", "GPE"), ("United States of America", "GPE"), ("Texas", "GPE"),
+    ("Quebec", "GPE"), ("Caracas", "GPE"), ("Europe", "LOC"), ("Middle East", "LOC"),
+    ("Sahara", "LOC"),
+    # A known limit: a range that shares its name with a town of 15,000+ people ("Andes",
+    # Colombia) reads as a GPE without a feature word.
+    ("Andes", "GPE"),
+])
+def test_gazetteer_splits_gpe_from_loc(name, type_):
+    assert gazetteer().place_type(name) == type_
+
+
+@pytest.mark.parametrize("written, name", [
+    ("Nev.", "Nevada"), ("N.M.", "New Mexico"), ("Tenn.", "Tennessee"), ("ohio", "Ohio"),
+    ("Ind", None), ("miss", None)])
+def test_us_states_written_in_full_or_abbreviated(written, name):
+    assert gazetteer().state_name(written) == name
+
+
+def test_fold():
+    assert fold("the U.S.") == "us" and fold("Nicolás  MADURO") == "nicolas maduro"

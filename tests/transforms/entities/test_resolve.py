@@ -1,0 +1,71 @@
+import re
+
+import pytest
+
+from transforms.entities.linking import entity_id
+from transforms.entities.resolve import parse_entities_yaml, resolve_entities
+from transforms.facts import table_rows
+
+
+def person(name, roles=(), aliases=None, docs=1, mentions=1):
+    return {"entity_id": entity_id("PERSON", name), "name": name, "type": "PERSON",
+            "aliases": aliases or [name], "roles": list(roles), "doc_count": docs,
+            "mention_count": mentions, "wikidata_id": None, "country": None}
+
+
+def test_resolution_keeps_ids_and_prefers_accented_full_names():
+    published = [person("Nicolas Maduro", ["President"], docs=2, mentions=5)]
+    local = [person("Nicolás Maduro", ["Venezuelan President"], mentions=3)]
+    entities, mapping, merges = resolve_entities(published, local)
+    [e] = entities
+    assert e["entity_id"] == published[0]["entity_id"]  # stable across runs
+    assert (e["name"], e["doc_count"], e["mention_count"]) == ("Nicolás Maduro", 3, 8)
+    assert mapping == {local[0]["entity_id"]: e["entity_id"]}
+
+
+def test_a_shared_surname_alone_never_merges_two_people():
+    published = [person("John Smith", ["Senator"]), person("Maduro")]
+    alone = person("Smith")
+    entities, mapping, _ = resolve_entities(published, [alone])
+    assert mapping[alone["entity_id"]] == alone["entity_id"] and len(entities) == 3
+    with_role = person("Smith", ["Senator"])
+    _, mapping, merges = resolve_entities(published, [with_role])
+    assert mapping[with_role["entity_id"]] == published[0]["entity_id"]
+    assert merges == [{"entity_id": published[0]["entity_id"], "alias": "Smith", "rule": "surname_and_role"}]
+
+
+def test_user_gazetteer_seeds_entities_with_wikidata_ids():
+    known = parse_entities_yaml("""
+- name: Nicolás Maduro
+  type: PERSON
+  aliases: [Nicolas Maduro Moros]
+  wikidata_id: Q57413
+  country: Venezuela
+""")
+    local = [person("Nicolas Maduro Moros", mentions=2)]
+    entities, mapping, merges = resolve_entities([], local, known)
+    [e] = entities
+    assert (e["name"], e["wikidata_id"], e["mention_count"]) == ("Nicolás Maduro", "Q57413", 2)
+    assert merges[0]["rule"] == "gazetteer"
+
+
+@pytest.mark.parametrize("text, error", [
+    ("- name: X\n  type: ALIEN\n", "entry 1 (X): 'type' must be one of"),
+    ("- type: PERSON\n", "entry 1: 'name' is required"),
+    ("- name: X\n  type: PERSON\n  wikidata_id: 42\n", "'wikidata_id' must look like Q42"),
+    ("- name: X\n  type: PERSON\n  colour: red\n", "unknown fields ['colour']"),
+    ("name: [unclosed", "not valid YAML"),
+])
+def test_malformed_gazetteer_entries_are_named(text, error):
+    with pytest.raises(ValueError, match=re.escape(error)):
+        parse_entities_yaml(text)
+
+
+def test_a_capital_standing_for_its_country_does_not_merge_the_city_across_documents(nlp):
+    actor = nlp("Peru said on Friday that it would cut tariffs. Lima has also raised its offer to the union.")
+    place = nlp("The summit was held in Lima on Monday.")
+    local = [e for i, doc in enumerate([actor, place])
+             for e in table_rows(doc, f"doc_{i}")["entities"]]
+    entities, mapping, _ = resolve_entities([], local)
+    assert sorted((e["name"], e["type"], e["doc_count"]) for e in entities) == [
+        ("Lima", "GPE", 1), ("Peru", "GPE", 1)]

@@ -1,0 +1,21 @@
+import pytest
+
+from tests.transforms.money.helpers import facts_of
+
+
+# Invented newswire sentences, parsed by the shipped pipeline.
+
+@pytest.mark.parametrize("text, amount, purpose", [
+    # a dividend is paid to shareholders: none of the contract's kinds
+    ("Halvorsen Industries lifted its annual dividend to $0.85 a share.", "$0.85 a share", "other"),
+    # money put aside is budgeted
+    ("The treasury will set aside $2 billion for flood defences.", "$2 billion", "budget"),
+    # a price per share paid in a takeover is the price, not the deal
+    ("Kestrel Partners agreed to buy the retailer for $14.50 a share in cash.", "$14.50 a share", "price"),
+    # a deal is of the kind the word in front of it names
+    ("A $2 billion rescue package deal for dairy farmers was blocked by parliament.", "$2 billion", "aid"),
+    ("Lawmakers blocked a $2 billion loan deal with the bank.", "$2 billion", "loan"),
+])
+def test_purpose_on_newswire_sentences(nlp, text, amount, purpose):
+    assert [r[1] for r in facts_of(nlp, text) if r[0] == amount] == [purpose]
+

@@ -1,0 +1,45 @@
+"""Finding demands: every word that can make one is read by its finder (a demand noun, a demand
+verb, a reported obligation, a condition), and of overlapping readings the first and longest
+is kept."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from transforms.demands.actors import Actors
+from transforms.demands.clauses import noun_use
+from transforms.demands.demanded import Demand
+from transforms.demands.lexicon import Lexicon
+from transforms.demands.nouns import from_noun
+from transforms.demands.obligations import from_condition, from_reported_obligation
+from transforms.parse import is_verb_by_tag, known_verb_lemma, lemma
+from transforms.demands.verbs import from_verb
+
+
+def find_demands(sents: list[Span], lex: Lexicon, actors: Actors) -> list[Demand]:
+    """The document's demands in text order, one reading per stretch of text."""
+    found: list[Demand] = []
+    for si, sent in enumerate(sents):
+        for tok in sent:
+            if lemma(tok) in lex.nouns and noun_use(tok):
+                found.extend(from_noun(tok, lex, actors, si))
+            elif is_verb_by_tag(tok) and known_verb_lemma(tok, lex.verbs):
+                found.extend(from_verb(tok, lex, actors, si))
+            if is_verb_by_tag(tok):
+                found.extend(from_reported_obligation(tok, lex, actors, si))
+                found.extend(from_condition(tok, lex, actors, si))
+    return _one_reading_each(found)
+
+
+def _one_reading_each(found: list[Demand]) -> list[Demand]:
+    """Coordinated actors share one demanded span; anything else overlapping is a second
+    reading of a demand already taken (the earlier-starting, then longer, wins)."""
+    found = sorted(found, key=lambda d: (d.start, -(d.end - d.start)))
+    demands: list[Demand] = []
+    for d in found:
+        if any(d.start < o.end and o.start < d.end and not (
+                (d.start, d.end, d.cue) == (o.start, o.end, o.cue) and d.actor != o.actor) for o in demands):
+            continue
+        demands.append(d)
+    demands.sort(key=lambda d: d.start)
+    return demands

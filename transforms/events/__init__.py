@@ -1,0 +1,1 @@
+"""Events: PLOVER-coded events with actors and dates (`newsfacts_events`)."""

@@ -1,0 +1,73 @@
+"""Facts on the Doc, and the one function that turns them into table rows.
+
+Every extractor is a registered spaCy component: it finds its facts and sets them on the Doc
+with `set_facts` as plain values (lists of dicts of str, int, float, bool, None and lists), kept
+in `doc._.facts` under the name of the table they feed. Plain values travel with the Doc when
+`nlp.pipe(n_process=k)` sends it back from a worker process, so extraction runs in the workers
+and the parent only calls `table_rows`, which the table schemas (`transforms/schemas.py`) drive.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Callable, Iterable
+
+from spacy.tokens import Doc
+
+from transforms.ids import stable_id
+from transforms.schemas import TABLES
+
+if not Doc.has_extension("facts"):
+    # default None, not {}: a mutable default would be one dict shared by every Doc
+    Doc.set_extension("facts", default=None)
+
+
+def set_facts(doc: Doc, table: str, facts: Iterable[dict]) -> None:
+    """Set the facts a component found for `table` (replacing any set before).
+
+    A fact holds the table's columns except `doc_id`, `extractor_version`, a positional key and
+    `sentence_index` (filled by `table_rows`); `id_parts` (a list) may say what makes its key
+    unique when `start`/`end` do not. Other keys travel with the Doc for later components and
+    are not published.
+    """
+    if table not in TABLES:
+        raise ValueError(f"no table {table!r} to set facts for (tables: {', '.join(TABLES)})")
+    doc._.facts = {**(doc._.facts or {}), table: list(facts)}
+
+
+def get_facts(doc: Doc, table: str) -> list[dict]:
+    """The facts a component set for `table` (empty when none did)."""
+    return (doc._.facts or {}).get(table, [])
+
+
+def sentence_locator(doc: Doc) -> Callable[[int], int]:
+    """char offset -> 0-based index of the sentence containing it."""
+    starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    return lambda offset: max(bisect_right(starts, offset) - 1, 0)
+
+
+def table_rows(doc: Doc, doc_id: str, extractor_version: str | None = None) -> dict[str, list[dict]]:
+    """Rows of every table the pipeline's components set facts for, with exactly the table's
+    columns: `doc_id`, the stable key of positional facts, `sentence_index` and
+    `extractor_version` added."""
+    locate = None
+    out: dict[str, list[dict]] = {}
+    for name, facts in (doc._.facts or {}).items():
+        table = TABLES[name]
+        columns = table.column_names
+        rows = []
+        for fact in facts:
+            row = {c: fact.get(c) for c in columns}
+            if "doc_id" in row:
+                row["doc_id"] = doc_id
+            if table.id_prefix:
+                parts = fact.get("id_parts") or (fact["start"], fact["end"])
+                row[table.key] = stable_id(table.id_prefix, doc_id, *parts)
+            if "sentence_index" in row and row["sentence_index"] is None:
+                locate = locate or sentence_locator(doc)
+                row["sentence_index"] = locate(fact["start"])
+            if "extractor_version" in row:
+                row["extractor_version"] = extractor_version
+            rows.append(row)
+        out[name] = rows
+    return out
