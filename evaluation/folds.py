@@ -110,16 +110,18 @@ RunFold = Callable[[int, list[dict], dict[str, Path]], Scores]
 
 
 def cross_validate(records: list[dict], k: int, seed: int, run_fold: RunFold,
-                   work_dir: Path | None = None, train: bool = True) -> CrossValidation:
+                   work_dir: Path | None = None, train: bool = True,
+                   trainers: dict | None = None) -> CrossValidation:
     """For each fold: train every registered component on the other folds, then score the fold.
 
     run_fold (callable): `(fold number, held records, {component: model folder}) -> Scores`.
     work_dir (Path | None): where trained models go (fold-<i>/models/<component>); by default a
         temporary folder removed afterwards.
     train (bool): False scores each fold with the shipped models (no trainer is called).
+    trainers (dict | None): {component: trainer} to use instead of the registered ones.
     """
     folds = split_folds(records, k, seed)
-    registry = load_trainers() if train else {}
+    registry = (load_trainers() if trainers is None else trainers) if train else {}
     cv = CrossValidation(k=k, seed=seed)
     with tempfile.TemporaryDirectory(prefix="newsfacts-cv-") as tmp:
         root = Path(work_dir) if work_dir else Path(tmp)

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Callable
 
 COMPONENT_MODELS_ENV = "NEWSFACTS_COMPONENT_MODELS"
-# Modules whose import registers a trainer (none yet).
-TRAINER_MODULES: tuple[str, ...] = ()
+# Modules whose import registers a trainer.
+TRAINER_MODULES: tuple[str, ...] = ("transforms.money.train",)
 
 Trainer = Callable[[list[dict], Path, int], Path]
 _TRAINERS: dict[str, Trainer] = {}

@@ -146,6 +146,23 @@ def cmd_eval(args) -> int:
                     scored_out=Path(args.scored_out) if args.scored_out else None)
 
 
+def cmd_train(args) -> int:
+    from evaluation.run import read_gold
+    from evaluation.trainable import load_trainers
+
+    records = read_gold(Path(args.gold))
+    trainers = load_trainers()
+    unknown = set(args.component or ()) - set(trainers)
+    if unknown:
+        print(f"newsfacts: no trainer for {sorted(unknown)} (trainable: {sorted(trainers)})", file=sys.stderr)
+        return 2
+    for name, train in trainers.items():
+        if not args.component or name in args.component:
+            folder = train(records, Path(args.out), args.seed)
+            print(f"{name}: trained on {len(records)} articles -> {folder}")
+    return 0
+
+
 def cmd_docs(args) -> int:
     from transforms.schemas import tables_markdown
 
@@ -220,6 +237,15 @@ def parser() -> argparse.ArgumentParser:
                     help="score what an earlier run published under DIR instead of running the flow "
                          "(with --folds: each fold's records on that output, nothing trained)")
     ev.set_defaults(func=cmd_eval)
+
+    tr = sub.add_parser("train", help="train the trainable extractors on gold annotations (default: into models/)")
+    tr.add_argument("--gold", required=True, metavar="FILE", help="gold JSON Lines file (GOLD.md format)")
+    tr.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models"),
+                    help="folder to write each component's model folder into (default: the shipped models/)")
+    tr.add_argument("--component", action="append", metavar="NAME",
+                    help="train only this component (repeatable; default: every trainable one)")
+    tr.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
+    tr.set_defaults(func=cmd_train)
 
     docs = sub.add_parser("docs", help="print the tables' reference (docs/tables.md)")
     docs.set_defaults(func=cmd_docs)

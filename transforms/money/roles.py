@@ -369,17 +369,25 @@ def roles_of(span, earlier: dict | None = None,
         "the sum" refer back to.
     money (frozenset[int]): indices of the tokens of every amount of the document: money is
         never what money concerns or who pays it ("pay 481m yuan ($58m)" read as two objects).
-    RETURNS (dict): `ROLE_COLUMNS`; an entity's id is its linker cluster's.
+    RETURNS (dict): `ROLE_COLUMNS`, an entity's id being its linker cluster's; and for each
+        role a rule filled, `subject_rule`/`payer_rule`: the name of the rule that decided it.
     """
     out = dict.fromkeys(ROLE_COLUMNS)
     if not span.doc.has_annotation("DEP"):
         return out
     x = Reading.of(span, money)
+    decided = {}
     for rule in (*ROLE_RULES, *SUBJECT_REFINEMENTS):
+        before = (x.subject, x.payer)
         rule(x)
+        # which rule decided each role: the learned choosers weigh each rule by its record
+        for role, was, now in (("subject", before[0], x.subject), ("payer", before[1], x.payer)):
+            if now is not was:
+                decided[f"{role}_rule"] = rule.__name__
     if x.subject is not None and earlier is not None and refers_back(x.subject, x.r):
         # "That sum is roughly $15m": the money named before, said in other terms
-        return {k: earlier[k] for k in out}
+        return {**{k: earlier[k] for k in out}, "subject_rule": "refers_back"}
+    out.update(decided)
     if x.subject is not None:
         out["subject_entity_id"], out["subject_text"] = role_value(x.subject, x.exclude, x.r)
     if x.payer is not None:

@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Span
 
 from transforms.entities.linking import link
 from transforms.facts import get_facts
+from transforms.money.component import amount_views
 
 
 def parsed(words, spaces, heads, deps, pos, lemmas, ents):
@@ -39,6 +40,25 @@ def facts_of(nlp, text):
              names.get(r["subject_entity_id"]) or r["subject_text"],
              names.get(r["payer_entity_id"]) or r["payer_text"])
             for r in get_facts(doc, "amounts")]
+
+
+def rule_rows(doc):
+    """What the hand-written rules read of each amount (`purpose_of`, `roles_of`), a restated
+    amount sharing the one before it as the component shares: features of the learned
+    choosers, tested as the readings they are."""
+    rows = []
+    for a, view, restates in amount_views(doc):
+        read = {"purpose": view.rule_purpose, **view.rule_roles}
+        rows.append({"text": a.text, "value": a.value, **({k: rows[-1][k] for k in read} if restates else read)})
+    return rows
+
+
+def rule_facts_of(nlp, text):
+    """(text, purpose, subject, payer) as the rules read them on the shipped pipeline's parse."""
+    doc = nlp(text)
+    names = {e["entity_id"]: e["name"] for e in get_facts(doc, "entities")}
+    return [(r["text"], r["purpose"], names.get(r.get("subject_entity_id")) or r.get("subject_text"),
+             names.get(r.get("payer_entity_id")) or r.get("payer_text")) for r in rule_rows(doc)]
 
 
 money_like = st.text(alphabet=st.sampled_from(list("0123456789.,$€£¥ mbnkMUSDEURdlrsollareuo-–()")), max_size=40)

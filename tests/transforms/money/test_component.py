@@ -3,6 +3,7 @@ from hypothesis import given, settings
 
 from transforms.facts import get_facts, table_rows
 from transforms.money.component import amount_facts
+from transforms.money.learned import AmountModel
 from transforms.schemas import AMOUNTS, PURPOSES, QUALIFIERS
 
 from tests.transforms.money.helpers import facts_of, phrases
@@ -24,7 +25,7 @@ def test_amount_rows_on_the_seed_sentence(nlp):
 
 def test_the_component_sets_what_amount_facts_finds(nlp):
     doc = nlp("The Fund will lend Kenya $2bn. Nurses earn $31 an hour.")
-    assert get_facts(doc, "amounts") == amount_facts(doc)
+    assert get_facts(doc, "amounts") == amount_facts(doc, AmountModel.load())
 
 
 @settings(max_examples=50, deadline=None)

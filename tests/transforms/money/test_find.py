@@ -1,4 +1,5 @@
 import math
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -92,6 +93,43 @@ from tests.transforms.money.helpers import money_like, phrases
     ("police found 20 pounds of cocaine", []),
     ("call 555-1234 or see the 3-2 win in 1999", []),
     ("1-2bn more people", []),
+    # symbols after the number
+    ("a 15 € ticket, tips of 40 $ and 25€", [("15 €", 15, "EUR", "exact"), ("40 $", 40, "USD", "exact"),
+                                            ("25€", 25, "EUR", "exact")]),
+    ("paid 5 $10 bills", [("$10", 10, "USD", "exact")]),
+    # lower-case and spaced prefixes, renminbi and yuan
+    ("c $ 45 million, hk $ 2.1 billion, us$5m and Nz $3m", [
+        ("c $ 45 million", 45e6, "CAD", "exact"), ("hk $ 2.1 billion", 2.1e9, "HKD", "exact"),
+        ("us$5m", 5e6, "USD", "exact"), ("Nz $3m", 3e6, "NZD", "exact")]),
+    ("rmb 300 million, Rmb40m, 20 million RMB, 50元 and 8 kuai", [
+        ("rmb 300 million", 3e8, "CNY", "exact"), ("Rmb40m", 4e7, "CNY", "exact"),
+        ("20 million RMB", 2e7, "CNY", "exact"), ("50元", 50, "CNY", "exact"), ("8 kuai", 8, "CNY", "exact")]),
+    # letters that are also words stay plain dollars when apart from the "$"
+    ("A $5 fee, they told us $6 and it's $7", [("$5", 5, "USD", "exact"), ("$6", 6, "USD", "exact"),
+                                               ("$7", 7, "USD", "exact")]),
+    ("The Australian government told us $6m would come. Acme paid US $8m.", [("$6m", 6e6, "AUD", "exact"),
+                                                                           ("US $8m", 8e6, "USD", "exact")]),
+    ("half a million usd", [("half a million usd", 5e5, "USD", "exact")]),
+    # a code before the scale
+    ("40 USD million and 2.5 EUR bn", [("40 USD million", 4e7, "USD", "exact"), ("2.5 EUR bn", 2.5e9, "EUR", "exact")]),
+    # compound amounts: the cents belong to the whole units before them
+    ("7 dollars 25 cents", [("7 dollars 25 cents", 7.25, "USD", "exact")]),
+    ("twelve dollars and sixty cents", [("twelve dollars and sixty cents", 12.6, "USD", "exact")]),
+    ("4 euros 20 cents and 3 pounds 50p", [("4 euros 20 cents", 4.2, "EUR", "exact"), ("3 pounds 50p", 3.5, "GBP", "exact")]),
+    ("7 dollars, 25 cents", [("7 dollars", 7, "USD", "exact"), ("25 cents", 0.25, "USD", "exact")]),
+    ("3 euros 50 pence", [("3 euros", 3, "EUR", "exact"), ("50 pence", 0.5, "GBP", "exact")]),
+    ("2 million dollars 25 cents", [("2 million dollars", 2e6, "USD", "exact"), ("25 cents", 0.25, "USD", "exact")]),
+    # old newswire currencies
+    ("5 billion Ecus, two billion punts, 200 mln taka, 165 mln SDR and 9 billion kronor", [
+        ("5 billion Ecus", 5e9, "XEU", "exact"), ("two billion punts", 2e9, "IEP", "exact"),
+        ("200 mln taka", 2e8, "BDT", "exact"), ("165 mln SDR", 1.65e8, "XDR", "exact"),
+        ("9 billion kronor", 9e9, "SEK", "exact")]),
+    # percentages, exchange rates, share counts and points
+    ("prices rose 15 % and wages 3 percent", []),
+    ("sterling fell to 2.5 pounds to the dollar", []),
+    ("1 € = 1.10 $", []),
+    ("it sold 3 million shares", []),
+    ("the index was up 40 points", []),
 ])
 def test_find_amounts(text, expected):
     found = [(a.text, a.value, a.currency, a.qualifier) for a in find_amounts(text)]
@@ -108,10 +146,30 @@ def test_find_amounts(text, expected):
     # the upper end's scale does not make the lower end 500,000 million
     ("$500,000 to 1 million", "$500,000 to 1 million", 5e5, 1e6, 7.5e5),
     ("about $85 to $95 a share", "$85 to $95 a share", 85, 95, 90),
+    ("10-15 € per night", "10-15 € per night", 10, 15, 12.5),
+    ("10-20 USD million", "10-20 USD million", 10e6, 20e6, 15e6),
+    # each end with its currency after it
+    ("between 200 euros and 500 euros", "200 euros and 500 euros", 200, 500, 350),
 ])
 def test_ranges_distribute_scale_and_currency(text, span, low, high, value):
     [a] = find_amounts(text)
     assert (a.text, a.qualifier, a.value_min, a.value_max, a.value) == (span, "range", low, high, value)
+
+
+def test_a_conversion_in_a_range_is_its_own_amount():
+    found = find_amounts("Tickets cost between 200 euros (£140) and 500 euros.")
+    assert [(a.text, a.value, a.currency, a.qualifier, a.value_min, a.value_max) for a in found] == [
+        ("200 euros (£140) and 500 euros", 350, "EUR", "range", 200, 500),
+        ("£140", 140, "GBP", "exact", None, None)]
+    found = find_amounts("between €200 ($220) and €500 ($550)")
+    assert [(a.text, a.currency, a.qualifier) for a in found] == [
+        ("€200 ($220) and €500", "EUR", "range"), ("$220", "USD", "exact"), ("$550", "USD", "exact")]
+
+
+def test_a_bracket_makes_no_range_of_ends_that_descend():
+    found = find_amounts("between 500 euros (£350) and 200 euros")
+    assert [(a.text, a.qualifier) for a in found] == [("500 euros", "exact"), ("£350", "exact"),
+                                                      ("200 euros", "exact")]
 
 
 @pytest.mark.parametrize("text, unit", [
@@ -134,10 +192,52 @@ def test_per_unit_amounts_keep_the_amount_and_record_the_unit(text, unit):
     ("Australian miner BHP earned $5m.", "USD"),
     ("SYDNEY, March 3 - The state government will spend $10 million on roads.", "AUD"),
     ("HONG KONG, April 8 - Exports to the U.S. rose to 5 billion dlrs.", "USD"),
+    # a dateline's city is the most populous of its name: London, England, not Ontario
+    ("LONDON, March 3 - The government will spend 5 mln dlrs on roads.", "USD"),
 ])
 def test_a_bare_dollar_is_the_dollar_of_the_government_that_spends_it(text, currency):
     [a] = find_amounts(text)
     assert a.currency == currency
+
+
+@pytest.mark.parametrize("text, published, currency", [
+    # the country the sentence names
+    ("The Chilean central bank lent 500 million pesos.", None, "CLP"),
+    ("Swiss drugmaker Acme earned 2 billion francs.", None, "CHF"),
+    ("A Norwegian court ordered him to pay 100,000 kroner.", None, "NOK"),
+    ("Danish brewer Acme earned 3 billion kroner.", None, "DKK"),
+    ("Egypt's government will spend 3 billion pounds on roads.", None, "EGP"),
+    ("Kenya's treasury set aside 5 billion shillings.", None, "KES"),
+    ("Cameroon budgeted 20 billion CFA francs.", None, "XAF"),
+    # the dateline
+    ("MANILA, May 2 - The central bank sold 3 billion pesos of bills.", None, "PHP"),
+    ("ABIDJAN, March 4 - Growers expect 535 billion CFA francs.", None, "XOF"),
+    # the country the story names, and the one it names most often
+    ("Argentina's economy shrank again. Farmers lost 40 billion pesos.", date(2020, 5, 1), "ARS"),
+    ("Colombia cut rates. The Colombian peso fell. Mexico did not. Exporters earned 5 million pesos.", None, "COP"),
+    ("Pakistan raised fuel prices. A litre now costs 90 rupees.", None, "PKR"),
+    # which of the country's currencies: by the date, else the latest year written, else the latest
+    ("MEXICO CITY, March 3 - The bank lent 40 billion pesos.", date(1987, 3, 3), "MXP"),
+    ("MEXICO CITY, March 3 - The bank lent 40 billion pesos.", date(2005, 3, 3), "MXN"),
+    ("MEXICO CITY, March 3 - The bank lent 40 billion pesos in 1988.", None, "MXP"),
+    ("MEXICO CITY, March 3 - The bank lent 40 billion pesos.", None, "MXN"),
+    ("The plan costs 1.3 billion bolivars.", date(1987, 1, 1), "VEB"),
+    ("The plan costs 1.3 billion bolivars.", None, "VES"),
+    # francs are francs after the euro came; the date prefers the franc still in use
+    ("Belgian brewer Acme earned 3 billion francs.", date(1995, 1, 1), "BEF"),
+    ("Belgian brewer Acme earned 3 billion francs.", date(2010, 1, 1), "BEF"),
+    ("Belgian brewer Acme bought its Swiss rival for 3 billion francs.", date(2010, 1, 1), "CHF"),
+    ("Belgian brewer Acme bought its Swiss rival for 3 billion francs.", date(1995, 1, 1), None),
+    # no country named: the dominant reading, else nothing
+    ("The fine was 20,000 pounds.", None, "GBP"),
+    ("A ticket costs 90 rupees.", None, "INR"),
+    ("He paid 5 million pesos.", None, None),
+    ("It cost 3 billion francs.", None, None),
+    ("They owed 100 shillings.", None, None),
+])
+def test_a_shared_currency_word_is_the_currency_of_the_country_of_the_story(text, published, currency):
+    found = find_amounts(text, published=published)
+    assert [a.currency for a in found] == ([currency] if currency else [])
 
 
 def test_bounds_follow_the_qualifier():
@@ -161,8 +261,16 @@ def test_parse_spelled(raw, value):
     assert parse_spelled(raw, lexicon()) == value
 
 
+# The forms added for currencies after the number, spaced prefixes, cents and brackets.
+more_forms = st.lists(st.one_of(st.sampled_from(["€", "元", "$", "hk $", "us$", "c $", "rmb", "usd", "USD million",
+                                                 "cents", "dollars", "francs", "pesos", "between", "and", "(", ")",
+                                                 "Swiss", "Chilean", "1987", "%", "=", "7", "25", "200"]),
+                                money_like), max_size=12).map(" ".join)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=200), money_like, phrases, st.lists(money_like, max_size=5).map(" and ".join)))
+@given(st.one_of(st.text(max_size=200), money_like, phrases, more_forms,
+                 st.lists(money_like, max_size=5).map(" and ".join)))
 def test_find_amounts_never_breaks(text):
     for a in find_amounts(text):
         assert text[a.start:a.end] == a.text

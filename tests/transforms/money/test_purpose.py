@@ -1,9 +1,10 @@
 import pytest
 
-from tests.transforms.money.helpers import facts_of
+from tests.transforms.money.helpers import rule_facts_of
 
 
-# Invented newswire sentences, parsed by the shipped pipeline.
+# Invented newswire sentences, parsed by the shipped pipeline; the cue words' reading of the
+# purpose (`purpose_of`), a feature of the learned chooser.
 
 @pytest.mark.parametrize("text, amount, purpose", [
     # a dividend is paid to shareholders: none of the contract's kinds
@@ -17,5 +18,5 @@ from tests.transforms.money.helpers import facts_of
     ("Lawmakers blocked a $2 billion loan deal with the bank.", "$2 billion", "loan"),
 ])
 def test_purpose_on_newswire_sentences(nlp, text, amount, purpose):
-    assert [r[1] for r in facts_of(nlp, text) if r[0] == amount] == [purpose]
+    assert [r[1] for r in rule_facts_of(nlp, text) if r[0] == amount] == [purpose]
 

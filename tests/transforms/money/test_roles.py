@@ -1,9 +1,10 @@
 import pytest
 
 from transforms.entities.linking import cluster_id, entity_id
-from transforms.money.component import amount_facts
 
-from tests.transforms.money.helpers import facts_of, parsed, ud
+from tests.transforms.money.helpers import parsed, rule_facts_of, rule_rows, ud
+
+# The hand-written rules' readings (`roles_of`), features of the learned choosers.
 
 
 def test_roles_and_purpose_from_the_parse():
@@ -14,7 +15,7 @@ def test_roles_and_purpose_from_the_parse():
                  ["DET", "PROPN", "AUX", "VERB", "PROPN", "SYM", "NUM", "PUNCT"],
                  ["the", "Fund", "will", "lend", "Kenya", "$", "2bn", "."],
                  [(1, 2, "ORG"), (4, 5, "GPE")])
-    [row] = amount_facts(doc)
+    [row] = rule_rows(doc)
     assert (row["text"], row["purpose"]) == ("$2bn", "loan")
     assert row["payer_entity_id"] == entity_id("ORG", "Fund")
     assert row["subject_entity_id"] == entity_id("GPE", "Kenya")
@@ -29,7 +30,7 @@ def test_the_passive_subject_of_a_penalty_pays_it():
                  ["PROPN", "AUX", "VERB", "SYM", "NUM", "PUNCT"],
                  ["Halvorsen", "be", "fine", "$", "40,000", "."],
                  [(0, 1, "ORG")])
-    [row] = amount_facts(doc)
+    [row] = rule_rows(doc)
     assert (row["value"], row["purpose"]) == (40000, "fine")
     assert row["payer_entity_id"] == row["subject_entity_id"] == entity_id("ORG", "Halvorsen")
 
@@ -197,7 +198,7 @@ def _actor_id(doc, label, text):
 @pytest.mark.parametrize("sentence, ents, amount, subject, payer", ROLE_CASES)
 def test_roles_on_news_sentence_shapes(sentence, ents, amount, subject, payer):
     doc = parsed(*ud(sentence), ents)
-    [row] = [r for r in amount_facts(doc) if r["text"] == amount]
+    [row] = [r for r in rule_rows(doc) if r["text"] == amount]
     for prefix, expected in (("subject", subject), ("payer", payer)):
         got = (row[f"{prefix}_entity_id"], row[f"{prefix}_text"])
         if expected is None:
@@ -226,42 +227,42 @@ def test_roles_on_news_sentence_shapes(sentence, ents, amount, subject, payer):
     ("Orlen Steel cut jobs. The three banks have received $5 billion in state loans.", "The three banks"),
 ])
 def test_whose_figure_it_is(nlp, text, subject):
-    [row] = facts_of(nlp, text)
+    [row] = rule_facts_of(nlp, text)
     assert row[2] == subject
 
 
 def test_this_sum_is_the_money_named_before(nlp):
-    rows = facts_of(nlp, "The merger would save the council £12m a year, officials said. That sum is "
+    rows = rule_facts_of(nlp, "The merger would save the council £12m a year, officials said. That sum is "
                        "roughly $15 million at market rates.")
     assert [r[2] for r in rows] == ["the council", "the council"]
 
 
 def test_an_earlier_figure_compared_with_is_the_same_figure_s(nlp):
-    rows = facts_of(nlp, "Net profit was $186m (£98m; 143m euros) in the quarter, compared with $1.13bn "
+    rows = rule_facts_of(nlp, "Net profit was $186m (£98m; 143m euros) in the quarter, compared with $1.13bn "
                        "in the same period in 2003.")
     assert [r[2] for r in rows] == ["Net profit"] * 4
 
 
 def test_a_results_table_line_is_the_article_s_company(nlp):
-    rows = facts_of(nlp, "Halvorsen Corp said fourth quarter results improved.\n\nShr 1.41 dlrs vs 80 cts\n\n"
+    rows = rule_facts_of(nlp, "Halvorsen Corp said fourth quarter results improved.\n\nShr 1.41 dlrs vs 80 cts\n\n"
                        "Net 138.20 mln dlrs vs 87.80 mln\n")
     assert [(r[0], r[1], r[2]) for r in rows] == [
         (amount, "revenue", "Halvorsen Corp") for amount in ("1.41 dlrs", "80 cts", "138.20 mln dlrs", "87.80 mln")]
 
 
 def test_a_year_says_when_not_whose(nlp):
-    rows = facts_of(nlp, "Halvorsen Corp. makes boots. Pre-tax profit for 2004 was £15.4m ($29.4m).")
+    rows = rule_facts_of(nlp, "Halvorsen Corp. makes boots. Pre-tax profit for 2004 was £15.4m ($29.4m).")
     assert [r[2] for r in rows] == ["Halvorsen Corp.", "Halvorsen Corp."]
 
 
 def test_the_dateline_place_is_no_actor(nlp):
-    rows = facts_of(nlp, "DENVER, May 2 - The strike will delay repayment of its 2 billion dlr debt, "
+    rows = rule_facts_of(nlp, "DENVER, May 2 - The strike will delay repayment of its 2 billion dlr debt, "
                        "Halvorsen Corp. said.")
     assert [r[2:] for r in rows] == [("Halvorsen Corp.", "Halvorsen Corp.")]
 
 
 def test_which_on_a_verb_is_the_noun_right_before_it(nlp):
-    rows = facts_of(nlp, "The tender went to Ostrava, which offered $31 a share and kept the board.")
+    rows = rule_facts_of(nlp, "The tender went to Ostrava, which offered $31 a share and kept the board.")
     assert [r[3] for r in rows] == ["Ostrava"]
 
 
@@ -316,7 +317,7 @@ def test_which_on_a_verb_is_the_noun_right_before_it(nlp):
      "organisations and foreign governments.", "Peru", "multilateral organisations"),
 ])
 def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
-    [row] = facts_of(nlp, text)
+    [row] = rule_facts_of(nlp, text)
     assert row[2:] == (subject, payer)
 
 
@@ -403,18 +404,18 @@ def test_subject_and_payer_on_newswire_sentences(nlp, text, subject, payer):
     ("Economists say there is a $20bn \"black hole\" in the state budget.", "the state budget"),
 ])
 def test_subject_from_the_clause_around_the_amount(nlp, text, subject):
-    [row] = facts_of(nlp, text)
+    [row] = rule_facts_of(nlp, text)
     assert row[2] == subject
 
 
 def test_a_priced_noun_after_a_conversion_in_brackets(nlp):
     # "£2bn" and "plan" read as two objects of "fund", the conversion between them
-    rows = facts_of(nlp, "Campaigners urged rich nations to fund a £2bn ($3bn) plan to clean up the river.")
+    rows = rule_facts_of(nlp, "Campaigners urged rich nations to fund a £2bn ($3bn) plan to clean up the river.")
     assert [r[2] for r in rows] == ["plan", "plan"]
 
 
 def test_shares_are_the_company_s_even_hung_on_the_phrase_before(nlp):
-    rows = facts_of(nlp, "In composite trading Friday on the New York Stock Exchange, Halvorsen shares fell "
+    rows = rule_facts_of(nlp, "In composite trading Friday on the New York Stock Exchange, Halvorsen shares fell "
                        "87.5 cents to $52.125.")
     assert [r[2] for r in rows] == ["Halvorsen", "Halvorsen"]
 
@@ -427,16 +428,16 @@ def test_shares_are_the_company_s_even_hung_on_the_phrase_before(nlp):
     ("Ostrava's shares fell 75 cents to close at $31.25 on the Nasdaq.", "Ostrava"),
 ])
 def test_a_price_move_and_where_it_closed_are_the_stock_s(nlp, text, company):
-    assert [r[2] for r in facts_of(nlp, text)] == [company, company]
+    assert [r[2] for r in rule_facts_of(nlp, text)] == [company, company]
 
 
 def test_a_date_is_never_whom_money_concerns(nlp):
-    [row] = facts_of(nlp, "The government will impose $300 million of tariffs on steel imports on April 17.")
+    [row] = rule_facts_of(nlp, "The government will impose $300 million of tariffs on steel imports on April 17.")
     assert "April" not in (row[2] or "")
 
 
 def test_a_segment_hung_on_the_earlier_figure_is_still_the_clause_s(nlp):
-    rows = facts_of(nlp, "Profit climbed to $98 million from $71 million in the petroleum segment, as "
+    rows = rule_facts_of(nlp, "Profit climbed to $98 million from $71 million in the petroleum segment, as "
                        "Halvorsen's refining unit benefited from higher oil prices.")
     assert [r[2] for r in rows] == ["the petroleum segment", "the petroleum segment"]
 
@@ -452,7 +453,7 @@ def test_a_segment_hung_on_the_earlier_figure_is_still_the_clause_s(nlp):
      "$40 million a year.", "Halvorsen Corp.", None),
 ])
 def test_the_company_a_speaker_speaks_for(nlp, text, subject, payer):
-    [row] = facts_of(nlp, text)
+    [row] = rule_facts_of(nlp, text)
     assert row[2:] == (subject, payer)
 
 
@@ -465,19 +466,19 @@ def test_the_company_a_speaker_speaks_for(nlp, text, subject, payer):
      "admitted his guilt.", "a former director at Halvorsen Corp."),
 ])
 def test_a_person_described_before_being_named(nlp, text, subject):
-    [row] = facts_of(nlp, text)
+    [row] = rule_facts_of(nlp, text)
     assert row[2] == subject
 
 
 def test_who_receives_a_fine_pays_it(nlp):
-    [row] = facts_of(nlp, "A former finance director at Halvorsen Corp. has received a jail sentence and a "
+    [row] = rule_facts_of(nlp, "A former finance director at Halvorsen Corp. has received a jail sentence and a "
                         "fine of $150,000. John Doyle admitted his guilt in court.")
     assert row[1:] == ("fine", "John Doyle", "John Doyle")
 
 
 def test_a_figure_whose_verb_was_read_as_a_participle_is_still_the_company_s(nlp):
     # "Sales increased ..." parsed as a noun with a participle after it
-    rows = facts_of(nlp, "Ostrava Corp. reported its results on Tuesday.\n\nSales increased 10% to $2.6 billion "
+    rows = rule_facts_of(nlp, "Ostrava Corp. reported its results on Tuesday.\n\nSales increased 10% to $2.6 billion "
                        "from $2.4 billion.\n\nThe board met.")
     assert [r[2] for r in rows] == ["Ostrava Corp.", "Ostrava Corp."]
 

@@ -1,0 +1,138 @@
+"""The learned purpose, subject and payer: candidates and features on hand-parsed and
+model-parsed invented sentences, the chooser, the trainer, and the seed article."""
+
+import json
+
+import pytest
+
+from transforms.money.component import amount_views
+from transforms.money.features import Party, dependency_path, parties, purpose_candidates, whole_phrase
+from transforms.money.learned import SHIPPED, AmountModel, choose
+from transforms.money.train import align, train_amounts
+from transforms.ranker import Ranker
+from transforms.schemas import PURPOSES
+
+from tests.transforms.money.helpers import facts_of, parsed, ud
+
+ROOT = SHIPPED.parents[1]
+
+FINED = ud("""
+Regulators 2 nsubj NOUN regulator
+have 2 aux AUX
+fined 8 ccomp VERB fine
+Dornfeld 2 obj PROPN
+$ 2 obl SYM
+3 4 nummod NUM
+million 4 nummod NUM
+, 8 punct PUNCT
+officials 9 nsubj NOUN official
+said 9 ROOT VERB say
+. 9 punct PUNCT
+""")
+
+
+def _fined():
+    return parsed(*FINED, ents=[(3, 4, "ORG")])
+
+
+def test_candidates_are_nobody_then_the_words_around_the_amount():
+    [(_, view, restates)] = amount_views(_fined())
+    found = parties(view)
+    assert not restates and found[0].token is None and "nobody" in found[0].features
+    words = {p.token.text for p in found[1:]}
+    assert {"Regulators", "Dornfeld", "officials"} <= words
+    assert not words & {"$", "3", "million"}  # the amount is never its own party
+    dornfeld = next(p for p in found if p.token is not None and p.token.text == "Dornfeld")
+    assert dornfeld.entity_id and dornfeld.text is None
+    assert "verb_rel=obj" in dornfeld.features and "kind=entity:ORG|name" in dornfeld.features
+
+
+def test_the_dependency_path_goes_up_to_where_the_words_meet_then_down():
+    doc = _fined()
+    ups, meet, downs = dependency_path(doc[4], doc[0])
+    assert (ups, meet.text, downs) == (["obl"], "fined", ["nsubj"])
+    assert dependency_path(doc[4], doc[4])[1].text == "$"
+
+
+def test_a_phrase_keeps_its_modifiers_and_conjuncts_but_not_its_clause():
+    doc = parsed(*ud("""
+Grants 6 nsubj NOUN grant
+for 3 case ADP
+farm 3 compound NOUN
+towns 0 nmod NOUN town
+that 5 nsubj PRON
+flooded 3 acl:relcl VERB flood
+rose 6 ROOT VERB rise
+. 6 punct PUNCT
+"""), ents=[])
+    assert whole_phrase(doc[0], range(0)) == "Grants for farm towns"
+    assert whole_phrase(doc[3], range(0)) == "farm towns"
+
+
+def test_purpose_candidates_cross_every_context_feature_with_each_label():
+    [(_, view, _)] = amount_views(_fined())
+    candidates = purpose_candidates(view, PURPOSES)
+    assert len(candidates) == len(PURPOSES)
+    fine = candidates[PURPOSES.index("fine")]
+    assert fine[0] == "fine" and "fine|rule=fine" in fine and "fine|up=fine" in fine
+
+
+def test_choose_adds_up_the_mentions_of_one_party():
+    model = Ranker({"a": 1.0, "b": 1.4, "nobody": 0.0})
+    one = Party(object(), "ent_1", None, ["a"])
+    found = [Party(None, None, None, ["nobody"]), one, Party(object(), "ent_1", None, ["a"]),
+             Party(object(), "ent_2", None, ["b"])]
+    assert choose(model, found) is one  # e + e beats e^1.4
+    assert choose(Ranker({"nobody": 5.0}), found) is None
+
+
+def test_align_pairs_by_currency_value_and_placed_text():
+    text = "It paid $5m, then $5m again."
+    gold = [{"text": "$5m", "value": 5e6, "currency": "USD", "context": "then $5m again"},
+            {"text": "$5m", "value": 5e6, "currency": "EUR"}]
+    found = [(8, 11, 5e6, "USD", "$5m"), (18, 21, 5e6, "USD", "$5m")]
+    assert align(found, gold, text) == [(1, 0)]
+
+
+def test_a_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no trained amounts model"):
+        AmountModel.load(tmp_path)
+
+
+def test_the_trainer_writes_a_model_the_component_loads(nlp, tmp_path):
+    record = {"id": "inv-1", "text": "Regulators fined Dornfeld Ltd $3 million on Monday.",
+              "gold": {"entities": [{"name": "Dornfeld Ltd", "type": "ORG", "aliases": []}],
+                       "amounts": [{"text": "$3 million", "value": 3e6, "currency": "USD",
+                                    "purpose": "fine", "subject": "Dornfeld Ltd", "payer": "Dornfeld Ltd"}]}}
+    folder = train_amounts([record], tmp_path, seed=7)
+    model = AmountModel.load(folder)
+    assert json.loads((folder / "meta.json").read_text())["amounts"] == 1
+    assert model.subject.meta["seed"] == 7 and model.digest != AmountModel.load(None).digest
+
+
+def test_the_shipped_model_is_small_and_loads():
+    size = sum(f.stat().st_size for f in (ROOT / "models" / "newsfacts_amounts").iterdir())
+    assert size < 8_000_000
+    assert AmountModel.load().purpose.meta["choices"] > 1000
+
+
+def test_the_seed_rewards(nlp):
+    # (the US$25 million rewards' subject, "several top Venezuelan officials", is not learned yet:
+    # the chooser prefers Maduro, named in the same sentence; see the issue note)
+    text = (ROOT / "seeds" / "000_94c59d239a6fac52.txt").read_text(encoding="utf-8")
+    rows = {r[0]: r for r in facts_of(nlp, text)}
+    assert rows["US$50 million"][1:3] == ("reward", "Nicolás Maduro")
+    assert rows["US$25 million"][1] == "reward" and rows["US$25 million"][3] == "United States"
+
+
+def test_the_weights_are_part_of_the_extractor_version(nlp, tmp_path, monkeypatch):
+    from transforms.nlp import ENV_COMPONENT_MODELS, load_pipeline, model_version
+
+    shipped = model_version(nlp)
+    assert f"+amounts:{AmountModel.load().digest}" in shipped
+    other = tmp_path / "newsfacts_amounts"
+    other.mkdir()
+    for name in ("purpose", "subject", "payer"):
+        Ranker({"nobody": 1.0, name: 0.5}).save(other / f"{name}.json")
+    monkeypatch.setenv(ENV_COMPONENT_MODELS, json.dumps({"newsfacts_amounts": str(other)}))
+    assert model_version(load_pipeline()) != shipped
