@@ -25,7 +25,7 @@ from typing import Callable
 
 COMPONENT_MODELS_ENV = "NEWSFACTS_COMPONENT_MODELS"
 # Modules whose import registers a trainer.
-TRAINER_MODULES: tuple[str, ...] = ("transforms.money.train",)
+TRAINER_MODULES: tuple[str, ...] = ("transforms.money.train", "transforms.demands.train")
 
 Trainer = Callable[[list[dict], Path, int], Path]
 _TRAINERS: dict[str, Trainer] = {}

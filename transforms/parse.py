@@ -436,3 +436,16 @@ def _inherited_clause_subject(verb: Token, acts: Callable[[Token], bool], depth:
     if verb.dep_ in ("xcomp", "advcl", "conj"):
         return clause_subject(head, acts, depth + 1)
     return None
+
+
+def dependency_path(a, b) -> tuple[list[str], object | None, list[str]]:
+    """(the dependency labels from `a` up to where it meets `b`, that token, the labels from
+    there down to `b`); (…, None, …) when they are in different sentences."""
+    up = [a, *a.ancestors]
+    where = {t.i: n for n, t in enumerate(up)}
+    down = []
+    for t in [b, *b.ancestors]:
+        if t.i in where:
+            return [u.dep_ for u in up[:where[t.i]]], t, [d.dep_ for d in reversed(down)]
+        down.append(t)
+    return [], None, []

@@ -32,6 +32,7 @@ class Demand:
     evidence: str | None = None
     hedge: str | None = None
     open_framing: bool = True
+    source: str = "rule"  # "rule:" and the finder, or the kind of candidate reading (`candidates`)
 
 
 def trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -78,6 +79,10 @@ def conjuncts(head: Token, lex: Lexicon, actors: Actors, extra_roots=()) -> list
     his family, removal of sanctions") or under the verb ("sought X, and an end to ...").
     Those are things, not people."""
     out = [head]
+    if is_verb_by_tag(head):
+        # "to cut the dividend, trim pay and sell the unit": each infinitive is asked for
+        return out + [c for c in head.subtree if c.dep_ == "conj" and is_verb_by_tag(c) and c.head.i in
+                      {head.i, *(t.i for t in out)} and not any(k.dep_ in ("nsubj", "nsubj:pass") for k in c.children)]
     if not is_nominal(head):
         return out
     doc = head.doc

@@ -47,6 +47,9 @@ class Lexicon:
     member_preps: frozenset
     member_verbs: frozenset
     government_nouns: frozenset
+    candidate_verbs: frozenset
+    candidate_nouns: frozenset
+    condition_marks: frozenset
     answers: dict  # lemma -> polarity
     answer_nouns: dict
     answer_preps: frozenset
@@ -59,6 +62,7 @@ class Lexicon:
     past_markers: frozenset
     category_pairs: dict
     category_words: dict
+    condition_phrases: tuple
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +80,7 @@ def lexicon() -> Lexicon:
     special = {
         "verbs": d["verbs"], "answers": polar("answers"), "answer_nouns": polar("answer_nouns"),
         "open_phrases": tuple(" ".join(str(p).lower().split()) for p in d["open_phrases"]),
+        "condition_phrases": tuple(tuple(str(p).lower().split()) for p in d["condition_phrases"]),
         "category_pairs": {k: [frozenset(str(w).lower() for w in group) for group in v]
                            for k, v in d["category_pairs"].items()},
         "category_words": {k: frozenset(str(w).lower() for w in v) for k, v in d["category_words"].items()},

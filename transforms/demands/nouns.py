@@ -42,7 +42,8 @@ def from_noun(noun: Token, lex: Lexicon, actors: Actors, sent_index: int) -> lis
     for start, end, h in _content_spans(noun, content, compound, lex, actors):
         if end <= start:
             continue
-        d = Demand(start, end, h, noun, sent_index, actor=actor, addressee=addr)
+        d = Demand(start, end, h, noun, sent_index, actor=actor, addressee=addr,
+                   source="rule:listed" if listing is not None else "rule:noun")
         benef, _ = beneficiary(None, h, lex, actors, noun.doc)
         d.beneficiary = benef or allowed(h, lex, actors)
         d.open_framing = open_tense(verb, lex) if verb is not None else True
@@ -79,7 +80,10 @@ def _stated_content(noun, lex) -> tuple[Token | None, Token | None]:
         return content, listing
     if noun.dep_ in ACTIVE_SUBJECT and lemma(noun.head) in lex.listing_verbs:
         return child(noun.head, (*DIRECT_OBJECT, *OPEN_COMPLEMENT, "attr", "ccomp")), noun.head
-    if noun.dep_ in ACTIVE_SUBJECT and any(c.dep_ == "cop" for c in noun.head.children):
+    if noun.dep_ in ACTIVE_SUBJECT and any(c.dep_ == "cop" for c in noun.head.children) and \
+            any(c.dep_ in ("det", *POSSESSOR) for c in noun.children):
+        # "another demand was X", "their demand is X"; a bare "gasoline demand was 6.6 mln
+        # bpd" is the market's
         return noun.head, noun.head
     return None, None
 

@@ -37,7 +37,8 @@ def from_reported_obligation(verb: Token, lex: Lexicon, actors: Actors, sent_ind
     words = [t.i for t in verb.subtree if t.i not in aside]
     end = next((i for i in range(subj.i, max(words) + 1) if i in aside), max(words) + 1)
     start, end = trim(verb.doc, subj.left_edge.i, end)
-    return [Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee)]
+    return [Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee,
+                   source="rule:obligation")]
 
 
 def _speech_above(verb: Token, lex: Lexicon) -> Token | None:
@@ -85,4 +86,5 @@ def from_condition(verb: Token, lex: Lexicon, actors: Actors, sent_index: int) -
     # (a verb of saying above the condition says all of it; one hung inside it is cut out)
     said = {t.i for t in speech.subtree} if speech is not None and verb in speech.ancestors else set()
     start, end = trim(verb.doc, verb.i, max(t.i for t in verb.subtree if t.i not in said) + 1)
-    return [Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee)]
+    return [Demand(start, end, verb, verb, sent_index, actor=actor, addressee=addressee,
+                   source="rule:condition")]

@@ -169,7 +169,7 @@ def _verb_demands(verb, things, actor_tok, addr, sent_index, lex, actors) -> lis
         heads = conjuncts(head, lex, actors, [*benef_roots, verb])
         for start, end, h in split(heads, _end_limit(head, limit, heads, lex), verb.doc):
             for actor in all_actors(actor_tok, lex, actors):
-                d = Demand(start, end, h, verb, sent_index, actor=actor, addressee=addr,
+                d = Demand(start, end, h, verb, sent_index, actor=actor, addressee=addr, source="rule:verb",
                            beneficiary=benef_override or (benef if h is heads[0] else None))
                 d.category_scope = scope_after(verb, end)
                 d.open_framing = open_tense(verb, lex)

@@ -23,5 +23,6 @@ Modules, each depending only on those above it:
 - `train`: fits `AmountModel` on gold articles (`newsfacts train`, and each cross-validation
   fold through `evaluation.trainable`).
 
-Generic dependency-parse readers shared with the other extractors live in `transforms.parse`.
+Generic dependency-parse readers shared with the other extractors live in `transforms.parse`;
+the candidate parties and the chooser's decision, shared with demands, in `transforms.parties`.
 """

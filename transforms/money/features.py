@@ -19,16 +19,16 @@ vector and the cue-word rule's reading (`purpose_of`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from transforms.entities.linking import cluster_id, clusters
 from transforms.money.context import role_value
 from transforms.money.cues import cue, is_figure, is_time, rules
 from transforms.money.phrases import phrase
 from transforms.money.purpose import amount_root, nearest_cue
-from transforms.parse import POSSESSOR, is_verb
+from transforms.parse import POSSESSOR, dependency_path, is_verb
+from transforms.parties import PARTY_POS, Party
 
-PARTY_POS = ("NOUN", "PROPN", "PRON")
 # Inside a noun phrase: the phrase's head stands for these words.
 _INSIDE_PHRASE = ("compound", "flat", "flat:name", "fixed", "goeswith")
 MAX_PATH = 6  # dependency steps; longer paths are all "long"
@@ -37,20 +37,6 @@ LEAD_TOKENS = 40  # about the first paragraph, where a story names its main acto
 # Dependents that say more than a party's name (clauses, appositions, its own verb's words).
 _CLAUSES = ("relcl", "acl:relcl", "acl", "advcl", "parataxis", "appos", "ccomp", "csubj", "dep", "list",
             "punct", "cop", "aux", "mark", "nsubj", "nsubjpass", "nsubj:pass")
-
-
-@dataclass
-class Party:
-    """A candidate subject or payer: the word, the row's value it gives, its features."""
-
-    token: object | None  # None: nobody
-    entity_id: str | None
-    text: str | None
-    features: list = field(default_factory=list)  # names, or (name, value) pairs
-
-    @property
-    def key(self) -> tuple:
-        return (self.entity_id, None) if self.entity_id else (None, (self.text or "").casefold())
 
 
 @dataclass
@@ -254,19 +240,6 @@ def _money_noun(x: AmountView):
     """The noun the amount is the figure of: itself when it heads a noun phrase outside its
     number ("rewards" in "US$25 million rewards"), else the first noun above it."""
     return next((t for t in (x.root, *x.root.ancestors) if t.pos_ == "NOUN" and t.i not in x.exclude), None)
-
-
-def dependency_path(a, b) -> tuple[list[str], object | None, list[str]]:
-    """(the dependency labels from `a` up to where it meets `b`, that token, the labels from
-    there down to `b`); (…, None, …) when they are in different sentences."""
-    up = [a, *a.ancestors]
-    where = {t.i: n for n, t in enumerate(up)}
-    down = []
-    for t in [b, *b.ancestors]:
-        if t.i in where:
-            return [u.dep_ for u in up[:where[t.i]]], t, [d.dep_ for d in reversed(down)]
-        down.append(t)
-    return [], None, []
 
 
 def _kind(t, entity_id: str | None) -> str:

@@ -10,7 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from transforms.money.features import AmountView, Party, parties, purpose_candidates
+from transforms.money.features import AmountView, parties, purpose_candidates
+from transforms.parties import choose, role_columns
 from transforms.ranker import Ranker
 from transforms.schemas import PURPOSES
 
@@ -42,21 +43,3 @@ class AmountModel:
         found = parties(x)
         return {"purpose": purpose, **role_columns("subject", choose(self.subject, found)),
                 **role_columns("payer", choose(self.payer, found))}
-
-
-def choose(model: Ranker, found: list[Party]) -> Party | None:
-    """The party whose words add up to the highest probability; None when that is nobody."""
-    total: dict[tuple, float] = {}
-    first: dict[tuple, Party] = {}
-    for party, p in zip(found, model.probabilities([f.features for f in found])):
-        key = party.key if party.token is not None else ("nobody",)
-        total[key] = total.get(key, 0.0) + p
-        first.setdefault(key, party)
-    best = max(total, key=total.__getitem__)
-    return None if best == ("nobody",) else first[best]
-
-
-def role_columns(role: str, party: Party | None) -> dict:
-    if party is None:
-        return {f"{role}_entity_id": None, f"{role}_text": None}
-    return {f"{role}_entity_id": party.entity_id, f"{role}_text": None if party.entity_id else party.text}

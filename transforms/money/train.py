@@ -22,7 +22,8 @@ from evaluation.scoring import Actor, GoldEntities, actor_matches, fold, placed_
 from evaluation.trainable import register_trainer
 from transforms.facts import get_facts
 from transforms.money.component import amount_views
-from transforms.money.features import AmountView, Party, parties, purpose_candidates
+from transforms.money.features import AmountView, parties, purpose_candidates
+from transforms.parties import Party
 from transforms.money.learned import CHOOSERS
 from transforms.nlp import PipelineSpec, load_pipeline
 from transforms.ranker import Choice, fit
@@ -53,7 +54,7 @@ def examples(doc, record: dict) -> list[Example]:
     views = amount_views(doc)
     gold = record["gold"].get("amounts", [])
     entities = GoldEntities(record["gold"].get("entities", []))
-    actors = _entity_actors(doc)
+    actors = entity_actors(doc)
     out = []
     for vi, gi in align([(a.start, a.end, a.value, a.currency, a.text) for a, _, _ in views], gold, doc.text):
         _, view, restates = views[vi]
@@ -107,7 +108,7 @@ def party_actor(p: Party, actors: dict) -> Actor:
     return Actor(text=p.text)
 
 
-def _entity_actors(doc) -> dict[str, tuple[str, frozenset[str]]]:
+def entity_actors(doc) -> dict[str, tuple[str, frozenset[str]]]:
     names = {e["entity_id"]: e["name"] for e in get_facts(doc, "entities")}
     forms: dict[str, set[str]] = {eid: {fold(n)} for eid, n in names.items()}
     for m in get_facts(doc, "mentions"):

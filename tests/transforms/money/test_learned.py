@@ -6,8 +6,10 @@ import json
 import pytest
 
 from transforms.money.component import amount_views
-from transforms.money.features import Party, dependency_path, parties, purpose_candidates, whole_phrase
-from transforms.money.learned import SHIPPED, AmountModel, choose
+from transforms.money.features import parties, purpose_candidates, whole_phrase
+from transforms.money.learned import SHIPPED, AmountModel
+from transforms.parse import dependency_path
+from transforms.parties import Party, choose
 from transforms.money.train import align, train_amounts
 from transforms.ranker import Ranker
 from transforms.schemas import PURPOSES

@@ -1,0 +1,96 @@
+"""The learned demands model: candidate readings beyond the finders' frames, the choosers'
+decisions on invented newswire sentences, the trainer and the shipped model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evaluation.trainable import load_trainers
+from tests.transforms.demands.helpers import full_rows, model_rows
+from transforms.demands.actors import Actors
+from transforms.demands.candidates import extra_candidates
+from transforms.demands.component import Demands, readings
+from transforms.demands.learned import CHOOSERS, SHIPPED, DemandModel
+from transforms.demands.lexicon import lexicon
+from transforms.demands.train import COMPONENT, train_demands
+from transforms.nlp import load_pipeline
+
+
+def _candidates(text):
+    doc = load_pipeline()(text)
+    return [(doc[d.start:d.end].text, d.source) for d in extra_candidates(list(doc.sents), lexicon(), Actors(doc))]
+
+
+def test_candidates_are_the_arguments_of_demand_words_and_conditions():
+    found = _candidates("The pilots want the airline to restore their bonus.")
+    assert ("restore their bonus", "verb:xcomp") in found
+    found = _candidates("The regulator will approve the merger if the buyer sells its port unit.")
+    assert ("the buyer sells its port unit", "condition:if") in found
+    found = _candidates("The club accepted the offer in return for a seat on the board.")
+    assert any(kind == "condition_phrase:in" and text.startswith("a seat") for text, kind in found)
+
+
+def test_coordinated_infinitives_are_one_demand_each():
+    assert model_rows("The union urged the company to raise wages and cut hours.") == [
+        ("union", "company", "raise wages"), ("union", "company", "cut hours")]
+
+
+def test_a_request_made_through_a_noun():
+    rows = model_rows("The carrier renewed its request for a seat on the board of the airport operator.")
+    assert rows == [("carrier", None, "a seat on the board of the airport operator")]
+
+
+def test_an_actor_without_a_name_is_the_words_of_the_clause():
+    _, rows = full_rows("The miners' union is seeking a 12 pct wage rise.")
+    assert [(r["actor_entity_id"], r["actor_text"], r["text"]) for r in rows] == [
+        (None, "union", "a 12 pct wage rise")]
+
+
+def test_a_pronoun_nobody_resolves_makes_no_demand():
+    # "They" names no one, and the ministry is the one asked, not the asker
+    assert model_rows("They also asked the ministry to publish the bids.") == []
+
+
+def test_the_asked_party_is_never_the_asker():
+    for actor, addressee, _ in model_rows("The governor asked the mayor to close the bridge."):
+        assert actor != addressee
+
+
+def test_the_component_records_its_model():
+    model = DemandModel.load()
+    assert Demands(model).version == f"demands:{model.digest}"
+    with pytest.raises(FileNotFoundError):
+        DemandModel.load(SHIPPED.parent / "no_such_model")
+
+
+def test_readings_carry_the_rules_category_and_status():
+    doc = load_pipeline()("The rebels demanded an amnesty. The government refused these demands.")
+    [r] = [r for r in readings(doc, lexicon(), Actors(doc)) if r.source.startswith("rule")]
+    assert (r.rule_category, r.demand.status) == ("amnesty", "rejected")
+
+
+def test_the_trainer_is_registered_and_writes_a_model_the_component_loads(tmp_path):
+    assert COMPONENT in load_trainers()
+    record = {"id": "inv-1", "text": "The residents' association asked the council for a new footbridge.",
+              "gold": {"entities": [], "demands": [
+                  {"actor": "residents' association", "addressee": "council", "text": "a new footbridge",
+                   "category": "other", "status": "pending"}]}}
+    folder = train_demands([record], tmp_path, seed=3)
+    model = DemandModel.load(folder)
+    assert json.loads((folder / "meta.json").read_text())["demands"] == 1
+    assert model.actor.meta["seed"] == 3 and model.digest != DemandModel.load().digest
+
+
+def test_the_shipped_model_is_small_and_trained_on_the_corpus():
+    size = sum(f.stat().st_size for f in SHIPPED.iterdir())
+    assert size < 4_000_000
+    assert set(CHOOSERS) <= {f.stem for f in SHIPPED.iterdir()}
+    assert DemandModel.load().demand.meta["choices"] > 1000
+
+
+def test_gold_without_demands_keeps_the_shipped_weights(tmp_path):
+    record = {"id": "inv-2", "text": "Halvorsen Industries said profits rose.", "gold": {"entities": []}}
+    model = DemandModel.load(train_demands([record], tmp_path))
+    assert model.actor.weights == DemandModel.load().actor.weights and model.actor.meta["shipped"]

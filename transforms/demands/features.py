@@ -1,0 +1,192 @@
+"""What the learned choosers of `newsfacts_demands` see (`transforms.ranker` string features).
+
+A candidate demand (a finder's reading or a `candidates` reading) is described by its cue word,
+the kind of reading, how the cue is framed (negated, only possible, governed by "refuse to"),
+its demanded head, and what the hand-written rules made of it (actor, addressee, category):
+the model learns how far to trust each.
+
+Candidates for actor and addressee are read as the amounts' parties are
+(`transforms.money.features.Party`): nobody; every noun, proper noun and pronoun of the
+demand's sentence and the one before it outside the demanded words, turned into the row's value
+by the demands' own `who` (the linker's entity, a resolved pronoun or description, else the
+words); the rules' actor and addressee; and the document's most named actors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from transforms.demands.actors import Actors, who
+from transforms.demands.candidates import asker
+from transforms.demands.clauses import could_act, not_asserted
+from transforms.demands.demanded import Demand
+from transforms.demands.lexicon import Lexicon
+from transforms.entities.linking import cluster_id, clusters
+from transforms.money.features import MAX_PATH, whole_phrase
+from transforms.parse import dependency_path
+from transforms.parties import PARTY_POS, Party
+from transforms.parse import DIRECT_OBJECT, is_verb_by_tag, lemma
+
+# Inside a name or compound: the phrase's head stands for these words.
+_INSIDE_PHRASE = ("compound", "flat", "flat:name", "fixed")
+DOCUMENT_ACTORS = 6
+PASSIVE = ("nsubj:pass", "nsubjpass", "aux:pass", "auxpass")
+
+
+@dataclass
+class Reading:
+    """A candidate demand with what the rules made of it."""
+
+    demand: Demand
+    rule_category: str
+
+    @property
+    def source(self) -> str:
+        return self.demand.source
+
+
+def demand_features(r: Reading, lex: Lexicon) -> list[str]:
+    """Whether the candidate is a demand: its cue, framing, demanded head and the rules'
+    readings. (Word vectors of the head and the cue's governor were tried: no gain in
+    cross-validation.)"""
+    d = r.demand
+    cue, head = d.cue, d.head
+    src = d.source.split(":")[0]
+    cue_lemma = lemma(cue)
+    feats = [f"src={src}", f"src={d.source}|actor={_kind_of(d.actor)}", f"cue={cue_lemma}", f"cue={cue_lemma}|src={d.source}",
+             f"cue_tag={cue.tag_}|src={src}", f"head_pos={head.pos_}|src={d.source}",
+             f"head={lemma(head)}", f"gov={lemma(cue.head)}|src={src}", f"cat={r.rule_category}",
+             f"actor={_kind_of(d.actor)}|src={src}", f"cue={cue_lemma}|actor={_kind_of(d.actor)}",
+             f"cue_pos={cue.pos_}|actor={_kind_of(d.actor)}|src={src}"]
+    if is_verb_by_tag(cue) and not_asserted(cue, lex):
+        feats += ["not_asserted", f"not_asserted|src={src}"]
+    if any(c.dep_ in DIRECT_OBJECT and c.i != head.i and not could_act(c) for c in cue.children):
+        feats.append(f"thing_object|src={d.source}")  # "demanded X for Y": Y is what X is for
+    if any(c.lower_ in lex.first_person and c.dep_.startswith("nsubj") for c in cue.children):
+        feats.append("first_person")
+    if any(c.dep_ in PASSIVE for c in cue.children):
+        feats += [f"passive|src={src}", f"passive|cue={cue_lemma}"]
+    asked = next((c for c in cue.children if c.dep_ in DIRECT_OBJECT and c.i != head.i and could_act(c)), None)
+    if asked is not None:
+        feats += [f"party_object|src={d.source}", f"party_object|cue={cue_lemma}"]
+    if src == "condition":
+        main = cue.head.head
+        feats += [f"main={lemma(main)}", *(f"main_aux={c.lower_}" for c in main.children if c.dep_ == "aux")]
+        if cue.i > 0 and cue.doc[cue.i - 1].lower_ == "only":
+            feats.append("only_if")
+    if is_verb_by_tag(head) and any(c.dep_.startswith("aux") and c.lower_ in lex.obligation_modals
+                                    for c in head.children):
+        feats.append(f"modal|src={src}")
+    return feats
+
+
+def _kind_of(value: tuple) -> str:
+    return "entity" if value[0] else "words" if value[1] else "none"
+
+
+def parties(r: Reading, lex: Lexicon, actors: Actors) -> list[Party]:
+    """Nobody, the words near the demand that name a party, the rules' actor and addressee,
+    then the document's most named actors (module docstring)."""
+    d = r.demand
+    doc = d.cue.doc
+    sent = d.cue.sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    inside = range(d.start, d.end)
+    found = [Party(None, None, None, ["nobody", f"nobody|src={d.source}", f"nobody|cue={lemma(d.cue)}"])]
+    for t in doc[start:sent.end]:
+        if t.pos_ not in PARTY_POS or t.i in inside:
+            continue
+        if t.dep_ in _INSIDE_PHRASE and t.head.pos_ in ("NOUN", "PROPN") and cluster_id(t) == cluster_id(t.head):
+            continue
+        entity_id, text = who(t, lex, actors)
+        if entity_id or text:
+            found.append(Party(t, entity_id, text, _token_features(r, t, entity_id)))
+        # (a pronoun nobody resolved names no one: "They" is no actor_text)
+        whole = None if entity_id or t.pos_ == "PRON" else whole_phrase(t, inside)
+        if whole and whole != text:
+            found.append(Party(t, None, whole, [*_token_features(r, t, None), "form=whole"]))
+    for role, value in (("actor", d.actor), ("addressee", d.addressee)):
+        if value != (None, None):
+            found.append(Party(d.cue, *value, [f"rule_{role}", f"rule_{role}|src={d.source}"]))
+    near = {p.entity_id for p in found if p.entity_id}
+    return found + [p for p in _document_actors(r) if p.entity_id not in near]
+
+
+def _token_features(r: Reading, t, entity_id: str | None) -> list[str]:
+    d = r.demand
+    ups, meet, downs = dependency_path(d.cue, t)
+    path = "long" if meet is None or len(ups) + len(downs) > MAX_PATH else "^".join(ups) + ">" + ">".join(downs)
+    cue = lemma(d.cue)
+    kind = _party_kind(t, entity_id)
+    src = d.source.split(":")[0]
+    feats = [f"path={path}", f"path={path}|src={src}", f"cuepath={cue}|{path}", f"dep={t.dep_}",
+             f"kind={kind}", f"kind={kind}|dep={t.dep_}", f"where={_where(d, t)}", f"where={_where(d, t)}|src={src}"]
+    if t.dep_ in ("obl", "nmod", "pobj"):
+        prep = next((c.lower_ for c in t.children if c.dep_ == "case"), t.head.lower_)
+        feats += [f"prep={prep}", f"prep={prep}|{lemma(t.head)}", f"cueprep={cue}|{prep}"]
+    if t.pos_ != "PROPN" and not entity_id:
+        feats.append(f"lemma={lemma(t)}")
+    said = _asker(d)
+    if said is not None and said.i == t.i:
+        feats += ["asker", f"asker|src={d.source}", f"asker|kind={kind}"]
+    for role, value in (("actor", d.actor), ("addressee", d.addressee)):
+        if value[0] == entity_id if entity_id else value[0] is None and t.text in (value[1] or "").split():
+            feats += [f"rule_{role}", f"rule_{role}|src={d.source}"]
+    return feats
+
+
+def _party_kind(t, entity_id: str | None) -> str:
+    if entity_id:
+        return f"entity:{t.ent_type_ or '?'}|{'pron' if t.pos_ == 'PRON' else 'name' if t.pos_ == 'PROPN' else 'noun'}"
+    return f"text|{t.pos_}"
+
+
+def _where(d: Demand, t) -> str:
+    if t.i < d.cue.sent.start:
+        return "previous_sentence"
+    gap = abs(d.cue.i - t.i)
+    bucket = "1" if gap <= 1 else "2-3" if gap <= 3 else "4-8" if gap <= 8 else "far"
+    return f"{'before' if t.i < d.cue.i else 'after'}:{bucket}"
+
+
+def _document_actors(r: Reading) -> list[Party]:
+    """The document's most named actors, by their first name in the text. What the clause
+    calls the asker ("the union", "the administration") tells which of them it may stand for."""
+    d = r.demand
+    doc = d.cue.doc
+    said = _asker(d)
+    described = lemma(said) if said is not None and said.pos_ == "NOUN" and not said.ent_type_ else None
+    ranked = sorted(clusters(doc), key=lambda c: -len(c.mentions))[:DOCUMENT_ACTORS]
+    out, of_type = [], {}
+    for rank, c in enumerate(ranked):
+        named = [m for m in c.mentions if not m.is_pronoun]
+        first = doc.char_span(named[0].start, named[0].end, alignment_mode="expand") if named else None
+        eid = cluster_id(first) if first is not None else None
+        if not eid:
+            continue
+        type_rank = of_type[c.type] = of_type.get(c.type, -1) + 1
+        feats = ["document", f"document|type={c.type}", f"document|rank={rank}",
+                 f"document|type={c.type}|type_rank={type_rank}"]
+        if described:
+            feats += [f"document|described|type={c.type}|type_rank={type_rank}",
+                      f"document|described={described}|type={c.type}"]
+            if any(described in m.text.lower() for m in named):
+                feats.append("document|described_in_name")
+        out.append(Party(first.root, eid, None, feats))
+    return out
+
+
+def _asker(d: Demand):
+    """The party the parse says makes a candidate reading; a finder's reading names its own
+    (`rule_actor`), read by its frame."""
+    return None if d.source.startswith("rule") else asker(d.cue, d.source)
+
+
+def category_candidates(r: Reading, labels: tuple[str, ...]) -> list[list[str]]:
+    """One feature list per category: the label's bias, the rules' category and the demanded
+    words crossed with it."""
+    d = r.demand
+    doc = d.cue.doc
+    ctx = [f"rule={r.rule_category}", f"head={lemma(d.head)}", f"cue={lemma(d.cue)}",
+           *sorted({f"w={lemma(t)}" for t in doc[d.start:d.end] if t.pos_ in ("NOUN", "VERB", "ADJ")})]
+    return [[label, *(f"{label}|{f}" for f in ctx)] for label in labels]

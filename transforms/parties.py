@@ -1,0 +1,45 @@
+"""Candidate parties of a learned choice (the subject of an amount, the actor of a demand) and
+how a chooser's probabilities become one party and the row's columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from transforms.ranker import Ranker
+
+# The words that can name a party.
+PARTY_POS = ("NOUN", "PROPN", "PRON")
+
+
+@dataclass
+class Party:
+    """A candidate party (an amount's subject or payer, a demand's actor): the word, the row's
+    value it gives, its features."""
+
+    token: object | None  # None: nobody
+    entity_id: str | None
+    text: str | None
+    features: list = field(default_factory=list)  # names, or (name, value) pairs
+
+    @property
+    def key(self) -> tuple:
+        return (self.entity_id, None) if self.entity_id else (None, (self.text or "").casefold())
+
+
+def choose(model: Ranker, found: list[Party]) -> Party | None:
+    """The party whose words add up to the highest probability; None when that is nobody."""
+    total: dict[tuple, float] = {}
+    first: dict[tuple, Party] = {}
+    for party, p in zip(found, model.probabilities([f.features for f in found])):
+        key = party.key if party.token is not None else ("nobody",)
+        total[key] = total.get(key, 0.0) + p
+        first.setdefault(key, party)
+    best = max(total, key=total.__getitem__)
+    return None if best == ("nobody",) else first[best]
+
+
+def role_columns(role: str, party: Party | None) -> dict:
+    """The row's `<role>_entity_id` and `<role>_text` for the chosen party (both None: nobody)."""
+    if party is None:
+        return {f"{role}_entity_id": None, f"{role}_text": None}
+    return {f"{role}_entity_id": party.entity_id, f"{role}_text": None if party.entity_id else party.text}
