@@ -109,6 +109,7 @@ def party_actor(p: Party, actors: dict) -> Actor:
 
 
 def entity_actors(doc) -> dict[str, tuple[str, frozenset[str]]]:
+    """{entity id: (name, folded surface forms)} of the linker's actors, as `party_actor` needs."""
     names = {e["entity_id"]: e["name"] for e in get_facts(doc, "entities")}
     forms: dict[str, set[str]] = {eid: {fold(n)} for eid, n in names.items()}
     for m in get_facts(doc, "mentions"):
