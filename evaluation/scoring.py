@@ -186,7 +186,7 @@ def _any_actor(predicted: Actor | None, values: list[str], gold: GoldEntities) -
     return any(actor_matches(predicted, v, gold) for v in values)
 
 
-def _greedy(candidates: Iterable[tuple[tuple, int, int]]) -> list[tuple[int, int]]:
+def greedy_pairs(candidates: Iterable[tuple[tuple, int, int]]) -> list[tuple[int, int]]:
     """One-to-one pairs from (rank key, gold index, predicted index), best (lowest) key first."""
     used_g, used_p, pairs = set(), set(), []
     for _, gi, pi in sorted(candidates):
@@ -197,7 +197,7 @@ def _greedy(candidates: Iterable[tuple[tuple, int, int]]) -> list[tuple[int, int
     return pairs
 
 
-def _listify(value) -> list:
+def listify(value) -> list:
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
@@ -303,10 +303,10 @@ def _match_with_optional(gold: list[dict], candidates) -> tuple[list[tuple[int, 
     """
     candidates = list(candidates)
     required = [c for c in candidates if not gold[c[1]].get("optional")]
-    pairs = _greedy(required)
+    pairs = greedy_pairs(required)
     taken = {pi for _, pi in pairs}
     optional = [c for c in candidates if gold[c[1]].get("optional") and c[2] not in taken]
-    absorbed = {pi for _, pi in _greedy(optional)}
+    absorbed = {pi for _, pi in greedy_pairs(optional)}
     return pairs, absorbed
 
 
@@ -415,10 +415,10 @@ def score_amounts(docs: list[tuple[dict, _Document]], scores: Scores) -> list[Me
             qual.add(p["qualifier"] == g.get("qualifier", "exact"))
             if p["qualifier"] != g.get("qualifier", "exact"):
                 scores.errors.append(f"{where}: qualifier {p['qualifier']} != {g.get('qualifier')}")
-            ok = p["purpose"] in _listify(g.get("purpose"))
+            ok = p["purpose"] in listify(g.get("purpose"))
             purpose.add(ok)
             if not ok:
-                scores.errors.append(f"{where}: purpose {p['purpose']} not in {_listify(g.get('purpose'))}")
+                scores.errors.append(f"{where}: purpose {p['purpose']} not in {listify(g.get('purpose'))}")
             for key in ("subject", "payer"):
                 predicted, wanted = p[f"{key}_actor"], g.get(key)
                 ok = not _absent(wanted) and actor_matches(predicted, wanted, gold_entities)
@@ -473,7 +473,7 @@ def score_entities(docs: list[tuple[dict, _Document]], scores: Scores) -> list[M
                 n_pred += 1
                 scores.errors.append(f"{doc.record_id}: entities: false positive {p['name']!r} ({p['type']})")
         required = [gi for gi, g in enumerate(gold) if not g.get("optional")]
-        pairs = dict(_greedy(((-n, gi, pi), gi, pi) for (gi, pi), n in overlap.items()
+        pairs = dict(greedy_pairs(((-n, gi, pi), gi, pi) for (gi, pi), n in overlap.items()
                              if not gold[gi].get("optional")))
         owners: dict[str, set[int]] = {}
         for (gi, pi) in overlap:
@@ -624,8 +624,8 @@ def score_events(docs: list[tuple[dict, _Document]], scores: Scores) -> list[Met
 
         candidates = []
         for gi, g in enumerate(gold):
-            sources = _listify(g.get("sources")) or _listify(g.get("source"))
-            targets = _listify(g.get("targets")) or _listify(g.get("target"))
+            sources = listify(g.get("sources")) or listify(g.get("source"))
+            targets = listify(g.get("targets")) or listify(g.get("target"))
             for pi, p in enumerate(pred):
                 if p.get("event_type") != g.get("type"):
                     continue
@@ -666,7 +666,7 @@ def score_events(docs: list[tuple[dict, _Document]], scores: Scores) -> list[Met
                     ov = max((_overlap(s, ps) for s in gold_spans[gi]), default=0)
                     if ov:
                         trig_candidates.append(((-ov, gi, pi), gi, pi))
-            trig_pairs = _greedy(trig_candidates)
+            trig_pairs = greedy_pairs(trig_candidates)
             trig_tp += len(trig_pairs)
             for gi, pi in trig_pairs:
                 trig_type.add(pred[pi].get("event_type") == gold[gi].get("type"))

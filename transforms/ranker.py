@@ -13,6 +13,7 @@ Pure numpy/scipy; a model is a JSON file of non-zero weights, small and readable
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,3 +156,25 @@ def _loss(w, x, starts, right, l2):
     # d/ds: p(candidate) - p(candidate | right)
     d = e / z_all[group] - np.where(right, e / z_right[group], 0.0)
     return loss, x.T @ d + l2 * w
+
+
+def load_folder(folder: Path, names: tuple[str, ...], what: str) -> tuple[list[Ranker], str]:
+    """The models `names` of a model folder (`<name>.json` each) and a digest of their weights
+    (what `extractor_version` records); a missing one is a clear error naming the command."""
+    missing = [n for n in names if not (folder / f"{n}.json").is_file()]
+    if missing:
+        raise FileNotFoundError(f"{folder}: no trained {what} model ({', '.join(missing)}.json "
+                                "missing); train one with `newsfacts train`")
+    digest = hashlib.sha256(b"".join((folder / f"{n}.json").read_bytes() for n in names))
+    return [Ranker.load(folder / f"{n}.json") for n in names], digest.hexdigest()[:12]
+
+
+def save_folder(folder: Path, models: dict[str, Ranker], meta: dict) -> Path:
+    """Write each model as `<name>.json` (its meta gaining `meta`'s seed and articles) and
+    `meta.json`; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, model in models.items():
+        model.meta.update(seed=meta.get("seed"), articles=meta.get("articles"))
+        model.save(folder / f"{name}.json")
+    (folder / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return folder

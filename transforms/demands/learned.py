@@ -8,7 +8,6 @@ A model folder holds one `transforms.ranker` model per chooser (`demand.json`, `
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from transforms.demands.actors import Actors
 from transforms.demands.features import Reading, category_candidates, demand_features, parties
 from transforms.demands.lexicon import Lexicon
 from transforms.parties import Party, choose
-from transforms.ranker import Ranker
+from transforms.ranker import Ranker, load_folder
 from transforms.schemas import DEMAND_CATEGORIES
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "newsfacts_demands"
@@ -60,13 +59,8 @@ class DemandModel:
 
     @classmethod
     def load(cls, folder: Path | str | None = None) -> "DemandModel":
-        folder = Path(folder) if folder else SHIPPED
-        missing = [c for c in CHOOSERS if not (folder / f"{c}.json").is_file()]
-        if missing:
-            raise FileNotFoundError(f"{folder}: no trained demands model ({', '.join(missing)}.json "
-                                    "missing); train one with `newsfacts train`")
-        digest = hashlib.sha256(b"".join((folder / f"{c}.json").read_bytes() for c in CHOOSERS))
-        return cls(*(Ranker.load(folder / f"{c}.json") for c in CHOOSERS), digest.hexdigest()[:12])
+        models, digest = load_folder(Path(folder) if folder else SHIPPED, CHOOSERS, "demands")
+        return cls(*models, digest)
 
     def decide(self, readings: list[Reading], lex: Lexicon, actors: Actors) -> list[Decided]:
         """The demands among the readings, in text order: those the model holds demands

@@ -15,12 +15,11 @@ deterministic (L-BFGS from zero weights); `seed` is recorded only.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluation.scoring import GoldEntities, actor_matches, placed_span
+from evaluation.scoring import GoldEntities, actor_matches, greedy_pairs, placed_span
 from evaluation.trainable import register_trainer
 from transforms.demands.actors import Actors
 from transforms.demands.component import readings
@@ -28,7 +27,7 @@ from transforms.demands.features import Reading, category_candidates, demand_fea
 from transforms.demands.learned import CHOOSERS, SHIPPED, yes_no
 from transforms.demands.lexicon import lexicon
 from transforms.money.train import entity_actors, parse, party_actor
-from transforms.ranker import Choice, Ranker, fit
+from transforms.ranker import Choice, Ranker, fit, save_folder
 from transforms.schemas import DEMAND_CATEGORIES
 
 COMPONENT = "newsfacts_demands"
@@ -84,21 +83,16 @@ def _group_key(r: Reading) -> tuple:
 
 def align(doc, found: list[Reading], gold: list[dict]) -> list[tuple[int, int]]:
     """(reading index, gold index) pairs, one to one, largest character overlap first."""
-    candidates = []
+    text, candidates = doc.text, []
     for gi, g in enumerate(gold):
-        spans = [placed_span(doc.text, g)] if placed_span(doc.text, g) else _occurrences(doc.text, g.get("text"))
+        placed = placed_span(text, g)
+        spans = [placed] if placed else _occurrences(text, g.get("text"))
         for k, r in enumerate(found):
             start, end = doc[r.demand.start].idx, doc[r.demand.end - 1].idx + len(doc[r.demand.end - 1])
             ov = max((min(end, e) - max(start, s) for s, e in spans), default=0)
             if ov > 0:
                 candidates.append((-ov, k, gi))
-    used_k, used_g, pairs = set(), set(), []
-    for _, k, gi in sorted(candidates):
-        if k not in used_k and gi not in used_g:
-            used_k.add(k)
-            used_g.add(gi)
-            pairs.append((k, gi))
-    return pairs
+    return greedy_pairs(candidates)
 
 
 def _occurrences(text: str, phrase: str | None) -> list[tuple[int, int]]:
@@ -141,17 +135,9 @@ def train_demands(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
     """Fit the choosers on `records` and write them to `out_dir`/newsfacts_demands."""
     started = time.perf_counter()
     found = [e for doc, rec in zip(parse(records), records) for e in examples(doc, rec)]
-    models = fit_choosers(found)
-    folder = Path(out_dir) / COMPONENT
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, model in models.items():
-        model.meta.update(seed=seed, articles=len(records))
-        model.save(folder / f"{name}.json")
-    (folder / "meta.json").write_text(json.dumps({
+    return save_folder(Path(out_dir) / COMPONENT, fit_choosers(found), {
         "component": COMPONENT, "articles": len(records), "readings": len(found),
         "demands": sum(e.gold is not None for e in found), "seed": seed,
-        "seconds": round(time.perf_counter() - started, 1)}, indent=1) + "\n", encoding="utf-8")
-    return folder
-
+        "seconds": round(time.perf_counter() - started, 1)})
 
 register_trainer(COMPONENT, train_demands)

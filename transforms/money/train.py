@@ -13,20 +13,20 @@ weights); `seed` is recorded only.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluation.scoring import Actor, GoldEntities, actor_matches, fold, placed_span, value_close
+from evaluation.scoring import (Actor, GoldEntities, actor_matches, fold, greedy_pairs, listify, placed_span,
+                                value_close)
 from evaluation.trainable import register_trainer
 from transforms.facts import get_facts
 from transforms.money.component import amount_views
 from transforms.money.features import AmountView, parties, purpose_candidates
-from transforms.parties import Party
 from transforms.money.learned import CHOOSERS
 from transforms.nlp import PipelineSpec, load_pipeline
-from transforms.ranker import Choice, fit
+from transforms.parties import Party
+from transforms.ranker import Choice, fit, save_folder
 from transforms.schemas import PURPOSES
 
 COMPONENT = "newsfacts_amounts"
@@ -59,7 +59,7 @@ def examples(doc, record: dict) -> list[Example]:
     for vi, gi in align([(a.start, a.end, a.value, a.currency, a.text) for a, _, _ in views], gold, doc.text):
         _, view, restates = views[vi]
         g = gold[gi]
-        purposes = [p for p in _listify(g.get("purpose")) if p in PURPOSES]
+        purposes = [p for p in listify(g.get("purpose")) if p in PURPOSES]
         purpose = Choice(purpose_candidates(view, PURPOSES), frozenset(PURPOSES.index(p) for p in purposes))
         # roles are learned as read with the right purpose (the chooser's, once trained)
         view.purpose = purposes[0] if purposes else None
@@ -82,14 +82,8 @@ def align(found: list[tuple], gold: list[dict], text: str) -> list[tuple[int, in
             if placed and not (start < placed[1] and placed[0] < end):
                 continue
             rel = abs(value - g["value"]) / abs(g["value"])
-            candidates.append((rel, fold(words) != fold(g.get("text")), fi, gi))
-    used_f, used_g, pairs = set(), set(), []
-    for _, _, fi, gi in sorted(candidates):
-        if fi not in used_f and gi not in used_g:
-            used_f.add(fi)
-            used_g.add(gi)
-            pairs.append((fi, gi))
-    return sorted(pairs)
+            candidates.append(((rel, fold(words) != fold(g.get("text"))), fi, gi))
+    return sorted(greedy_pairs(candidates))
 
 
 def _right(found: list[Party], wanted, entities: GoldEntities, actors: dict) -> frozenset[int]:
@@ -117,10 +111,6 @@ def entity_actors(doc) -> dict[str, tuple[str, frozenset[str]]]:
     return {eid: (names.get(eid), frozenset(f)) for eid, f in forms.items()}
 
 
-def _listify(value) -> list:
-    return value if isinstance(value, list) else [value] if value else []
-
-
 def fit_choosers(all_examples: list[Example], l2: dict | None = None) -> dict:
     """{chooser: Ranker} fitted on the examples."""
     l2 = {**L2, **(l2 or {})}
@@ -138,16 +128,9 @@ def train_amounts(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
     """Fit the three choosers on `records` and write them to `out_dir`/newsfacts_amounts."""
     started = time.perf_counter()
     found = [e for doc, rec in zip(parse(records), records) for e in examples(doc, rec)]
-    models = fit_choosers(found)
-    folder = Path(out_dir) / COMPONENT
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, model in models.items():
-        model.meta.update(seed=seed, articles=len(records))
-        model.save(folder / f"{name}.json")
-    (folder / "meta.json").write_text(json.dumps({
+    return save_folder(Path(out_dir) / COMPONENT, fit_choosers(found), {
         "component": COMPONENT, "articles": len(records), "amounts": len(found), "seed": seed,
-        "seconds": round(time.perf_counter() - started, 1)}, indent=1) + "\n", encoding="utf-8")
-    return folder
+        "seconds": round(time.perf_counter() - started, 1)})
 
 
 register_trainer(COMPONENT, train_amounts)
