@@ -150,7 +150,11 @@ def cmd_train(args) -> int:
     from evaluation.run import read_gold
     from evaluation.trainable import load_trainers
 
-    records = read_gold(Path(args.gold))
+    try:
+        records = read_gold(Path(args.gold))
+    except ValueError as e:  # a line that is not JSON
+        print(f"newsfacts: {e}", file=sys.stderr)
+        return 2
     trainers = load_trainers()
     unknown = set(args.component or ()) - set(trainers)
     if unknown:
@@ -158,7 +162,11 @@ def cmd_train(args) -> int:
         return 2
     for name, train in trainers.items():
         if not args.component or name in args.component:
-            folder = train(records, Path(args.out), args.seed)
+            try:
+                folder = train(records, Path(args.out), args.seed)
+            except ValueError as e:  # nothing in the gold to learn from
+                print(f"newsfacts: cannot train {name}: {e}", file=sys.stderr)
+                return 2
             print(f"{name}: trained on {len(records)} articles -> {folder}")
     return 0
 

@@ -128,6 +128,8 @@ def train_amounts(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
     """Fit the three choosers on `records` and write them to `out_dir`/newsfacts_amounts."""
     started = time.perf_counter()
     found = [e for doc, rec in zip(parse(records), records) for e in examples(doc, rec)]
+    if not found:
+        raise ValueError("no gold amount matches an amount found in the articles")
     return save_folder(Path(out_dir) / COMPONENT, fit_choosers(found), {
         "component": COMPONENT, "articles": len(records), "amounts": len(found), "seed": seed,
         "seconds": round(time.perf_counter() - started, 1)})

@@ -138,3 +138,15 @@ def test_the_weights_are_part_of_the_extractor_version(nlp, tmp_path, monkeypatc
         Ranker({"nobody": 1.0, name: 0.5}).save(other / f"{name}.json")
     monkeypatch.setenv(ENV_COMPONENT_MODELS, json.dumps({"newsfacts_amounts": str(other)}))
     assert model_version(load_pipeline()) != shipped
+
+
+def test_training_on_gold_without_amounts_is_a_clear_error(tmp_path, capsys):
+    from flows.cli import main
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "x", "text": "Nothing was paid.", "gold": {"amounts": []}}) + "\n")
+    assert main(["train", "--gold", str(gold), "--component", "newsfacts_amounts", "--out", str(tmp_path)]) == 2
+    assert "cannot train newsfacts_amounts: no gold amount" in capsys.readouterr().err
+    gold.write_text("{not json\n")
+    assert main(["train", "--gold", str(gold), "--out", str(tmp_path)]) == 2
+    assert "not JSON" in capsys.readouterr().err
