@@ -575,11 +575,14 @@ def _iso_date(value) -> str | None:
 
 
 def _trigger_span(text: str, event: dict) -> tuple[int, int] | None:
-    """Where a predicted event's trigger is: its first occurrence inside the event's clause span,
-    else the occurrence nearest the clause start."""
+    """Where a predicted event's trigger is: `trigger_start`/`trigger_end` when the row has
+    them, else its first occurrence inside the event's clause span, else the occurrence nearest
+    the clause start."""
     trigger = event.get("trigger")
     if not trigger:
         return None
+    if event.get("trigger_start") is not None and event.get("trigger_end") is not None:
+        return event["trigger_start"], event["trigger_end"]
     start, end = event.get("start") or 0, event.get("end") or len(text)
     inside = text.find(trigger, start, max(end, start + len(trigger)))
     if inside >= 0:

@@ -99,6 +99,16 @@ def expectations_for(table: Table) -> list:
     if table.span:
         exps.append(gxe.ExpectColumnPairValuesToBeEqual(
             column_A="text", column_B="_doc_span", meta=meta(ROW, "text == documents.text[start:end]")))
+    if table.name == "events":
+        exps += [
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A="trigger", column_B="_doc_trigger", meta=meta(ROW, "trigger == documents.text[trigger_start:trigger_end]")),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="_has_party", value_set=[True], meta=meta(ROW, "a source or a target")),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="_doc_published", column_B="_past_event_date", or_equal=True,
+                ignore_row_if="either_value_is_missing", meta=meta(ROW, "a past event is not dated after publication")),
+        ]
     return exps
 
 
@@ -109,10 +119,13 @@ def helper_columns(table: Table) -> list[str]:
         helpers.append("_doc_n_chars")
     if table.span:
         helpers.append("_doc_span")
+    if table.name == "events":
+        helpers += ["_doc_trigger", "_has_party", "_doc_published", "_past_event_date"]
     return helpers
 
 
-def _with_helpers(name: str, df: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+def _with_helpers(name: str, df: pd.DataFrame, texts: dict[str, str],
+                  published: dict[str, object] | None = None) -> pd.DataFrame:
     """The frame GX sees: the table plus the helper columns its cross-table checks need."""
     table = TABLES[name]
     df = df.copy()
@@ -126,6 +139,14 @@ def _with_helpers(name: str, df: pd.DataFrame, texts: dict[str, str]) -> pd.Data
             texts[d][s:e] if d in texts else None
             for d, s, e in zip(df["doc_id"], df["start"], df["end"])
         ]
+    if name == "events":
+        df["_doc_trigger"] = [texts[d][s:e] if d in texts else None
+                              for d, s, e in zip(df["doc_id"], df["trigger_start"], df["trigger_end"])]
+        df["_has_party"] = df[["source_entity_id", "source_text", "target_entity_id", "target_text"]].notna().any(axis=1)
+        day = {d: p.date() for d, p in (published or {}).items() if p is not None}
+        df["_doc_published"] = pd.Series([day.get(d) for d in df["doc_id"]], index=df.index, dtype="object")
+        df["_past_event_date"] = pd.Series([e if isinstance(t, str) and t == "past" and not pd.isna(e) else None
+                                            for e, t in zip(df["event_date"], df["tense"])], index=df.index, dtype="object")
     return df
 
 
@@ -185,6 +206,7 @@ class Validator:
         reports, quarantine, failures, results = {}, [], [], []
         clean: dict[str, pa.Table] = {}
         texts: dict[str, str] = {}
+        published: dict[str, object] = {}
         rejected_docs: set[str] = set()
         for name in FACT_TABLES:
             table = tables[name]
@@ -194,7 +216,7 @@ class Validator:
                 table = table.filter(pc.invert(gone))
             df = table.to_pandas(types_mapper=pd.ArrowDtype)
             result = self.definitions[name].run(
-                batch_parameters={"dataframe": _with_helpers(name, df, texts)},
+                batch_parameters={"dataframe": _with_helpers(name, df, texts, published)},
                 result_format="COMPLETE")
             results.append(result.to_json_dict())
             bad_rows: dict[int, str] = {}
@@ -231,6 +253,7 @@ class Validator:
             clean[name] = table
             if name == "documents":
                 texts = dict(zip(table["doc_id"].to_pylist(), table["text"].to_pylist()))
+                published = dict(zip(table["doc_id"].to_pylist(), table["published_at"].to_pylist()))
                 rejected_docs = {df["doc_id"].iloc[i] for i in bad_rows}
             reports[name] = TableReport(name, len(df), table.num_rows,
                                         not any(f["level"] == TABLE for f in failed), failed)

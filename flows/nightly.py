@@ -127,7 +127,7 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, pipeline: Pipeli
     quarantine = []
 
     def stream():
-        columns = ["doc_id", "source", "text"]
+        columns = ["doc_id", "source", "text", "published_at"]
         for batch in pq.ParquetFile(documents).iter_batches(batch_size=1024, columns=columns):
             yield from zip(*(batch.column(c).to_pylist() for c in columns))
 

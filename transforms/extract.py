@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.util import raise_error
 
+from transforms.events.dates import resolve_event_dates
 from transforms.facts import table_rows
 from transforms.ingest import IngestError, RawDocument, Rejected, build_document
 from transforms.schemas import FACT_TABLES
@@ -74,15 +75,17 @@ def extract_documents(
     and run again alone, to be rejected with the component's error if it fails again: one bad
     document never stops the run, and none goes missing.
 
-    docs: (doc_id, source, text) triples.
+    docs: (doc_id, source, text) triples, or (doc_id, source, text, published) with the
+        document's publication date (a date or datetime, or None), against which relative event
+        dates are resolved.
     RETURNS: per document, in input order, (doc_id, {table: rows}) or a Rejected when the
         pipeline or an extractor failed on it.
     """
-    pending: deque[tuple[str, str, str]] = deque()
+    pending: deque[tuple] = deque()
 
     def stream():
-        for doc_id, source, text in docs:
-            pending.append((doc_id, source, text))
+        for doc_id, source, text, *published in docs:
+            pending.append((doc_id, source, text, published[0] if published else None))
             yield text, doc_id
 
     nlp.set_error_handler(_skip_document)
@@ -90,8 +93,8 @@ def extract_documents(
         for doc, doc_id in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process):
             while pending[0][0] != doc_id:
                 yield _alone(nlp, *pending.popleft(), extractor_version)
-            _, source, _ = pending.popleft()
-            yield _rows(doc, doc_id, source, extractor_version)
+            _, source, _, published = pending.popleft()
+            yield _rows(doc, doc_id, source, published, extractor_version)
         while pending:
             yield _alone(nlp, *pending.popleft(), extractor_version)
     finally:
@@ -102,7 +105,7 @@ def _skip_document(name, proc, docs, error) -> None:
     """spaCy error handler: leave the document out of the batch (`extract_documents` notices)."""
 
 
-def _alone(nlp: Language, doc_id: str, source: str, text: str,
+def _alone(nlp: Language, doc_id: str, source: str, text: str, published,
            extractor_version: str | None) -> tuple[str, dict] | Rejected:
     """A document the batch lost, run by itself with errors raised."""
     nlp.set_error_handler(raise_error)
@@ -113,12 +116,14 @@ def _alone(nlp: Language, doc_id: str, source: str, text: str,
                         stage="extract")
     finally:
         nlp.set_error_handler(_skip_document)
-    return _rows(doc, doc_id, source, extractor_version)
+    return _rows(doc, doc_id, source, published, extractor_version)
 
 
-def _rows(doc, doc_id: str, source: str, extractor_version: str | None) -> tuple[str, dict] | Rejected:
+def _rows(doc, doc_id: str, source: str, published, extractor_version: str | None) -> tuple[str, dict] | Rejected:
     try:
-        return doc_id, table_rows(doc, doc_id, extractor_version)
+        rows = table_rows(doc, doc_id, extractor_version)
+        resolve_event_dates(rows.get("events", []), published)
+        return doc_id, rows
     except Exception as e:  # a component set facts its table cannot hold: this document only
         return Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id,
                         stage="extract")

@@ -22,12 +22,17 @@ if not Doc.has_extension("facts"):
     Doc.set_extension("facts", default=None)
 
 
+# Keys of positional facts, which another table's fact may point to by the target's `id_parts`.
+_REFERENCES = {t.key: t for t in TABLES.values() if t.id_prefix}
+
+
 def set_facts(doc: Doc, table: str, facts: Iterable[dict]) -> None:
     """Set the facts a component found for `table` (replacing any set before).
 
     A fact holds the table's columns except `doc_id`, `extractor_version`, a positional key and
     `sentence_index` (filled by `table_rows`); `id_parts` (a list) may say what makes its key
-    unique when `start`/`end` do not. Other keys travel with the Doc for later components and
+    unique when `start`/`end` do not, and `<key>_parts` the `id_parts` of another table's fact
+    it points to (an event's `demand_id_parts`: its `demand_id`). Other keys travel with the Doc for later components and
     are not published.
     """
     if table not in TABLES:
@@ -63,6 +68,9 @@ def table_rows(doc: Doc, doc_id: str, extractor_version: str | None = None) -> d
             if table.id_prefix:
                 parts = fact.get("id_parts") or (fact["start"], fact["end"])
                 row[table.key] = stable_id(table.id_prefix, doc_id, *parts)
+            for ref, target in _REFERENCES.items():
+                if fact.get(f"{ref}_parts") is not None and ref in row:
+                    row[ref] = stable_id(target.id_prefix, doc_id, *fact[f"{ref}_parts"])
             if "sentence_index" in row and row["sentence_index"] is None:
                 locate = locate or sentence_locator(doc)
                 row["sentence_index"] = locate(fact["start"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from transforms.entities.linking import cluster_id, clusters
 from transforms.ranker import Ranker
 
 # The words that can name a party.
@@ -43,3 +44,19 @@ def role_columns(role: str, party: Party | None) -> dict:
     if party is None:
         return {f"{role}_entity_id": None, f"{role}_text": None}
     return {f"{role}_entity_id": party.entity_id, f"{role}_text": None if party.entity_id else party.text}
+
+
+def ranked_actors(doc, top: int) -> list[tuple]:
+    """The document's `top` most named actors, most mentions first: (rank, their first named
+    span, entity id, type, rank among those of their type, their named mentions). The holder of
+    "sales rose" or the asker of "the union wants" may be named only once, early."""
+    out, of_type = [], {}
+    for rank, c in enumerate(sorted(clusters(doc), key=lambda c: -len(c.mentions))[:top]):
+        named = [m for m in c.mentions if not m.is_pronoun]
+        first = doc.char_span(named[0].start, named[0].end, alignment_mode="expand") if named else None
+        eid = cluster_id(first) if first is not None else None
+        if not eid:
+            continue
+        type_rank = of_type[c.type] = of_type.get(c.type, -1) + 1
+        out.append((rank, first, eid, c.type, type_rank, named))
+    return out

@@ -32,6 +32,25 @@ EVENT_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 )
+# PLOVER's modes (the manual's table of type: mode scores), those the CAMEO-to-PLOVER table adds,
+# and the contract's own (designation, airspace_closure, reward, ultimatum).
+EVENT_MODES = (
+    "visit", "third-party", "multilateral", "phone", "assist", "change", "yield", "meet",
+    "withdraw", "release", "disarm", "ceasefire", "access", "resign", "disapprove", "investigate",
+    "allege", "restrict", "arrest", "relations", "expel", "territory", "violence", "demo", "riot",
+    "strike", "hunger", "boycott", "obstruct", "convict", "discontinue", "troops", "weapons",
+    "police", "militia", "seize", "censor", "curfew", "martial-law", "deport", "withhold",
+    "misinformation", "cyber", "abduct", "beat", "torture", "sexual", "targeted", "destroy",
+    "primitive", "firearms", "explosives", "suicide-attack", "aerial", "drone", "heavy-weapons",
+    "crowd-control", "unconventional",
+    "asylum", "cleansing", "massacre", "pro_autocracy", "assassinate", "ban", "ease", "return",
+    "designation", "airspace_closure", "reward", "ultimatum",
+)
+EVENT_TENSES = ("past", "future")
+DATE_PRECISIONS = ("day", "month", "year")
+# How an event's date was placed: written in full, resolved against the publication date, or
+# relative with no publication date to resolve it against (then no date).
+EVENT_DATE_BASES = ("explicit", "published", "unresolved")
 DATE_BASES = ("published", "ingested")
 RUN_STATUSES = ("success", "partial", "failed")
 QUARANTINE_STAGES = ("ingest", "extract", "validation")
@@ -246,17 +265,25 @@ EVENTS = Table(
         _c("event_id", _S, "stable id", nullable=False),
         _c("doc_id", _S, "the document", nullable=False),
         _c("event_type", _S, "PLOVER type", nullable=False, allowed=EVENT_TYPES),
-        _c("mode", _S, "e.g. phone, visit, ultimatum, designation"),
+        _c("mode", _S, "PLOVER mode: phone, visit, ultimatum, designation ...", allowed=EVENT_MODES),
         _c("source_entity_id", _S, "actor"),
         _c("source_text", _S, "the actor as written when it is not a named entity"),
         _c("target_entity_id", _S, "recipient"),
         _c("target_text", _S, "the recipient as written when it is not a named entity"),
-        _c("event_date", pa.date32(), "resolved calendar date"),
+        _c("event_date", pa.date32(), "resolved calendar date (the first day of the month or year at those precisions)"),
         _c("date_text", _S, "the date expression as written"),
         _c("trigger", _S, "the word or phrase that signals the event", nullable=False),
         *_span_columns("the clause"),
         _SENTENCE,
         _EXTRACTOR,
+        _c("trigger_start", _I, "character offset where `trigger` starts in `documents.text`", nullable=False),
+        _c("trigger_end", _I, "character offset where `trigger` ends (exclusive)", nullable=False),
+        _c("tense", _S, "past or future as the clause tells it; null: present or not told", allowed=EVENT_TENSES),
+        _c("date_precision", _S, "how much of `event_date` the text fixes", allowed=DATE_PRECISIONS),
+        _c("date_basis", _S, "explicit (written in full), published (resolved against the publication date), "
+           "unresolved (relative, no publication date)", allowed=EVENT_DATE_BASES),
+        _c("demand_id", _S, "the demand this REQUEST makes, or this REJECT/AGREE answers"),
+        _c("probability", _F, "the model's probability of the event type; null for events made from a demand"),
     ),
     key="event_id",
     id_prefix="evt",

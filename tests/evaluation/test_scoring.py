@@ -227,6 +227,14 @@ def test_events_precision_date_and_triggers():
                  "trigger_type": (1, 2)}
 
 
+def test_a_row_that_places_its_trigger_is_scored_there():
+    # the clause is the whole text, where "sued" occurs once; the row says its trigger is elsewhere
+    elsewhere = event("ACCUSE", "sued", TEXT, source_text="Ford Australia", target_entity_id="e_brindle")
+    assert counts(score([GOLD], tables(events=[elsewhere])), "events")["trigger_recall"] == (1, 2)
+    elsewhere.update(trigger_start=0, trigger_end=4)
+    assert counts(score([GOLD], tables(events=[elsewhere])), "events")["trigger_recall"] == (0, 2)
+
+
 def test_events_without_exhaustive_gold_report_no_precision():
     t = tables(events=[event("PROTEST", "sued", "Ford Australia sued Brindle County",
                              source_text="Ford Australia")])

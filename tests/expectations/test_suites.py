@@ -87,3 +87,46 @@ def test_bookkeeping_tables_are_checked_too(validator):
     assert validator.check("quarantine", to_arrow("quarantine", [row])) == []
     failures = validator.check("quarantine", to_arrow("quarantine", [{**row, "stage": "lunch"}]))
     assert failures == ["table 'quarantine': expect_column_values_to_be_in_set(column='stage')"]
+
+
+EVENT_TEXT = "Acme and Borel held talks on Friday. Borel rejected the offer."
+
+
+def event(event_id="e1", **kw):
+    return {"event_id": event_id, "doc_id": "doc_e", "event_type": "CONSULT", "mode": None,
+            "source_entity_id": "ent_acme", "source_text": None, "target_entity_id": "ent_borel",
+            "target_text": None, "event_date": datetime(2026, 11, 20).date(), "date_text": "Friday",
+            "trigger": "talks", "start": 0, "end": 36, "sentence_index": 0, "extractor_version": VERSION,
+            "trigger_start": 20, "trigger_end": 25, "tense": "past", "date_precision": "day",
+            "date_basis": "published", "demand_id": None, "probability": 0.9, **kw}
+
+
+def event_tables(events):
+    out = {name: empty_table(name) for name in FACT_TABLES}
+    published = datetime(2026, 11, 22, tzinfo=UTC)
+    out["documents"] = to_arrow("documents", [document("doc_e", EVENT_TEXT, published_at=published,
+                                                       date_basis="published")])
+    out["events"] = to_arrow("events", events)
+    return out
+
+
+@pytest.mark.parametrize("bad, expectation", [
+    (event("e2", event_type="CHAT"), "column='event_type'"),
+    (event("e2", mode="by pigeon"), "column='mode'"),
+    (event("e2", trigger_start=21), "column_A='trigger', column_B='_doc_trigger'"),
+    (event("e2", source_entity_id=None, target_entity_id=None), "column='_has_party'"),
+    (event("e2", event_date=datetime(2026, 11, 27).date()), "column_A='_doc_published', column_B='_past_event_date'"),
+])
+def test_event_rows_that_break_the_rules_are_quarantined(validator, bad, expectation):
+    clean, report = validator.validate(event_tables([event(), bad]), run_id="r1", at=AT)
+    assert clean["events"]["event_id"].to_pylist() == ["e1"]
+    [q] = report.quarantine
+    assert q["row_key"] == "e2" and expectation in q["expectation"]
+
+
+def test_a_future_or_untensed_event_may_be_dated_after_publication(validator):
+    later = datetime(2026, 11, 27).date()
+    rows = [event(), event("e2", tense="future", event_date=later), event("e3", tense=None, event_date=later),
+            event("e4", tense=None, event_date=None, date_text=None, date_precision=None, date_basis=None)]
+    clean, report = validator.validate(event_tables(rows), run_id="r1", at=AT)
+    assert clean["events"].num_rows == 4 and report.quarantine == []

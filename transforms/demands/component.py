@@ -108,4 +108,11 @@ def _fact(doc: Doc, dec: Decided, spans_taken: set[tuple[int, int]]) -> dict:
         "start": start_char,
         "end": end_char,
         "status_hedge": d.hedge,
+        # (for the events component: the words that ask, and that answer)
+        "cue_chars": _chars(d.cue),
+        "answer_chars": _chars(d.answer) if d.answer is not None else None,
     }
+
+
+def _chars(token) -> list[int]:
+    return [token.idx, token.idx + len(token)]

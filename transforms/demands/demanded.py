@@ -31,6 +31,7 @@ class Demand:
     status: str | None = None
     evidence: str | None = None
     hedge: str | None = None
+    answer: object | None = None  # the word of the reply that settled the status
     open_framing: bool = True
     source: str = "rule"  # "rule:" and the finder, or the kind of candidate reading (`candidates`)
 

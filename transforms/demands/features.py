@@ -21,10 +21,10 @@ from transforms.demands.candidates import asker
 from transforms.demands.clauses import could_act, not_asserted
 from transforms.demands.demanded import Demand
 from transforms.demands.lexicon import Lexicon
-from transforms.entities.linking import cluster_id, clusters
+from transforms.entities.linking import cluster_id
 from transforms.money.features import MAX_PATH, whole_phrase
 from transforms.parse import dependency_path
-from transforms.parties import PARTY_POS, Party
+from transforms.parties import PARTY_POS, Party, ranked_actors
 from transforms.parse import DIRECT_OBJECT, is_verb_by_tag, lemma
 
 # Inside a name or compound: the phrase's head stands for these words.
@@ -153,23 +153,15 @@ def _document_actors(r: Reading) -> list[Party]:
     """The document's most named actors, by their first name in the text. What the clause
     calls the asker ("the union", "the administration") tells which of them it may stand for."""
     d = r.demand
-    doc = d.cue.doc
     said = _asker(d)
     described = lemma(said) if said is not None and said.pos_ == "NOUN" and not said.ent_type_ else None
-    ranked = sorted(clusters(doc), key=lambda c: -len(c.mentions))[:DOCUMENT_ACTORS]
-    out, of_type = [], {}
-    for rank, c in enumerate(ranked):
-        named = [m for m in c.mentions if not m.is_pronoun]
-        first = doc.char_span(named[0].start, named[0].end, alignment_mode="expand") if named else None
-        eid = cluster_id(first) if first is not None else None
-        if not eid:
-            continue
-        type_rank = of_type[c.type] = of_type.get(c.type, -1) + 1
-        feats = ["document", f"document|type={c.type}", f"document|rank={rank}",
-                 f"document|type={c.type}|type_rank={type_rank}"]
+    out = []
+    for rank, first, eid, type_, type_rank, named in ranked_actors(d.cue.doc, DOCUMENT_ACTORS):
+        feats = ["document", f"document|type={type_}", f"document|rank={rank}",
+                 f"document|type={type_}|type_rank={type_rank}"]
         if described:
-            feats += [f"document|described|type={c.type}|type_rank={type_rank}",
-                      f"document|described={described}|type={c.type}"]
+            feats += [f"document|described|type={type_}|type_rank={type_rank}",
+                      f"document|described={described}|type={type_}"]
             if any(described in m.text.lower() for m in named):
                 feats.append("document|described_in_name")
         out.append(Party(first.root, eid, None, feats))

@@ -165,7 +165,7 @@ def settle(demands: list[Demand], replies: list[Answer], sents: list[Span], lex:
                 d.status = "partially_accepted"
             else:
                 d.status = "accepted" if ans.polarity == "accept" else "rejected"
-            d.evidence = ans.sentence
+            d.evidence, d.answer = ans.sentence, ans.cue
             d.hedge = "; ".join(ans.hedges) or None
             if d.addressee == (None, None) and ans.responder is not None:
                 responder = who(ans.responder, lex, actors)
@@ -197,7 +197,7 @@ def obtained(demands: list[Demand], categories: dict, sents: list[Span], lex: Le
                         and _same_kind(child(t, DIRECT_OBJECT), d, categories, lex)), None)
             if got is not None:
                 if d.status in (None, "pending", "unknown") and d.evidence is None:
-                    d.status, d.evidence = "accepted", sent.text.strip()
+                    d.status, d.evidence, d.answer = "accepted", sent.text.strip(), got
                 break
 
 

@@ -1,0 +1,116 @@
+"""The events component on invented newswire sentences: types, parties, date phrases and their
+resolution against the publication date, the link to demands, the trainer and the shipped model."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+
+from evaluation.trainable import load_trainers
+from transforms.events.candidates import candidates
+from transforms.events.component import Events, event_facts
+from transforms.events.dates import resolve_event_dates
+from transforms.events.learned import CHOOSERS, SHIPPED, EventModel
+from transforms.events.train import COMPONENT, train_events
+from transforms.events.when import date_phrase, tense
+from transforms.extract import extract_documents
+from transforms.facts import table_rows
+
+
+def _events(nlp, text):
+    doc = nlp(text)
+    return doc, table_rows(doc, "doc_1")
+
+
+def _trigger(doc, word):
+    return next(t for t in candidates(doc, lambda w, p: True) if t.token.text == word)
+
+
+def test_an_accusation_is_coded_with_its_accuser_and_target(nlp):
+    _, rows = _events(nlp, "The prosecutor accused the harbour master of fraud.")
+    [e] = rows["events"]
+    assert (e["event_type"], e["trigger"], e["source_text"], e["target_text"]) == (
+        "ACCUSE", "accused", "prosecutor", "harbour master")
+    assert 0.3 < e["probability"] <= 1 and e["demand_id"] is None
+
+
+def test_a_demand_and_its_refusal_are_linked_events(nlp):
+    _, rows = _events(nlp, "The dockers' union demanded a ten percent pay rise from the port authority. "
+                                "The port authority rejected the demand.")
+    [demand] = rows["demands"]
+    by_type = {e["event_type"]: e for e in rows["events"]}
+    assert by_type["REQUEST"]["demand_id"] == demand["demand_id"] == by_type["REJECT"]["demand_id"]
+    assert by_type["REQUEST"]["trigger"] == "demanded" and by_type["REJECT"]["trigger"] == "rejected"
+    assert by_type["REJECT"]["source_text"] == "port authority"
+
+
+def test_the_date_phrase_of_the_clause_and_its_tense(nlp):
+    doc = nlp("Ministers of Norway and Chile held talks in Oslo on Friday.")
+    talks = _trigger(doc, "talks")
+    assert (date_phrase(talks.token), tense(talks.token)) == ("Friday", "past")
+    doc = nlp("The council will vote on the plan next Tuesday, but it met the builders last week.")
+    assert (date_phrase(_trigger(doc, "vote").token), tense(_trigger(doc, "vote").token)) == ("next Tuesday", "future")
+    assert date_phrase(_trigger(doc, "met").token) == "last week"
+
+
+def test_dates_resolve_against_publication_and_say_how():
+    rows = [{"date_text": "Friday", "tense": "past"}, {"date_text": "next Tuesday", "tense": "future"},
+            {"date_text": "March 3, 1998", "tense": "past"}, {"date_text": None, "tense": "past"}]
+    resolve_event_dates(rows, datetime.datetime(2024, 5, 15, 9, tzinfo=datetime.UTC))  # a Wednesday
+    assert [(r.get("event_date"), r.get("date_basis")) for r in rows] == [
+        (datetime.date(2024, 5, 10), "published"), (datetime.date(2024, 5, 21), "published"),
+        (datetime.date(1998, 3, 3), "explicit"), (None, None)]
+    undated = [{"date_text": "Friday", "tense": "past"}, {"date_text": "March 3, 1998", "tense": None}]
+    resolve_event_dates(undated, None)
+    assert [(r["event_date"], r["date_basis"]) for r in undated] == [(None, "unresolved"),
+                                                                      (datetime.date(1998, 3, 3), "explicit")]
+
+
+def test_extraction_resolves_event_dates_with_the_publication_date(nlp):
+    text = "The mayor met the fire chief on Monday."
+    [(_, rows)] = extract_documents(nlp, [("d1", "s", text, datetime.date(2023, 10, 12))])
+    dated = [e for e in rows["events"] if e["date_text"]]
+    assert dated and all(e["event_date"] == datetime.date(2023, 10, 9) and e["date_precision"] == "day"
+                         for e in dated)
+
+
+def test_no_parse_no_events(nlp):
+    assert event_facts(nlp.make_doc("The prosecutor accused the harbour master.")) == []
+
+
+def test_the_component_records_its_model():
+    model = EventModel.load()
+    assert Events(model).version == f"events:{model.digest}"
+    with pytest.raises(FileNotFoundError):
+        EventModel.load(SHIPPED.parent / "no_such_model")
+
+
+def test_the_trainer_is_registered_and_writes_a_model_the_component_loads(tmp_path):
+    assert COMPONENT in load_trainers()
+    record = {"id": "inv-1", "text": "The ferry company accused the harbour board of negligence. "
+                                     "The harbour board rejected the charge.",
+              "gold": {"entities": [], "events": [
+                  {"type": "ACCUSE", "mode": "allege", "source": "ferry company", "target": "harbour board",
+                   "trigger": "accused"},
+                  {"type": "REJECT", "mode": None, "source": "harbour board", "target": "ferry company",
+                   "trigger": "rejected"}]}}
+    folder = train_events([record], tmp_path, seed=5)
+    model = EventModel.load(folder)
+    assert json.loads((folder / "meta.json").read_text())["events"] == 2
+    assert model.type.meta["seed"] == 5 and "accuse" in model.type.meta["vocabulary"]["verb"]
+    assert model.digest != EventModel.load().digest
+
+
+def test_the_shipped_model_is_small_and_trained_on_the_corpus():
+    assert sum(f.stat().st_size for f in SHIPPED.iterdir()) < 5_000_000
+    assert set(CHOOSERS) <= {f.stem for f in SHIPPED.iterdir()}
+    model = EventModel.load()
+    assert model.type.meta["choices"] > 10_000 and "CONSULT" in model.mode.meta["modes"]
+
+
+def test_gold_without_events_keeps_the_shipped_weights(tmp_path):
+    record = {"id": "inv-2", "text": "Halvorsen Industries said profits rose.", "gold": {"entities": []}}
+    model = EventModel.load(train_events([record], tmp_path))
+    assert model.type.weights == EventModel.load().type.weights and model.type.meta["shipped"]
