@@ -32,8 +32,8 @@ def set_facts(doc: Doc, table: str, facts: Iterable[dict]) -> None:
     A fact holds the table's columns except `doc_id`, `extractor_version`, a positional key and
     `sentence_index` (filled by `table_rows`); `id_parts` (a list) may say what makes its key
     unique when `start`/`end` do not, and `<key>_parts` the `id_parts` of another table's fact
-    it points to (an event's `demand_id_parts`: its `demand_id`). Other keys travel with the Doc for later components and
-    are not published.
+    it points to (an event's `demand_id_parts`: its `demand_id`). Other keys travel with the
+    Doc for later components and are not published.
     """
     if table not in TABLES:
         raise ValueError(f"no table {table!r} to set facts for (tables: {', '.join(TABLES)})")

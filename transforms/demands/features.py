@@ -88,28 +88,35 @@ def parties(r: Reading, lex: Lexicon, actors: Actors) -> list[Party]:
     """Nobody, the words near the demand that name a party, the rules' actor and addressee,
     then the document's most named actors (module docstring)."""
     d = r.demand
-    doc = d.cue.doc
-    sent = d.cue.sent
-    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-    inside = range(d.start, d.end)
     found = [Party(None, None, None, ["nobody", f"nobody|src={d.source}", f"nobody|cue={lemma(d.cue)}"])]
-    for t in doc[start:sent.end]:
-        if t.pos_ not in PARTY_POS or t.i in inside:
-            continue
-        if t.dep_ in _INSIDE_PHRASE and t.head.pos_ in ("NOUN", "PROPN") and cluster_id(t) == cluster_id(t.head):
-            continue
-        entity_id, text = who(t, lex, actors)
+    for t, entity_id, text, whole in nearby_words(d.cue, range(d.start, d.end), lex, actors):
         if entity_id or text:
             found.append(Party(t, entity_id, text, _token_features(r, t, entity_id)))
-        # (a pronoun nobody resolved names no one: "They" is no actor_text)
-        whole = None if entity_id or t.pos_ == "PRON" else whole_phrase(t, inside)
-        if whole and whole != text:
+        if whole:
             found.append(Party(t, None, whole, [*_token_features(r, t, None), "form=whole"]))
     for role, value in (("actor", d.actor), ("addressee", d.addressee)):
         if value != (None, None):
             found.append(Party(d.cue, *value, [f"rule_{role}", f"rule_{role}|src={d.source}"]))
     near = {p.entity_id for p in found if p.entity_id}
     return found + [p for p in _document_actors(r) if p.entity_id not in near]
+
+
+def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):
+    """(word, entity id, words, whole phrase) for each word of the cue's sentence and the one
+    before that can name a party, outside `inside`: the value `who` reads (entity id or words,
+    both None when it names no one) and, for words that are no entity, the whole noun phrase
+    when it says more (else None). A word inside a name or compound is left to its head."""
+    doc, sent = cue.doc, cue.sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    for t in doc[start:sent.end]:
+        if t.pos_ not in PARTY_POS or t.i in inside:
+            continue
+        if t.dep_ in _INSIDE_PHRASE and t.head.pos_ in ("NOUN", "PROPN") and cluster_id(t) == cluster_id(t.head):
+            continue
+        entity_id, text = who(t, lex, actors)
+        # (a pronoun nobody resolved names no one: "They" is no actor_text)
+        whole = None if entity_id or t.pos_ == "PRON" else whole_phrase(t, inside)
+        yield t, entity_id, text, whole if whole != text else None
 
 
 def _token_features(r: Reading, t, entity_id: str | None) -> list[str]:

@@ -16,18 +16,17 @@ trigger, the path crossed with the type, where the word is, its preposition and 
 
 from __future__ import annotations
 
-from transforms.demands.actors import Actors, who
+from transforms.demands.actors import Actors
+from transforms.demands.features import nearby_words
 from transforms.demands.lexicon import Lexicon
-from transforms.entities.linking import cluster_id
 from transforms.events.candidates import Trigger
 from transforms.events.lexicon import EventLexicon
-from transforms.money.features import MAX_PATH, whole_phrase
+from transforms.money.features import MAX_PATH
 from transforms.events.when import clause_head
 from transforms.parse import (AGENT, AUXILIARY, NEGATION, OBJECT, POSSESSOR, SUBJECT, VERB_PARTICLE,
                               clause_subject, dependency_path, lemma)
-from transforms.parties import PARTY_POS, Party, ranked_actors
+from transforms.parties import Party
 
-_INSIDE_PHRASE = ("compound", "flat", "flat:name", "fixed")
 _COMPLEMENT = ("xcomp", "ccomp")
 # Verbs that report what someone said: the event below them is the reported actor's.
 _REPORTING = {"say", "tell", "announce", "report", "state", "add", "claim", "note", "confirm", "quote"}
@@ -85,30 +84,21 @@ def label_candidates(features: list, labels: tuple[str, ...]) -> list[list]:
     return out
 
 
-def parties(t: Trigger, event_type: str, lex: Lexicon, actors: Actors) -> list[Party]:
+def parties(t: Trigger, event_type: str, lex: Lexicon, actors: Actors, ranked: list[tuple]) -> list[Party]:
     """Nobody, the words near the trigger that name a party, then the document's most named
-    actors (module docstring)."""
-    tok = t.token
-    doc, sent = tok.doc, tok.sent
-    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-    own = {w.i for w in t.words}
+    actors (`ranked`: `transforms.parties.ranked_actors`, once per document; module docstring)."""
     roles = _roles(t)
     found = [Party(None, None, None, ["nobody", f"nobody|type={event_type}", f"nobody|lemma={t.lemma}"])]
-    for w in doc[start:sent.end]:
-        if w.pos_ not in PARTY_POS or w.i in own:
-            continue
-        if w.dep_ in _INSIDE_PHRASE and w.head.pos_ in ("NOUN", "PROPN") and cluster_id(w) == cluster_id(w.head):
-            continue
-        entity_id, text = who(w, lex, actors)
+    own = [w.i for w in t.words]
+    for w, entity_id, text, whole in nearby_words(t.token, range(own[0], own[-1] + 1), lex, actors):
         feats = _party_features(t, event_type, w, entity_id)
         feats += [f for role in roles.get(w.i, ()) for f in (f"role={role}", f"role={role}|{event_type}", f"role={role}|{t.pos}")]
         if entity_id or text:
             found.append(Party(w, entity_id, text, feats))
-        whole = None if entity_id or w.pos_ == "PRON" else whole_phrase(w, range(0))
-        if whole and whole != text:
+        if whole:
             found.append(Party(w, None, whole, [*feats, "form=whole"]))
     near = {p.entity_id for p in found if p.entity_id}
-    for rank, first, eid, type_, _, _ in ranked_actors(doc, DOCUMENT_ACTORS):
+    for rank, first, eid, type_, _, _ in ranked:
         if eid not in near:
             found.append(Party(first.root, eid, None, ["document", f"document|type={type_}",
                                                       f"document|rank={rank}", f"document|{event_type}|rank={rank}"]))

@@ -10,14 +10,15 @@ training (`vocabulary`) and the modes seen per type (`modes`). The shipped folde
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from transforms.demands.actors import Actors
 from transforms.demands.lexicon import Lexicon
 from transforms.events.candidates import Trigger, candidates
-from transforms.events.features import NONE, label_candidates, parties, trigger_features
-from transforms.events.lexicon import EventLexicon
-from transforms.parties import Party, choose
+from transforms.events.features import DOCUMENT_ACTORS, NONE, label_candidates, parties, trigger_features
+from transforms.events.lexicon import EventLexicon, load_lexicon
+from transforms.parties import Party, choose, ranked_actors
 from transforms.ranker import Ranker, load_folder
 from transforms.schemas import EVENT_TYPES
 
@@ -33,7 +34,7 @@ NONE_MAX = 0.7
 def known_lemmas(vocabulary: dict[str, list[str]], lex: EventLexicon):
     """Whether a lemma may be a trigger (`known(lemma, pos)`): the lexicon knows it, or the
     training corpus had it as a gold trigger (`vocabulary`: lemmas by part of speech)."""
-    seen = {pos: set(words) for pos, words in vocabulary.items()}
+    seen = {pos: frozenset(words) for pos, words in vocabulary.items()}
     return lambda word, pos: word in seen.get(pos, ()) or bool(lex.readings(word, pos))
 
 
@@ -67,21 +68,24 @@ class EventModel:
         models, digest = load_folder(Path(folder) if folder else SHIPPED, CHOOSERS, "events")
         return cls(*models, digest)
 
-    def known(self, lex: EventLexicon):
-        return known_lemmas(self.type.meta.get("vocabulary", {}), lex)
+    @cached_property
+    def known(self):
+        """`known_lemmas` of the training vocabulary and the shipped lexicon (built once)."""
+        return known_lemmas(self.type.meta.get("vocabulary", {}), load_lexicon())
 
     def decide(self, doc, lex: EventLexicon, words: Lexicon, actors: Actors) -> list[Decided]:
         """The document's events in text order: candidates the type model holds events, each
         with its mode and parties; of the mentions of one real-world event (type, source and
         target alike), the likeliest."""
         found: dict[tuple, Decided] = {}
-        for t in candidates(doc, self.known(lex)):
+        ranked = ranked_actors(doc, DOCUMENT_ACTORS)
+        for t in candidates(doc, self.known):
             feats = trigger_features(t, lex)
             probs = self.type.probabilities(label_candidates(feats, LABELS))
             if probs[0] >= NONE_MAX:  # (LABELS[0] is "none")
                 continue
             best = max(range(1, len(LABELS)), key=probs.__getitem__)
-            event = self._columns(Decided(t, LABELS[best], probs[best]), feats, words, actors)
+            event = self._columns(Decided(t, LABELS[best], probs[best]), feats, words, actors, ranked)
             if event.source is None and event.target is None:
                 continue
             kept = found.get(event.key)
@@ -89,11 +93,11 @@ class EventModel:
                 found[event.key] = event
         return sorted(found.values(), key=lambda e: e.trigger.token.i)
 
-    def _columns(self, event: Decided, feats: list, words: Lexicon, actors: Actors) -> Decided:
+    def _columns(self, event: Decided, feats: list, words: Lexicon, actors: Actors, ranked: list) -> Decided:
         modes = self.modes(event.type)
         if modes:
             event.mode = modes[self.mode.best(label_candidates(feats, tuple(f"{event.type}|{m}" for m in modes)))] or None
-        found = parties(event.trigger, event.type, words, actors)
+        found = parties(event.trigger, event.type, words, actors, ranked)
         event.source = choose(self.source, found)
         others = [p for p in found if p.token is None or event.source is None or p.key != event.source.key]
         event.target = choose(self.target, others)

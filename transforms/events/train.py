@@ -24,10 +24,11 @@ from evaluation.trainable import register_trainer
 from transforms.demands.actors import Actors
 from transforms.demands.lexicon import lexicon as demand_lexicon
 from transforms.events.candidates import Trigger, candidates
-from transforms.events.features import label_candidates, parties, trigger_features
+from transforms.events.features import DOCUMENT_ACTORS, label_candidates, parties, trigger_features
 from transforms.events.learned import CHOOSERS, LABELS, SHIPPED, known_lemmas
 from transforms.events.lexicon import EventLexicon, load_lexicon
 from transforms.money.train import entity_actors, parse, party_actor
+from transforms.parties import ranked_actors
 from transforms.ranker import Choice, Ranker, fit, save_folder
 
 COMPONENT = "newsfacts_events"
@@ -83,6 +84,7 @@ def examples(doc, record: dict, lex: EventLexicon, known) -> list[Example]:
     entities = GoldEntities(record["gold"].get("entities", []))
     named = entity_actors(doc)
     words, actors = demand_lexicon(), Actors(doc)
+    ranked = ranked_actors(doc, DOCUMENT_ACTORS)
     found = candidates(doc, known)
     heads = _heads(found, spans)
     out = []
@@ -94,7 +96,7 @@ def examples(doc, record: dict, lex: EventLexicon, known) -> list[Example]:
         right = frozenset(LABELS.index(g["type"]) for g in paired if g.get("type") in LABELS) or frozenset({0})
         sides = []
         for g in paired:
-            found_parties = parties(t, g["type"], words, actors)
+            found_parties = parties(t, g["type"], words, actors, ranked)
             sides.append(tuple(Choice([p.features for p in found_parties],
                                       _right(found_parties, g, role, entities, named))
                                for role in ("source", "target")))
