@@ -14,20 +14,24 @@ from spacy.tokens import Span, Token
 from transforms.parse import AUXILIARY
 
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY = r"(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTH = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?|"
           r"Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
-_RELATIVE = r"(?:last|next|this|early|late|earlier|later)"
+_RELATIVE = r"(?i:last|next|this|early|late|earlier|later)"
+_PART_OF_DAY = r"(?i: (?:morning|afternoon|evening|night))"
 # Date phrases news writes (the pipeline's NER, trained on CoNLL-2003, tags no DATE): what
-# `dates.resolve_date` reads, found by their words and attached by the parse.
+# `dates.resolve_date` reads, found by their words and attached by the parse. Month names are
+# matched capitalised only ("may", "march"); the other words in any case ("Yesterday,").
 DATE_PHRASE = re.compile(
     rf"\b(?:(?:{_RELATIVE} )?{_WEEKDAY}(?:,? {_MONTH} \d{{1,2}}(?:, \d{{4}})?)?"
     rf"|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|\d{{1,2}} {_MONTH}(?: \d{{4}})?"
     rf"|(?:(?:early|late|mid-?) ?)?{_MONTH}(?:,? \d{{4}})?"
-    rf"|yesterday|today|tomorrow|tonight"
-    rf"|(?:{_RELATIVE}|earlier this|later this) (?:week|month|year|weekend)"
+    rf"|(?i:yesterday|today|tomorrow|tonight|last night)|(?i:this|yesterday|tomorrow){_PART_OF_DAY}"
+    rf"|(?:{_RELATIVE}|(?i:earlier this|later this)) (?i:week|month|year|weekend)"
     rf"|(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) ago"
-    rf"|(?:in|since|by) (?:19|20)\d\d)\b")
+    rf"|(?i:in|since|by) (?:19|20)\d\d)\b")
+# A dateline ("PARIS, March 5 -") dates the filing, not an event of the story.
+_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]*, ?$")
 
 
 def clause_head(t: Token) -> Token:
@@ -41,20 +45,26 @@ def clause_head(t: Token) -> Token:
 def date_phrase(t: Token) -> str | None:
     """The date phrase of the trigger's sentence attached to the trigger or to the verb of its
     clause (through words that are not themselves verbs, but for infinitives: a date of another
-    clause is that clause's), nearest first."""
+    clause is that clause's), nearest first; else one attached to a verb above the clause ("said
+    on Friday that it had agreed": the report's date); else the sentence's only date phrase."""
+    spans = date_spans(t.sent)
     head = clause_head(t)
-    anchors = {t.i, head.i}
-    found = []
-    for span in date_spans(t.sent):
-        if span.root.i in anchors:
-            continue
-        for a in span.root.ancestors:
-            if a.i in anchors:
-                found.append((abs(span.root.i - t.i), span.text))
-                break
-            if a.pos_ in ("VERB", "AUX") and a.dep_ != "xcomp":
-                break  # (an infinitive's date is its governor's: "agreed to buy ... on Monday")
-    return min(found)[1] if found else None
+    for anchors in ({t.i, head.i}, {a.i for a in head.ancestors if a.pos_ in ("VERB", "AUX")}):
+        found = [(abs(s.root.i - t.i), s.text) for s in spans if _attached(s, anchors)]
+        if found:
+            return min(found)[1]
+    return spans[0].text if len(spans) == 1 else None
+
+
+def _attached(span: Span, anchors: set[int]) -> bool:
+    if span.root.i in anchors:
+        return False
+    for a in span.root.ancestors:
+        if a.i in anchors:
+            return True
+        if a.pos_ in ("VERB", "AUX") and a.dep_ != "xcomp":
+            return False  # (an infinitive's date is its governor's: "agreed to buy ... on Monday")
+    return False
 
 
 def date_spans(sent: Span) -> list[Span]:
@@ -62,8 +72,11 @@ def date_spans(sent: Span) -> list[Span]:
     doc, out = sent.doc, []
     for m in DATE_PHRASE.finditer(sent.text):
         span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
-        if span is not None and not (span.text == "May" and span.root.tag_ == "MD"):
-            out.append(span)
+        if span is None or span.text == "May" and span.root.tag_ == "MD":
+            continue
+        if sent.start == 0 and _DATELINE.match(doc.text[:span.start_char]):
+            continue
+        out.append(span)
     return out
 
 

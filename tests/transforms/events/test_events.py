@@ -114,3 +114,15 @@ def test_gold_without_events_keeps_the_shipped_weights(tmp_path):
     record = {"id": "inv-2", "text": "Halvorsen Industries said profits rose.", "gold": {"entities": []}}
     model = EventModel.load(train_events([record], tmp_path))
     assert model.type.weights == EventModel.load().type.weights and model.type.meta["shipped"]
+
+
+def test_a_date_phrase_in_any_case_or_on_the_reporting_verb(nlp):
+    doc = nlp("Yesterday, the ferry company sued the harbour board.")
+    assert date_phrase(_trigger(doc, "sued").token) == "Yesterday"
+    doc = nlp("The minister said on Tuesday that the two firms had agreed to merge.")
+    assert date_phrase(_trigger(doc, "agreed").token) == "Tuesday"
+
+
+def test_a_dateline_dates_no_event(nlp):
+    doc = nlp("OSLO, May 4 - The fishermen's union called a strike.")
+    assert date_phrase(_trigger(doc, "called").token) is None
