@@ -529,11 +529,15 @@ def _ambiguous_numeric(phrase: str) -> bool:
 def resolve_event_dates(rows: list[dict], published) -> list[dict]:
     """Fill `event_date`, `date_precision` and `date_basis` of event rows from their
     `date_text` and `tense`, against the document's publication date (a date, a datetime or
-    None); rows without a placeable date phrase keep all three null. Changes the rows in place
-    and returns them."""
+    None); rows without a placeable date phrase keep all three null, and so does a past event
+    the phrase would place after publication (the phrase then dates something else: "extended
+    from July 1"; validation would otherwise quarantine the whole event). Changes the rows in
+    place and returns them."""
     anchor = published.date() if isinstance(published, datetime.datetime) else published
     for row in rows:
         found = resolve_date(row["date_text"], anchor, row.get("tense")) if row.get("date_text") else None
+        if found is not None and found.date and anchor and row.get("tense") == "past" and found.date > anchor:
+            continue
         if found is not None:
             row["event_date"], row["date_precision"], row["date_basis"] = found.date, found.precision, found.basis
     return rows

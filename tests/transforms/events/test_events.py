@@ -62,6 +62,9 @@ def test_dates_resolve_against_publication_and_say_how():
     assert [(r.get("event_date"), r.get("date_basis")) for r in rows] == [
         (datetime.date(2024, 5, 10), "published"), (datetime.date(2024, 5, 21), "published"),
         (datetime.date(1998, 3, 3), "explicit"), (None, None)]
+    later = [{"date_text": "July 1, 2024", "tense": "past"}]
+    resolve_event_dates(later, datetime.date(2024, 5, 15))
+    assert later[0].get("event_date") is None and later[0]["date_text"] == "July 1, 2024"
     undated = [{"date_text": "Friday", "tense": "past"}, {"date_text": "March 3, 1998", "tense": None}]
     resolve_event_dates(undated, None)
     assert [(r["event_date"], r["date_basis"]) for r in undated] == [(None, "unresolved"),
