@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
+
 from transforms.demands.actors import Actors
 from transforms.demands.lexicon import Lexicon
 from transforms.events.candidates import Trigger, candidates
@@ -81,7 +83,7 @@ class EventModel:
         ranked = ranked_actors(doc, DOCUMENT_ACTORS)
         for t in candidates(doc, self.known):
             feats = trigger_features(t, lex)
-            probs = self.type.probabilities(label_candidates(feats, LABELS))
+            probs = self.type_probabilities(feats)
             if probs[0] >= NONE_MAX:  # (LABELS[0] is "none")
                 continue
             best = max(range(1, len(LABELS)), key=probs.__getitem__)
@@ -92,6 +94,35 @@ class EventModel:
             if kept is None or event.p > kept.p:
                 found[event.key] = event
         return sorted(found.values(), key=lambda e: e.trigger.token.i)
+
+    def type_probabilities(self, feats: list) -> np.ndarray:
+        """The type chooser's probabilities of `LABELS` for a candidate's features: what
+        `self.type.probabilities(label_candidates(feats, LABELS))` gives, summed per feature as
+        one vector of the labels' weights (the per-candidate hot loop)."""
+        table, none = self._crossed, self._no_weights
+        s = table.get("", none).copy()
+        for f in feats:
+            if isinstance(f, str):
+                s += table.get(f, none)
+            else:
+                s += f[1] * table.get(f[0], none)
+        e = np.exp(s - s.max())
+        return e / e.sum()
+
+    @cached_property
+    def _crossed(self) -> dict[str, np.ndarray]:
+        """{feature: its weight crossed with each label}, "" for the labels' own weights."""
+        index = {label: k for k, label in enumerate(LABELS)}
+        table: dict[str, np.ndarray] = {}
+        for name, w in self.type.weights.items():
+            label, _, feature = name.partition("|")
+            if label in index:
+                table.setdefault(feature, np.zeros(len(LABELS)))[index[label]] = w
+        return table
+
+    @cached_property
+    def _no_weights(self) -> np.ndarray:
+        return np.zeros(len(LABELS))
 
     def _columns(self, event: Decided, feats: list, words: Lexicon, actors: Actors, ranked: list) -> Decided:
         modes = self.modes(event.type)
