@@ -7,7 +7,11 @@ that comes back is only turned into rows (`transforms.facts.table_rows`).
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Iterator
@@ -22,6 +26,16 @@ from transforms.schemas import FACT_TABLES
 
 # Tables the pipeline's components may fill per document.
 EXTRACTED_TABLES = tuple(t for t in FACT_TABLES if t != "documents")
+# A document may take this long to extract before it is quarantined (`--document-timeout`).
+DEFAULT_BUDGET_S = 30.0
+# Documents longer than this (characters; an article is rarely a tenth of it) run alone, in
+# this process, under the time budget; shorter ones in `nlp.pipe`'s batches, where extraction
+# is linear in their length and takes well under a second each.
+LONG_TEXT = 100_000
+
+
+class OverBudget(Exception):
+    """A document's extraction ran past the time budget."""
 
 
 @dataclass(frozen=True)
@@ -67,13 +81,14 @@ def new_documents(
 
 def extract_documents(
     nlp: Language, docs: Iterable[tuple[str, str, str]], *, batch_size: int = 64, n_process: int = 1,
-    extractor_version: str | None = None,
+    extractor_version: str | None = None, budget_s: float = DEFAULT_BUDGET_S,
 ) -> Iterator[tuple[str, dict[str, list[dict]]] | Rejected]:
     """Fact rows for each document, documents batched through `nlp.pipe`.
 
     A document a pipeline component fails on is left out of its batch (spaCy's error handler)
     and run again alone, to be rejected with the component's error if it fails again: one bad
-    document never stops the run, and none goes missing.
+    document never stops the run, and none goes missing. Documents over `LONG_TEXT`
+    characters run alone too, and one that takes longer than `budget_s` seconds is rejected.
 
     docs: (doc_id, source, text) triples, or (doc_id, source, text, published) with the
         document's publication date (a date or datetime, or None), against which relative event
@@ -86,17 +101,18 @@ def extract_documents(
     def stream():
         for doc_id, source, text, *published in docs:
             pending.append((doc_id, source, text, published[0] if published else None))
-            yield text, doc_id
+            if len(text) <= LONG_TEXT:  # (a long one stays pending: the loop runs it alone)
+                yield text, doc_id
 
     nlp.set_error_handler(_skip_document)
     try:
         for doc, doc_id in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process):
             while pending[0][0] != doc_id:
-                yield _alone(nlp, *pending.popleft(), extractor_version)
+                yield _alone(nlp, *pending.popleft(), extractor_version, budget_s)
             _, source, _, published = pending.popleft()
             yield _rows(doc, doc_id, source, published, extractor_version)
         while pending:
-            yield _alone(nlp, *pending.popleft(), extractor_version)
+            yield _alone(nlp, *pending.popleft(), extractor_version, budget_s)
     finally:
         nlp.set_error_handler(raise_error)
 
@@ -106,17 +122,51 @@ def _skip_document(name, proc, docs, error) -> None:
 
 
 def _alone(nlp: Language, doc_id: str, source: str, text: str, published,
-           extractor_version: str | None) -> tuple[str, dict] | Rejected:
-    """A document the batch lost, run by itself with errors raised."""
+           extractor_version: str | None, budget_s: float) -> tuple[str, dict] | Rejected:
+    """A long document, or one the batch lost, run by itself with errors raised."""
     nlp.set_error_handler(raise_error)
     try:
-        doc = nlp(text)
+        doc = _within(nlp, text, budget_s)
+    except OverBudget:
+        return Rejected(source, f"extraction took longer than the {budget_s:g} s a document may take "
+                        f"({len(text):,} characters; see --document-timeout)", doc_id=doc_id, stage="extract")
     except Exception as e:
         return Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id,
                         stage="extract")
     finally:
         nlp.set_error_handler(_skip_document)
     return _rows(doc, doc_id, source, published, extractor_version)
+
+
+def _within(nlp: Language, text: str, budget_s: float):
+    """`nlp(text)`, raising OverBudget once it has run `budget_s` seconds: checked after every
+    component, and interrupted by a timer signal where one can be set (the main thread)."""
+    deadline = time.monotonic() + budget_s
+    with _alarm(budget_s):
+        doc = nlp.make_doc(text)
+        for _, proc in nlp.pipeline:
+            doc = proc(doc)
+            if time.monotonic() > deadline:
+                raise OverBudget
+    return doc
+
+
+@contextmanager
+def _alarm(seconds: float):
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _rows(doc, doc_id: str, source: str, published, extractor_version: str | None) -> tuple[str, dict] | Rejected:

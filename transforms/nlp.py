@@ -24,6 +24,7 @@ import transforms.entities.linking  # noqa: F401  (newsfacts_linker)
 import transforms.entities.types  # noqa: F401  (newsfacts_entity_types)
 import transforms.events.component  # noqa: F401  (newsfacts_events)
 import transforms.money.component  # noqa: F401  (newsfacts_amounts)
+from transforms.parse import forget
 
 ENV_MODEL = "NEWSFACTS_SPACY_MODEL"
 # "numpy" (default) or "blis": which library thinc multiplies matrices with.
@@ -36,6 +37,9 @@ BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "newsfacts_e
 # The extractors run after the model, in this order: the linker first, since the others read
 # its clusters from the spans.
 EXTRACTORS = ("newsfacts_linker", "newsfacts_amounts", "newsfacts_demands", "newsfacts_events")
+# Longer documents reach the model in pieces of at most this many words (`_segments`): twice
+# the longest of the 20,887 articles of the bulk news corpus, so an article is never cut.
+SEGMENT_WORDS = 10_000
 # Where the loaded pipeline records its extractors (part of the extractor version).
 META_EXTRACTORS = "newsfacts_extractors"
 
@@ -62,15 +66,26 @@ def line_breaks(doc: Doc) -> Doc:
 
     Runs before the parser or sentencizer, which keep these boundaries and add their own.
     """
+    # (set as one array: `token.is_sent_start = ...` checks the whole document's parse each time)
+    starts = numpy.zeros(len(doc), dtype="int32")  # 1 starts, -1 does not, 0 unknown
     starts_line = True
     for token in doc:
         if token.is_space:
             # Blank lines belong to the sentence before them, never start their own.
-            token.is_sent_start = token.i == 0
-        else:
-            token.is_sent_start = True if starts_line else None
+            starts[token.i] = 1 if token.i == 0 else -1
+        elif starts_line:
+            starts[token.i] = 1
         starts_line = "\n" in token.text_with_ws
+    if len(doc):
+        doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
+
+
+@Language.component("newsfacts_release")
+def release(doc: Doc) -> Doc:
+    """The pipeline's last step: drop what the extractors cached on the document
+    (`transforms.parse.cached`) before it is returned or sent between processes."""
+    return forget(doc)
 
 
 class OnWords:
@@ -117,14 +132,38 @@ class OnWords:
 
     def _annotate(self, batch: list[Doc], batch_size: int) -> list[Doc]:
         compact = [_words_only(doc) for doc in batch]
-        words = [w for w, _ in compact]
+        pieces = [_segments(w) for w, _ in compact]
+        words = [p for ps in pieces for p in ps]
         for proc in self.components:
             words = list(proc.pipe(words, batch_size=batch_size)) if hasattr(proc, "pipe") \
                 else [proc(w) for w in words]
-        for doc, (_, index), w in zip(batch, compact, words):
+        done = iter(words)
+        for doc, (_, index), ps in zip(batch, compact, pieces):
+            parts = [next(done) for _ in ps]
             if index:
-                _copy_back(w, doc, index)
+                _copy_back(parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False),
+                           doc, index)
         return batch
+
+
+def _segments(words: Doc) -> list[Doc]:
+    """A long document's words in pieces of at most `SEGMENT_WORDS`, cut where a line starts
+    (else anywhere), for the model to read one by one.
+
+    The models' cost and memory grow faster than a document's length (a book-length text took
+    minutes, and spaCy refuses texts over `max_length`, 1,000,000 characters, for that reason);
+    cut into paragraph-sized pieces every text costs what an article does. The pieces are
+    joined again before the extractors, which read the whole document."""
+    if len(words) <= SEGMENT_WORDS:
+        return [words]
+    cuts, last_line = [0], 0
+    for i in range(1, len(words)):
+        if i - cuts[-1] >= SEGMENT_WORDS:
+            cuts.append(last_line if last_line > cuts[-1] else i)
+        if words[i].is_sent_start:
+            last_line = i
+    cuts.append(len(words))
+    return [words[a:b].as_doc() for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
 def _words_only(doc: Doc) -> tuple[Doc, list[int]]:
@@ -161,6 +200,7 @@ def _copy_back(words: Doc, doc: Doc, index: list[int]) -> None:
     doc.set_ents([Span(doc, index[e.start], index[e.end - 1] + 1, label=e.label) for e in words.ents],
                  default="outside")
     doc.cats = dict(words.cats)
+    forget(doc)
 
 
 def _head_offsets(words: Doc, index: list[int], n: int) -> numpy.ndarray:
@@ -240,6 +280,10 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
             f"{str(e).splitlines()[0]}"
         ) from e
     models = list(nlp.pipe_names)
+    # The models read long texts in pieces (`_segments`) and the extractors are linear in a
+    # document's length: spaCy's guard against long texts (1,000,000 characters) is not needed.
+    # Ingestion's size limit (--max-bytes) bounds a text.
+    nlp.max_length = 10**9
     nlp.add_pipe("newsfacts_line_breaks", first=True)
     if models:
         nlp.add_pipe("newsfacts_on_words", config={"components": models})
@@ -250,6 +294,7 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
     if not {"parser", "senter", "sentencizer"} & set(models):
         nlp.add_pipe("sentencizer")
     _add_extractors(nlp, extractors, component_models)
+    nlp.add_pipe("newsfacts_release")
     return nlp
 
 

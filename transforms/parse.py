@@ -13,9 +13,10 @@ it under its own name rather than changing it.
 from __future__ import annotations
 
 import itertools
-from typing import Callable, Iterable
+from bisect import bisect_right
+from typing import Any, Callable, Iterable
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 # Dependency labels, both schemes.
 SUBJECT = ("nsubj", "nsubjpass", "nsubj:pass", "nsubj:outer")
@@ -76,11 +77,68 @@ def clause_of(token: Token) -> Token | None:
     return token if is_verb(token) else next_verb(token)
 
 
+# spaCy computes these on every read: `doc.text` joins every token, `doc.ents` builds every
+# entity span, `doc.sents` walks the whole document. Extractors read them once per fact, which
+# made extraction quadratic in a document's length (80,000 characters: 20 s for events alone).
+# Read once per document instead, kept in `doc.user_data` until the entities change
+# (`forget`, after `doc.set_ents`) and dropped before the document leaves the pipeline.
+_CACHE = "newsfacts_parse_cache"
+
+
+def cached(doc: Doc, key: str, build: Callable[[Doc], Any]) -> Any:
+    """`build(doc)`, computed once per document (until `forget`)."""
+    store = doc.user_data.setdefault(_CACHE, {})
+    if key not in store:
+        store[key] = build(doc)
+    return store[key]
+
+
+def forget(doc: Doc) -> Doc:
+    """Drop what `cached` kept: the entities changed, or the document leaves the pipeline (its
+    `user_data` is serialised with it between processes)."""
+    doc.user_data.pop(_CACHE, None)
+    return doc
+
+
+def has_parse(doc: Doc) -> bool:
+    """Whether a parser ran (`has_annotation` scans every token of an unparsed document)."""
+    return cached(doc, "parsed", lambda d: d.has_annotation("DEP"))
+
+
+def doc_text(doc: Doc) -> str:
+    return cached(doc, "text", lambda d: d.text)
+
+
+def sentences(doc: Doc) -> list[Span]:
+    return cached(doc, "sents", lambda d: list(d.sents) if d.has_annotation("SENT_START") else [d[:]])
+
+
+def sentence_index(token: Token) -> int:
+    """0-based index of the token's sentence in `sentences(doc)`."""
+    starts = cached(token.doc, "sent_starts", lambda d: [s.start for s in sentences(d)])
+    return max(bisect_right(starts, token.i) - 1, 0)
+
+
+def entities(doc: Doc) -> tuple[Span, ...]:
+    return cached(doc, "ents", lambda d: tuple(d.ents))
+
+
+def entities_in(span: Span) -> list[Span]:
+    """The document's entity spans inside `span` (a sentence), in order."""
+    ents = entities(span.doc)
+    starts = cached(span.doc, "ent_starts", lambda d: [e.start for e in ents])
+    first = bisect_right(starts, span.start - 1)
+    return [e for e in ents[first:bisect_right(starts, span.end - 1)] if e.end <= span.end]
+
+
 def entity_of(token: Token) -> Span | None:
     """The entity span of the document that contains token, if any."""
     if not token.ent_type_:
         return None
-    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    ents = entities(token.doc)
+    starts = cached(token.doc, "ent_starts", lambda d: [e.start for e in ents])
+    n = bisect_right(starts, token.i) - 1
+    return ents[n] if n >= 0 and token.i < ents[n].end else None
 
 
 def tree_distance(a: Token, b: Token) -> int:

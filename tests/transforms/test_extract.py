@@ -40,3 +40,59 @@ def test_a_document_the_pipeline_fails_on_is_rejected_and_the_rest_go_on(n_proce
     # the pipeline raises again outside the run
     with pytest.raises(ValueError):
         nlp("boom")
+
+
+@Language.component("test_slow_on_sleep")
+def _slow_on_sleep(doc):
+    if "sleep" in doc.text:
+        import time
+        time.sleep(3)
+    return doc
+
+
+def test_a_document_over_the_time_budget_is_rejected_and_the_rest_go_on(monkeypatch):
+    import transforms.extract as extract
+
+    monkeypatch.setattr(extract, "LONG_TEXT", 40)  # the long ones run alone, under the budget
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("test_slow_on_sleep")
+    nlp.add_pipe("newsfacts_amounts")
+    long_slow = "The board will sleep on it before paying $7m to the union."
+    long_fast = "The board will think about it before paying $8m to the union."
+    docs = [("a", "f", "Acme paid $5m."), ("b", "f", long_slow), ("c", "f", long_fast), ("d", "f", "Bolt paid $6m.")]
+    out = list(extract_documents(nlp, docs, batch_size=2, budget_s=0.5))
+    assert [o.doc_id if isinstance(o, Rejected) else o[0] for o in out] == ["a", "b", "c", "d"]
+    assert isinstance(out[1], Rejected) and out[1].stage == "extract"
+    assert "longer than the 0.5 s a document may take" in out[1].reason
+    assert [r["value"] for o in (out[0], out[2], out[3]) for r in o[1]["amounts"]] == [5e6, 8e6, 6e6]
+
+
+def test_a_long_text_is_read_by_the_model_in_pieces_with_its_offsets_kept(nlp, monkeypatch):
+    import transforms.nlp as pipeline
+
+    paragraph = ("Harbourview Metals agreed on Tuesday to pay $12 million to settle claims by "
+                 "the Lakeside Fishers Union, which had demanded a cleanup of the estuary.")
+    text = "\n\n".join(f"{paragraph} Part {i}." for i in range(30))
+    whole = nlp(text)
+    monkeypatch.setattr(pipeline, "SEGMENT_WORDS", 100)  # about three paragraphs a piece
+    assert len(pipeline._segments(pipeline._words_only(nlp.make_doc(text))[0])) > 5
+    pieces = nlp(text)
+    assert pieces.text == text
+    # cut where a line starts, the pieces parse as the whole does (but for a word or two at
+    # a cut, where the model's context window stops)
+    same = sum((a.tag_, a.dep_, a.head.i) == (b.tag_, b.dep_, b.head.i) for a, b in zip(pieces, whole))
+    assert same >= 0.98 * len(whole)
+    assert [(e.start_char, e.end_char, e.label_) for e in pieces.ents] == \
+        [(e.start_char, e.end_char, e.label_) for e in whole.ents]
+    amounts = pieces._.facts["amounts"]
+    assert len(amounts) == 30 and all(text[a["start"]:a["end"]] == "$12 million" for a in amounts)
+
+
+def test_a_text_longer_than_spacys_default_limit_is_extracted():
+    from transforms.nlp import load_pipeline
+
+    text = "The mill paid $3 million in fines.\n\n" * 30_000  # 1,080,000 characters
+    assert len(text) > 1_000_000  # (spaCy's max_length: E088 before)
+    [(doc_id, rows)] = list(extract_documents(load_pipeline("blank:en"), [("big", "f", text)], budget_s=600))
+    assert doc_id == "big" and len(rows["amounts"]) == 30_000

@@ -50,7 +50,7 @@ def test_rows_are_the_same_whether_the_components_run_here_or_in_two_workers(nlp
 def test_a_user_extractor_swaps_in_by_configuration_and_runs_in_the_workers(user_module):
     spec = PipelineSpec("blank:en", ("newsfacts_linker", "test_user_amounts"), (user_module,))
     nlp = load_pipeline(spec)
-    assert nlp.pipe_names[-2:] == ["newsfacts_linker", "test_user_amounts"]
+    assert nlp.pipe_names[-3:] == ["newsfacts_linker", "test_user_amounts", "newsfacts_release"]
     assert model_version(nlp).endswith("+newsfacts_linker,test_user_amounts")
     docs = list(nlp.pipe(["It cost 40 and then 7.", "Nothing here."], n_process=2))
     assert {f["pid"] for f in get_facts(docs[0], "amounts")} - {os.getpid()}  # computed in a worker

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from transforms.demands.lexicon import Lexicon
-from transforms.parse import ACTIVE_SUBJECT, DIRECT_OBJECT, PASSIVE_SUBJECT, POSSESSOR, \
+from transforms.parse import ACTIVE_SUBJECT, entity_of, DIRECT_OBJECT, PASSIVE_SUBJECT, POSSESSOR, \
     lemma, prep_phrases, sentence_window_start
 from transforms.entities.linking import cluster_id, clusters, entity_id, roles_before
 
@@ -67,11 +67,8 @@ class Actors:
         return self._ids[tok.i]
 
     def _as_written(self, tok: Token) -> str | None:
-        if tok.ent_type_ in _ACTOR_LABELS:
-            for ent in self.doc.ents:
-                if ent.start <= tok.i < ent.end:
-                    return entity_id(ent.label_, ent.text)
-        return None
+        ent = entity_of(tok) if tok.ent_type_ in _ACTOR_LABELS else None
+        return entity_id(ent.label_, ent.text) if ent is not None else None
 
 
 def is_human(tok: Token, lex: Lexicon, actors: Actors) -> bool:

@@ -58,6 +58,8 @@ def _arguments(tok: Token, lex: Lexicon) -> list[tuple[Token, Token, str]]:
 
 def _condition_phrase(tok: Token, lex: Lexicon) -> Token | None:
     """The head of the thing after "in return for", "subject to" starting at `tok`."""
+    if tok.lower_ not in lex.condition_starts:  # (most words: skip slicing the doc per phrase)
+        return None
     doc = tok.doc
     for words in lex.condition_phrases:
         end = tok.i + len(words)

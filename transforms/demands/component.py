@@ -23,6 +23,7 @@ from transforms.demands.status import answers, obtained, settle
 from transforms.demands.triggers import find_demands
 from transforms.demands.unstated import carry_actor, fill_addressees
 from transforms.facts import set_facts
+from transforms.parse import doc_text, sentences
 from transforms.parties import role_columns
 
 
@@ -69,7 +70,7 @@ def _shipped() -> DemandModel:
 def readings(doc: Doc, lex: Lexicon, actors: Actors) -> list[Reading]:
     """Every candidate demand: the finders' readings, and the `candidates` readings outside
     them, with what the rules make of each (actor, addressee, category, status)."""
-    sents = list(doc.sents)
+    sents = sentences(doc)
     found = find_demands(sents, lex, actors)
     # (a word a finder read by its frame has no other reading: in train.jsonl 15 of 105 were
     # demands)
@@ -100,7 +101,7 @@ def _fact(doc: Doc, dec: Decided, spans_taken: set[tuple[int, int]]) -> dict:
         "id_parts": id_parts,
         **actor,
         **addressee,
-        "text": doc.text[start_char:end_char],
+        "text": doc_text(doc)[start_char:end_char],
         "category": dec.category,
         "beneficiary_text": d.beneficiary,
         "status": d.status,

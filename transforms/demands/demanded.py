@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from transforms.demands.actors import Actors, is_human, np_text
 from transforms.demands.lexicon import Lexicon, lexicon
-from transforms.parse import ACTIVE_SUBJECT, DIRECT_OBJECT, child, is_nominal, \
+from transforms.parse import ACTIVE_SUBJECT, DIRECT_OBJECT, child, entity_of, is_nominal, \
     is_verb_by_tag, lemma, prep_phrases
 
 # Openers of a phrase set off inside the demanded one ("officials—many accused of corruption—").
@@ -150,9 +150,9 @@ def allowed(head: Token, lex: Lexicon, actors: Actors) -> str | None:
         obj = child(head, DIRECT_OBJECT)
         if obj is not None:
             eid = actors.entity(obj)
-            for ent in head.doc.ents:
-                if ent.start <= obj.i < ent.end:
-                    return ent.text
+            ent = entity_of(obj)
+            if ent is not None:
+                return ent.text
             return np_text(obj) if eid is None else obj.text
     return None
 

@@ -63,6 +63,7 @@ class Lexicon:
     category_pairs: dict
     category_words: dict
     condition_phrases: tuple
+    condition_starts: frozenset  # first words of `condition_phrases`
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +82,7 @@ def lexicon() -> Lexicon:
         "verbs": d["verbs"], "answers": polar("answers"), "answer_nouns": polar("answer_nouns"),
         "open_phrases": tuple(" ".join(str(p).lower().split()) for p in d["open_phrases"]),
         "condition_phrases": tuple(tuple(str(p).lower().split()) for p in d["condition_phrases"]),
+        "condition_starts": frozenset(str(p).lower().split()[0] for p in d["condition_phrases"]),
         "category_pairs": {k: [frozenset(str(w).lower() for w in group) for group in v]
                            for k, v in d["category_pairs"].items()},
         "category_words": {k: frozenset(str(w).lower() for w in v) for k, v in d["category_words"].items()},

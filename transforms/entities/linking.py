@@ -29,6 +29,7 @@ Rules, applied in order over the typed entities of one parsed document:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -40,6 +41,7 @@ from transforms.entities.types import past_corporate_suffix
 from transforms.facts import get_facts, set_facts
 from transforms.ids import stable_id
 from transforms.lexicons import load
+from transforms.parse import cached, forget
 
 NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")
 
@@ -87,6 +89,7 @@ def _rules() -> dict:
     return rules
 
 
+@lru_cache(maxsize=4096)
 def initials(name: str) -> str:
     connectors = _rules()["name_connectors"]
     return "".join(w[0] for w in name.split() if w.lower() not in connectors and w[:1].isalpha()).upper()
@@ -363,16 +366,43 @@ def _join_names(named: list, clusters: _Clusters) -> dict[int, dict[str, int]]:
     they appear. Both are matched together: the NER often calls a company a person in one
     sentence ("Orion" PERSON, "Orion Inc." ORG). RETURNS each cluster's type votes."""
     suffixes = _rules()["corporate_suffixes"]
+    folded: dict[str, tuple[str, ...]] = {}  # (each name compared with every cluster: fold once)
+
+    def words_of(name: str) -> tuple[str, ...]:
+        if name not in folded:
+            folded[name] = _words(name, suffixes)
+        return folded[name]
+
+    # A name's candidates share its first or its last word: found through this index rather
+    # than by scanning every cluster, which made a long document's linking quadratic.
+    by_end: dict[tuple[int, str], list[Cluster]] = {}
+    order: dict[int, int] = {}
+
+    def index(c: Cluster) -> None:
+        words = words_of(c.name)
+        if id(c) not in order and words:
+            order[id(c)] = len(order)
+            for end in (0, -1):
+                by_end.setdefault((end, words[end]), []).append(c)
+
+    def sharing_an_end(words: tuple[str, ...]) -> list[Cluster]:
+        if not words:
+            return list(clusters)
+        found = {id(c): c for end in (0, -1) for c in by_end.get((end, words[end]), ())}
+        return sorted(found.values(), key=lambda c: order[id(c)])
+
+    for c in clusters:
+        index(c)
     votes: dict[int, dict[str, int]] = {}
-    for label, span, role in sorted(named, key=lambda n: (-len(_words(n[1].text, suffixes)), n[1].start)):
-        words = _words(span.text, suffixes)
+    for label, span, role in sorted(named, key=lambda n: (-len(words_of(n[1].text)), n[1].start)):
+        words = words_of(span.text)
         # A name written with its corporate suffix is complete: "Orion Corp." is not a short
         # form of "Orion Marine Inc.".
         complete = _has_corporate_suffix(span.text, suffixes)
-        candidates = [c for c in clusters if c.type in ("PERSON", "ORG")
-                      and (_words(c.name, suffixes) == words
-                           or (not complete and _part_of(words, _words(c.name, suffixes))))]
-        same = [c for c in candidates if _words(c.name, suffixes) == words]
+        candidates = [c for c in sharing_an_end(words) if c.type in ("PERSON", "ORG")
+                      and (words_of(c.name) == words
+                           or (not complete and _part_of(words, words_of(c.name))))]
+        same = [c for c in candidates if words_of(c.name) == words]
         if len(same) == 1 or len(candidates) == 1:
             cluster = (same or candidates)[0]
             long = _words(cluster.name, suffixes)
@@ -381,6 +411,7 @@ def _join_names(named: list, clusters: _Clusters) -> dict[int, dict[str, int]]:
             shape = _short_form_type(words, long)
         else:
             cluster = clusters.add(label, span.text, Mention(span.start_char, span.end_char, span.text, "name"))
+            index(cluster)
             shape = None
         counts = votes.setdefault(id(cluster), {})
         for vote in (label, shape):
@@ -537,11 +568,16 @@ def _set_cluster_ids(doc: Doc, mentions: list[dict]) -> None:
     spans = [(m, doc.char_span(m["start"], m["end"], alignment_mode="expand")) for m in mentions]
     doc.spans[MENTIONS] = [Span(doc, s.start, s.end, label=types[m["entity_id"]], kb_id=m["entity_id"])
                            for m, s in spans if s is not None]
+    by_start = sorted((m["start"], m["end"], m["entity_id"]) for m in mentions)
+    starts = [s for s, _, _ in by_start]
     ents = []
     for ent in doc.ents:
-        eid = next((m["entity_id"] for m in mentions if m["start"] <= ent.start_char < m["end"]), "")
+        # the mention that contains the entity's first character (mentions do not overlap)
+        n = bisect_right(starts, ent.start_char) - 1
+        eid = by_start[n][2] if n >= 0 and ent.start_char < by_start[n][1] else ""
         ents.append(Span(doc, ent.start, ent.end, label=ent.label, kb_id=eid))
     doc.set_ents(ents, default="unmodified")
+    forget(doc)
 
 
 def cluster_id(span: Span | Token) -> str | None:
@@ -549,12 +585,26 @@ def cluster_id(span: Span | Token) -> str | None:
     token = span if isinstance(span, Token) else span.doc[span.start]
     if token.ent_kb_id_:
         return token.ent_kb_id_
-    group = token.doc.spans.get(MENTIONS, ())
-    return next((s.kb_id_ for s in group if s.start <= token.i < s.end), None)
+    return cached(token.doc, "mention_ids", _mention_ids).get(token.i)
+
+
+def _mention_ids(doc: Doc) -> dict[int, str]:
+    """token index -> cluster id, for the tokens of the linker's mentions (the first mention
+    covering a token wins, as a scan of the span group in order would find it)."""
+    ids: dict[int, str] = {}
+    for s in doc.spans.get(MENTIONS, ()):
+        for i in range(s.start, s.end):
+            ids.setdefault(i, s.kb_id_)
+    return ids
 
 
 def clusters(doc: Doc) -> list[Cluster]:
-    """The document's actors as the linker set them on the Doc, in order of first mention."""
+    """The document's actors as the linker set them on the Doc, in order of first mention
+    (built once per document: the extractors ask for them per fact)."""
+    return cached(doc, "clusters", _clusters)
+
+
+def _clusters(doc: Doc) -> list[Cluster]:
     by_id: dict[str, Cluster] = {}
     for e in get_facts(doc, "entities"):
         by_id[e["entity_id"]] = Cluster(e["type"], e["name"], roles=list(e["roles"]))

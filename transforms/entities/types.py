@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 
 from transforms.entities.names import gazetteer
 from transforms.lexicons import load
+from transforms.parse import forget
 
 
 def _rules() -> dict:
@@ -66,7 +67,7 @@ class EntityTypes:
             if label and _plausible(ent) and not taken.intersection(range(ent.start, ent.end)):
                 typed.append(Span(doc, ent.start, ent.end, label=label))
         doc.set_ents(sorted(typed), default="outside")
-        return doc
+        return forget(doc)
 
     def type_of(self, ent: Span, surnames: Iterable[str] = ()) -> str | None:
         target = self.label_map.get(ent.label_)

@@ -14,7 +14,7 @@ from typing import Callable
 
 from spacy.tokens import Doc, Token
 
-from transforms.parse import VERB_PARTICLE, lemma
+from transforms.parse import VERB_PARTICLE, doc_text, lemma
 
 # Parts of speech a trigger may have, as the lexicon and the model name them.
 TRIGGER_POS = {"VERB": "verb", "NOUN": "noun"}
@@ -47,7 +47,7 @@ class Trigger:
     @property
     def text(self) -> str:
         start, end = self.chars
-        return self.token.doc.text[start:end]
+        return doc_text(self.token.doc)[start:end]
 
     @property
     def clause(self) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from transforms.events.learned import Decided, EventModel
 from transforms.events.lexicon import load_lexicon
 from transforms.events.when import date_phrase, tense
 from transforms.facts import get_facts, set_facts
+from transforms.parse import doc_text
 from transforms.parties import role_columns
 
 # A demand's answer, as an event.
@@ -118,7 +119,7 @@ def _from_demand(doc: Doc, d: dict, event_type: str, chars: list[int], roles: tu
         side[f"{col}_text"] = d.get(f"{role}_text")
     return {
         "id_parts": [*chars, event_type], "event_type": event_type, "mode": None, **side,
-        "trigger": doc.text[chars[0]:chars[1]], "trigger_start": chars[0], "trigger_end": chars[1],
+        "trigger": doc_text(doc)[chars[0]:chars[1]], "trigger_start": chars[0], "trigger_end": chars[1],
         "start": sent.start_char, "end": sent.end_char, "date_text": date_phrase(token),
         "tense": tense(token), "probability": None, "demand_id_parts": None,
     }

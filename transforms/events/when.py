@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from transforms.parse import AUXILIARY
+from transforms.parse import AUXILIARY, doc_text
 
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _WEEKDAY = r"(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -74,7 +74,7 @@ def date_spans(sent: Span) -> list[Span]:
         span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
         if span is None or span.text == "May" and span.root.tag_ == "MD":
             continue
-        if sent.start == 0 and _DATELINE.match(doc.text[:span.start_char]):
+        if sent.start == 0 and _DATELINE.match(doc_text(doc)[:span.start_char]):
             continue
         out.append(span)
     return out

@@ -16,6 +16,7 @@ from transforms.money.features import AmountView
 from transforms.money.find import Amount, find_amounts, lexicon, same_figure
 from transforms.money.learned import AmountModel
 from transforms.money.purpose import amount_root, purpose_of
+from transforms.parse import doc_text, sentences
 from transforms.money.roles import ROLE_COLUMNS, roles_of
 
 # What an amount shares with the one before it when it is the same money said again.
@@ -43,12 +44,11 @@ class Amounts:
 def amount_views(doc) -> list[tuple[Amount, AmountView, bool]]:
     """Per amount of the document, in order: the amount, what the choosers read of it, and
     whether it restates the amount before it ("$10bn (£5.19bn)", "rose to $8.6bn from $7.9bn")."""
-    lex, text = lexicon(), doc.text  # (`doc.text` joins every token each time it is read)
+    lex, text = lexicon(), doc_text(doc)
     found = [(a, doc.char_span(a.start, a.end, alignment_mode="expand") or doc[:])
              for a in find_amounts(text)]
     money = frozenset(i for _, span in found if len(span) < len(doc) for i in range(span.start, span.end))
-    # (a span's `.sent` walks every sentence of the document: look them up once)
-    sents = list(doc.sents) if found else []
+    sents = sentences(doc) if found else []
     starts = [s.start for s in sents]
     filed_from = dateline_end(doc) if found else 0
     out, before, earlier = [], None, None

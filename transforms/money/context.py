@@ -14,7 +14,7 @@ from transforms.entities.names import fold
 from transforms.money.cues import Rules
 from transforms.money.find import lexicon
 from transforms.money.phrases import clause_subject, entity_in, named, phrase, possessor_concerned
-from transforms.parse import POSSESSOR, SUBJECT, determiner, is_plural, next_verb, prep_heads
+from transforms.parse import POSSESSOR, SUBJECT, cached, determiner, entities, entities_in, sentence_index, sentences, is_plural, next_verb, prep_heads
 
 
 def entity_ref(ent) -> str:
@@ -28,6 +28,10 @@ def salient(doc, labels, r: Rules) -> object | None:
     spans: what an article's "the company", "its" or bare "profit" is about. The linker's
     clusters decide who is who and of what type ("Acme Corp.", "Acme" are one company even
     where the recogniser took one mention for a person)."""
+    return cached(doc, f"salient:{sorted(labels)}", lambda d: _salient(d, labels, r))
+
+
+def _salient(doc, labels, r: Rules):
     after = dateline_end(doc)
     best = max((c for c in clusters(doc)
                 if c.type in labels and any(m.start >= after for m in c.mentions)),
@@ -47,16 +51,28 @@ def span_of(cluster, doc, r: Rules):
     """An entity span of `doc` that names the linker's cluster (None without one)."""
     if cluster is None:
         return None
-    starts = {m.start for m in cluster.mentions if not m.is_pronoun}
-    return next((e for e in doc.ents if e.start_char in starts and e.label_ not in r.modifier_types),
-                None)
+    by_start = cached(doc, "ent_by_start_char", lambda d: {e.start_char: e for e in entities(d)})
+    named = (by_start.get(m.start) for m in cluster.mentions if not m.is_pronoun)
+    return min((e for e in named if e is not None and e.label_ not in r.modifier_types),
+               key=lambda e: e.start, default=None)
 
 
 def resolved_pronoun(token, r: Rules):
     """The entity the linker resolved a pronoun to ("he" -> the minister named before)."""
-    cluster = next((c for c in clusters(token.doc)
-                    for m in c.mentions if m.is_pronoun and m.start == token.idx), None)
+    cluster = _mentioned_at(token.doc, pronoun=True).get(token.idx)
     return span_of(cluster, token.doc, r)
+
+
+def _mentioned_at(doc, pronoun: bool) -> dict:
+    """start character -> the linker's cluster of the (pronoun, or named) mention there."""
+    def build(d):
+        at = {}
+        for c in clusters(d):
+            for m in c.mentions:
+                if m.is_pronoun == pronoun:
+                    at.setdefault(m.start, c)
+        return at
+    return cached(doc, f"mentioned_at:{pronoun}", build)
 
 
 @lru_cache(maxsize=1)
@@ -78,8 +94,9 @@ def country_meant(head, r: Rules):
 
 def cluster_type(ent) -> str | None:
     """The linker's type for the actor an entity span names."""
-    return next((c.type for c in clusters(ent.doc)
-                 for m in c.mentions if m.start == ent.start_char), None)
+    # (a pronoun never starts where an entity span does)
+    cluster = _mentioned_at(ent.doc, pronoun=False).get(ent.start_char)
+    return cluster.type if cluster is not None else None
 
 
 def antecedent(pronoun, labels, r: Rules):
@@ -90,7 +107,7 @@ def antecedent(pronoun, labels, r: Rules):
         return speaker_affiliation(pronoun, labels, r)
     sent = pronoun.sent
     after = dateline_end(pronoun.doc)
-    for ent in reversed([e for e in sent.ents if e.end <= pronoun.i and e.start_char >= after]):
+    for ent in reversed([e for e in entities_in(sent) if e.end <= pronoun.i and e.start_char >= after]):
         if ent.root.dep_ in SUBJECT and ent.label_ not in r.modifier_types and (
                 cluster_type(ent) or ent.label_) in labels:
             return ent
@@ -130,8 +147,7 @@ def person_introduced(head, r: Rules):
               if c.type == "PERSON" and any(not m.is_pronoun for m in c.mentions)]
     if any(start < head.idx for start, _ in firsts):
         return None
-    sents = list(head.doc.sents)
-    here = next(n for n, s in enumerate(sents) if s.start <= head.i < s.end)
+    sents, here = sentences(head.doc), sentence_index(head)
     horizon = sents[min(here + r.introduction_sentences, len(sents) - 1)].end_char
     start, cluster = min(((s, c) for s, c in firsts if s < horizon), key=lambda x: x[0], default=(0, None))
     return span_of(cluster, head.doc, r)

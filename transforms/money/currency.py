@@ -70,11 +70,18 @@ def _fold_word(word: str) -> str:
     return word.casefold().replace(".", "")
 
 
+SENTENCE_REACH = 5000  # characters: ten times a long sentence
+
+
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """(start, end) of the sentence around text[start:end], cut at line breaks and ". ", "? ", "! "."""
-    left = max(text.rfind("\n", 0, start), *(text.rfind(p, 0, start) for p in (". ", "? ", "! ")))
-    stops = [i for i in (text.find("\n", end), *(text.find(p, end) for p in (". ", "? ", "! "))) if i >= 0]
-    return left + 1, min(stops) if stops else len(text)
+    """(start, end) of the sentence around text[start:end], cut at line breaks and ". ", "? ", "! ",
+    and at most `SENTENCE_REACH` characters either side (a search to the ends of a long text for
+    each amount made extraction quadratic)."""
+    low, high = max(start - SENTENCE_REACH, 0), min(end + SENTENCE_REACH, len(text))
+    left = max(low - 1, text.rfind("\n", low, start), *(text.rfind(p, low, start) for p in (". ", "? ", "! ")))
+    stops = [i for i in (text.find("\n", end, high), *(text.find(p, end, high) for p in (". ", "? ", "! ")))
+             if i >= 0]
+    return left + 1, min(stops) if stops else high
 
 
 def sentence_around(text: str, start: int, end: int) -> str:

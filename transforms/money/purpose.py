@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from transforms.money.cues import Rules, cue, is_figure, is_part, rules
-from transforms.parse import tree_distance
+from transforms.parse import has_parse, tree_distance
 
 
 def amount_root(span):
@@ -17,7 +17,7 @@ def amount_root(span):
 
 def nearest_cue(span):
     """The purpose cue token nearest to the amount along the parse (None without a parse)."""
-    if not span.doc.has_annotation("DEP"):
+    if not has_parse(span.doc):
         return None
     r = rules()
     cues = [t for t in span.sent if not span.start <= t.i < span.end and cue(t, r)[0]]
@@ -45,7 +45,7 @@ def purpose_of(span, unit: str | None = None) -> str:
     r = rules()
     if unit in r.unit_purposes:
         return r.unit_purposes[unit]
-    parsed = span.doc.has_annotation("DEP")
+    parsed = has_parse(span.doc)
     best, best_distance = None, math.inf
     for token in span.sent:
         if span.start <= token.i < span.end:

@@ -21,7 +21,7 @@ from transforms.money.phrases import (
 )
 from transforms.money.purpose import amount_root, money_kind, nearest_cue
 from transforms.parse import (
-    AGENT, OBJECT, PASSIVE_SUBJECT, POSSESSOR, SUBJECT, child, determiner, is_verb, prep_heads,
+    AGENT, OBJECT, PASSIVE_SUBJECT, POSSESSOR, SUBJECT, child, determiner, has_parse, is_verb, prep_heads,
 )
 
 ROLE_COLUMNS = ("subject_entity_id", "subject_text", "payer_entity_id", "payer_text")
@@ -373,7 +373,7 @@ def roles_of(span, earlier: dict | None = None,
         role a rule filled, `subject_rule`/`payer_rule`: the name of the rule that decided it.
     """
     out = dict.fromkeys(ROLE_COLUMNS)
-    if not span.doc.has_annotation("DEP"):
+    if not has_parse(span.doc):
         return out
     x = Reading.of(span, money)
     decided = {}
