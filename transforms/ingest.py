@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import codecs
 import json
+import logging
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Callable, Iterator
 
 import yaml
 from dateutil import parser as dateparser
@@ -29,6 +30,13 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 # how well it matches a language. Below these we'd rather quarantine than store mojibake.
 MAX_CHAOS = 0.1
 MIN_COHERENCE = 0.2
+# No news article was published before this; earlier dates are placeholders such as 0001-01-01.
+EARLIEST_PUBLISHED = datetime(1800, 1, 1, tzinfo=UTC)
+# A publication date may run ahead of the ingest day by a time zone, not more.
+MAX_DAYS_AHEAD = 1
+BINARY = "binary file (contains NUL bytes)"
+
+log = logging.getLogger(__name__)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -38,6 +46,10 @@ _BOMS = (
 
 class IngestError(ValueError):
     """An input that cannot become a document; the message is the quarantine reason."""
+
+
+class ImplausibleDate(IngestError):
+    """A publication date that is a date, but cannot be one of a news article."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,40 @@ class Rejected:
     stage: str = field(default="ingest")
 
 
+def failure_reason(error: Exception) -> str:
+    """The quarantine reason for any error raised while reading or parsing one input."""
+    if isinstance(error, IngestError):
+        return str(error)
+    if isinstance(error, RecursionError):
+        return "nested too deeply to parse"
+    if isinstance(error, OSError):
+        return f"unreadable file: {error.strerror or error}"
+    return f"unexpected {type(error).__name__} while parsing: {error}"
+
+
+def rejecting(source: str, parse: Callable[[], RawDocument]) -> RawDocument | Rejected:
+    """`parse()`, or the Rejected its error becomes, so that one input never stops a run.
+
+    MemoryError, KeyboardInterrupt and SystemExit still propagate: they are not the input's fault.
+    """
+    try:
+        return parse()
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any failure of one input is that input's reason
+        return Rejected(source, failure_reason(e))
+
+
+def guarded(source: str, items: Iterator[RawDocument | Rejected]) -> Iterator[RawDocument | Rejected]:
+    """`items`, ended by a Rejected for `source` when producing them fails (as `rejecting`)."""
+    try:
+        yield from items
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - as in `rejecting`
+        yield Rejected(source, failure_reason(e))
+
+
 def input_format(name: str) -> str | None:
     """The input format for a file name, or None when the suffix is not supported."""
     dot = name.rfind(".")
@@ -79,18 +125,23 @@ def decode(data: bytes) -> tuple[str, str]:
     data (bytes): the raw input.
     RETURNS (tuple[str, str]): the text and the encoding it was decoded from: a BOM's, else
         UTF-8, else a detected encoding when detection is confident.
-    Raises IngestError for empty or binary input and for text whose encoding is uncertain.
+    Raises IngestError for empty or binary input and for text whose encoding is uncertain. A NUL
+    anywhere (a byte, or a character after a UTF-16/32 byte-order mark) marks the input binary:
+    no text has one, and a corrupt file is better quarantined than stored with its holes.
     """
     if not data.strip():
         raise IngestError("empty input")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding), encoding
+                text = data.decode(encoding)
             except UnicodeDecodeError as e:
                 raise IngestError(f"invalid {encoding} despite its byte-order mark: {e.reason}") from e
-    if b"\x00" in data[:8192]:
-        raise IngestError("binary file (contains NUL bytes)")
+            if "\x00" in text:
+                raise IngestError(BINARY)
+            return text, encoding
+    if b"\x00" in data:
+        raise IngestError(BINARY)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -171,27 +222,31 @@ def html_metadata_date(html: str) -> str | None:
 def parse_json(source: str, text: str, encoding: str) -> Iterator[RawDocument | Rejected]:
     """A .json file: one record or a list of records (each as a JSON Lines record)."""
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as e:
-        yield Rejected(source, f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}")
+        value = _json(text, what="JSON")
+    except IngestError as e:
+        yield Rejected(source, str(e))
         return
     records = value if isinstance(value, list) else [value]
     for i, record in enumerate(records):
         where = f"{source}#{i}" if isinstance(value, list) else source
-        try:
-            yield parse_record(where, record, "json", encoding)
-        except IngestError as e:
-            yield Rejected(where, str(e))
+        yield rejecting(where, lambda: parse_record(where, record, "json", encoding))
+
+
+def _json(text: str, *, what: str) -> Any:
+    """json.loads with its errors as quarantine reasons; `what` is "JSON" or "JSON line"."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        where = f"column {e.colno}" if what == "JSON line" else f"line {e.lineno} column {e.colno}"
+        raise IngestError(f"malformed {what}: {e.msg} at {where}") from e
+    except RecursionError as e:  # the decoder recurses once per nested array or object
+        raise IngestError(f"malformed {what}: nested too deeply to parse") from e
 
 
 def parse_jsonl_line(source: str, line: bytes) -> RawDocument:
     """One JSON Lines record (`source` already names the line)."""
     text, encoding = decode(line.rstrip(b"\r\n"))
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise IngestError(f"malformed JSON line: {e.msg} at column {e.colno}") from e
-    return parse_record(source, record, "jsonl", encoding)
+    return parse_record(source, _json(text, what="JSON line"), "jsonl", encoding)
 
 
 def parse_record(source: str, record: object, fmt: str, encoding: str) -> RawDocument:
@@ -206,20 +261,32 @@ def _from_fields(source: str, fields: dict, fmt: str, encoding: str) -> RawDocum
     text = fields.get("text")
     if not isinstance(text, str) or not text.strip():
         raise IngestError("record has no text" if text is None else "record's text is empty or not a string")
-    url = fields.get("url")
+    if "\x00" in text:  # a JSON \u0000 escape: binary like a NUL byte in a file
+        raise IngestError("record's text contains NUL characters")
     locator = fields.get("url_or_path")
-    if url is None and isinstance(locator, str) and locator.startswith(("http://", "https://")):
-        url = locator
+    if fields.get("url") is None and isinstance(locator, str) and locator.startswith(("http://", "https://")):
+        fields = {**fields, "url": locator}
     return RawDocument(
         source=source, text=text, input_format=fmt, encoding=encoding,
-        external_id=_opt_str(fields.get("id")), title=_opt_str(fields.get("title")),
-        published=fields.get("published", fields.get("date")), url=_opt_str(url),
-        publisher=_opt_str(fields.get("source")), license=_opt_str(fields.get("license")),
-        language=_opt_str(fields.get("language")),
+        external_id=_opt_str(fields, "id"), title=_opt_str(fields, "title"),
+        published=_scalar(fields, "published" if "published" in fields else "date"),
+        url=_opt_str(fields, "url"),
+        publisher=_opt_str(fields, "source"), license=_opt_str(fields, "license"),
+        language=_opt_str(fields, "language"),
     )
 
 
-def _opt_str(value: object) -> str | None:
+def _scalar(fields: dict, name: str) -> object:
+    """A metadata field's value; a list or mapping is refused, not printed: YAML aliases nest
+    a few lines into more text than memory holds."""
+    value = fields.get(name)
+    if isinstance(value, (list, dict)):
+        raise IngestError(f"field {name!r} is a {type(value).__name__}, not a single value")
+    return value
+
+
+def _opt_str(fields: dict, name: str) -> str | None:
+    value = _scalar(fields, name)
     if value is None:
         return None
     value = str(value).strip()
@@ -229,10 +296,12 @@ def _opt_str(value: object) -> str | None:
 def parse_published(value: object) -> datetime | None:
     """A publication time in UTC from a date, datetime or string; naive times are taken as UTC.
 
-    Raises IngestError for a value that is present but not a date.
+    Raises IngestError for a value that is present but not a date, and its ImplausibleDate for
+    one that is a date but has no UTC time (year 1 or 9999 shifted by its offset).
     """
     if value is None or value == "":
         return None
+    shown = _shown(value)
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, date):
@@ -241,24 +310,65 @@ def parse_published(value: object) -> datetime | None:
         try:
             dt = dateparser.parse(value)
         except (ValueError, OverflowError) as e:
-            raise IngestError(f"unparseable published date {value!r}") from e
+            raise IngestError(f"unparseable published date {shown}") from e
     else:
-        raise IngestError(f"unparseable published date {value!r}")
+        raise IngestError(f"unparseable published date {shown}")
     if dt.tzinfo is None:
         return dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+    try:
+        return dt.astimezone(UTC)
+    except OverflowError as e:
+        raise ImplausibleDate(f"published date {shown} is out of range") from e
+    except ValueError as e:  # an offset of a day or more: "+99:00"
+        raise IngestError(f"unparseable published date {shown}: time zone offset out of range") from e
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    """A value as a quarantine reason quotes it: repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def plausible_published(value: object, *, ingested_at: datetime) -> tuple[datetime | None, str | None]:
+    """The publication time, unless it cannot be one: before 1800 or after the ingest day + 1.
+
+    Such dates are placeholders (0001-01-01, 9999-12-31) or typos, while the text is fine: the
+    document is kept as undated, its relative dates resolved against the ingest time.
+    value (object): the source's published value, as `parse_published` takes it.
+    ingested_at (datetime): when the run ingests it (UTC).
+    RETURNS (tuple[datetime | None, str | None]): the time in UTC or None, and why a date the
+        source gave was set aside (None when it was not).
+    Raises IngestError for a value that is not a date at all.
+    """
+    try:
+        published = parse_published(value)
+    except ImplausibleDate as e:
+        return None, f"implausible {e}; kept as undated"
+    if published is None:
+        return None, None
+    latest = ingested_at.astimezone(UTC).date() + timedelta(days=MAX_DAYS_AHEAD)
+    if published < EARLIEST_PUBLISHED:
+        why = f"before {EARLIEST_PUBLISHED.year}"
+    elif published.date() > latest:
+        why = f"after {latest}, the day after ingestion"
+    else:
+        return published, None
+    return None, f"implausible published date {_shown(value)} ({why}); kept as undated"
 
 
 def build_document(raw: RawDocument, *, run_id: str, ingested_at: datetime,
                    default_language: str = "en") -> dict:
     """A documents row from a raw document: text normalised once, id derived from it.
 
-    Raises IngestError when nothing is left of the text or the metadata is invalid.
+    Raises IngestError when nothing is left of the text or the metadata is invalid. An
+    implausible publication date is dropped with a logged warning (see `plausible_published`).
     """
     text = normalize_text(raw.text)
     if not text:
         raise IngestError("empty text after normalisation")
-    published = parse_published(raw.published)
+    published, note = plausible_published(raw.published, ingested_at=ingested_at)
+    if note:
+        log.warning("%s: %s", raw.source, note)
     return {
         "doc_id": doc_id(text),
         "external_id": raw.external_id,

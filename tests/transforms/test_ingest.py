@@ -5,8 +5,8 @@ import pytest
 
 from transforms.extract import Known, new_documents
 from transforms.ingest import (
-    IngestError, RawDocument, Rejected, build_document, decode, parse_html, parse_json,
-    parse_jsonl_line, parse_published, parse_text, split_front_matter,
+    IngestError, RawDocument, Rejected, build_document, decode, guarded, parse_html, parse_json,
+    parse_jsonl_line, parse_published, parse_text, plausible_published, rejecting, split_front_matter,
 )
 
 AT = datetime(2026, 11, 24, tzinfo=UTC)
@@ -31,6 +31,8 @@ def test_decode_detects_a_confident_legacy_encoding():
     (b"  \n\t ", "empty input"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
     (bytes(range(128, 256)) * 3, "not confident|undecodable"),
+    (b"word " * 2000 + b"\x00 after the first 8 KB", "binary"),  # one rule wherever the NUL is
+    ("text with a NUL\x00".encode("utf-16"), "binary"),
 ])
 def test_decode_rejects(data, reason):
     with pytest.raises(IngestError, match=reason):
@@ -149,3 +151,85 @@ def test_new_documents_flags_documents_of_another_extractor_version():
     known = {build_document(raw, run_id="r0", ingested_at=AT)["doc_id"]: "v1"}
     [out] = new_documents([raw], known=known, run_id="r1", at=AT, extractor_version="v2")
     assert out.published and out.stale
+
+
+DEEP = "[" * 10_000 + "]" * 10_000
+
+
+def test_deeply_nested_json_is_rejected_not_raised():
+    assert list(parse_json("d.json", DEEP, "utf-8")) == [
+        Rejected("d.json", "malformed JSON: nested too deeply to parse")]
+    with pytest.raises(IngestError, match="malformed JSON line: nested too deeply to parse"):
+        parse_jsonl_line("d.jsonl#L1", DEEP.encode())
+
+
+@pytest.mark.parametrize("record, reason", [
+    ({"text": "a\u0000b"}, "record's text contains NUL characters"),
+    ({"text": "Body.", "title": ["a", "b"]}, "field 'title' is a list, not a single value"),
+    ({"text": "Body.", "date": {"y": 2025}}, "field 'date' is a dict, not a single value"),
+])
+def test_json_record_fields_that_are_rejected(record, reason):
+    [out] = parse_json("r.json", json.dumps(record), "utf-8")
+    assert out == Rejected("r.json", reason)
+
+
+def test_front_matter_alias_bomb_is_rejected_without_expanding():
+    # Six levels of ten aliases: 10**6 items, a few MB as text; each further level is ten times more.
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"{b}: &{b} [{', '.join([f'*{a}'] * 10)}]" for a, b in zip("abcde", "bcdef")]
+    with pytest.raises(IngestError, match="field 'title' is a list"):
+        parse_text("bomb.md", "---\n" + "\n".join(levels) + "\ntitle: *f\n---\nBody.", "md", "utf-8", "bomb.md")
+
+
+def test_any_error_of_one_input_becomes_its_rejection():
+    def fails(error):
+        def parse():
+            raise error
+        return parse
+
+    assert rejecting("a.txt", fails(RecursionError())) == Rejected("a.txt", "nested too deeply to parse")
+    assert rejecting("b.txt", fails(PermissionError(13, "Permission denied"))) == Rejected(
+        "b.txt", "unreadable file: Permission denied")
+    assert rejecting("c.txt", fails(KeyError("x"))) == Rejected(
+        "c.txt", "unexpected KeyError while parsing: 'x'")
+    for error in (MemoryError(), KeyboardInterrupt(), SystemExit(1)):  # not the input's fault
+        with pytest.raises(type(error)):
+            rejecting("d.txt", fails(error))
+
+    def stream():
+        yield RawDocument("e.json#0", "First.", "json")
+        raise OverflowError("date value out of range")
+
+    assert list(guarded("e.json", stream())) == [
+        RawDocument("e.json#0", "First.", "json"),
+        Rejected("e.json", "unexpected OverflowError while parsing: date value out of range")]
+
+
+@pytest.mark.parametrize("value, expected, note", [
+    ("2026-11-25T23:59:00", datetime(2026, 11, 25, 23, 59, tzinfo=UTC), None),  # ingest day + 1
+    ("1800-01-01", datetime(1800, 1, 1, tzinfo=UTC), None),
+    ("2026-11-26", None, "implausible published date '2026-11-26' "
+                         "(after 2026-11-25, the day after ingestion); kept as undated"),
+    ("1799-12-31", None, "implausible published date '1799-12-31' (before 1800); kept as undated"),
+    ("9999-12-31T23:00:00-05:00", None,
+     "implausible published date '9999-12-31T23:00:00-05:00' is out of range; kept as undated"),
+    ("0001-01-01T03:00:00+05:00", None,
+     "implausible published date '0001-01-01T03:00:00+05:00' is out of range; kept as undated"),
+    (datetime(1, 1, 1), None,
+     "implausible published date datetime.datetime(1, 1, 1, 0, 0) (before 1800); kept as undated"),
+    (None, None, None),
+])
+def test_plausible_published(value, expected, note):
+    assert plausible_published(value, ingested_at=AT) == (expected, note)
+
+
+def test_parse_published_rejects_an_impossible_offset():
+    with pytest.raises(IngestError, match="time zone offset out of range"):
+        parse_published("2025-12-01T10:00:00+99:00")
+
+
+def test_build_document_keeps_a_document_with_an_implausible_date_as_undated(caplog):
+    raw = RawDocument("far.jsonl#L3", "Maduro said no.", "jsonl", published="9999-12-31T23:00:00-05:00")
+    row = build_document(raw, run_id="r1", ingested_at=AT)
+    assert (row["published_at"], row["date_basis"], row["text"]) == (None, "ingested", "Maduro said no.")
+    assert "far.jsonl#L3: implausible published date '9999-12-31T23:00:00-05:00'" in caplog.text
