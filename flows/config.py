@@ -27,7 +27,14 @@ loudly at start-up instead of silently running with a default::
     per_host_interval_s = 1.0       # at least this long between two requests to the same host
     user_agent = "newsfacts/0.1.0 (+https://github.com/newsfacts/newsfacts)"
     max_redirects = 5
-    max_entries_per_feed = 200      # the first entries of a feed (feeds list the newest first)
+    max_entries_per_feed = 200      # the first entries of a feed (feeds list the newest first);
+                                    # the rest are counted, not fetched
+    response_deadline_s = 60.0      # a whole response (headers and body) must arrive within this
+    # run_deadline_s = 3600.0       # all fetching of a run; absent (the default): no limit. Feeds
+                                    # and pages left when it passes become quarantine rows.
+    # Loopback, private, link-local, multicast, reserved and unspecified addresses are refused
+    # (after DNS, at every redirect) unless the host, or a network holding the address, is here:
+    allow_private_addresses = []    # e.g. ["intranet.example.org", "10.20.0.0/16", "127.0.0.1"]
 
 A file that lists no source at all (no inputs, feeds or urls) is an error too: a nightly run
 that ingests nothing is a deployment mistake, not a quiet night.
@@ -35,6 +42,8 @@ that ingests nothing is a deployment mistake, not a quiet night.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from importlib.metadata import PackageNotFoundError, version
@@ -73,6 +82,9 @@ class HttpSettings:
     user_agent: str = field(default_factory=default_user_agent)
     max_redirects: int = 5
     max_entries_per_feed: int = 200
+    response_deadline_s: float = 60.0
+    run_deadline_s: float | None = None  # None: no limit
+    allow_private_addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,21 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_HOST_NAME = re.compile(rf"{_LABEL}(\.{_LABEL})*\.?", re.IGNORECASE)
+
+
+def _is_host_or_network(v: Any) -> bool:
+    """An IP address, a CIDR network (`10.0.0.0/8`, `fd00::/8`) or a DNS host name."""
+    if not isinstance(v, str):
+        return False
+    try:
+        ipaddress.ip_network(v, strict=False)
+        return True
+    except ValueError:
+        return "/" not in v and _HOST_NAME.fullmatch(v) is not None
+
+
 # [http] key -> (what it must be, for messages; its check).
 _HTTP_KEYS = {
     "timeout_s": ("a number > 0", lambda v: _is_number(v) and v > 0),
@@ -108,6 +135,10 @@ _HTTP_KEYS = {
     "user_agent": ("a non-empty string", lambda v: isinstance(v, str) and v.strip() != ""),
     "max_redirects": ("an integer >= 0", lambda v: _is_int(v) and v >= 0),
     "max_entries_per_feed": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
+    "response_deadline_s": ("a number > 0", lambda v: _is_number(v) and v > 0),
+    "run_deadline_s": ("a number > 0", lambda v: _is_number(v) and v > 0),
+    "allow_private_addresses": ("a list of host names, IP addresses or CIDR networks",
+                                lambda v: isinstance(v, list) and all(map(_is_host_or_network, v))),
 }
 _TOP_KEYS = {"inputs", "feeds", "urls", "out", "spacy_model", "extractors", "extractor_modules", "http"}
 
@@ -164,10 +195,13 @@ def _http_settings(table: Any, path: Path) -> HttpSettings:
     for key, value in table.items():
         expected, ok = _HTTP_KEYS[key]
         if not ok(value):
-            raise ConfigError(f"{path}: 'http.{key}' must be {expected}, not {_show(value)}")
+            raise ConfigError(f"{path}: 'http.{key}' must be {expected}, not {_show(value, expected)}")
     # TOML integers are fine where seconds are expected; the dataclass keeps floats.
-    floats = {f.name for f in fields(HttpSettings) if f.type == "float"}
-    return HttpSettings(**{k: float(v) if k in floats else v for k, v in table.items()})
+    floats = {f.name for f in fields(HttpSettings) if f.type.startswith("float")}
+    values = {k: float(v) if k in floats else v for k, v in table.items()}
+    if "allow_private_addresses" in values:
+        values["allow_private_addresses"] = tuple(values["allow_private_addresses"])
+    return HttpSettings(**values)
 
 
 def _check_known(table: dict, known: set[str] | dict, path: Path, prefix: str) -> None:
@@ -213,5 +247,8 @@ def _type_name(value: Any) -> str:
             int: "an integer", float: "a number"}.get(type(value), type(value).__name__)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, expected: str = "") -> str:
+    # a value of the right kind but out of range is shown as itself: "must be a number > 0, not -1"
+    if expected.startswith("a number") and _is_number(value) or expected.startswith("an integer") and _is_int(value):
+        return repr(value)
     return f"{_type_name(value)} ({value!r})"

@@ -79,7 +79,7 @@ def test_the_shipped_example_reads_the_seeds_folder():
 @pytest.mark.parametrize("text, message", [
     ('inputs = ["seeds"]\nfeed = ["https://x.org/rss"]\n',
      "unknown key 'feed' (known: extractor_modules, extractors, feeds, http, inputs, out, spacy_model, urls)"),
-    ('inputs = ["seeds"]\n[http]\ntimeout = 3\n', "unknown key 'http.timeout' (known: http.backoff_s"),
+    ('inputs = ["seeds"]\n[http]\ntimeout = 3\n', "unknown key 'http.timeout' (known: http.allow_private_addresses, http.backoff_s"),
     ('inputs = "seeds"\n', "'inputs' must be a list of strings, not a string ('seeds')"),
     ('inputs = ["seeds", 3]\n', "'inputs[1]' must be a non-empty string, not an integer (3)"),
     ('urls = ["example.org/a.html"]\n', "'urls[0]' must be an http(s) URL, not 'example.org/a.html'"),
@@ -88,7 +88,7 @@ def test_the_shipped_example_reads_the_seeds_folder():
     ('inputs = ["seeds"]\nhttp = 5\n', "'http' must be a table ([http]), not an integer"),
     ('inputs = ["seeds"]\n[http]\nretries = "3"\n', "'http.retries' must be an integer >= 0, not a string ('3')"),
     ('inputs = ["seeds"]\n[http]\nretries = true\n', "'http.retries' must be an integer >= 0, not a boolean (True)"),
-    ('inputs = ["seeds"]\n[http]\ntimeout_s = 0\n', "'http.timeout_s' must be a number > 0, not an integer (0)"),
+    ('inputs = ["seeds"]\n[http]\ntimeout_s = 0\n', "'http.timeout_s' must be a number > 0, not 0"),
     ('inputs = ["seeds"]\n[http]\nmax_redirects = 1.5\n', "'http.max_redirects' must be an integer >= 0, not a number (1.5)"),
     ('inputs = ["seeds"]\n[http]\nuser_agent = ""\n', "'http.user_agent' must be a non-empty string, not a string ('')"),
     ('inputs = ["seeds"]\nextractors = "newsfacts_linker"\n', "'extractors' must be a list of strings, not a string"),
@@ -116,3 +116,38 @@ def test_extractors_and_their_modules_are_read(tmp_path):
     assert config.extractors == ("newsfacts_linker", "my_amounts")
     assert config.extractor_modules == ("my_newsroom.extractors",)
     assert load_config(write(tmp_path, 'inputs = ["seeds"]\n')).extractors is None  # newsfacts' own
+
+
+def test_fetch_guard_keys_are_read(tmp_path):
+    config = load_config(write(tmp_path, 'inputs = ["seeds"]\n[http]\nresponse_deadline_s = 30\n'
+                                         'run_deadline_s = 1800\nallow_private_addresses = '
+                                         '["intranet.example.org", "10.20.0.0/16", "127.0.0.1", "fd00::/8"]\n'))
+    assert config.http == HttpSettings(
+        response_deadline_s=30.0, run_deadline_s=1800.0,
+        allow_private_addresses=("intranet.example.org", "10.20.0.0/16", "127.0.0.1", "fd00::/8"))
+    assert isinstance(config.http.run_deadline_s, float)
+    defaults = load_config(write(tmp_path, 'inputs = ["seeds"]\n')).http
+    assert (defaults.response_deadline_s, defaults.run_deadline_s, defaults.allow_private_addresses) == (
+        60.0, None, ())
+
+
+@pytest.mark.parametrize("text, message", [
+    ("response_deadline_s = 0", "'http.response_deadline_s' must be a number > 0, not 0"),
+    ("response_deadline_s = false", "'http.response_deadline_s' must be a number > 0, not a boolean (False)"),
+    ("run_deadline_s = -1.5", "'http.run_deadline_s' must be a number > 0, not -1.5"),
+    ('run_deadline_s = "1h"', "'http.run_deadline_s' must be a number > 0, not a string ('1h')"),
+    ('allow_private_addresses = "127.0.0.1"', "'http.allow_private_addresses' must be a list of host names, "
+                                              "IP addresses or CIDR networks, not a string ('127.0.0.1')"),
+    ('allow_private_addresses = ["10.0.0.0/33"]', "'http.allow_private_addresses' must be a list of host names"),
+    ('allow_private_addresses = ["http://intranet/"]', "not a list (['http://intranet/'])"),
+    ('allow_private_addresses = ["intra net"]', "not a list (['intra net'])"),
+    ('allow_private_addresses = [""]', "not a list ([''])"),
+    ('allow_private_addresses = [10]', "not a list ([10])"),
+])
+def test_fetch_guard_key_mistakes(tmp_path, text, message):
+    path = write(tmp_path, f'inputs = ["seeds"]\n[http]\n{text}\n')
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert str(e.value).startswith(f"{path}: ")
+    assert message in str(e.value)
+    assert "\n" not in str(e.value)

@@ -225,7 +225,8 @@ def site():
 
 def settings(**changes) -> HttpSettings:
     values = dict(timeout_s=0.3, retries=2, backoff_s=0.01, max_retry_after_s=0.2,
-                  per_host_interval_s=0.0, user_agent=UA, max_redirects=3, max_entries_per_feed=10)
+                  per_host_interval_s=0.0, user_agent=UA, max_redirects=3, max_entries_per_feed=10,
+                  allow_private_addresses=("127.0.0.1",))  # where the test server is
     return HttpSettings(**{**values, **changes})
 
 
@@ -406,7 +407,8 @@ def test_every_request_carries_the_user_agent(site):
 
 
 def test_the_default_user_agent_names_the_project(site):
-    list(fetch_sources([], [f"{site.base}/articles/reward.html"], HttpSettings(), max_bytes=MAX_BYTES))
+    defaults = HttpSettings(allow_private_addresses=("127.0.0.1",))
+    list(fetch_sources([], [f"{site.base}/articles/reward.html"], defaults, max_bytes=MAX_BYTES))
     (path, _, headers), = site.requests
     assert headers["User-Agent"].startswith("newsfacts/")
     assert headers["User-Agent"].endswith("(+https://github.com/newsfacts/newsfacts)")
@@ -463,7 +465,8 @@ def test_the_nightly_flow_reads_the_files_feeds_and_urls_of_its_config(site, pre
     config = tmp_path / "newsfacts.toml"
     config.write_text(f'inputs = ["{SEEDS}"]\nfeeds = ["{site.base}/rss.xml"]\n'
                       f'urls = ["{site.base}/articles/talks.html"]\nout = "out"\n'
-                      "[http]\ntimeout_s = 2.0\nretries = 0\nper_host_interval_s = 0.0\n")
+                      "[http]\ntimeout_s = 2.0\nretries = 0\nper_host_interval_s = 0.0\n"
+                      'allow_private_addresses = ["127.0.0.1"]\n')
     state = nightly(config=str(config), return_state=True)
     assert state.is_completed(), state.message
     con = duckdb.connect(str(tmp_path / "out" / "newsfacts.duckdb"), read_only=True)
