@@ -12,6 +12,8 @@ foreign-key check) and `_doc_span` (`text[start:end]` of that document).
 from __future__ import annotations
 
 import logging
+import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -259,8 +261,67 @@ class Validator:
                                         not any(f["level"] == TABLE for f in failed), failed)
         if self.docs_dir is not None:
             self.context.build_data_docs()
+            serve_docs_offline(self.docs_dir)
         return clean, ValidationReport(reports, quarantine, failures, results)
 
 
 def _scalar(value):
     return None if value is None or pd.isna(value) else str(value)
+
+
+# Data Docs offline. GX's templates link Bootstrap, jQuery, bootstrap-table and Font Awesome
+# from CDNs and ship no copies; `expectations/static/` holds the same releases (see its
+# README.md), copied beside the docs so the pages render styled from a file with no network.
+VENDOR = Path(__file__).parent / "static"
+_CDN = {
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "css/bootstrap.min.css",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "js/bootstrap.min.js",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "js/jquery.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "js/popper.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "css/bootstrap-table.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "js/bootstrap-table.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
+        "js/bootstrap-table-filter-control.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
+        "css/bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
+        "css/bootstrap-table-filter-control.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
+        "css/bootstrap-datepicker.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
+        "js/bootstrap-datepicker.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "css/fontawesome.min.css",
+}
+# Left out: Vega draws only profiling charts, which newsfacts does not build; the dark theme is
+# optional. The logo is in GX's own static/images.
+_DROPPED = ("https://cdn.jsdelivr.net/npm/vega", "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark")
+_LOGO = "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png"
+_RESOURCE = re.compile(r'<(script|link|img)\b[^>]*?(?:src|href)="(https?://[^"]+)"[^>]*>(?:\s*</script>)?')
+_CORS = re.compile(r'\s+(?:integrity|crossorigin)="[^"]*"')
+
+
+def serve_docs_offline(docs_dir: Path) -> None:
+    """Copy the vendored assets under `docs_dir/static/vendor/` and point every Data Docs page
+    at them instead of the CDNs. Idempotent; pages already rewritten are left alone."""
+    shutil.copytree(VENDOR, docs_dir / "static" / "vendor", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("README.md"))
+    for page in docs_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if "https://" not in html:
+            continue
+        up = "../" * (len(page.relative_to(docs_dir).parts) - 1)
+        offline = _RESOURCE.sub(lambda m: _local(m, up), html)
+        if offline != html:
+            page.write_text(offline, encoding="utf-8")
+
+
+def _local(match: re.Match, up: str) -> str:
+    tag, url = match.group(0), match.group(2)
+    if url.startswith(_DROPPED):
+        return ""
+    if url.startswith(_LOGO):
+        return tag.replace(url, f"{up}static/images/logo-long.png")
+    if url in _CDN:
+        # Subresource integrity and CORS mode make Chromium refuse file:// scripts.
+        return _CORS.sub("", tag.replace(url, f"{up}static/vendor/{_CDN[url]}"))
+    return tag

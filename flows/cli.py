@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import warnings
+from functools import partial
 from pathlib import Path
 
 from transforms.ingest import DEFAULT_MAX_BYTES
@@ -22,15 +22,25 @@ def _quiet() -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=UserWarning, module="great_expectations")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # (the only switch for the "Prefect collects anonymous usage data" notice printed on import)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
 def cmd_run(args) -> int:
+    from flows.preflight import check_run
+    from flows.warehouse import Warehouse
+
+    # every mistake in what was asked is found here, in a second, before Prefect and spaCy start
+    config = run_config_file(args)
+    sources = check_run(args.input, config, args.out, args.spacy_model, args.entities)
+    busy(Warehouse(Path(sources.out)))
     from flows.nightly import nightly
 
-    state = nightly(inputs=args.input, config=run_config_file(args), out=args.out, max_bytes=args.max_bytes,
+    state = nightly(inputs=args.input, config=config, out=args.out, max_bytes=args.max_bytes,
                     spacy_model=args.spacy_model, batch_size=args.batch_size,
                     n_process=args.n_process, keep_snapshots=args.keep_snapshots,
-                    entities_file=args.entities, reprocess=args.reprocess, return_state=True)
+                    entities_file=args.entities, reprocess=args.reprocess,
+                    document_timeout_s=args.document_timeout, return_state=True)
     if not state.is_completed():
         print(f"newsfacts: run failed: {state.message}", file=sys.stderr)
         return 1
@@ -39,6 +49,8 @@ def cmd_run(args) -> int:
           f"documents, {row['docs_duplicate']} duplicates ({row['docs_skipped']} already extracted), "
           f"{row['docs_quarantined']} quarantined, {row['docs_reprocessed']} re-extracted; "
           f"amounts +{row['rows_amounts']}; validation {row['validation']}")
+    if row.get("feed_entries_skipped"):
+        print(f"note: {row['feed_entries_skipped']} feed entries past http.max_entries_per_feed were not read")
     if row["docs_stale"]:
         print(f"note: {row['docs_stale']} inputs were extracted by an older extractor version; "
               "`newsfacts run --reprocess` re-extracts every stored document")
@@ -46,28 +58,20 @@ def cmd_run(args) -> int:
     return 0
 
 
+def busy(warehouse) -> None:
+    """LockedError when a live run holds the output's lock (the flow would find it too, after
+    Prefect's start-up)."""
+    from flows.warehouse import LockedError, holder_state, locked_message
+
+    holder = warehouse.lock_holder()
+    if holder is not None and holder_state(holder) != "dead":
+        raise LockedError(locked_message(warehouse.lock_path, holder))
+
+
 def cmd_query(args) -> int:
-    from flows.warehouse import connect_readonly
+    from flows.query import run_query
 
-    con = connect_readonly(Path(args.out))
-    try:
-        rel = con.sql(args.sql)
-        if rel is None:
-            return 0
-        if args.format == "table":
-            rel.show(max_width=200, max_rows=args.max_rows)
-            return 0
-        table = rel.to_arrow_table()
-        if args.format == "csv":
-            import pyarrow.csv as pacsv
-
-            pacsv.write_csv(table, sys.stdout.buffer)
-        else:
-            json.dump(table.to_pylist(), sys.stdout, indent=2, default=str, ensure_ascii=False)
-            print()
-        return 0
-    finally:
-        con.close()
+    return run_query(Path(args.out), args.sql, fmt=args.format, max_rows=args.max_rows)
 
 
 def run_config_file(args) -> str | None:
@@ -79,11 +83,49 @@ def run_config_file(args) -> str | None:
     return None
 
 
+# `prefect.yaml` deploys `newsfacts-nightly`; serving under that name too would take the worker's
+# deployment over (no work pool) and leave it paused when `serve` stops.
+SERVE_DEPLOYMENT = "newsfacts-serve"
+START_API = ("start one with `prefect server start` (another terminal), then "
+             "`export PREFECT_API_URL=http://127.0.0.1:4200/api`")
+
+
+def prefect_api_problem(timeout_s: float = 5.0) -> str | None:
+    """Why no Prefect API can keep a schedule: PREFECT_API_URL unset (Prefect would only start a
+    temporary server, which has no scheduler) or not answering `/health`. None when it answers."""
+    import httpx
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        return "PREFECT_API_URL is not set"
+    # One bounded try: the client retries for minutes by default. Over plain http its transport's
+    # own retries (1.5 s on a closed port) go too; https keeps Prefect's TLS settings.
+    once = {"timeout": timeout_s, **({"transport": httpx.HTTPTransport()} if url.startswith("http:") else {})}
+    with temporary_settings({PREFECT_CLIENT_MAX_RETRIES: 0}):
+        with get_client(sync_client=True, httpx_settings=once) as client:
+            error = client.api_healthcheck()
+    return f"no Prefect API answers at {url} ({type(error).__name__})" if error else None
+
+
 def cmd_serve(args) -> int:
+    from prefect.schedules import Cron
+
+    try:
+        schedule = Cron(args.cron, timezone="UTC")
+    except ValueError as e:
+        print(f"newsfacts: --cron: {e}", file=sys.stderr)
+        return 2
+    problem = prefect_api_problem()
+    if problem:
+        print(f"newsfacts: serve needs a running Prefect server: {problem}; {START_API}", file=sys.stderr)
+        return 2
     from flows.nightly import nightly
 
+    # Stopping `serve` pauses this deployment (Prefect's default), so no runs pile up unserved.
     nightly.serve(
-        name="newsfacts-nightly", cron=args.cron,
+        name=SERVE_DEPLOYMENT, schedule=schedule,
         parameters={"inputs": [str(Path(p).resolve()) for p in args.input or []],
                     "config": run_config_file(args),
                     "out": str(Path(args.out).resolve()) if args.out else None,
@@ -105,8 +147,7 @@ def cmd_status(args) -> int:
         print(f"current snapshot: {current.name} ({current})\n  rows: {counts}")
     holder = warehouse.lock_holder()
     if holder:
-        print(f"running now: {holder.get('kind', 'run')} {holder.get('run_id')} (pid {holder.get('pid')}, "
-              f"started {holder.get('started_at')})")
+        print(lock_line(warehouse, holder))
     runs = warehouse.run_history()[-args.last:]
     if runs:
         print(f"last {len(runs)} runs:")
@@ -116,6 +157,41 @@ def cmd_status(args) -> int:
                                         f"{r['docs_skipped']} skipped, {r['docs_quarantined']} quarantined; "
                                         f"validation {r['validation']}")
             print(f"  {r['run_id']}  {r['status']:<7}  {f'{took:.1f}s' if took is not None else '-':>7}  {what}")
+    return 0
+
+
+def lock_line(warehouse, holder: dict) -> str:
+    """The lock's holder, and whether it still runs: alive, stale (the next run takes it over),
+    or on another host (only `unlock --force` breaks it)."""
+    from flows.warehouse import holder_state
+
+    who = (f"{holder.get('kind', 'run')} {holder.get('run_id')} (pid {holder.get('pid')} on "
+           f"{holder.get('host')}, started {holder.get('started_at')})")
+    state = holder_state(holder)
+    if state == "alive":
+        return f"running now: {who}"
+    if state == "dead":
+        return f"stale lock: {who} is no longer running; the next run takes the lock over"
+    return (f"locked from another host: {who}, which cannot be checked from here; "
+            f"`newsfacts unlock --out {warehouse.root} --force` breaks the lock if it is gone")
+
+
+def cmd_unlock(args) -> int:
+    from flows.warehouse import Warehouse
+
+    warehouse = Warehouse(Path(args.out))
+    broken = warehouse.break_lock(force=args.force)  # LockedError (exit 1) when it refuses
+    if broken is None:
+        print(f"no lock under {warehouse.root}")
+        return 0
+    holder, state = broken
+    if state == "dead":  # a live holder may still finish and record itself
+        from flows.nightly import record_dead_run
+
+        record_dead_run(warehouse, holder, f"interrupted: process {holder.get('pid')} died; "
+                                           "its lock was removed by `newsfacts unlock`")
+    print(f"removed the lock of {holder.get('kind', 'run')} {holder.get('run_id')} "
+          f"(pid {holder.get('pid')} on {holder.get('host')}, {state if state != 'dead' else 'not running'})")
     return 0
 
 
@@ -171,6 +247,13 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from flows.report import build_report
+
+    print(f"report: {build_report(Path(args.out))}")
+    return 0
+
+
 def cmd_docs(args) -> int:
     from transforms.schemas import tables_markdown
 
@@ -178,9 +261,34 @@ def cmd_docs(args) -> int:
     return 0
 
 
+class _Help(argparse.HelpFormatter):
+    """Every option's default in its help, unless the help already says it."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if action.default in (None, False, argparse.SUPPRESS) or "default" in text or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, not {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, not {text}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsfacts", description=__doc__)
+    p = argparse.ArgumentParser(prog="newsfacts", description=__doc__, formatter_class=_Help)
     sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser = partial(sub.add_parser, formatter_class=_Help)  # every command shows its defaults
 
     def sources(sp):
         sp.add_argument("--out", default=None, help="output root (default: the config's `out`, else data)")
@@ -195,11 +303,13 @@ def parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="ingest inputs and publish validated tables")
     sources(run)
-    run.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
-                     help="quarantine files (JSON Lines: records) larger than this (default 5 MB)")
-    run.add_argument("--batch-size", type=int, default=64, help="documents per nlp.pipe batch")
-    run.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
-    run.add_argument("--keep-snapshots", type=int, default=5, help="published snapshots to keep")
+    run.add_argument("--max-bytes", type=positive_int, default=DEFAULT_MAX_BYTES,
+                     help="quarantine files (JSON Lines: records) larger than this")
+    run.add_argument("--batch-size", type=positive_int, default=64, help="documents per nlp.pipe batch")
+    run.add_argument("--n-process", type=positive_int, default=1, help="spaCy worker processes")
+    run.add_argument("--keep-snapshots", type=positive_int, default=5, help="published snapshots to keep")
+    run.add_argument("--document-timeout", type=positive_float, default=30.0, metavar="SECONDS",
+                     help="quarantine a document whose extraction takes longer")
     run.add_argument("--entities", default=None, metavar="FILE",
                      help="user gazetteer of entities (default: ./entities.yaml when present)")
     run.add_argument("--reprocess", action="store_true",
@@ -210,6 +320,12 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("--out", default=DEFAULT_OUT, help="output root (default: data)")
     status.add_argument("--last", type=int, default=10, help="runs to list (default 10)")
     status.set_defaults(func=cmd_status)
+
+    unlock = sub.add_parser("unlock", help="remove the run lock a dead run (or another host) left behind")
+    unlock.add_argument("--out", default=DEFAULT_OUT, help="output root (default: data)")
+    unlock.add_argument("--force", action="store_true",
+                        help="also when the holder looks alive on this host or runs on another host")
+    unlock.set_defaults(func=cmd_unlock)
 
     compact = sub.add_parser("compact", help="rewrite small Parquet files into large ones; prune old snapshots")
     compact.add_argument("--out", default=DEFAULT_OUT, help="output root (default: data)")
@@ -225,9 +341,10 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--max-rows", type=int, default=100, help="rows shown by --format table")
     query.set_defaults(func=cmd_query)
 
-    serve = sub.add_parser("serve", help="serve the nightly flow on a cron schedule (long-running)")
+    serve = sub.add_parser("serve", help="serve the nightly flow on a cron schedule (long-running; "
+                                          "needs a Prefect server: PREFECT_API_URL)")
     sources(serve)
-    serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: 02:00 daily)")
+    serve.add_argument("--cron", default="0 2 * * *", help="schedule, UTC (default: 02:00 daily)")
     serve.set_defaults(func=cmd_serve)
 
     ev = sub.add_parser("eval", help="score extraction against gold annotations (../shared/eval/GOLD.md)")
@@ -255,28 +372,45 @@ def parser() -> argparse.ArgumentParser:
     tr.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     tr.set_defaults(func=cmd_train)
 
+    report = sub.add_parser("report", help="write DIR/report/index.html from the published tables "
+                                           "(every run writes it too)")
+    report.add_argument("--out", default=DEFAULT_OUT, help="output root")
+    report.set_defaults(func=cmd_report)
+
     docs = sub.add_parser("docs", help="print the tables' reference (docs/tables.md)")
     docs.set_defaults(func=cmd_docs)
     return p
 
 
+# Exit codes (README "Exit codes"): 0 done; 1 the command ran and failed; 2 it could not run as
+# given: usage, configuration, inputs, output folder, pipeline, the user's SQL.
+USAGE_ERRORS = ("UsageError", "ConfigError", "InputError", "ModelError", "FileNotFoundError",
+                "NotADirectoryError")
+KNOWN_FAILURES = ("LockedError", "PublishError")  # their message says it all
+ENV_DEBUG = "NEWSFACTS_DEBUG"  # set: tracebacks instead of one line
+
+
+def exit_code(error: Exception) -> int:
+    module = type(error).__module__
+    if type(error).__name__ in USAGE_ERRORS or module.startswith(("duckdb", "_duckdb")):
+        return 2
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     _quiet()
     args = parser().parse_args(argv)
-    from flows.sources import InputError
-    from flows.warehouse import LockedError, PublishError
-    from transforms.nlp import ModelError
-
     try:
         return args.func(args)
-    except (InputError, ModelError, PublishError, LockedError, FileNotFoundError) as e:
-        print(f"newsfacts: {e}", file=sys.stderr)
-        return 2
-    except Exception as e:  # duckdb errors in `query` are the user's SQL: say so, no traceback
-        if type(e).__module__.startswith("duckdb") or type(e).__module__.startswith("_duckdb"):
-            print(f"newsfacts: {e}", file=sys.stderr)
-            return 2
-        raise
+    except Exception as e:
+        if os.environ.get(ENV_DEBUG):
+            raise
+        code = exit_code(e)
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        if code == 1 and type(e).__name__ not in KNOWN_FAILURES:
+            reason = f"{type(e).__name__}: {reason} (set {ENV_DEBUG}=1 for the traceback)"
+        print(f"newsfacts: {reason}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

@@ -6,9 +6,13 @@ stream through every stage, so memory stays flat however many files a night brin
 
 from __future__ import annotations
 
+import errno
+import logging
 import secrets
-import shutil
+import signal
+import sys
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain
@@ -22,12 +26,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
-from flows.config import Config, ConfigError, HttpSettings, load_config, package_version
-from flows.fetch import fetch_sources
+from flows.config import Config, ConfigError, package_version
+from flows.fetch import FetchStats, fetch_sources
+from flows.preflight import UsageError, check_sources, run_config
 from flows.sources import read_entities_file, read_inputs
 from flows.warehouse import LockedError, PublishError, StagedTable, Warehouse, crash_point, write_json
 from transforms.entities.resolve import finalize_entities
-from transforms.extract import EXTRACTED_TABLES, Known, extract_documents, new_documents
+from transforms.extract import DEFAULT_BUDGET_S, EXTRACTED_TABLES, Known, extract_documents, new_documents
 from transforms.ingest import DEFAULT_MAX_BYTES, Rejected
 from transforms.nlp import EXTRACTORS, ModelError, PipelineSpec, load_pipeline, model_version
 from transforms.schemas import FACT_TABLES, TABLES, empty_table, to_arrow, violations
@@ -38,18 +43,6 @@ DEFAULT_CRON = "0 2 * * *"
 def extractor_version(pipeline: PipelineSpec) -> str:
     """What a document's rows depend on: this code's version and the spaCy pipeline's."""
     return f"newsfacts-{package_version()}/{model_version(load_pipeline(pipeline))}"
-
-
-def run_config(inputs: list[str] | None, config: str | None, out: str | None,
-               spacy_model: str | None) -> Config:
-    """What this run reads and where it publishes: the config file (`newsfacts.toml`), with
-    inputs, output and pipeline given as arguments taking precedence. Everything is sorted, so
-    the order sources are listed in never changes what is published."""
-    base = load_config(Path(config)) if config else Config()
-    files = sorted({str(Path(p).resolve()) for p in [*base.inputs, *(inputs or [])]})
-    return Config(inputs=files, feeds=sorted(set(base.feeds)), urls=sorted(set(base.urls)),
-                  out=out or base.out or "data", spacy_model=spacy_model or base.spacy_model,
-                  extractors=base.extractors, extractor_modules=base.extractor_modules, http=base.http)
 
 
 def quarantine_row(run_id: str, item: Rejected) -> dict:
@@ -70,6 +63,7 @@ class Ingested:
     skipped: int = 0
     stale: int = 0
     reprocessed: int = 0
+    feed_entries_skipped: int = 0
 
 
 @dataclass
@@ -80,7 +74,45 @@ class Extracted:
     model: str
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+class Interrupted(Exception):
+    """SIGTERM or SIGINT arrived while a run held the lock."""
+
+
+# A full disk, a quota, a permission or a read-only file system: trying again cannot help.
+PERMANENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def can_heal(exc: BaseException) -> bool:
+    """Whether a retry may succeed: not after a snapshot failed its checks (it would fail
+    again), an interrupt, or an OSError whose errno is permanent."""
+    if isinstance(exc, (PublishError, Interrupted)):
+        return False
+    return not (isinstance(exc, OSError) and exc.errno in PERMANENT_ERRNOS)
+
+
+def _retry_if_it_can_heal(task, task_run, state) -> bool:
+    try:
+        state.result()
+    except Exception as e:
+        return can_heal(e)
+    return False
+
+
+class _OneLineFailures(logging.Filter):
+    """Prefect logs a failing task's traceback; for the failures a run reports on one line
+    (a full disk, a permission, an interrupt) it is noise on the operator's terminal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None and not can_heal(record.exc_info[1]):
+            record.exc_info = record.exc_text = None
+        return True
+
+
+logging.getLogger("prefect.task_runs").addFilter(_OneLineFailures())
+
+
+@task(name="ingest", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_if_it_can_heal,
+      cache_policy=NO_CACHE)
 def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Warehouse,
            max_bytes: int, version: str, reprocess: bool) -> Ingested:
     """Read every file, feed and page; stage the documents to extract (new texts, and with
@@ -94,8 +126,9 @@ def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Wareho
             rows = [{**r, "run_id": run_id, "extractor_version": version} for r in batch.to_pylist()]
             staged.add(rows)
             reprocessed += len(rows)
+    fetched = FetchStats()
     stream = chain(read_inputs([Path(p) for p in sources.inputs], max_bytes=max_bytes),
-                   fetch_sources(sources.feeds, sources.urls, sources.http, max_bytes=max_bytes))
+                   fetch_sources(sources.feeds, sources.urls, sources.http, max_bytes=max_bytes, stats=fetched))
     for item in new_documents(stream, known=known, run_id=run_id, at=started_at, extractor_version=version):
         seen += 1
         if isinstance(item, Rejected):
@@ -113,13 +146,15 @@ def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Wareho
     if stale:
         logger.warning("%d inputs were extracted by an older extractor version than %s; run with "
                        "--reprocess to re-extract every stored document", stale, version)
+    for feed, n in fetched.skipped_entries.items():
+        logger.warning("%s: %d entries past http.max_entries_per_feed were not read", feed, n)
     return Ingested(staged.close(), staged.count, seen, duplicates, quarantine, skipped, stale,
-                    reprocessed)
+                    reprocessed, fetched.skipped_entries_total)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract(run_id: str, documents: Path, warehouse: Warehouse, pipeline: PipelineSpec,
-            batch_size: int, n_process: int, version: str) -> Extracted:
+            batch_size: int, n_process: int, version: str, budget_s: float = DEFAULT_BUDGET_S) -> Extracted:
     """Run the NLP pipeline over the staged documents, streaming, and stage the fact rows."""
     nlp = load_pipeline(pipeline)
     staging = warehouse.staging(run_id)
@@ -132,7 +167,7 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, pipeline: Pipeli
             yield from zip(*(batch.column(c).to_pylist() for c in columns))
 
     found = extract_documents(nlp, stream(), batch_size=batch_size, n_process=n_process,
-                              extractor_version=version)
+                              extractor_version=version, budget_s=budget_s)
     for i, item in enumerate(found):
         if i == 1:
             crash_point("extract:started")
@@ -141,8 +176,10 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, pipeline: Pipeli
             continue
         for name, rows in item[1].items():
             staged[name].add(rows)
-    get_run_logger().info("extract (%s): %s", model_version(nlp),
-                          ", ".join(f"{n} {s.count} rows" for n, s in staged.items()))
+    # Per-document rows: entities are counted once per document they appear in, before
+    # `resolve` merges them across documents (the published count is smaller).
+    get_run_logger().info("extract (%s), rows per document before cross-document resolution: %s",
+                          model_version(nlp), ", ".join(f"{n} {s.count}" for n, s in staged.items()))
     return Extracted({name: s.close() for name, s in staged.items()},
                      {name: s.count for name, s in staged.items()}, quarantine, model_version(nlp))
 
@@ -158,6 +195,8 @@ def resolve(run_id: str, staged: dict[str, Path], warehouse: Warehouse, known_en
         published = [{**e, "doc_count": 0, "mention_count": 0, "aliases": [], "roles": []} for e in published]
     resolved = finalize_entities(rows, published, known_entities, run_id)
     resolved["entities"] = [e for e in resolved["entities"] if e["doc_count"]]
+    get_run_logger().info("resolve: %d per-document entities -> %d entities in the table (%d before)",
+                          len(rows.get("entities", [])), len(resolved["entities"]), len(published))
     tables = {n: to_arrow(n, resolved[n]) if n in resolved else empty_table(n) for n in FACT_TABLES}
     tables["documents"] = pq.read_table(staged["documents"])
     return tables
@@ -186,30 +225,54 @@ def validate(run_id: str, tables: dict[str, pa.Table], quarantine: list[dict], w
     return clean, report
 
 
-def _retry_unless_invalid(task, task_run, state) -> bool:
-    """Retry I/O failures, not a snapshot that failed its checks (it would fail again)."""
-    try:
-        state.result()
-    except PublishError:
-        return False
-    except Exception:
-        return True
-    return False
+class Interrupts:
+    """While a run holds the lock, SIGTERM and SIGINT raise `Interrupted` instead of ending the
+    process, so the run is recorded as failed and its lock released. `shield()` for that
+    cleanup: signals then are dropped (the run is ending anyway). `restore()` puts back the
+    handlers found (Prefect's own, outside the run)."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self):
+        self.previous: dict = {}
+        self.shielded = False
+
+    def install(self) -> "Interrupts":
+        try:
+            self.previous = {s: signal.signal(s, self._raise) for s in self.SIGNALS}
+        except ValueError:  # not the main thread, where signals cannot be handled
+            pass
+        return self
+
+    def _raise(self, signum, frame) -> None:
+        if not self.shielded:
+            raise Interrupted(f"interrupted by {signal.Signals(signum).name}")
+
+    def shield(self) -> None:
+        self.shielded = True
+
+    def restore(self) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
 
 
-@task(name="publish", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_unless_invalid,
+@task(name="publish", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_if_it_can_heal,
       cache_policy=NO_CACHE)
 def publish(warehouse: Warehouse, clean: dict[str, pa.Table], quarantine: list[dict], row: dict,
             reprocess: bool = False) -> Path:
-    """Check the runs table, write the snapshot, the DuckDB catalog and the ledger entry."""
-    history = [r for r in warehouse.run_history() if r["run_id"] != row["run_id"]]
+    """Check the runs table, write the snapshot, the DuckDB catalog and the ledger entry.
+    Retried after a failure part-way, it finishes the publication (see `Warehouse.publish`)."""
+    ledger = warehouse.run_history()
+    # One row per run: the last word on a run recorded twice (a lock broken by force) wins.
+    history = list({r["run_id"]: r for r in ledger if r["run_id"] != row["run_id"]}.values())
     runs = to_arrow("runs", history + [row])
     failures = violations("runs", runs)
     if failures:
         raise PublishError("; ".join(failures))
     tables = {**clean, "quarantine": to_arrow("quarantine", quarantine), "runs": runs}
     snapshot = warehouse.publish(row["run_id"], tables, replace=reprocess)
-    warehouse.record_run(row)
+    if not any(r["run_id"] == row["run_id"] for r in ledger):  # not by an earlier attempt
+        warehouse.record_run(row)
     return snapshot
 
 
@@ -229,6 +292,7 @@ def run_row(run_id: str, started_at: datetime, inputs: list[str], ingested: Inge
         "docs_skipped": ingested.skipped if ingested else 0,
         "docs_stale": ingested.stale if ingested else 0,
         "docs_reprocessed": ingested.reprocessed if ingested else 0,
+        "feed_entries_skipped": ingested.feed_entries_skipped if ingested else 0,
         "docs_quarantined": inputs_quarantined, **counts, "rows_quarantine": len(quarantine),
         "validation": validation, "code_version": package_version(), "model_version": model or "none",
         "inputs": inputs, "message": message,
@@ -246,16 +310,14 @@ def summary_markdown(row: dict, snapshot: Path | None) -> str:
     return "\n".join(lines)
 
 
-def configuration_problem(files: list[str], files_feeds_urls: list[str], pipeline: PipelineSpec) -> str | None:
-    """Why the run cannot start (a missing input path, an unloadable pipeline), else None."""
-    if not files_feeds_urls:
-        return "nothing to read: give --input paths or a config file listing inputs, feeds or urls"
-    missing = [p for p in files if not Path(p).exists()]
-    if missing:
-        return f"input path does not exist: {', '.join(missing)}"
+def configuration_problem(sources: Config, pipeline: PipelineSpec) -> str | None:
+    """Why the run cannot start (nothing to read, a missing input path, no room in the output
+    folder, an unloadable pipeline), else None. (`newsfacts run` checked most of it before
+    Prefect started; a deployment's run is checked here.)"""
     try:
+        check_sources(sources)
         load_pipeline(pipeline)
-    except ModelError as e:
+    except (UsageError, ModelError) as e:
         return str(e)
     return None
 
@@ -264,17 +326,20 @@ def configuration_problem(files: list[str], files_feeds_urls: list[str], pipelin
 def nightly(inputs: list[str] | None = None, out: str | None = None,
             max_bytes: int = DEFAULT_MAX_BYTES, spacy_model: str | None = None,
             batch_size: int = 64, n_process: int = 1, keep_snapshots: int = 5,
-            entities_file: str | None = None, reprocess: bool = False, config: str | None = None):
+            entities_file: str | None = None, reprocess: bool = False, config: str | None = None,
+            document_timeout_s: float = DEFAULT_BUDGET_S):
     """Ingest files, feeds and pages, extract facts, validate them and publish a snapshot.
 
     inputs: files and folders; config: a `newsfacts.toml` listing files, feeds and URLs (both
-    may be given); out: the output root (default: the config's, else `data`).
+    may be given); out: the output root (default: the config's, else `data`);
+    document_timeout_s: a document whose extraction takes longer is quarantined.
     Only documents no earlier run extracted are extracted; `reprocess` re-extracts every stored
     document (after a new extractor version). One run at a time per output (a lock file).
 
     RETURNS (State): Completed with the run's `runs` row as data, or Failed with a one-line
-        reason (a bad config file, another run holding the lock, a configuration problem, or the
-        table-level expectation that stopped publication; the previous snapshot stays).
+        reason (a bad config file, another run holding the lock, a configuration problem, the
+        table-level expectation that stopped publication, or an error or SIGTERM/SIGINT in any
+        stage, then recorded as a `failed` runs row; the previous snapshot stays).
     """
     try:
         sources = run_config(inputs, config, out, spacy_model)
@@ -290,21 +355,27 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         lock = warehouse.lock(run_id).acquire()
     except LockedError as e:
         return Failed(message=str(e))
+    except OSError as e:  # not even the lock can be written: nor can a runs row
+        return Failed(message=f"cannot write under {warehouse.root}: {e}")
     clock = time.monotonic()
+    stages = ["start"]
 
     def stage_done(stage: str, **counts) -> None:
         nonlocal clock
         now = time.monotonic()
         warehouse.log_event({"run_id": run_id, "stage": stage, "seconds": round(now - clock, 3), **counts})
         clock = now
+        stages.append(stage)
 
+    interrupts = Interrupts().install()
     try:
         if lock.stale is not None:
             record_dead_run(warehouse, lock.stale)
         removed = warehouse.recover()
         if removed:
             logger.warning("removed what an interrupted run left behind: %s", ", ".join(removed))
-        problem = configuration_problem(sources.inputs, inputs, pipeline)
+        warehouse.check_writable()
+        problem = configuration_problem(sources, pipeline)
         try:
             known_entities = read_entities_file(entities_file)
         except (OSError, ValueError) as e:
@@ -329,7 +400,7 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
             stage_done("publish", snapshot=snapshot.name)
             return finish(done, snapshot, warehouse)
         extracted = extract(run_id, ingested.documents, warehouse, pipeline, batch_size,
-                            n_process, version)
+                            n_process, version, document_timeout_s)
         stage_done("extract", model=extracted.model, rows=extracted.counts,
                    quarantined=len(extracted.quarantine))
         staged = {"documents": ingested.documents, **extracted.staged}
@@ -353,9 +424,32 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         snapshot = publish(warehouse, clean, quarantine, done, reprocess)
         stage_done("publish", snapshot=snapshot.name)
         return finish(done, snapshot, warehouse)
+    except Exception as e:  # any stage, a full disk, a permission, SIGTERM/SIGINT: recorded
+        interrupts.shield()
+        warehouse.discard(run_id)  # first: on a full disk this frees room for the record
+        reason = f"{one_line(e)} (after {stages[-1]})"
+        logger.error("run failed: %s", reason)
+        failed = record_lost_run(warehouse, run_id, started_at, inputs, reason)
+        with suppress(OSError):  # the structured log is a nicety on a full disk
+            stage_done("failed", message=reason)
+        return Failed(message=reason, data=failed)
     finally:
-        shutil.rmtree(warehouse.staging(run_id), ignore_errors=True)
+        interrupts.shield()
+        warehouse.discard(run_id)
+        write_report(warehouse, logger)
         lock.release()
+        interrupts.restore()
+
+
+def write_report(warehouse: Warehouse, logger) -> None:
+    """`DIR/report/index.html` after every run, failed ones too (their row is in the history);
+    a report that cannot be written is a warning, never a failed run."""
+    from flows.report import build_report
+
+    try:
+        build_report(warehouse.root)
+    except Exception as e:  # noqa: BLE001
+        logger.warning("report not written: %s", one_line(e))
 
 
 def finish(done: dict, snapshot: Path, warehouse: Warehouse):
@@ -364,22 +458,47 @@ def finish(done: dict, snapshot: Path, warehouse: Warehouse):
     return Completed(message=f"published {warehouse.db_path} (snapshot {snapshot.name})", data=done)
 
 
-def record_dead_run(warehouse: Warehouse, holder: dict) -> None:
+def one_line(exc: BaseException) -> str:
+    """A failure's reason on one line: the message (an OSError's names its errno and file) and,
+    where the message alone is unclear, the exception's type."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if not isinstance(exc, (OSError, Interrupted, PublishError)):
+        text = f"{type(exc).__name__}: {text}"
+    return text[:500]
+
+
+def record_dead_run(warehouse: Warehouse, holder: dict, message: str | None = None) -> None:
     """A run that died holding the lock (kill -9, power loss) gets its `runs` row after all."""
-    run_id = holder.get("run_id") or "unknown"
-    if holder.get("kind", "run") != "run" or any(r["run_id"] == run_id for r in warehouse.run_history()):
-        return  # a compaction is not a run; a recorded run needs no second row
-    current = warehouse.current()
-    if current is not None and current.name == run_id:  # it died after publishing, before the ledger
-        published = [r for r in warehouse.read_table("runs").to_pylist() if r["run_id"] == run_id]
-        if published:
-            warehouse.record_run(published[0])
-            return
+    if holder.get("kind", "run") != "run":
+        return  # a compaction is not a run
     try:
         started = datetime.fromisoformat(holder["started_at"])
     except (KeyError, TypeError, ValueError):
         started = datetime.now(UTC)
-    message = (f"interrupted: process {holder.get('pid')} died before finishing; its snapshot was "
-               "not made current")
-    warehouse.record_run(run_row(run_id, started, [], None, [], "", status="failed", tables={},
-                                 validation="not run", message=message))
+    message = message or (f"interrupted: process {holder.get('pid')} died before finishing; its "
+                          "snapshot was not made current")
+    record_lost_run(warehouse, holder.get("run_id") or "unknown", started, [], message)
+
+
+def record_lost_run(warehouse: Warehouse, run_id: str, started_at: datetime, inputs: list[str],
+                    message: str) -> dict | None:
+    """The `runs` row of a run that ended without recording one: its published row when its
+    snapshot was made current before it died, else a failed row with `message`. Never raises:
+    what cannot be recorded (the disk is still full) is logged to stderr.
+    RETURNS (dict | None): the row now in the ledger."""
+    try:
+        recorded = [r for r in warehouse.run_history() if r["run_id"] == run_id]
+        if recorded:
+            return recorded[-1]
+        current = warehouse.current()
+        published = []
+        if current is not None and current.name == run_id:  # published, then died before the ledger
+            published = [r for r in warehouse.read_table("runs").to_pylist() if r["run_id"] == run_id]
+        row = published[0] if published else run_row(
+            run_id, started_at, inputs, None, [], "", status="failed", tables={},
+            validation="not run", message=message)
+        warehouse.record_run(row)
+        return row
+    except Exception as e:  # noqa: BLE001 - the run is already failing; say why nothing was kept
+        print(f"newsfacts: could not record run {run_id} ({message}): {one_line(e)}", file=sys.stderr)
+        return None

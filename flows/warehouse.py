@@ -7,20 +7,22 @@ Layout under the output root (`data/` by default):
     newsfacts.duckdb                  views only, over the current snapshot's files
     state/runs.jsonl                  every run, published or not (feeds the `runs` table)
     state/events.jsonl                structured log: one JSON object per stage of every run
-    state/run.lock                    held by the run writing here: pid, host, start time
-    validation/<run_id>.json          Great Expectations results
-    docs/                             Great Expectations Data Docs
+    state/run.lock                    held by the run writing here: host, pid, process start, boot id
+    validation/<run_id>.json          Great Expectations results (pruned with the snapshots)
+    docs/                             Great Expectations Data Docs (old runs' pages pruned too)
     staging/<run_id>/                 a run's work in progress, removed when it ends
 
 Every write goes to a temporary name first and is renamed into place, in an order that keeps
 the published snapshot whole whenever the process dies (even by kill -9); the next run removes
-what a dead run left behind (`recover`). A snapshot is immutable once published. Append tables carry the previous snapshot's files
+what a dead run left behind (`recover`), and a run that fails removes what it wrote
+(`discard`). A snapshot is immutable once published. Append tables carry the previous snapshot's files
 forward as hard links and add one file for the run; rebuilt tables are written whole. Readers
 holding an older `newsfacts.duckdb` keep reading their own snapshot until it is pruned.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -50,9 +52,12 @@ class LockedError(RuntimeError):
 class RunLock:
     """`state/run.lock`: one writer per output folder.
 
-    Created with O_EXCL, so two processes cannot both take it. A lock whose holder is gone (same
-    host, pid no longer running, e.g. after kill -9) is stale and taken over; `stale` then holds
-    what the dead holder wrote, so the caller can record the lost run.
+    Created with O_EXCL, so two processes cannot both take it. The file names its holder: host,
+    pid, the process's start time and the machine's boot id. A lock whose holder is gone (same
+    host, and the pid no longer runs, or runs a different process since the pid was reused, or
+    the machine rebooted) is stale and taken over; `stale` then holds what the dead holder wrote,
+    so the caller can record the lost run. A lock from another host cannot be checked from here:
+    it is refused, and `newsfacts unlock --force` breaks it.
     """
 
     def __init__(self, path: Path, run_id: str, kind: str = "run"):
@@ -62,7 +67,8 @@ class RunLock:
     def acquire(self) -> "RunLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         me = {"pid": os.getpid(), "host": socket.gethostname(), "run_id": self.run_id,
-              "kind": self.kind, "started_at": datetime.now(UTC).isoformat()}
+              "kind": self.kind, "started_at": datetime.now(UTC).isoformat(),
+              "start_ticks": process_start(os.getpid()), "boot_id": boot_id()}
         # Written whole under a private name, then hard-linked into place: the link fails if the
         # lock exists, and a lock file is never seen half-written.
         mine = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
@@ -74,11 +80,8 @@ class RunLock:
                     return self
                 except FileExistsError:
                     holder = self.holder()
-                    if holder is not None and _alive(holder):
-                        raise LockedError(
-                            f"another run holds {self.path}: run {holder.get('run_id')} (pid "
-                            f"{holder.get('pid')} on {holder.get('host')}, started "
-                            f"{holder.get('started_at')}); wait for it or stop it") from None
+                    if holder is not None and holder_state(holder) != "dead":
+                        raise LockedError(locked_message(self.path, holder)) from None
                     self.stale = holder or {}
                     self.path.unlink(missing_ok=True)
             raise LockedError(f"could not take {self.path}: another run took it first")
@@ -104,18 +107,56 @@ class RunLock:
         self.release()
 
 
-def _alive(holder: dict) -> bool:
-    """Whether the process that wrote the lock still runs. A lock from another host cannot be
-    checked from here and counts as alive: remove it by hand if that host is gone."""
+def holder_state(holder: dict) -> str:
+    """Whether the process that wrote a lock still runs: "alive", "dead", or "elsewhere" (another
+    host, which cannot be checked from here). A pid alone proves little: pids are reused, soon
+    in containers, so the recorded start time and boot id must match too where they were."""
     if holder.get("host") != socket.gethostname():
-        return True
+        return "elsewhere"
+    if holder.get("boot_id") and boot_id() not in (None, holder["boot_id"]):
+        return "dead"  # the machine rebooted since
     try:
-        os.kill(int(holder["pid"]), 0)
-    except (ProcessLookupError, KeyError, TypeError, ValueError):
-        return False
+        pid = int(holder["pid"])
+        if pid <= 0:  # 0 and negatives would signal process groups
+            return "dead"
+        os.kill(pid, 0)
+    except (ProcessLookupError, KeyError, TypeError, ValueError, OverflowError):
+        return "dead"
     except PermissionError:  # alive, owned by another user
-        return True
-    return True
+        pass
+    recorded = holder.get("start_ticks")
+    if recorded is not None and process_start(pid) not in (None, recorded):
+        return "dead"  # the pid now belongs to another process
+    return "alive"
+
+
+def locked_message(path: Path, holder: dict) -> str:
+    """One line: who holds the lock, and how to break it when that is safe."""
+    who = (f"run {holder.get('run_id')} (pid {holder.get('pid')} on {holder.get('host')}, "
+           f"started {holder.get('started_at')})")
+    unlock = f"newsfacts unlock --out {path.parent.parent} --force"
+    if holder_state(holder) == "elsewhere":
+        return (f"{path} is held by {who}, on another host, which cannot be checked from here; "
+                f"if that run is gone, break the lock with `{unlock}`")
+    return f"another run holds {path}: {who}; wait for it or stop it (`{unlock}` if it is not a newsfacts run)"
+
+
+def process_start(pid: int) -> int | None:
+    """When a process started, in clock ticks since boot (field 22 of Linux's /proc/PID/stat),
+    or None where that cannot be read (no /proc, or the process is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])  # the name in brackets may hold spaces
+
+
+def boot_id() -> str | None:
+    """This boot of the machine (Linux), None elsewhere."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return None
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
@@ -194,19 +235,79 @@ class Warehouse:
         """Who holds the lock now (pid, host, run id, kind, start), or None."""
         return RunLock(self.lock_path, "").holder()
 
+    def break_lock(self, *, force: bool = False) -> tuple[dict, str] | None:
+        """Remove the run lock (`newsfacts unlock`). Without `force` only a stale one: a holder
+        that looks alive on this host, or that runs on another host, raises LockedError.
+        RETURNS (tuple | None): what the lock said and `holder_state` of it; None without a lock."""
+        if not self.lock_path.exists():
+            return None
+        holder = self.lock_holder() or {}  # a torn or foreign file counts as stale
+        state = holder_state(holder) if holder else "dead"
+        if state != "dead" and not force:
+            raise LockedError(f"not removed without --force: {locked_message(self.lock_path, holder)}")
+        self.lock_path.unlink(missing_ok=True)
+        return holder, state
+
+    def check_writable(self) -> None:
+        """Fail at the start, not after hours of work, when a folder a run writes to cannot be
+        written (read-only mount, permissions): raises the OSError naming the folder."""
+        for folder in (self.root, self.snapshots, self.root / "staging", self.root / "state",
+                       self.validation_dir, self.docs_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+
     def recover(self) -> list[str]:
-        """Remove what runs that died mid-way left behind: staging folders, unpublished
-        snapshot folders and temporary catalog, link and Parquet files. Call with the lock held.
+        """Remove what runs that died or failed mid-way left behind: staging folders, snapshot
+        folders never made current and temporary catalog, link and Parquet files. Call with the
+        lock held.
         RETURNS (list[str]): the removed paths, relative to the root."""
         leftovers = [*self.root.glob("staging/*"), *self.snapshots.glob(".tmp-*"),
                      *self.root.glob(".warehouse-*"), *self.root.glob(".newsfacts-*.duckdb*"),
-                     *self.validation_dir.glob(".*.tmp")]
-        for path in leftovers:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+                     *self.validation_dir.glob(".*.tmp"), *self._orphans()]
+        _remove(leftovers)
+        _rmdir_if_empty(self.root / "staging")
         return [str(p.relative_to(self.root)) for p in leftovers]
+
+    def discard(self, run_id: str) -> None:
+        """Remove what a run wrote outside the published snapshot: its staging folder, its
+        unfinished snapshot (also one renamed into place but never made current) and its
+        temporary catalog and link. Frees the space a failure on a full disk needs to be recorded.
+        Best effort, never raises: it runs while a run fails, and what stays `recover` removes."""
+        final = self.snapshots / run_id
+        try:
+            _remove([self.staging(run_id), self.snapshots / f".tmp-{run_id}",
+                     self.root / f".newsfacts-{run_id}.duckdb", self.root / f".warehouse-{run_id}",
+                     *([final] if final in self._orphans() else [])])
+            _rmdir_if_empty(self.root / "staging")
+        except (OSError, PublishError):
+            pass
+
+    def _orphans(self) -> list[Path]:
+        """Snapshot folders renamed into place by a run that then failed or died before making
+        them current: newer than the current snapshot (run ids start with their time, and runs
+        publish one at a time) and not the one the catalog reads."""
+        if not self.snapshots.is_dir():
+            return []
+        current, catalog = self.current(), self._catalog_snapshot()
+        return [p for p in sorted(self.snapshots.iterdir())
+                if not p.name.startswith(".") and p.name != catalog
+                and (current is None or p.name > current.name)]
+
+    def _catalog_snapshot(self) -> str | None:
+        """The snapshot the catalog's views read (it is swapped in before the link)."""
+        if not self.db_path.exists():
+            return None
+        try:
+            con = duckdb.connect(str(self.db_path), read_only=True)
+            try:
+                [(path,)] = con.sql("select path from snapshot").fetchall()
+                return Path(path).name
+            finally:
+                con.close()
+        except (duckdb.Error, ValueError):  # not a catalog newsfacts wrote
+            return None
 
     def read_table(self, table: str, columns: list[str] | None = None,
                    snapshot: Path | None = None) -> pa.Table | None:
@@ -265,9 +366,17 @@ class Warehouse:
             whole table. Tables not given carry over (or start empty).
         replace (bool): every given table is the whole table (a re-extraction of everything).
         RETURNS (Path): the new snapshot folder, now current.
+
+        Safe to call again after an attempt that failed part-way (a retry): a snapshot this run
+        already made current is returned as it is, and one it checked and renamed into place
+        (whole, as renames are atomic) is made current without being written again.
         """
         previous = self.current()
         final = self.snapshots / run_id
+        if previous == final:
+            return final
+        if final.is_dir():
+            return self._swap_in(final, run_id)
         tmp = self.snapshots / f".tmp-{run_id}"
         shutil.rmtree(tmp, ignore_errors=True)
         for name, spec in TABLES.items():
@@ -291,7 +400,8 @@ class Warehouse:
         the new one readable through each entry point, never a mix."""
         final = self.snapshots / run_id
         crash_point("publish:checked")
-        os.replace(tmp, final)
+        if tmp != final:  # else a retry finishing what an earlier attempt renamed
+            os.replace(tmp, final)
         crash_point("publish:renamed")
         self._write_catalog(final, run_id)
         crash_point("publish:catalog")
@@ -339,6 +449,7 @@ class Warehouse:
             if old != keep and old.stat().st_mtime < cutoff:
                 shutil.rmtree(old, ignore_errors=True)
                 pruned.append(old.name)
+        self._prune_reports()
         return pruned
 
     def _write_catalog(self, snapshot: Path, run_id: str) -> None:
@@ -354,6 +465,9 @@ class Warehouse:
                 con.execute(f"comment on view {name} is {_sql_string(spec.doc)}")
             con.execute(f"create view snapshot as select {_sql_string(run_id)} as run_id, "
                         f"{_sql_string(str(snapshot))} as path")
+            from flows.views import create_views  # named views and macros over the tables above
+
+            create_views(con)
         finally:
             con.close()
         os.replace(tmp, self.db_path)
@@ -363,6 +477,19 @@ class Warehouse:
         for old in published[: max(len(published) - self.keep_snapshots, 0)]:
             if old != keep:
                 shutil.rmtree(old, ignore_errors=True)
+        self._prune_reports()
+
+    def _prune_reports(self) -> None:
+        """Validation results and Data Docs pages of runs older than the oldest kept snapshot:
+        each run adds its own and nothing else removes them. Run ids and the docs' run folders
+        (`docs/validations/<table>/<name>/<YYYYmmddTHHMMSS.ffffffZ>`) both start with the UTC
+        time, and a run validates after it starts."""
+        kept = sorted(p.name for p in self.snapshots.iterdir() if not p.name.startswith("."))
+        if not kept:
+            return
+        oldest = kept[0][:15]  # YYYYmmddTHHMMSS
+        _remove([p for p in [*self.validation_dir.glob("*.json"),
+                             *self.docs_dir.glob("validations/*/*/*")] if p.name[:15] < oldest])
 
 
 def check_snapshot(folder: Path) -> None:
@@ -392,20 +519,49 @@ def check_snapshot(folder: Path) -> None:
         con.close()
 
 
+FAILED_AT: dict[str, int] = {}  # how often each failure point raised, for the tests
+
+
 def crash_point(name: str) -> None:
-    """Die here, by SIGKILL, when NEWSFACTS_KILL_AT names this point: how the crash-safety
-    tests stop a run at a chosen moment without a debugger."""
-    if os.environ.get("NEWSFACTS_KILL_AT") == name:
+    """How the crash-safety tests stop a run at a chosen moment without a debugger.
+
+    NEWSFACTS_KILL_AT names the point where the process signals itself, by SIGKILL or the
+    signal NEWSFACTS_KILL_SIGNAL names ("SIGTERM", "SIGINT"). NEWSFACTS_FAIL_AT names the point
+    that raises OSError with the errno NEWSFACTS_FAIL_ERRNO names (default EIO), every time or
+    only the first NEWSFACTS_FAIL_TIMES times.
+    """
+    env = os.environ
+    if env.get("NEWSFACTS_KILL_AT") == name:
         import signal
 
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.Signals[env.get("NEWSFACTS_KILL_SIGNAL", "SIGKILL")])
+    if env.get("NEWSFACTS_FAIL_AT") == name:
+        FAILED_AT[name] = FAILED_AT.get(name, 0) + 1
+        if FAILED_AT[name] <= int(env.get("NEWSFACTS_FAIL_TIMES", "1000000")):
+            code = getattr(errno, env.get("NEWSFACTS_FAIL_ERRNO", "EIO"))
+            raise OSError(code, f"{os.strerror(code)} (injected at {name})")
 
 
 def connect_readonly(root: Path) -> duckdb.DuckDBPyConnection:
-    db = root / "newsfacts.duckdb"
-    if not db.exists():
-        raise FileNotFoundError(f"no published database at {db}: run `newsfacts run` first")
-    return duckdb.connect(str(db), read_only=True)
+    """The catalog, read-only, reading only its snapshot's files (see flows/query.py)."""
+    from flows.query import connect_readonly as connect  # flows.query needs nothing from here
+
+    return connect(root)
+
+
+def _remove(paths) -> None:
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _rmdir_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:  # not empty, or not there
+        pass
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:

@@ -315,6 +315,7 @@ RUNS = Table(
         _c("docs_skipped", _I, "inputs whose document an earlier run already extracted (not extracted again)", nullable=False),
         _c("docs_stale", _I, "of those, documents extracted by an older extractor version (re-extract with --reprocess)", nullable=False),
         _c("docs_reprocessed", _I, "stored documents re-extracted by --reprocess", nullable=False),
+        _c("feed_entries_skipped", _I, "feed entries past `[http] max_entries_per_feed`, not read"),
     ),
     key="run_id",
     append=False,
@@ -339,6 +340,68 @@ QUARANTINE = Table(
 TABLES: dict[str, Table] = {
     t.name: t for t in (DOCUMENTS, ENTITIES, ENTITY_ALIASES, MENTIONS, AMOUNTS, DEMANDS, EVENTS, RUNS, QUARANTINE)
 }
+
+
+@dataclass(frozen=True)
+class View:
+    """A named view of the catalog (SQL in `flows/views.py`): the columns of `base` (if any),
+    then `columns` (name, meaning)."""
+
+    name: str
+    doc: str
+    columns: tuple[tuple[str, str], ...]
+    base: str | None = None
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A DuckDB macro of the catalog (SQL in `flows/views.py`)."""
+
+    name: str
+    params: tuple[str, ...]
+    doc: str
+    example: str
+
+
+def _named(*roles: str) -> tuple[tuple[str, str], ...]:
+    out = [("title", "the document's title"), ("published_at", "the document's publication time (UTC)")]
+    for role in roles:
+        out += [(f"{role}_name", f"canonical name of the {role} entity"),
+                (f"{role}_type", f"entity type of the {role}"),
+                (role, f"the {role}: its entity's name, else `{role}_text`")]
+    return (*out, ("evidence", "the sentence around the span in `documents.text`"))
+
+
+VIEWS: tuple[View, ...] = (
+    View("amounts_named", "Amounts with their document and the names of subject and payer.",
+         _named("subject", "payer"), base="amounts"),
+    View("demands_named", "Demands with their document and the names of actor and addressee.",
+         _named("actor", "addressee"), base="demands"),
+    View("events_named", "Events with their document and the names of source and target.",
+         _named("source", "target"), base="events"),
+    View("entity_facts", "One row per entity with its counts of facts by role.", (
+        ("entity_id", "the entity"), ("name", "canonical name"), ("type", "entity type"),
+        ("doc_count", "documents mentioning it"), ("mention_count", "mentions across documents"),
+        ("amounts_as_subject", "amounts it is the subject of"), ("amounts_as_payer", "amounts it pays or offers"),
+        ("demands_made", "demands it makes"), ("demands_received", "demands made of it"),
+        ("events_as_source", "events it is the actor of"), ("events_as_target", "events it is the target of"),
+        ("facts", "all of the above together"),
+    )),
+)
+
+MACROS: tuple[Macro, ...] = (
+    Macro("entity_ids", ("entity_name",), "entities whose name or an alias is `entity_name` (case and accents ignored)",
+          "select * from entity_ids('maduro')"),
+    Macro("facts_about", ("entity_name",),
+          "every amount, demand and event naming the entity: kind, role, fact_id, doc_id, start, end, "
+          "published_at, title, summary, evidence",
+          "select * from facts_about('Nicolás Maduro')"),
+    Macro("amounts_for", ("amount_purpose",), "the amounts of one purpose, largest first, with names and evidence",
+          "select value, currency, subject, payer from amounts_for('reward')"),
+    Macro("sentence_at", ("text", "span_start", "span_end"),
+          "the sentence around a span of `text` (scalar; cut at . ! ? or a line end, 300 characters at most each side)",
+          "select sentence_at(text, 10, 20) from documents"),
+)
 
 
 def empty_table(name: str) -> pa.Table:
@@ -399,4 +462,17 @@ def tables_markdown() -> str:
                 meaning += f"; > {c.greater_than:g}"
             out.append(f"| {c.name} | {c.type} | {'yes' if c.nullable else 'no'} | {meaning} |")
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out + _views_markdown())
+
+
+def _views_markdown() -> list[str]:
+    out = ["# Views and macros", "",
+           "Defined in the catalog beside the tables (SQL in `flows/views.py`).", ""]
+    for view in VIEWS:
+        out += [f"## {view.name}", "", view.doc, ""]
+        if view.base:
+            out += [f"Every column of `{view.base}`, then:", ""]
+        out += ["| column | meaning |", "|---|---|", *(f"| {n} | {d} |" for n, d in view.columns), ""]
+    out += ["## Macros", "", "| macro | returns | example |", "|---|---|---|"]
+    out += [f"| `{m.name}({', '.join(m.params)})` | {m.doc} | `{m.example}` |" for m in MACROS]
+    return out + [""]

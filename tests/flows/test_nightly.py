@@ -9,6 +9,7 @@ import pytest
 
 from flows.cli import main
 from flows.nightly import nightly
+from flows.warehouse import Warehouse
 from tests.conftest import SEEDS
 
 SEED_TABLES = ("documents", "amounts", "entities", "mentions", "demands", "events", "quarantine")
@@ -130,15 +131,17 @@ def test_query_command_formats(prefect_harness, tmp_path, capsys):
     assert "nope" in capsys.readouterr().err
 
 
-def test_configuration_errors_fail_fast_with_one_line(prefect_harness, tmp_path, capsys):
+def test_a_deployment_with_a_configuration_error_records_a_failed_run(prefect_harness, tmp_path):
+    # (the CLI refuses these before Prefect starts, tests/flows/test_cli.py; a deployment's run
+    # is checked by the flow itself)
     out = tmp_path / "out"
-    assert main(["run", "--input", str(tmp_path / "missing"), "--out", str(out)]) == 1
-    assert "input path does not exist" in capsys.readouterr().err
-    assert main(["run", "--input", str(SEEDS), "--out", str(out), "--spacy-model", "no_such_pipeline"]) == 1
-    err = capsys.readouterr().err
-    assert "cannot load the spaCy pipeline 'no_such_pipeline'" in err and "NEWSFACTS_SPACY_MODEL" in err
-    assert "Traceback" not in err
-    assert not (out / "newsfacts.duckdb").exists()
+    state = nightly(inputs=[str(tmp_path / "missing")], out=str(out), return_state=True)
+    assert state.is_failed() and "input path does not exist" in state.message
+    state = nightly(inputs=[str(SEEDS)], out=str(out), spacy_model="no_such_pipeline", return_state=True)
+    assert state.is_failed() and "cannot load the spaCy pipeline 'no_such_pipeline'" in state.message
+    rows = Warehouse(out).run_history()
+    assert [r["status"] for r in rows] == ["failed", "failed"]
+    assert "input path does not exist" in rows[0]["message"]
 
 
 def test_entities_are_stable_and_counted_across_nights(prefect_harness, tmp_path):
@@ -159,3 +162,15 @@ def test_entities_are_stable_and_counted_across_nights(prefect_harness, tmp_path
     assert query(out, "select count(distinct doc_id) from mentions where entity_id = ?", [maduro_id]) == [(2,)]
     rules = {r for (r,) in query(out, "select rule from entity_aliases where entity_id = ?", [maduro_id])}
     assert {"name", "surname"} <= rules
+
+
+def test_logged_entity_counts_say_what_they_count(prefect_harness, tmp_path, caplog):
+    out = tmp_path / "out"
+    with caplog.at_level("INFO", logger="prefect.task_runs"):
+        assert nightly(inputs=[str(SEEDS)], out=str(out), return_state=True).is_completed()
+    [extracted] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("extract (")]
+    [resolved] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("resolve:")]
+    assert "rows per document before cross-document resolution" in extracted
+    per_document = int(extracted.split("entities ")[1].split(",")[0])
+    [(published,)] = query(out, "select count(*) from entities")
+    assert resolved == f"resolve: {per_document} per-document entities -> {published} entities in the table (0 before)"
