@@ -9,6 +9,7 @@ import warnings
 from functools import partial
 from pathlib import Path
 
+from flows.config import DEFAULT_BATCH_SIZE, usable_cores
 from transforms.ingest import DEFAULT_MAX_BYTES
 
 DEFAULT_OUT = "data"
@@ -34,17 +35,29 @@ def cmd_run(args) -> int:
     config = run_config_file(args)
     sources = check_run(args.input, config, args.out, args.spacy_model, args.entities)
     busy(Warehouse(Path(sources.out)))
+    from flows.quick import quick_noop
+
+    # a night with nothing new needs neither Prefect nor spaCy: seconds instead of twenty
+    row = quick_noop(sources, reprocess=args.reprocess, entities_file=args.entities,
+                     keep_snapshots=args.keep_snapshots, max_bytes=args.max_bytes)
+    if row is not None:
+        return print_run(row, f"published {Warehouse(Path(sources.out)).db_path} (snapshot {row['run_id']})")
     from flows.nightly import nightly
 
     state = nightly(inputs=args.input, config=config, out=args.out, max_bytes=args.max_bytes,
                     spacy_model=args.spacy_model, batch_size=args.batch_size,
                     n_process=args.n_process, keep_snapshots=args.keep_snapshots,
                     entities_file=args.entities, reprocess=args.reprocess,
-                    document_timeout_s=args.document_timeout, return_state=True)
+                    document_timeout_s=args.document_timeout, dask_address=args.dask, quiet=args.quiet,
+                    return_state=True)
     if not state.is_completed():
         print(f"newsfacts: run failed: {state.message}", file=sys.stderr)
         return 1
-    row = state.result()
+    return print_run(state.result(), state.message)
+
+
+def print_run(row: dict, message: str) -> int:
+    """The run's one-line summary, its notes, and what it published."""
     print(f"run {row['run_id']}: {row['status']} — {row['docs_seen']} inputs, {row['docs_new']} new "
           f"documents, {row['docs_duplicate']} duplicates ({row['docs_skipped']} already extracted), "
           f"{row['docs_quarantined']} quarantined, {row['docs_reprocessed']} re-extracted; "
@@ -54,7 +67,7 @@ def cmd_run(args) -> int:
     if row["docs_stale"]:
         print(f"note: {row['docs_stale']} inputs were extracted by an older extractor version; "
               "`newsfacts run --reprocess` re-extracts every stored document")
-    print(state.message)
+    print(message)
     return 0
 
 
@@ -305,9 +318,17 @@ def parser() -> argparse.ArgumentParser:
     sources(run)
     run.add_argument("--max-bytes", type=positive_int, default=DEFAULT_MAX_BYTES,
                      help="quarantine files (JSON Lines: records) larger than this")
-    run.add_argument("--batch-size", type=positive_int, default=64, help="documents per nlp.pipe batch")
-    run.add_argument("--n-process", type=positive_int, default=1, help="spaCy worker processes")
+    run.add_argument("--batch-size", type=positive_int, default=None,
+                     help=f"documents per nlp.pipe batch (default: the config's batch_size, else {DEFAULT_BATCH_SIZE})")
+    run.add_argument("--n-process", type=positive_int, default=None,
+                     help="spaCy worker processes (default: the config's n_process, else every core "
+                          f"this process may use: {usable_cores()} here)")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress on stderr (else a bar on a terminal, a log line per 500 documents or 30 s elsewhere)")
     run.add_argument("--keep-snapshots", type=positive_int, default=5, help="published snapshots to keep")
+    run.add_argument("--dask", default=None, metavar="ADDRESS",
+                     help="read input files and extract on this Dask scheduler's workers "
+                          "(tcp://HOST:8786; default: the config's `dask`, else this machine)")
     run.add_argument("--document-timeout", type=positive_float, default=30.0, metavar="SECONDS",
                      help="quarantine a document whose extraction takes longer")
     run.add_argument("--entities", default=None, metavar="FILE",

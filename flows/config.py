@@ -18,6 +18,13 @@ loudly at start-up instead of silently running with a default::
     # the default); a user's own factories are registered by importing `extractor_modules`.
     extractors = ["newsfacts_linker", "newsfacts_amounts", "newsfacts_demands", "newsfacts_events"]
     extractor_modules = []          # importable module names, e.g. "my_newsroom.extractors"
+    # spaCy worker processes and documents per nlp.pipe batch; the command line's --n-process
+    # and --batch-size win over these.
+    # n_process = 4                 # absent: every core this process may use
+    batch_size = 128                # the fastest measured (benchmarks/batch_size.py)
+    # A Dask scheduler: input files are read and documents extracted on its workers (README,
+    # "Distributed runs"); --dask wins over it.
+    # dask = "tcp://scheduler.example:8786"
 
     [http]                          # how feeds and pages are fetched; every key has a default
     timeout_s = 10.0                # limit for connecting and for each read of a response
@@ -43,6 +50,7 @@ that ingests nothing is a deployment mistake, not a quiet night.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -52,6 +60,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 PROJECT_URL = "https://github.com/newsfacts/newsfacts"
+# Documents per nlp.pipe batch, the fastest of 16/32/64/128 in benchmarks/batch_size.py (300 bulk
+# articles, 2 processes: 22.0, 18.4, 17.9 and 17.0 s; the workers' CPU seconds fall alike).
+DEFAULT_BATCH_SIZE = 128
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container or `taskset`
+    narrows), else every core of the machine."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # no sched_getaffinity (macOS)
+        return os.cpu_count() or 1
 
 
 class ConfigError(ValueError):
@@ -98,6 +118,9 @@ class Config:
     spacy_model: str | None = None
     extractors: tuple[str, ...] | None = None
     extractor_modules: tuple[str, ...] = ()
+    n_process: int = field(default_factory=usable_cores)
+    batch_size: int = DEFAULT_BATCH_SIZE
+    dask: str | None = None
     http: HttpSettings = field(default_factory=HttpSettings)
 
 
@@ -140,7 +163,8 @@ _HTTP_KEYS = {
     "allow_private_addresses": ("a list of host names, IP addresses or CIDR networks",
                                 lambda v: isinstance(v, list) and all(map(_is_host_or_network, v))),
 }
-_TOP_KEYS = {"inputs", "feeds", "urls", "out", "spacy_model", "extractors", "extractor_modules", "http"}
+_TOP_KEYS = {"inputs", "feeds", "urls", "out", "spacy_model", "extractors", "extractor_modules",
+             "n_process", "batch_size", "dask", "http"}
 
 
 def load_config(path: Path) -> Config:
@@ -184,6 +208,9 @@ def parse_config(data: dict, path: Path) -> Config:
         spacy_model=spacy_model,
         extractors=tuple(_string_list(data, "extractors", path)) if "extractors" in data else None,
         extractor_modules=tuple(_string_list(data, "extractor_modules", path)),
+        n_process=_positive_int(data, "n_process", path, usable_cores()),
+        batch_size=_positive_int(data, "batch_size", path, DEFAULT_BATCH_SIZE),
+        dask=_opt_string(data, "dask", path),
         http=_http_settings(data.get("http", {}), path),
     )
 
@@ -234,6 +261,13 @@ def _opt_string(data: dict, key: str, path: Path) -> str | None:
     value = data.get(key)
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise ConfigError(f"{path}: '{key}' must be a non-empty string, not {_show(value)}")
+    return value
+
+
+def _positive_int(data: dict, key: str, path: Path, default: int) -> int:
+    value = data.get(key, default)
+    if not _is_int(value) or value < 1:
+        raise ConfigError(f"{path}: '{key}' must be an integer >= 1, not {_show(value, 'an integer')}")
     return value
 
 

@@ -28,14 +28,16 @@ from prefect.states import Completed, Failed
 
 from flows.config import Config, ConfigError, package_version
 from flows.fetch import FetchStats, fetch_sources
+from flows.ledger import Ingested, one_line, publish_snapshot, run_row, write_report
 from flows.preflight import UsageError, check_sources, run_config
+from flows.progress import Progress
 from flows.sources import read_entities_file, read_inputs
 from flows.warehouse import LockedError, PublishError, StagedTable, Warehouse, crash_point, write_json
 from transforms.entities.resolve import finalize_entities
-from transforms.extract import DEFAULT_BUDGET_S, EXTRACTED_TABLES, Known, extract_documents, new_documents
-from transforms.ingest import DEFAULT_MAX_BYTES, Rejected
+from transforms.extract import DEFAULT_BUDGET_S, EXTRACTED_TABLES, extract_documents
+from transforms.ingest import DEFAULT_MAX_BYTES, Known, Rejected, new_documents
 from transforms.nlp import EXTRACTORS, ModelError, PipelineSpec, load_pipeline, model_version
-from transforms.schemas import FACT_TABLES, TABLES, empty_table, to_arrow, violations
+from transforms.schemas import FACT_TABLES, empty_table, to_arrow
 
 DEFAULT_CRON = "0 2 * * *"
 
@@ -51,19 +53,6 @@ def quarantine_row(run_id: str, item: Rejected) -> dict:
         "reason": item.reason, "at": datetime.now(UTC), "table_name": None, "expectation": None,
         "row_key": None,
     }
-
-
-@dataclass
-class Ingested:
-    documents: Path
-    count: int
-    seen: int
-    duplicates: int
-    quarantine: list[dict]
-    skipped: int = 0
-    stale: int = 0
-    reprocessed: int = 0
-    feed_entries_skipped: int = 0
 
 
 @dataclass
@@ -84,8 +73,9 @@ PERMANENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno
 
 def can_heal(exc: BaseException) -> bool:
     """Whether a retry may succeed: not after a snapshot failed its checks (it would fail
-    again), an interrupt, or an OSError whose errno is permanent."""
-    if isinstance(exc, (PublishError, Interrupted)):
+    again), an interrupt, a Dask cluster that could not be reached (it waited already), or an
+    OSError whose errno is permanent."""
+    if isinstance(exc, (PublishError, Interrupted)) or type(exc).__name__ == "ClusterError":
         return False
     return not (isinstance(exc, OSError) and exc.errno in PERMANENT_ERRNOS)
 
@@ -114,9 +104,11 @@ logging.getLogger("prefect.task_runs").addFilter(_OneLineFailures())
 @task(name="ingest", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_if_it_can_heal,
       cache_policy=NO_CACHE)
 def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Warehouse,
-           max_bytes: int, version: str, reprocess: bool) -> Ingested:
+           max_bytes: int, version: str, reprocess: bool, quiet: bool = False,
+           dask_address: str | None = None) -> Ingested:
     """Read every file, feed and page; stage the documents to extract (new texts, and with
-    `reprocess` every stored document); quarantine the rest."""
+    `reprocess` every stored document); quarantine the rest. Shows the inputs read so far
+    (`flows.progress`; `quiet`: nothing)."""
     seen = duplicates = skipped = stale = reprocessed = 0
     quarantine = []
     known = warehouse.published_versions()
@@ -127,19 +119,28 @@ def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Wareho
             staged.add(rows)
             reprocessed += len(rows)
     fetched = FetchStats()
-    stream = chain(read_inputs([Path(p) for p in sources.inputs], max_bytes=max_bytes),
+    paths = [Path(p) for p in sources.inputs]
+    if dask_address and paths:  # files read on the cluster's workers; feeds and pages here
+        from flows.distributed import read_on_cluster
+
+        files = read_on_cluster(dask_address, paths, max_bytes=max_bytes)
+    else:
+        files = read_inputs(paths, max_bytes=max_bytes)
+    stream = chain(files,
                    fetch_sources(sources.feeds, sources.urls, sources.http, max_bytes=max_bytes, stats=fetched))
-    for item in new_documents(stream, known=known, run_id=run_id, at=started_at, extractor_version=version):
-        seen += 1
-        if isinstance(item, Rejected):
-            quarantine.append(quarantine_row(run_id, item))
-        elif isinstance(item, Known):
-            duplicates += 1
-            skipped += item.published
-            stale += item.published and item.stale and not reprocess
-        else:
-            staged.add([item])
     logger = get_run_logger()
+    with Progress(None, "ingest", quiet=quiet, logger=logger) as progress:  # the total is unknown
+        for item in new_documents(stream, known=known, run_id=run_id, at=started_at, extractor_version=version):
+            seen += 1
+            progress.advance()
+            if isinstance(item, Rejected):
+                quarantine.append(quarantine_row(run_id, item))
+            elif isinstance(item, Known):
+                duplicates += 1
+                skipped += item.published
+                stale += item.published and item.stale and not reprocess
+            else:
+                staged.add([item])
     logger.info("ingest: %d inputs, %d new documents, %d duplicates (%d extracted by an earlier "
                 "run), %d quarantined, %d stored documents re-extracted", seen,
                 staged.count - reprocessed, duplicates, skipped, len(quarantine), reprocessed)
@@ -154,8 +155,10 @@ def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Wareho
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract(run_id: str, documents: Path, warehouse: Warehouse, pipeline: PipelineSpec,
-            batch_size: int, n_process: int, version: str, budget_s: float = DEFAULT_BUDGET_S) -> Extracted:
-    """Run the NLP pipeline over the staged documents, streaming, and stage the fact rows."""
+            batch_size: int, n_process: int, version: str, budget_s: float = DEFAULT_BUDGET_S,
+            quiet: bool = False, dask_address: str | None = None) -> Extracted:
+    """Run the NLP pipeline over the staged documents, streaming, and stage the fact rows.
+    Shows the documents done, rate and ETA (`flows.progress`; `quiet`: nothing)."""
     nlp = load_pipeline(pipeline)
     staging = warehouse.staging(run_id)
     staged = {name: StagedTable(name, staging / f"{name}.parquet") for name in EXTRACTED_TABLES}
@@ -166,16 +169,28 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, pipeline: Pipeli
         for batch in pq.ParquetFile(documents).iter_batches(batch_size=1024, columns=columns):
             yield from zip(*(batch.column(c).to_pylist() for c in columns))
 
-    found = extract_documents(nlp, stream(), batch_size=batch_size, n_process=n_process,
-                              extractor_version=version, budget_s=budget_s)
-    for i, item in enumerate(found):
-        if i == 1:
-            crash_point("extract:started")
-        if isinstance(item, Rejected):
-            quarantine.append(quarantine_row(run_id, item))
-            continue
-        for name, rows in item[1].items():
-            staged[name].add(rows)
+    total = pq.ParquetFile(documents).metadata.num_rows
+    # spaCy hands each worker whole batches: a worker beyond the number of batches would only
+    # cost its start-up (a night of three documents runs in this process).
+    n_process = max(1, min(n_process, -(-total // batch_size)))
+    if dask_address:  # on the cluster's workers, in shards; the rows come back in input order
+        from flows.distributed import extract_on_cluster
+
+        found = extract_on_cluster(dask_address, documents, pipeline, extractor_version=version,
+                                   budget_s=budget_s, batch_size=batch_size)
+    else:
+        found = extract_documents(nlp, stream(), batch_size=batch_size, n_process=n_process,
+                                  extractor_version=version, budget_s=budget_s)
+    with Progress(total, "extract", quiet=quiet, logger=get_run_logger()) as progress:
+        for i, item in enumerate(found):
+            progress.advance()
+            if i == 1:
+                crash_point("extract:started")
+            if isinstance(item, Rejected):
+                quarantine.append(quarantine_row(run_id, item))
+                continue
+            for name, rows in item[1].items():
+                staged[name].add(rows)
     # Per-document rows: entities are counted once per document they appear in, before
     # `resolve` merges them across documents (the published count is smaller).
     get_run_logger().info("extract (%s), rows per document before cross-document resolution: %s",
@@ -262,41 +277,7 @@ def publish(warehouse: Warehouse, clean: dict[str, pa.Table], quarantine: list[d
             reprocess: bool = False) -> Path:
     """Check the runs table, write the snapshot, the DuckDB catalog and the ledger entry.
     Retried after a failure part-way, it finishes the publication (see `Warehouse.publish`)."""
-    ledger = warehouse.run_history()
-    # One row per run: the last word on a run recorded twice (a lock broken by force) wins.
-    history = list({r["run_id"]: r for r in ledger if r["run_id"] != row["run_id"]}.values())
-    runs = to_arrow("runs", history + [row])
-    failures = violations("runs", runs)
-    if failures:
-        raise PublishError("; ".join(failures))
-    tables = {**clean, "quarantine": to_arrow("quarantine", quarantine), "runs": runs}
-    snapshot = warehouse.publish(row["run_id"], tables, replace=reprocess)
-    if not any(r["run_id"] == row["run_id"] for r in ledger):  # not by an earlier attempt
-        warehouse.record_run(row)
-    return snapshot
-
-
-def run_row(run_id: str, started_at: datetime, inputs: list[str], ingested: Ingested | None,
-            quarantine: list[dict], model: str, *, status: str, tables: dict[str, pa.Table],
-            validation: str, message: str | None = None) -> dict:
-    """The run's `runs` row. Inputs quarantined count once each: at ingest, at extraction, or
-    as a documents row rejected by validation (documents + quarantined + duplicates = seen)."""
-    counts = {f"rows_{n}": (tables[n].num_rows if n in tables else 0) for n in FACT_TABLES}
-    inputs_quarantined = sum(
-        1 for q in quarantine if q["stage"] != "validation" or q["table_name"] == "documents")
-    return {
-        "run_id": run_id, "started_at": started_at, "finished_at": datetime.now(UTC),
-        "status": status, "docs_seen": ingested.seen if ingested else 0,
-        "docs_new": counts["rows_documents"] - (ingested.reprocessed if ingested else 0),
-        "docs_duplicate": ingested.duplicates if ingested else 0,
-        "docs_skipped": ingested.skipped if ingested else 0,
-        "docs_stale": ingested.stale if ingested else 0,
-        "docs_reprocessed": ingested.reprocessed if ingested else 0,
-        "feed_entries_skipped": ingested.feed_entries_skipped if ingested else 0,
-        "docs_quarantined": inputs_quarantined, **counts, "rows_quarantine": len(quarantine),
-        "validation": validation, "code_version": package_version(), "model_version": model or "none",
-        "inputs": inputs, "message": message,
-    }
+    return publish_snapshot(warehouse, clean, quarantine, row, reprocess)
 
 
 def summary_markdown(row: dict, snapshot: Path | None) -> str:
@@ -325,14 +306,20 @@ def configuration_problem(sources: Config, pipeline: PipelineSpec) -> str | None
 @flow(name="newsfacts-nightly", log_prints=False)
 def nightly(inputs: list[str] | None = None, out: str | None = None,
             max_bytes: int = DEFAULT_MAX_BYTES, spacy_model: str | None = None,
-            batch_size: int = 64, n_process: int = 1, keep_snapshots: int = 5,
+            batch_size: int | None = None, n_process: int | None = None, keep_snapshots: int = 5,
             entities_file: str | None = None, reprocess: bool = False, config: str | None = None,
-            document_timeout_s: float = DEFAULT_BUDGET_S):
+            document_timeout_s: float = DEFAULT_BUDGET_S, quiet: bool = False,
+            dask_address: str | None = None):
     """Ingest files, feeds and pages, extract facts, validate them and publish a snapshot.
 
     inputs: files and folders; config: a `newsfacts.toml` listing files, feeds and URLs (both
     may be given); out: the output root (default: the config's, else `data`);
-    document_timeout_s: a document whose extraction takes longer is quarantined.
+    document_timeout_s: a document whose extraction takes longer is quarantined;
+    n_process, batch_size: spaCy worker processes and documents per batch (None: the config's
+    `n_process`/`batch_size`, else every usable core and the measured batch size);
+    quiet: no progress for ingest and extract (else a bar on a terminal, log lines elsewhere);
+    dask_address: a Dask scheduler (else the config's `dask`): input files are read and documents
+    extracted on its workers; resolution, validation and publication stay here.
     Only documents no earlier run extracted are extracted; `reprocess` re-extracts every stored
     document (after a new extractor version). One run at a time per output (a lock file).
 
@@ -387,7 +374,9 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
             stage_done("failed", message=problem)
             return Failed(message=problem, data=failed)
         version = extractor_version(pipeline)
-        ingested = ingest(run_id, started_at, sources, warehouse, max_bytes, version, reprocess)
+        dask_address = dask_address or sources.dask
+        ingested = ingest(run_id, started_at, sources, warehouse, max_bytes, version, reprocess, quiet,
+                          dask_address)
         stage_done("ingest", seen=ingested.seen, staged=ingested.count, duplicates=ingested.duplicates,
                    quarantined=len(ingested.quarantine), reprocessed=ingested.reprocessed)
         crash_point("ingest:done")
@@ -399,8 +388,9 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
             snapshot = publish(warehouse, {}, [], done)
             stage_done("publish", snapshot=snapshot.name)
             return finish(done, snapshot, warehouse)
-        extracted = extract(run_id, ingested.documents, warehouse, pipeline, batch_size,
-                            n_process, version, document_timeout_s)
+        extracted = extract(run_id, ingested.documents, warehouse, pipeline,
+                            batch_size or sources.batch_size, n_process or sources.n_process,
+                            version, document_timeout_s, quiet=quiet, dask_address=dask_address)
         stage_done("extract", model=extracted.model, rows=extracted.counts,
                    quarantined=len(extracted.quarantine))
         staged = {"documents": ingested.documents, **extracted.staged}
@@ -441,30 +431,10 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         interrupts.restore()
 
 
-def write_report(warehouse: Warehouse, logger) -> None:
-    """`DIR/report/index.html` after every run, failed ones too (their row is in the history);
-    a report that cannot be written is a warning, never a failed run."""
-    from flows.report import build_report
-
-    try:
-        build_report(warehouse.root)
-    except Exception as e:  # noqa: BLE001
-        logger.warning("report not written: %s", one_line(e))
-
-
 def finish(done: dict, snapshot: Path, warehouse: Warehouse):
     create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(done, snapshot),
                              description=f"newsfacts run {done['run_id']}")
     return Completed(message=f"published {warehouse.db_path} (snapshot {snapshot.name})", data=done)
-
-
-def one_line(exc: BaseException) -> str:
-    """A failure's reason on one line: the message (an OSError's names its errno and file) and,
-    where the message alone is unclear, the exception's type."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    if not isinstance(exc, (OSError, Interrupted, PublishError)):
-        text = f"{type(exc).__name__}: {text}"
-    return text[:500]
 
 
 def record_dead_run(warehouse: Warehouse, holder: dict, message: str | None = None) -> None:

@@ -17,11 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from flows.config import Config, ConfigError, load_config
-
-# the spaCy pipeline setting, and the model shipped in the repository (as `transforms.nlp`
-# reads them; importing it would load spaCy)
-ENV_MODEL = "NEWSFACTS_SPACY_MODEL"
-BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "newsfacts_en"
+from transforms.pipeline import ENV_MODEL
 # free space a run needs: its inputs about three times over (staging, snapshot, Data Docs)
 # plus room for the catalog and the ledger
 SPACE_FACTOR = 3

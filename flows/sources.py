@@ -12,7 +12,6 @@ import stat
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from transforms.entities.resolve import parse_entities_yaml
 from transforms.ingest import (
     RawDocument, Rejected, decode, failure_reason, guarded, input_format, parse_html, parse_json,
     parse_jsonl_line, parse_text, rejecting,
@@ -163,4 +162,6 @@ def read_entities_file(path: str | Path | None) -> list[dict]:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"entities file does not exist: {path}")
+    from transforms.entities.resolve import parse_entities_yaml  # (it imports spaCy: only when asked)
+
     return parse_entities_yaml(path.read_text(encoding="utf-8"), source=str(path))

@@ -1,4 +1,4 @@
-"""From raw inputs to table rows: the two pure stages the flow streams documents through.
+"""From documents to table rows (new documents are picked in `transforms.ingest.new_documents`).
 
 Extraction itself happens inside the spaCy pipeline (each extractor is a component, see
 `transforms/nlp.py`), so with `n_process > 1` it runs in the worker processes; here each Doc
@@ -12,8 +12,6 @@ import threading
 import time
 from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Iterable, Iterator
 
 from spacy.language import Language
@@ -21,7 +19,7 @@ from spacy.util import raise_error
 
 from transforms.events.dates import resolve_event_dates
 from transforms.facts import table_rows
-from transforms.ingest import IngestError, RawDocument, Rejected, build_document
+from transforms.ingest import Rejected
 from transforms.schemas import FACT_TABLES
 
 # Tables the pipeline's components may fill per document.
@@ -36,47 +34,6 @@ LONG_TEXT = 100_000
 
 class OverBudget(Exception):
     """A document's extraction ran past the time budget."""
-
-
-@dataclass(frozen=True)
-class Known:
-    """An input whose text is already stored: published by an earlier run (`published`), or
-    seen earlier in this run. `stale` when the stored rows come from another extractor version."""
-
-    doc_id: str
-    published: bool
-    stale: bool = False
-
-
-def new_documents(
-    inputs: Iterable[RawDocument | Rejected], *, known: dict[str, str | None], run_id: str,
-    at: datetime, extractor_version: str,
-) -> Iterator[dict | Rejected | Known]:
-    """Documents rows for inputs whose text is new.
-
-    inputs: raw documents and ingest rejections, as read.
-    known (dict[str, str | None]): doc_id -> extractor version of every published document.
-    RETURNS: per input, a documents row (new text), a Rejected (bad input) or a Known (text
-        already stored).
-    """
-    seen_now: set[str] = set()
-    for item in inputs:
-        if isinstance(item, Rejected):
-            yield item
-            continue
-        try:
-            row = build_document(item, run_id=run_id, ingested_at=at)
-        except IngestError as e:
-            yield Rejected(item.source, str(e))
-            continue
-        doc_id = row["doc_id"]
-        if doc_id in known:
-            yield Known(doc_id, published=True, stale=known[doc_id] != extractor_version)
-        elif doc_id in seen_now:
-            yield Known(doc_id, published=False)
-        else:
-            seen_now.add(doc_id)
-            yield {**row, "extractor_version": extractor_version}
 
 
 def extract_documents(

@@ -12,7 +12,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import yaml
 from dateutil import parser as dateparser
@@ -387,3 +387,44 @@ def build_document(raw: RawDocument, *, run_id: str, ingested_at: datetime,
         "encoding": raw.encoding,
         "input_format": raw.input_format,
     }
+
+
+@dataclass(frozen=True)
+class Known:
+    """An input whose text is already stored: published by an earlier run (`published`), or
+    seen earlier in this run. `stale` when the stored rows come from another extractor version."""
+
+    doc_id: str
+    published: bool
+    stale: bool = False
+
+
+def new_documents(
+    inputs: Iterable[RawDocument | Rejected], *, known: dict[str, str | None], run_id: str,
+    at: datetime, extractor_version: str,
+) -> Iterator[dict | Rejected | Known]:
+    """Documents rows for inputs whose text is new.
+
+    inputs: raw documents and ingest rejections, as read.
+    known (dict[str, str | None]): doc_id -> extractor version of every published document.
+    RETURNS: per input, a documents row (new text), a Rejected (bad input) or a Known (text
+        already stored).
+    """
+    seen_now: set[str] = set()
+    for item in inputs:
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        try:
+            row = build_document(item, run_id=run_id, ingested_at=at)
+        except IngestError as e:
+            yield Rejected(item.source, str(e))
+            continue
+        doc_id = row["doc_id"]
+        if doc_id in known:
+            yield Known(doc_id, published=True, stale=known[doc_id] != extractor_version)
+        elif doc_id in seen_now:
+            yield Known(doc_id, published=False)
+        else:
+            seen_now.add(doc_id)
+            yield {**row, "extractor_version": extractor_version}

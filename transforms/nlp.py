@@ -5,9 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy
 import spacy
@@ -25,35 +23,15 @@ import transforms.entities.types  # noqa: F401  (newsfacts_entity_types)
 import transforms.events.component  # noqa: F401  (newsfacts_events)
 import transforms.money.component  # noqa: F401  (newsfacts_amounts)
 from transforms.parse import forget
+from transforms.pipeline import (  # noqa: F401  (named here too: `from transforms.nlp import ...`)
+    BUNDLED_MODEL, ENV_COMPONENT_MODELS, ENV_MATMUL, ENV_MODEL, EXTRACTORS, PipelineSpec, resolve_model_name,
+)
 
-ENV_MODEL = "NEWSFACTS_SPACY_MODEL"
-# "numpy" (default) or "blis": which library thinc multiplies matrices with.
-ENV_MATMUL = "NEWSFACTS_MATMUL"
-# JSON {component name: model folder}: trained models for trainable extractors, passed to their
-# factories as `model_dir` (cross-validation points them at each fold's models).
-ENV_COMPONENT_MODELS = "NEWSFACTS_COMPONENT_MODELS"
-# The project's own trained pipeline, shipped in the repository.
-BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "newsfacts_en"
-# The extractors run after the model, in this order: the linker first, since the others read
-# its clusters from the spans.
-EXTRACTORS = ("newsfacts_linker", "newsfacts_amounts", "newsfacts_demands", "newsfacts_events")
 # Longer documents reach the model in pieces of at most this many words (`_segments`): twice
 # the longest of the 20,887 articles of the bulk news corpus, so an article is never cut.
 SEGMENT_WORDS = 10_000
 # Where the loaded pipeline records its extractors (part of the extractor version).
 META_EXTRACTORS = "newsfacts_extractors"
-
-
-@dataclass(frozen=True)
-class PipelineSpec:
-    """Which pipeline a run uses: the spaCy model (see `resolve_model_name`), the extractor
-    components added after it, by factory name and in order, and the modules to import first
-    so that a user's own factories are registered (`extractors` and `extractor_modules` in
-    `newsfacts.toml`)."""
-
-    model: str | None = None
-    extractors: tuple[str, ...] = EXTRACTORS
-    modules: tuple[str, ...] = ()
 
 
 class ModelError(RuntimeError):
@@ -227,18 +205,6 @@ def _space_values(attr: int, doc: Doc, spaces) -> numpy.ndarray:
 @Language.factory("newsfacts_on_words", default_config={"components": []})
 def make_on_words(nlp: Language, name: str, components: list[str]) -> OnWords:
     return OnWords([nlp.get_pipe(c) for c in components])
-
-
-def resolve_model_name(name: str | None = None) -> str:
-    """The pipeline to load: the argument, else $NEWSFACTS_SPACY_MODEL, else the bundled model
-    when present, else "blank:en" (tokenizer and rule-based sentences only)."""
-    if name:
-        return name
-    if os.environ.get(ENV_MODEL):
-        return os.environ[ENV_MODEL]
-    if (BUNDLED_MODEL / "meta.json").exists():
-        return str(BUNDLED_MODEL)
-    return "blank:en"
 
 
 def load_pipeline(spec: PipelineSpec | str | None = None) -> Language:

@@ -93,6 +93,10 @@ def test_sql_the_catalog_refuses_exits_2_and_a_query_exits_0(published):
 
 
 def test_help_shows_every_default():
+    from flows.config import DEFAULT_BATCH_SIZE, usable_cores
+
     done, _, _ = newsfacts("run", "--help")
-    for default in ("(default: 64)", "(default: 1)", "(default: 5)", "(default: 30.0)", "(default: 5242880)"):
-        assert default in done.stdout
+    text = " ".join(done.stdout.split())
+    for default in (f"else {DEFAULT_BATCH_SIZE})", f"this process may use: {usable_cores()} here)",
+                    "(default: 5)", "(default: 30.0)", "(default: 5242880)"):
+        assert default in text

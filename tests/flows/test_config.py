@@ -1,10 +1,13 @@
 """newsfacts.toml: sources and HTTP settings read, paths resolved, every mistake named."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from flows.config import Config, ConfigError, HttpSettings, load_config
+from flows.config import DEFAULT_BATCH_SIZE, Config, ConfigError, HttpSettings, load_config, usable_cores
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,7 +81,7 @@ def test_the_shipped_example_reads_the_seeds_folder():
 
 @pytest.mark.parametrize("text, message", [
     ('inputs = ["seeds"]\nfeed = ["https://x.org/rss"]\n',
-     "unknown key 'feed' (known: extractor_modules, extractors, feeds, http, inputs, out, spacy_model, urls)"),
+     "unknown key 'feed' (known: batch_size, dask, extractor_modules, extractors, feeds, http, inputs, n_process, out, spacy_model, urls)"),
     ('inputs = ["seeds"]\n[http]\ntimeout = 3\n', "unknown key 'http.timeout' (known: http.allow_private_addresses, http.backoff_s"),
     ('inputs = "seeds"\n', "'inputs' must be a list of strings, not a string ('seeds')"),
     ('inputs = ["seeds", 3]\n', "'inputs[1]' must be a non-empty string, not an integer (3)"),
@@ -151,3 +154,36 @@ def test_fetch_guard_key_mistakes(tmp_path, text, message):
     assert str(e.value).startswith(f"{path}: ")
     assert message in str(e.value)
     assert "\n" not in str(e.value)
+
+
+def test_worker_processes_and_batch_size_are_read(tmp_path):
+    config = load_config(write(tmp_path, 'inputs = ["seeds"]\nn_process = 3\nbatch_size = 16\n'))
+    assert (config.n_process, config.batch_size) == (3, 16)
+    # absent: every core this process may use, and the measured batch size
+    defaults = load_config(write(tmp_path, 'inputs = ["seeds"]\n'))
+    assert (defaults.n_process, defaults.batch_size) == (len(os.sched_getaffinity(0)), DEFAULT_BATCH_SIZE)
+    assert Config().n_process == usable_cores()
+
+
+def test_usable_cores_follow_the_cpu_affinity_not_the_machine():
+    # a real process pinned to one core (as `taskset -c 0` or a container's cpuset would)
+    one_core = min(os.sched_getaffinity(0))
+    result = subprocess.run(
+        [sys.executable, "-c", "from flows.config import usable_cores; print(usable_cores())"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+        preexec_fn=lambda: os.sched_setaffinity(0, {one_core}))
+    assert result.stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("n_process = 0", "'n_process' must be an integer >= 1, not 0"),
+    ("n_process = 2.5", "'n_process' must be an integer >= 1, not a number (2.5)"),
+    ('n_process = "all"', "'n_process' must be an integer >= 1, not a string ('all')"),
+    ("batch_size = true", "'batch_size' must be an integer >= 1, not a boolean (True)"),
+    ("batch_size = -64", "'batch_size' must be an integer >= 1, not -64"),
+])
+def test_worker_process_and_batch_size_mistakes(tmp_path, text, message):
+    path = write(tmp_path, f'inputs = ["seeds"]\n{text}\n')
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert str(e.value) == f"{path}: {message}"

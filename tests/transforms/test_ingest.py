@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from transforms.extract import Known, new_documents
+from transforms.ingest import Known, new_documents
 from transforms.ingest import (
     IngestError, RawDocument, Rejected, build_document, decode, guarded, parse_html, parse_json,
     parse_jsonl_line, parse_published, parse_text, plausible_published, rejecting, split_front_matter,

@@ -25,7 +25,7 @@ from transforms.entities.linking import cluster_id, clusters
 from transforms.money.context import role_value
 from transforms.money.cues import cue, is_figure, is_time, rules
 from transforms.money.phrases import phrase
-from transforms.money.purpose import amount_root, nearest_cue
+from transforms.money.purpose import nearest_cue
 from transforms.parse import POSSESSOR, cached, dependency_path, is_verb
 from transforms.parties import PARTY_POS, Party
 
