@@ -199,7 +199,7 @@ def cmd_unlock(args) -> int:
         return 0
     holder, state = broken
     if state == "dead":  # a live holder may still finish and record itself
-        from flows.nightly import record_dead_run
+        from flows.ledger import record_dead_run
 
         record_dead_run(warehouse, holder, f"interrupted: process {holder.get('pid')} died; "
                                            "its lock was removed by `newsfacts unlock`")
@@ -298,24 +298,23 @@ def positive_float(text: str) -> float:
     return value
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="newsfacts", description=__doc__, formatter_class=_Help)
-    sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser = partial(sub.add_parser, formatter_class=_Help)  # every command shows its defaults
+def _source_options(sp) -> None:
+    """Where a run reads and publishes, and with which pipeline (`run` and `serve`)."""
+    sp.add_argument("--out", default=None, help="output root (default: the config's `out`, else data)")
+    sp.add_argument("--input", action="append", metavar="PATH",
+                    help="file or folder to ingest (repeatable)")
+    sp.add_argument("--config", default=None, metavar="FILE",
+                    help="newsfacts.toml listing inputs, feeds and urls (default: ./newsfacts.toml "
+                         "when no --input is given)")
+    sp.add_argument("--spacy-model", default=None, metavar="NAME",
+                    help="spaCy pipeline name or path (default: $NEWSFACTS_SPACY_MODEL, "
+                         "else the bundled models/newsfacts_en)")
 
-    def sources(sp):
-        sp.add_argument("--out", default=None, help="output root (default: the config's `out`, else data)")
-        sp.add_argument("--input", action="append", metavar="PATH",
-                        help="file or folder to ingest (repeatable)")
-        sp.add_argument("--config", default=None, metavar="FILE",
-                        help="newsfacts.toml listing inputs, feeds and urls (default: ./newsfacts.toml "
-                             "when no --input is given)")
-        sp.add_argument("--spacy-model", default=None, metavar="NAME",
-                        help="spaCy pipeline name or path (default: $NEWSFACTS_SPACY_MODEL, "
-                             "else the bundled models/newsfacts_en)")
 
+def _run_commands(sub) -> None:
+    """`run` and `serve`: the nightly flow, now or on a schedule."""
     run = sub.add_parser("run", help="ingest inputs and publish validated tables")
-    sources(run)
+    _source_options(run)
     run.add_argument("--max-bytes", type=positive_int, default=DEFAULT_MAX_BYTES,
                      help="quarantine files (JSON Lines: records) larger than this")
     run.add_argument("--batch-size", type=positive_int, default=None,
@@ -336,6 +335,48 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--reprocess", action="store_true",
                      help="re-extract every stored document (after a new code or model version)")
     run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="serve the nightly flow on a cron schedule (long-running; "
+                                          "needs a Prefect server: PREFECT_API_URL)")
+    _source_options(serve)
+    serve.add_argument("--cron", default="0 2 * * *", help="schedule, UTC (default: 02:00 daily)")
+    serve.set_defaults(func=cmd_serve)
+
+
+def _model_commands(sub) -> None:
+    """`eval` and `train`: scoring and training the extractors on gold annotations."""
+    ev = sub.add_parser("eval", help="score extraction against gold annotations (../shared/eval/GOLD.md)")
+    ev.add_argument("--gold", required=True, metavar="FILE", help="gold JSON Lines file")
+    ev.add_argument("--out", default=None, help="keep the evaluation run's tables here (default: a temporary folder)")
+    ev.add_argument("--spacy-model", default=None, metavar="NAME")
+    ev.add_argument("--format", choices=("table", "json"), default="table",
+                    help="json: print the report as JSON instead of tables")
+    ev.add_argument("--folds", type=int, default=None, metavar="K",
+                    help="K-fold cross-validation by article: train the trainable components on K-1 "
+                         "folds, score the held one through the flow; per-fold metrics and mean ± sd")
+    ev.add_argument("--seed", type=int, default=0, help="seed of the fold split and training (default 0)")
+    ev.add_argument("--json", default=None, metavar="FILE", help="also write the report to FILE as JSON")
+    ev.add_argument("--scored-out", default=None, metavar="DIR",
+                    help="score what an earlier run published under DIR instead of running the flow "
+                         "(with --folds: each fold's records on that output, nothing trained)")
+    ev.set_defaults(func=cmd_eval)
+
+    tr = sub.add_parser("train", help="train the trainable extractors on gold annotations (default: into models/)")
+    tr.add_argument("--gold", required=True, metavar="FILE", help="gold JSON Lines file (GOLD.md format)")
+    tr.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models"),
+                    help="folder to write each component's model folder into (default: the shipped models/)")
+    tr.add_argument("--component", action="append", metavar="NAME",
+                    help="train only this component (repeatable; default: every trainable one)")
+    tr.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
+    tr.set_defaults(func=cmd_train)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsfacts", description=__doc__, formatter_class=_Help)
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser = partial(sub.add_parser, formatter_class=_Help)  # every command shows its defaults
+
+    _run_commands(sub)
 
     status = sub.add_parser("status", help="the current snapshot, a run in progress and the last runs")
     status.add_argument("--out", default=DEFAULT_OUT, help="output root (default: data)")
@@ -362,36 +403,7 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--max-rows", type=int, default=100, help="rows shown by --format table")
     query.set_defaults(func=cmd_query)
 
-    serve = sub.add_parser("serve", help="serve the nightly flow on a cron schedule (long-running; "
-                                          "needs a Prefect server: PREFECT_API_URL)")
-    sources(serve)
-    serve.add_argument("--cron", default="0 2 * * *", help="schedule, UTC (default: 02:00 daily)")
-    serve.set_defaults(func=cmd_serve)
-
-    ev = sub.add_parser("eval", help="score extraction against gold annotations (../shared/eval/GOLD.md)")
-    ev.add_argument("--gold", required=True, metavar="FILE", help="gold JSON Lines file")
-    ev.add_argument("--out", default=None, help="keep the evaluation run's tables here (default: a temporary folder)")
-    ev.add_argument("--spacy-model", default=None, metavar="NAME")
-    ev.add_argument("--format", choices=("table", "json"), default="table",
-                    help="json: print the report as JSON instead of tables")
-    ev.add_argument("--folds", type=int, default=None, metavar="K",
-                    help="K-fold cross-validation by article: train the trainable components on K-1 "
-                         "folds, score the held one through the flow; per-fold metrics and mean ± sd")
-    ev.add_argument("--seed", type=int, default=0, help="seed of the fold split and training (default 0)")
-    ev.add_argument("--json", default=None, metavar="FILE", help="also write the report to FILE as JSON")
-    ev.add_argument("--scored-out", default=None, metavar="DIR",
-                    help="score what an earlier run published under DIR instead of running the flow "
-                         "(with --folds: each fold's records on that output, nothing trained)")
-    ev.set_defaults(func=cmd_eval)
-
-    tr = sub.add_parser("train", help="train the trainable extractors on gold annotations (default: into models/)")
-    tr.add_argument("--gold", required=True, metavar="FILE", help="gold JSON Lines file (GOLD.md format)")
-    tr.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "models"),
-                    help="folder to write each component's model folder into (default: the shipped models/)")
-    tr.add_argument("--component", action="append", metavar="NAME",
-                    help="train only this component (repeatable; default: every trainable one)")
-    tr.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
-    tr.set_defaults(func=cmd_train)
+    _model_commands(sub)
 
     report = sub.add_parser("report", help="write DIR/report/index.html from the published tables "
                                            "(every run writes it too)")

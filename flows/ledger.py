@@ -3,6 +3,7 @@ spaCy) shared by the nightly flow (`flows/nightly.py`) and the nothing-new path 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from flows.config import package_version
-from flows.warehouse import PublishError, Warehouse
+from flows.warehouse import PublishError, RunLock, Warehouse
 from transforms.schemas import FACT_TABLES, to_arrow, violations
 
 
@@ -89,3 +90,51 @@ def write_report(warehouse: Warehouse, log) -> None:
         build_report(warehouse.root)
     except Exception as e:  # noqa: BLE001
         log.warning("report not written: %s", one_line(e))
+
+
+def take_over(warehouse: Warehouse, lock: RunLock, log) -> None:
+    """A run's first steps once it holds the lock: the `runs` row of a dead holder, what an
+    interrupted run left behind removed, and every folder it writes checked writable."""
+    if lock.stale is not None:
+        record_dead_run(warehouse, lock.stale)
+    removed = warehouse.recover()
+    if removed:
+        log.warning("removed what an interrupted run left behind: %s", ", ".join(removed))
+    warehouse.check_writable()
+
+
+def record_dead_run(warehouse: Warehouse, holder: dict, message: str | None = None) -> None:
+    """A run that died holding the lock (kill -9, power loss) gets its `runs` row after all."""
+    if holder.get("kind", "run") != "run":
+        return  # a compaction is not a run
+    try:
+        started = datetime.fromisoformat(holder["started_at"])
+    except (KeyError, TypeError, ValueError):
+        started = datetime.now(UTC)
+    message = message or (f"interrupted: process {holder.get('pid')} died before finishing; its "
+                          "snapshot was not made current")
+    record_lost_run(warehouse, holder.get("run_id") or "unknown", started, [], message)
+
+
+def record_lost_run(warehouse: Warehouse, run_id: str, started_at: datetime, inputs: list[str],
+                    message: str) -> dict | None:
+    """The `runs` row of a run that ended without recording one: its published row when its
+    snapshot was made current before it died, else a failed row with `message`. Never raises:
+    what cannot be recorded (the disk is still full) is logged to stderr.
+    RETURNS (dict | None): the row now in the ledger."""
+    try:
+        recorded = [r for r in warehouse.run_history() if r["run_id"] == run_id]
+        if recorded:
+            return recorded[-1]
+        current = warehouse.current()
+        published = []
+        if current is not None and current.name == run_id:  # published, then died before the ledger
+            published = [r for r in warehouse.read_table("runs").to_pylist() if r["run_id"] == run_id]
+        row = published[0] if published else run_row(
+            run_id, started_at, inputs, None, [], "", status="failed", tables={},
+            validation="not run", message=message)
+        warehouse.record_run(row)
+        return row
+    except Exception as e:  # noqa: BLE001 - the run is already failing; say why nothing was kept
+        print(f"newsfacts: could not record run {run_id} ({message}): {one_line(e)}", file=sys.stderr)
+        return None

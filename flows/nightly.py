@@ -10,7 +10,6 @@ import errno
 import logging
 import secrets
 import signal
-import sys
 import time
 from contextlib import suppress
 from dataclasses import dataclass
@@ -28,7 +27,9 @@ from prefect.states import Completed, Failed
 
 from flows.config import Config, ConfigError, package_version
 from flows.fetch import FetchStats, fetch_sources
-from flows.ledger import Ingested, one_line, publish_snapshot, run_row, write_report
+from flows.ledger import (
+    Ingested, one_line, publish_snapshot, record_lost_run, run_row, take_over, write_report,
+)
 from flows.preflight import UsageError, check_sources, run_config
 from flows.progress import Progress
 from flows.sources import read_entities_file, read_inputs
@@ -356,12 +357,7 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
 
     interrupts = Interrupts().install()
     try:
-        if lock.stale is not None:
-            record_dead_run(warehouse, lock.stale)
-        removed = warehouse.recover()
-        if removed:
-            logger.warning("removed what an interrupted run left behind: %s", ", ".join(removed))
-        warehouse.check_writable()
+        take_over(warehouse, lock, logger)
         problem = configuration_problem(sources, pipeline)
         try:
             known_entities = read_entities_file(entities_file)
@@ -435,40 +431,3 @@ def finish(done: dict, snapshot: Path, warehouse: Warehouse):
     create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(done, snapshot),
                              description=f"newsfacts run {done['run_id']}")
     return Completed(message=f"published {warehouse.db_path} (snapshot {snapshot.name})", data=done)
-
-
-def record_dead_run(warehouse: Warehouse, holder: dict, message: str | None = None) -> None:
-    """A run that died holding the lock (kill -9, power loss) gets its `runs` row after all."""
-    if holder.get("kind", "run") != "run":
-        return  # a compaction is not a run
-    try:
-        started = datetime.fromisoformat(holder["started_at"])
-    except (KeyError, TypeError, ValueError):
-        started = datetime.now(UTC)
-    message = message or (f"interrupted: process {holder.get('pid')} died before finishing; its "
-                          "snapshot was not made current")
-    record_lost_run(warehouse, holder.get("run_id") or "unknown", started, [], message)
-
-
-def record_lost_run(warehouse: Warehouse, run_id: str, started_at: datetime, inputs: list[str],
-                    message: str) -> dict | None:
-    """The `runs` row of a run that ended without recording one: its published row when its
-    snapshot was made current before it died, else a failed row with `message`. Never raises:
-    what cannot be recorded (the disk is still full) is logged to stderr.
-    RETURNS (dict | None): the row now in the ledger."""
-    try:
-        recorded = [r for r in warehouse.run_history() if r["run_id"] == run_id]
-        if recorded:
-            return recorded[-1]
-        current = warehouse.current()
-        published = []
-        if current is not None and current.name == run_id:  # published, then died before the ledger
-            published = [r for r in warehouse.read_table("runs").to_pylist() if r["run_id"] == run_id]
-        row = published[0] if published else run_row(
-            run_id, started_at, inputs, None, [], "", status="failed", tables={},
-            validation="not run", message=message)
-        warehouse.record_run(row)
-        return row
-    except Exception as e:  # noqa: BLE001 - the run is already failing; say why nothing was kept
-        print(f"newsfacts: could not record run {run_id} ({message}): {one_line(e)}", file=sys.stderr)
-        return None

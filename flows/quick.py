@@ -29,7 +29,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from flows.config import Config, package_version
-from flows.ledger import publish_snapshot, run_row, write_report
+from flows.ledger import publish_snapshot, record_lost_run, run_row, take_over, write_report
 from flows.warehouse import LockedError, PublishError, Warehouse
 from transforms.pipeline import ENV_COMPONENT_MODELS, ENV_MATMUL, EXTRACTORS, MODELS, resolve_model_name
 
@@ -183,14 +183,7 @@ def quick_noop(sources: Config, *, reprocess: bool, entities_file: str | None, k
     clock = time.monotonic()
     stage, handled = "start", True
     try:
-        if lock.stale is not None:
-            from flows.nightly import record_dead_run  # rare: Prefect's import is no matter here
-
-            record_dead_run(warehouse, lock.stale)
-        removed = warehouse.recover()
-        if removed:
-            logger.warning("removed what an interrupted run left behind: %s", ", ".join(removed))
-        warehouse.check_writable()
+        take_over(warehouse, lock, logger)
         _configuration_ok(sources, entities_file)
         ingested = _ingest_known(sources, warehouse, run_id, started_at, version, max_bytes)
         stage, clock = _log_stage(warehouse, run_id, "ingest", clock, seen=ingested.seen, staged=0,
@@ -208,10 +201,11 @@ def quick_noop(sources: Config, *, reprocess: bool, entities_file: str | None, k
         if not _is_current(warehouse, run_id):
             handled = False
             return None
-        return _record_lost(warehouse, run_id, started_at, sources.inputs, "failed after publication")
+        return record_lost_run(warehouse, run_id, started_at, [*sources.inputs], "failed after publication")
     except KeyboardInterrupt:  # as the flow records SIGINT
         warehouse.discard(run_id)
-        _record_lost(warehouse, run_id, started_at, sources.inputs, f"interrupted by SIGINT (after {stage})")
+        record_lost_run(warehouse, run_id, started_at, [*sources.inputs],
+                        f"interrupted by SIGINT (after {stage})")
         raise
     finally:
         warehouse.discard(run_id)
@@ -264,12 +258,3 @@ def _is_current(warehouse: Warehouse, run_id: str) -> bool:
     with suppress(OSError, PublishError):
         return getattr(warehouse.current(), "name", None) == run_id
     return False
-
-
-def _record_lost(warehouse: Warehouse, run_id: str, started_at: datetime, inputs: list[str],
-                 message: str) -> dict | None:
-    """`flows.nightly.record_lost_run`: the published row of a run whose ledger entry is
-    missing, else a failed row with `message`."""
-    from flows.nightly import record_lost_run  # rare: Prefect's import is no matter here
-
-    return record_lost_run(warehouse, run_id, started_at, [*inputs], message)
