@@ -11,6 +11,11 @@ Rules, applied in order over the typed entities of one parsed document:
   apart. A name written with its suffix ("Orion Corp.") is complete and shortens nothing (not
   "Orion Marine Inc."); a lone word called a place that no gazetteer knows may shorten a name
   too ("Vantor").
+- `variants`: clusters of one type that are one name written two ways join: given names or
+  initials that agree ("Tim Cook", "Timothy D. Cook"), a plural ("Lib Dem", "Lib Dems"), a
+  misspelling ("Kowalski", "Kowalsky"; `transforms.entities.variants`). An acronym joins a
+  longer name by its first word only when a corporate suffix makes that name the company ("BBC"
+  is not "BBC Three").
 - types are made consistent per name (the majority of its mentions, and of its short forms:
   surnames for people, first words for organisations); a "person" nothing marks as one (title,
   honorific, surname use) whom the text treats as a company ("mining group Zarkov", "30% of
@@ -21,7 +26,8 @@ Rules, applied in order over the typed entities of one parsed document:
   spells ("ICC" -> "International Criminal Court", "NOVA" -> "NOVA Cable Systems Inc."), or
   the name it follows in brackets ("Agency for Ports and Canals (SJKV)"), whatever its letters.
 - `metonym`: a capital used as an actor (subject, possessor, agent, or after "on/against/with")
-  joins its country ("Washington has raised the reward"); seats of government ("the White
+  joins its country ("Washington has raised the reward"), never in a dateline ("KAMPALA, May
+  2 -", the city); seats of government ("the White
   House", "the Kremlin") are the institution, an ORG.
 - `pronoun`: he/she/his/her in subject or possessive position joins the only person mentioned
   in its sentence before it or, failing that, in the previous sentence.
@@ -38,6 +44,7 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.entities.names import fold, gazetteer
 from transforms.entities.types import past_corporate_suffix
+from transforms.entities.variants import name_words, person_compatible, spelling_variant
 from transforms.facts import get_facts, set_facts
 from transforms.ids import stable_id
 from transforms.lexicons import load
@@ -83,7 +90,8 @@ def _rules() -> dict:
     rules["seats"] = {fold(k) for k in rules["seats_of_government"]}
     rules["country_aliases"] = {fold(k): v for k, v in rules["country_aliases"].items()}
     rules["corporate_suffixes"] = frozenset(fold(w) for w in rules["corporate_suffixes"])
-    for key in ("title_heads", "title_modifiers", "honorifics", "pronouns", "actor_deps", "actor_preps",
+    for key in ("post_nominals", "peerage_titles", "title_heads", "title_modifiers", "honorifics",
+                "pronouns", "actor_deps", "actor_preps",
                 "name_connectors", "organisation_cues_after", "organisation_cues_before"):
         rules[key] = frozenset(rules[key])
     return rules
@@ -95,8 +103,15 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w.lower() not in connectors and w[:1].isalpha()).upper()
 
 
-def _strip_possessive(span: Span) -> Span:
+def _strip_possessive(span: Span, label: str) -> Span:
+    """The name without its possessive ("Reid's" -> "Reid"), except an organisation's name
+    that is a possessive ("Sainsbury's are", "Standard & Poor's 500"): a noun, an adjective or a
+    capitalised word after it ("Acme's chairman", "Acme's Trust Fund") makes it a possessive."""
     if len(span) > 1 and span[-1].lower_ in ("'s", "’s", "'"):
+        doc = span.doc
+        after = doc[span.end] if span.end < len(doc) else None
+        if label == "ORG" and not (after is not None and (after.is_title or after.pos_ in ("NOUN", "ADJ"))):
+            return span
         return span[:-1]
     return span
 
@@ -123,6 +138,14 @@ def roles_before(span: Span) -> tuple[str | None, int]:
     if not any(t.lower_.rstrip(".") in rules["title_heads"] for t in words):
         return None, span.start
     return doc[words[0].i:words[-1].i + 1].text, first
+
+
+def post_nominal_after(span: Span) -> str | None:
+    """The post-nominal written right after a name ("Alan Reid MP", "Ann Lee QC"), a role."""
+    doc = span.doc
+    if span.end < len(doc) and doc[span.end].text.rstrip(".") in _rules()["post_nominals"]:
+        return doc[span.end].text
+    return None
 
 
 def _is_actor(token: Token) -> bool:
@@ -183,6 +206,15 @@ def _reads_as_organisation(doc: Doc, cluster: Cluster, rules: dict) -> bool:
     return any(_organisation_context(s, rules) for s in spans)
 
 
+def _unknown_place_of_business(doc: Doc, cluster: Cluster, rules: dict) -> bool:
+    """A "place" no gazetteer knows that the text treats as a company ("Australian airline
+    Quorra", "Quorra shares")."""
+    if gazetteer().knows(cluster.name) or gazetteer().state_name(cluster.name):
+        return False
+    spans = (doc.char_span(m.start, m.end) for m in cluster.mentions)
+    return any(s is not None and _organisation_context(s, rules) for s in spans)
+
+
 def _organisation_context(span: Span, rules: dict) -> bool:
     doc = span.doc
     after = span.end + (1 if span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s", "'") else 0)
@@ -236,9 +268,11 @@ def _cluster_ending_at(clusters: list[Cluster], end: int | None) -> Cluster | No
 
 def _spells(acronym: str, name: str) -> bool:
     """"ICC" of "International Criminal Court" (initials), "NOVA" of "NOVA Cable Systems Inc."
-    (its first word)."""
+    (its first word, when a corporate suffix makes the longer name the company itself: "BBC"
+    is not "BBC Three", nor "OPEC" its "OPEC Pricing Committee")."""
     words = name.split()
-    return len(words) > 1 and (initials(name) == acronym.replace(".", "") or words[0] == acronym)
+    return len(words) > 1 and (initials(name) == acronym.replace(".", "") or (
+        words[0] == acronym and _has_corporate_suffix(name, _rules()["corporate_suffixes"])))
 
 
 def _headline_sentences(doc: Doc) -> list[Span]:
@@ -247,9 +281,15 @@ def _headline_sentences(doc: Doc) -> list[Span]:
     out = []
     for sent in doc.sents:
         words = [t for t in sent if t.is_alpha and len(t) > 3]
-        if len(words) >= 2 and all(t.is_title or t.is_upper for t in words) and not sent.text.rstrip().endswith("."):
+        if len(words) >= 2 and all(t.is_title or t.is_upper for t in words) and not sent.text.rstrip().endswith(".") \
+                and not _opens_with_dateline(sent):
             out.append(sent)
     return out
+
+
+def _opens_with_dateline(sent: Span) -> bool:
+    """"BUDAPEST, March 12 (Xinhua) --": a dateline, whose names are the story's own."""
+    return len(sent) > 1 and sent[0].is_upper and sent[0].is_alpha and sent[1].text == ","
 
 
 def _consistent_types(ents: list[Span]) -> dict[str, str]:
@@ -289,6 +329,7 @@ def _link(doc: Doc) -> list[Cluster]:
     named, acronyms = _place_entities(doc, _linkable_entities(doc), clusters)
     votes = _join_names(named, clusters)
     _settle_types(doc, clusters, votes)
+    _join_variants(clusters)
     _join_acronyms(acronyms, clusters)
     _add_repeats(doc, clusters)
     if doc.has_annotation("DEP"):
@@ -302,20 +343,30 @@ def _link(doc: Doc) -> list[Cluster]:
 def _linkable_entities(doc: Doc) -> list[tuple[str, Span]]:
     """(type, span) of the names to link: spans inside title-case headlines only when the body
     repeats them; one type per name (`_consistent_types`); possessives and honorifics cut."""
-    honorifics = _rules()["honorifics"]
+    honorifics, peers = _rules()["honorifics"], _rules()["peerage_titles"]
     headlines = _headline_sentences(doc) if doc.has_annotation("SENT_START") else []
     in_headline = {i for sent in headlines for i in range(sent.start, sent.end)}
     body = {fold(e.text) for e in doc.ents if e.start not in in_headline}
+    # ("Gerrit Braks" in a headline, "Braks" in the body: the body's short form vouches for it)
+    body_words = {w for name in body for w in name.split()} - _rules()["name_connectors"]
     ents = [e for e in doc.ents if e.label_ in NAME_TYPES
-            and (e.start not in in_headline or fold(e.text) in body)]
+            and (e.start not in in_headline or fold(e.text) in body
+                 or (len(e) > 1 and body_words.intersection(fold(e.text).split())))]
     types = _consistent_types(ents)
     out = []
     for ent in ents:
-        span = _strip_possessive(ent)
-        while len(span) > 1 and span[0].lower_ in honorifics:
+        span = _strip_possessive(ent, types.get(fold(ent.text), ent.label_))
+        while len(span) > 2 and span[0].lower_ in honorifics \
+                or len(span) == 2 and span[0].lower_ in honorifics and span[0].lower_ not in peers:
             span = span[1:]
         out.append((types.get(fold(ent.text), ent.label_), span))
     return out
+
+
+def _is_dateline(span: Span) -> bool:
+    """"KAMPALA, April 8 -": the place a story was filed from, never a government acting."""
+    doc = span.doc
+    return span.text.isupper() and len(span.text) > 3 and span.end < len(doc) and doc[span.end].text == ","
 
 
 def _place_entities(doc: Doc, ents: list[tuple[str, Span]], clusters: _Clusters) -> tuple[list, list]:
@@ -329,12 +380,12 @@ def _place_entities(doc: Doc, ents: list[tuple[str, Span]], clusters: _Clusters)
         text = span.text
         mention = Mention(span.start_char, span.end_char, text, "name")
         if label == "PERSON":
-            named.append((label, span, roles_before(span)[0]))
+            named.append((label, span, roles_before(span)[0] or post_nominal_after(span)))
             continue
         if fold(text) in rules["seats"]:
             clusters.add("ORG", text, mention)  # the White House, the Kremlin: the institution itself
             continue
-        state = gaz.state_name(text) if label == "GPE" else None
+        state = gaz.state_name(text) if label in ("GPE", "LOC") else None
         if state and fold(state) != fold(text):  # "Nev." is Nevada; "Washington" is decided below
             clusters.add("GPE", state, Mention(span.start_char, span.end_char, text, "state"))
             continue
@@ -348,11 +399,11 @@ def _place_entities(doc: Doc, ents: list[tuple[str, Span]], clusters: _Clusters)
             clusters.add("GPE", country, Mention(span.start_char, span.end_char, text, "country"))
             continue
         capital_of = gaz.capital_of(text) if label == "GPE" else None
-        if capital_of and _is_actor(span.root):
+        if capital_of and _is_actor(span.root) and not _is_dateline(span):
             clusters.add("GPE", gaz.country_name(capital_of) or capital_of,
                          Mention(span.start_char, span.end_char, text, "metonym"))
             continue
-        if label == "ORG" or (label == "LOC" and len(span) == 1 and not gaz.knows(text)):
+        if label == "ORG" or (label in ("LOC", "GPE") and len(span) == 1 and not gaz.knows(text)):
             # A lone word the model called a place though no gazetteer knows it is as often
             # a company or a surname ("Analysts expect Vantor to win"): it may join a name below.
             named.append((label, span, None))
@@ -403,6 +454,9 @@ def _join_names(named: list, clusters: _Clusters) -> dict[int, dict[str, int]]:
                       and (words_of(c.name) == words
                            or (not complete and _part_of(words, words_of(c.name))))]
         same = [c for c in candidates if words_of(c.name) == words]
+        if not same and len(candidates) > 1:
+            # "Soros" (a person) of "George Soros", not of "Soros Foundation"
+            same = [c for c in candidates if _short_form_type(words, words_of(c.name)) == label]
         if len(same) == 1 or len(candidates) == 1:
             cluster = (same or candidates)[0]
             long = _words(cluster.name, suffixes)
@@ -437,8 +491,69 @@ def _settle_types(doc: Doc, clusters: _Clusters, votes: dict[int, dict[str, int]
             cluster.type = "ORG"
         elif cluster.type == "ORG" and _listed_with_places(doc, cluster):
             cluster.type = "GPE"
+        elif cluster.type in ("GPE", "LOC") and _unknown_place_of_business(doc, cluster, rules):
+            cluster.type = "ORG"
         if cluster.type != "PERSON":
             cluster.roles.clear()
+
+
+def _variant_of(a: Cluster, b: Cluster) -> bool:
+    """Two clusters of one type whose names are one name written two ways: a person's given
+    names or initials written differently ("Tim Cook", "Timothy D. Cook"), a plural ("Lib Dem",
+    "Lib Dems"), a misspelling ("Kowalski", "Kowalsky")."""
+    if a.type != b.type or a.type not in ("PERSON", "ORG", "GPE", "LOC"):
+        return False
+    if a.type == "PERSON" and min(len(a.name.split()), len(b.name.split())) > 1 \
+            and person_compatible(a.name, b.name):
+        return True
+    if _singular(a.name) == _singular(b.name):
+        return True
+    short, long_ = sorted((name_words(a.name), name_words(b.name)), key=len)
+    # a short form misspelt: a person's surname ("Lietke" of "J. Hugh Liedtke"), else first words
+    part = long_[-len(short):] if a.type == "PERSON" else long_[:len(short)]
+    return bool(short) and spelling_variant(" ".join(short), " ".join(part))
+
+
+@lru_cache(maxsize=65536)
+def _singular(name: str) -> tuple[str, ...]:
+    words = list(name_words(name))
+    last = words[-1] if words else ""
+    if last.endswith("ies") and len(last) > 4:
+        words[-1] = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith("ss") and len(last) > 3:
+        words[-1] = last[:-1]
+    return tuple(words)
+
+
+def _variant_group(c: Cluster) -> tuple[str, str]:
+    words = name_words(c.name)
+    return c.type, (words[-1] if c.type == "PERSON" else words[0])[:1] if words else ""
+
+
+def _join_variants(clusters: _Clusters) -> None:
+    """Clusters that are variants of exactly one other join it; the fuller name stays, and of
+    two as full the spelling most of the text uses, then the one it uses first."""
+    def weight(c: Cluster) -> tuple[int, int, int]:
+        return len(name_words(c.name)), len(c.mentions), -min(m.start for m in c.mentions)
+
+    # Variants share the first letter of a person's last name or of another name's first word:
+    # compared within those groups only, so that a long text's linking stays near linear.
+    groups: dict[tuple[str, str], list[Cluster]] = {}
+    for c in clusters:
+        groups.setdefault(_variant_group(c), []).append(c)
+    for c in sorted(clusters, key=weight):
+        group = groups[_variant_group(c)]
+        others = [o for o in group if o is not c and _variant_of(c, o)]
+        if len(others) != 1:
+            continue
+        keep = others[0]
+        if weight(c) > weight(keep):
+            keep.name = c.name
+        keep.mentions.extend(c.mentions)
+        keep.roles.extend(r for r in c.roles if r not in keep.roles)
+        clusters.remove(c)
+        group.remove(c)
+        clusters.by_key[(c.type, fold(c.name))] = keep
 
 
 def _join_acronyms(acronyms: list[tuple[str, Span]], clusters: _Clusters) -> None:
@@ -446,12 +561,20 @@ def _join_acronyms(acronyms: list[tuple[str, Span]], clusters: _Clusters) -> Non
     SJKV is whatever its letters, and later SJKVs are the same; others join the one name they
     spell."""
     introduced: dict[str, Cluster] = {}
+    # the names an acronym may spell, by their initials and their first word (a long text's
+    # acronyms are not each compared with every name)
+    spelt: dict[str, list[Cluster]] = {}
+    for c in clusters:
+        if c.type in ("ORG", "GPE"):
+            for key in {initials(c.name), c.name.split()[0]}:
+                spelt.setdefault(key, []).append(c)
     for label, span in sorted(acronyms, key=lambda a: (_bracketed_after(a[1]) is None, a[1].start)):
         named_before = _cluster_ending_at(clusters, _bracketed_after(span))
         if named_before or span.text in introduced:
             matches = [named_before or introduced[span.text]]
         else:
-            matches = [c for c in clusters if c.type in ("ORG", "GPE") and _spells(span.text, c.name)]
+            found = spelt.get(span.text.replace(".", ""), []) + spelt.get(span.text, [])
+            matches = [c for c in {id(c): c for c in found}.values() if _spells(span.text, c.name)]
         if len(matches) == 1:
             matches[0].mentions.append(Mention(span.start_char, span.end_char, span.text, "acronym"))
             introduced.setdefault(span.text, matches[0])

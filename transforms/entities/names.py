@@ -41,6 +41,8 @@ class Gazetteer:
     capitals: dict[str, str]
     # US state written in full (folded) or abbreviated as newswire does ("Nev.") -> its name
     states: dict[str, str]
+    # words that name a region: compass points and the words of continents' names
+    region_words: frozenset[str] = frozenset()
 
     def country_name(self, name: str) -> str | None:
         """The standard English name of a country written any known way, else None."""
@@ -48,17 +50,23 @@ class Gazetteer:
 
     def state_name(self, name: str) -> str | None:
         """The name of a US state written in full or abbreviated ("N.M." -> "New Mexico")."""
-        return self.states.get(name) or self.states.get(fold(name))
+        # ("W. Va." as "W.Va."; "Calif" as "Calif.")
+        return self.states.get(name) or self.states.get(name.replace(" ", "")) \
+            or (len(name) > 3 and self.states.get(name + ".")) or self.states.get(fold(name))
 
     def capital_of(self, name: str) -> str | None:
         return self.capitals.get(fold(name))
 
     def place_type(self, name: str) -> str:
-        """GPE for countries, states, provinces and cities; LOC for anything else placed."""
+        """GPE for countries, states, provinces and cities; LOC for continents, and for places no
+        gazetteer knows that a compass point or a continent names ("East Africa", "Far East");
+        other unknown places are towns and districts (GPE: "Lake Success", "North Dorset")."""
         key = fold(name)
         if key in self.regions:
             return "LOC"
-        return "GPE" if key in self.gpe else "LOC"
+        if key in self.gpe:
+            return "GPE"
+        return "LOC" if self.region_words.intersection(key.replace("-", " ").split()) else "GPE"
 
     def knows(self, name: str) -> bool:
         """Whether the name is a place or a country written any known way."""
@@ -104,9 +112,12 @@ def gazetteer() -> Gazetteer:
         gpe.add(fold(state["name"]))
     for country in geo.get_countries().values():
         gpe.add(fold(country["name"]))
-    regions = {fold(c["name"]) for c in geo.get_continents().values()}
+    continents = {fold(c["name"]) for c in geo.get_continents().values()}
+    regions = continents | {fold(r) for r in load("entities")["regions"]}
+    region_words = {w for r in continents for w in r.split()} \
+        | {fold(w) for w in load("entities")["region_words"]}
     return Gazetteer(frozenset(gpe - regions), frozenset(regions), frozenset(demonyms),
-                     countries, capitals, _us_states(geo))
+                     countries, capitals, _us_states(geo), frozenset(region_words))
 
 
 def _us_states(geo) -> dict[str, str]:

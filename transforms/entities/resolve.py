@@ -13,6 +13,7 @@ import yaml
 
 from transforms.entities.linking import entity_id
 from transforms.entities.names import fold
+from transforms.entities.variants import name_words, person_compatible, same_organisation
 from transforms.schemas import ENTITY_TYPES
 
 
@@ -34,9 +35,14 @@ def resolve_entities(published: list[dict], local: list[dict], known: list[dict]
     RETURNS (tuple): the new entities table, {local id: entity id}, and alias rows explaining
         each cross-document merge (rule `same_name`, `alias`, `gazetteer`, `surname_and_role`).
 
-    Matching is by type and folded name or alias; a one-word person name only joins a fuller
-    name when exactly one such person exists and they share a role, so two people who share a
-    surname are never merged on the surname alone. Counts are summed: a run only extracts
+    Matching is by type and folded name; a name that is another entity's alias joins it only
+    when the names are variants of one name (`transforms.entities.variants`: "John Smith" and
+    "John K. Smith", "Acme Corp." and "Acme Inc"; never "Labour" and "Labour of Robert
+    Jackson"); a one-word person name only joins a fuller name when exactly one such person
+    exists and they share a role, so two people who share a surname are never merged on the
+    surname alone. The user gazetteer wins over every rule: a name or alias it lists joins its
+    entry. A place's aliases are never matched (`_matching_forms`): "Washington" standing for
+    the United States in one article does not make the city that country in another. Counts are summed: a run only extracts
     documents that were never extracted before.
     """
     table: dict[str, dict] = {}
@@ -105,10 +111,10 @@ def _match(row: dict, table: dict, index: dict, gazetteer_ids: set) -> tuple[str
         return row["entity_id"], "same_name"
     if key in index:
         target = index[key]
-        if row["type"] == "PERSON" and len(row["name"].split()) == 1 and len(table[target]["name"].split()) > 1:
-            pass  # a bare surname: decided below, with roles
-        else:
-            return target, "gazetteer" if target in gazetteer_ids else "alias"
+        if target in gazetteer_ids:
+            return target, "gazetteer"  # the user's word wins over every rule
+        if _variants(row, table[target]):
+            return target, "alias"
     if row["type"] == "PERSON" and len(row["name"].split()) == 1:
         surname = fold(row["name"])
         candidates = [r for r in table.values() if r["type"] == "PERSON"
@@ -117,6 +123,19 @@ def _match(row: dict, table: dict, index: dict, gazetteer_ids: set) -> tuple[str
         if len(candidates) == 1 and roles & {fold(x) for x in candidates[0]["roles"]}:
             return candidates[0]["entity_id"], "surname_and_role"
     return None, None
+
+
+def _variants(row: dict, target: dict) -> bool:
+    """Whether a document's entity may take the name of another document's entity it shares a
+    form with: a person's full name written another way ("John Smith", "John K. Smith"; a bare
+    surname is decided with roles), an organisation's name but for its corporate suffix. A
+    shorter form of another name ("Labour" of "Labour of Robert Jackson", "Tories" of "South
+    Downs Tories") joins nothing: in another article it may be another actor."""
+    if row["type"] == "PERSON":
+        return len(name_words(row["name"])) > 1 and person_compatible(row["name"], target["name"])
+    if row["type"] == "ORG":
+        return same_organisation(row["name"], target["name"])
+    return False
 
 
 def parse_entities_yaml(text: str, source: str = "entities.yaml") -> list[dict]:

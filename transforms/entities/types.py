@@ -1,7 +1,8 @@
 """`newsfacts_entity_types`: the NER model's spans retyped into the contract's types.
 
 Whatever label scheme the model uses (CoNLL or OntoNotes), spans become PERSON, ORG, GPE, LOC,
-NORP, EVENT or LAW; names the model cut short or missed are repaired where the text is sure.
+NORP, EVENT or LAW; what news text glues to a name is cut first (`boundaries`), and names the
+model cut short or missed are repaired where the text is sure.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from transforms.entities.boundaries import repair_boundaries
 from transforms.entities.names import gazetteer
 from transforms.lexicons import load
 from transforms.parse import forget
@@ -47,6 +49,7 @@ class EntityTypes:
             | self.honorifics
 
     def __call__(self, doc: Doc) -> Doc:
+        repair_boundaries(doc)
         expansions = _acronym_expansions(doc, self.connectors) + _suffixed_companies(doc, self.legal_forms) \
             + _named_after_title(doc, self.person_titles, self.not_given_names | self.institution_heads)
         if expansions:
@@ -78,8 +81,9 @@ class EntityTypes:
         if target == "@place":
             if len(ent) > 1 and ent[0].lower_ in self.organisation_openers:
                 return "ORG"  # "Cartel de los Soles", "Bank of England"
-            if ent[-1].lower_ in self.feature_heads:
-                return "LOC"
+            if ent[-1].lower_ in self.feature_heads or (len(ent) > 2 and ent[0].lower_ in self.feature_heads
+                                                         and ent[1].lower_ == "of"):
+                return "LOC"  # "Tamar Sea", "Gulf of Tamar"
             return gazetteer().place_type(ent.text)
         if target == "@misc":
             head = ent[-1].lower_

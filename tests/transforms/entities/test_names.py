@@ -7,9 +7,11 @@ from transforms.entities.names import fold, gazetteer
     ("France", "GPE"), ("the U.S.", "GPE"), ("United States of America", "GPE"), ("Texas", "GPE"),
     ("Quebec", "GPE"), ("Caracas", "GPE"), ("Europe", "LOC"), ("Middle East", "LOC"),
     ("Sahara", "LOC"),
-    # A known limit: a range that shares its name with a town of 15,000+ people ("Andes",
-    # Colombia) reads as a GPE without a feature word.
-    ("Andes", "GPE"),
+    # a range that shares its name with a town of 15,000+ people ("Andes", Colombia): the
+    # regions list decides
+    ("Andes", "LOC"), ("Caribbean", "LOC"),
+    # places no gazetteer knows: regions when a compass point names them, else towns
+    ("Western Tamaria", "LOC"), ("Little Brennock", "GPE"),
 ])
 def test_gazetteer_splits_gpe_from_loc(name, type_):
     assert gazetteer().place_type(name) == type_

@@ -69,3 +69,42 @@ def test_a_capital_standing_for_its_country_does_not_merge_the_city_across_docum
     entities, mapping, _ = resolve_entities([], local)
     assert sorted((e["name"], e["type"], e["doc_count"]) for e in entities) == [
         ("Lima", "GPE", 1), ("Peru", "GPE", 1)]
+
+
+def org(name, aliases=None):
+    return {"entity_id": entity_id("ORG", name), "name": name, "type": "ORG",
+            "aliases": aliases or [name], "roles": [], "doc_count": 1, "mention_count": 1,
+            "wikidata_id": None, "country": None}
+
+
+@pytest.mark.parametrize("published, local", [
+    # a shorter form another article gave a longer name never takes that name
+    (org("Labour of Robert Vance", ["Labour of Robert Vance", "Labour"]), org("Labour")),
+    (org("South Fells Tories", ["South Fells Tories", "Tories"]), org("Tories")),
+    (org("NBX Pricing Committee", ["NBX Pricing Committee", "NBX"]), org("NBX")),
+    # two people who share a surname or a wrong middle initial
+    (person("Mary Ferrow", aliases=["Mary Ferrow", "John Ferrow"]), person("John Ferrow")),
+    (person("John K. Ferrow", aliases=["John K. Ferrow", "John L. Ferrow"]), person("John L. Ferrow")),
+])
+def test_a_form_shared_with_another_document_joins_only_a_compatible_name(published, local):
+    entities, mapping, merges = resolve_entities([published], [local])
+    assert mapping[local["entity_id"]] == local["entity_id"] and len(entities) == 2 and merges == []
+
+
+@pytest.mark.parametrize("published, local", [
+    (org("Kestrel Holdings plc", ["Kestrel Holdings plc", "Kestrel Corp."]), org("Kestrel Corp.")),
+    (person("John K. Ferrow", aliases=["John K. Ferrow", "John Ferrow"]), person("John Ferrow")),
+])
+def test_variants_of_one_name_join_across_documents(published, local):
+    entities, mapping, merges = resolve_entities([published], [local])
+    assert mapping[local["entity_id"]] == published["entity_id"] and len(entities) == 1
+    assert merges == [{"entity_id": published["entity_id"], "alias": local["name"], "rule": "alias"}]
+
+
+def test_the_user_gazetteer_wins_over_the_variant_rules():
+    known = parse_entities_yaml("- name: Northwind Mutual\n  type: ORG\n  aliases: [Northwind]\n")
+    local = org("Northwind")
+    entities, mapping, merges = resolve_entities([], [local], known)
+    [e] = entities
+    assert (e["name"], mapping[local["entity_id"]]) == ("Northwind Mutual", e["entity_id"])
+    assert merges[0]["rule"] == "gazetteer"

@@ -1,0 +1,69 @@
+"""Boundary repairs (transforms/entities/boundaries.py), on the shipped pipeline's parse with the
+recogniser's output pinned (`as_if_the_model_read`), then the linker."""
+
+import pytest
+
+from tests.transforms.entities.test_linking import as_if_the_model_read
+from transforms.entities.linking import clusters as linked
+from transforms.entities.linking import link
+
+
+def ents(doc):
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+def clusters_after(nlp, text, spans):
+    return {c.name: c for c in linked(link(as_if_the_model_read(nlp, text, spans)))}
+
+
+def test_angle_brackets_enclose_a_company_and_end_the_name_before_them(nlp):
+    text = "Talks with Quillon Bank Corp <QBC> and with <Harrow and Vance> resumed."
+    doc = as_if_the_model_read(nlp, text, [("Quillon Bank Corp <QBC", "ORG", 0), ("<Harrow", "PER", 0),
+                                           ("Vance", "PER", 0)])
+    assert ents(doc) == [("Quillon Bank Corp", "ORG"), ("QBC", "ORG"), ("Harrow and Vance", "ORG")]
+    clusters = {c.name: c for c in linked(link(doc))}
+    assert clusters["Quillon Bank Corp"].aliases == ["Quillon Bank Corp", "QBC"]  # the ticker joins
+
+
+@pytest.mark.parametrize("text, glued, name", [
+    ("But Ostrander refused to comment on the deal.", "But Ostrander", "Ostrander"),
+    ("Yesterday Ostrander refused to comment on the deal.", "Yesterday Ostrander", "Ostrander"),
+    ("Meanwhile Ostrander refused to comment on the deal.", "Meanwhile Ostrander", "Ostrander"),
+])
+def test_a_sentence_opening_word_is_cut_from_the_name(nlp, text, glued, name):
+    assert ents(as_if_the_model_read(nlp, text, [(glued, "PER", 0)])) == [(name, "PERSON")]
+
+
+def test_a_post_nominal_is_cut_and_kept_as_a_role(nlp):
+    text = "Labour backbencher Wendell Ashby MP said the vote would be close."
+    clusters = clusters_after(nlp, text, [("Wendell Ashby MP", "PER", 0)])
+    assert list(clusters) == ["Wendell Ashby"]
+    assert clusters["Wendell Ashby"].roles == ["MP"]
+
+
+def test_a_title_is_cut_from_a_person_and_kept_as_a_role(nlp):
+    text = "Finance Minister Petra Langvik said the budget was balanced."
+    clusters = clusters_after(nlp, text, [("Finance Minister Petra Langvik", "PER", 0)])
+    assert list(clusters) == ["Petra Langvik"]
+    assert clusters["Petra Langvik"].roles == ["Finance Minister"]
+
+
+def test_a_word_capitalised_after_an_abbreviated_country_is_not_a_name(nlp):
+    text = "Japan will allow U.K. Insurers to sell policies, officials said."
+    doc = as_if_the_model_read(nlp, text, [("Japan", "LOC", 0), ("U.K. Insurers", "ORG", 0)])
+    assert ents(doc) == [("Japan", "GPE"), ("U.K.", "GPE")]
+
+
+def test_a_peer_keeps_the_title_in_the_name_other_honorifics_do_not(nlp):
+    text = ("Lord Fennimore said the bill was flawed. Fennimore spoke after Mr Quayle, and "
+            "Mr. was all the clerk wrote.")
+    clusters = clusters_after(nlp, text, [("Fennimore", "PER", 0), ("Fennimore", "PER", 1),
+                                          ("Mr Quayle", "PER", 0), ("Mr.", "LOC", 0)])
+    assert clusters["Lord Fennimore"].aliases == ["Lord Fennimore", "Fennimore"]
+    assert "Quayle" in clusters and not any("Mr" in name for name in clusters)
+
+
+def test_a_name_ended_at_a_hyphen_goes_on_to_the_word_it_joins(nlp):
+    text = "Trade Minister Kwon Dae-sung met Ilse Brandt-Weber on Monday."
+    doc = as_if_the_model_read(nlp, text, [("Kwon Dae", "PER", 0), ("Ilse Brandt", "PER", 0)])
+    assert ents(doc) == [("Kwon Dae-sung", "PERSON"), ("Ilse Brandt-Weber", "PERSON")]

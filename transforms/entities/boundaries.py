@@ -1,0 +1,148 @@
+"""Boundary repairs of the NER's spans before they are typed: what news text glues to a name.
+
+- Newswire marks company names and tickers in angle brackets ("talks with <Wagner and Brown>",
+  "RepublicBank Corp <RPT>"): a span never crosses a bracket, and what a pair of brackets
+  encloses is one organisation.
+- A sentence-opening conjunction or adverb is capitalised only by its place ("But Reid",
+  "Yesterday Funaro"): it is cut from the front of a span, and a function word from its end.
+- A post-nominal ("Alan Reid MP", "Ann Lee QC") or a title ("Finance Minister Ann Lee") is no
+  part of a person's name: it is cut, and the linker records it as a role. A peer's title with
+  one name is the name ("Lord Browne"); an honorific alone ("Mr.") names nobody.
+- "U.S. Banks": a word capitalised after an abbreviated country, whose period read as a
+  sentence end, is no part of a name; the country is.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from transforms.entities.names import gazetteer
+from transforms.lexicons import load
+
+_OPEN, _CLOSE = "<", ">"
+# (a ticker or a company name; a longer run between brackets is no name)
+_MAX_BRACKETED = 10
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    rules = load("entities")
+    return {"not_name_openers": frozenset(rules["not_name_openers"]),
+            "post_nominals": frozenset(rules["post_nominals"]),
+            "peerage_titles": frozenset(rules["peerage_titles"]),
+            "honorifics": frozenset(rules["honorifics"]),
+            "titles": frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"])}
+
+
+def repair_boundaries(doc: Doc) -> Doc:
+    """`doc.ents` with the slips above mended; spans left empty are dropped.
+
+    doc (Doc): a document with the model's entities.
+    RETURNS (Doc): the same document.
+    """
+    rules = _rules()
+    spans: list[Span] = []
+    for ent in doc.ents:
+        for piece in _outside_brackets(ent):
+            piece = _trimmed(_country_alone(_with_peerage(_hyphen_completed(piece), rules)), rules)
+            if piece is not None:
+                spans.append(piece)
+    bracketed = _bracketed_names(doc)
+    inside = {i for s in bracketed for i in range(s.start, s.end)}
+    spans = [s for s in spans if not inside.intersection(range(s.start, s.end))] + bracketed
+    doc.set_ents(sorted(spans), default="outside")
+    return doc
+
+
+def _outside_brackets(ent: Span) -> list[Span]:
+    """The parts of a span between angle brackets ("RepublicBank Corp <RPT" -> two parts)."""
+    pieces, start = [], ent.start
+    for tok in ent:
+        if tok.text in (_OPEN, _CLOSE):
+            if tok.i > start:
+                pieces.append(Span(ent.doc, start, tok.i, label=ent.label))
+            start = tok.i + 1
+    if ent.end > start:
+        pieces.append(Span(ent.doc, start, ent.end, label=ent.label))
+    return pieces
+
+
+def _trimmed(span: Span, rules: dict) -> Span | None:
+    """The span without the words glued to it; None when nothing of a name is left."""
+    doc = span.doc
+    if all(t.lower_ in rules["honorifics"] for t in span):
+        return None  # "Mr." alone
+    start, end = span.start, span.end
+    # "But Reid", "Yesterday Funaro", "Describing Reid": capitalised only because it opens the sentence
+    while end - start > 1 and doc[start].is_title and (doc[start].lower_ in rules["not_name_openers"]
+                                                       or doc[start].tag_ == "VBG"):
+        start += 1
+    # "Hewlett-Packard Co. Recently", "Sydney-": a name never ends in a function word
+    while end - start > 1 and (doc[end - 1].lower_ in rules["not_name_openers"] or _dangling(doc[end - 1])):
+        end -= 1
+    if span.label_ in ("PER", "PERSON"):
+        # "Prime Minister Ann Lee": the title is a role (read by the linker), not the name
+        while end - start > 2 and doc[start].lower_.rstrip(".") in rules["titles"]:
+            start += 1
+        while end - start > 1 and doc[end - 1].text.rstrip(".") in rules["post_nominals"]:
+            end -= 1  # "Alan Reid MP": the linker reads the post-nominal as a role
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label) if end > start else None
+
+
+def _hyphen_completed(span: Span) -> Span:
+    """"Rha Woong-bae", "Ulrich Schulte-Strathaus": a person's name the model ended at a hyphen
+    goes on to the word the hyphen joins (a word no other span holds)."""
+    doc, end = span.doc, span.end
+    if span.label_ not in ("PER", "PERSON"):
+        return span
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].ent_iob_ == "O":
+        end += 2
+    return span if end == span.end else Span(doc, span.start, end, label=span.label)
+
+
+def _with_peerage(span: Span, rules: dict) -> Span:
+    """"Lord Browne": a peer is named by the title and one name, the title part of the name
+    (unlike "Mr", "Sir John Bourn")."""
+    doc = span.doc
+    if span.label_ in ("PER", "PERSON") and len(span) == 1 and span.start > 0 \
+            and doc[span.start - 1].is_title and doc[span.start - 1].lower_ in rules["peerage_titles"]:
+        return Span(doc, span.start - 1, span.end, label=span.label)
+    return span
+
+
+def _country_alone(span: Span) -> Span:
+    """"U.S. Banks", "U.K. Demands": a word capitalised after an abbreviated country only
+    because the abbreviation's period read as a sentence end; the country is the name."""
+    first = span[0]
+    if len(span) > 1 and first.text.endswith(".") and span[1].is_title \
+            and (len(span) == 2 or span[1].is_stop) and gazetteer().country_name(first.text):
+        return Span(span.doc, span.start, span.start + 1, label="LOC")
+    return span
+
+
+def _dangling(tok) -> bool:
+    """Punctuation a name cannot end with ("Sydney-"); a period (of "Co.") or bracket it can."""
+    return tok.is_punct and tok.text not in (".", ")")
+
+
+def _bracketed_names(doc: Doc) -> list[Span]:
+    """ORG spans for what angle brackets enclose ("<Wagner and Brown>", "<RPT>")."""
+    out = []
+    i = 0
+    while i < len(doc):
+        if doc[i].text != _OPEN:
+            i += 1
+            continue
+        close = next((j for j in range(i + 1, min(i + 2 + _MAX_BRACKETED, len(doc)))
+                      if doc[j].text in (_OPEN, _CLOSE) or "\n" in doc[j - 1].whitespace_), None)
+        if close is not None and doc[close].text == _CLOSE and close > i + 1 \
+                and doc[i + 1].text[:1].isupper():
+            out.append(Span(doc, i + 1, close, label="ORG"))
+            i = close
+        i += 1
+    return out
