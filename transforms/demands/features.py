@@ -7,9 +7,10 @@ the model learns how far to trust each.
 
 Candidates for actor and addressee are read as the amounts' parties are
 (`transforms.money.features.Party`): nobody; every noun, proper noun and pronoun of the
-demand's sentence and the one before it outside the demanded words, turned into the row's value
-by the demands' own `who` (the linker's entity, a resolved pronoun or description, else the
-words); the rules' actor and addressee; and the document's most named actors.
+demand's sentence and the one before it outside the demanded words and the dateline, turned
+into the row's value by the demands' own `who` (the linker's entity, a resolved pronoun or
+description, else the words); the rules' actor and addressee; and the document's most named
+actors.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def demand_features(r: Reading, lex: Lexicon) -> list[str]:
     asked = next((c for c in cue.children if c.dep_ in DIRECT_OBJECT and c.i != head.i and could_act(c)), None)
     if asked is not None:
         feats += [f"party_object|src={d.source}", f"party_object|cue={cue_lemma}"]
+    if src != "condition" and d.source != "rule:condition":
+        feats += _frame(cue, cue_lemma, src)
     if src == "condition":
         main = cue.head.head
         feats += [f"main={lemma(main)}", *(f"main_aux={c.lower_}" for c in main.children if c.dep_ == "aux")]
@@ -77,6 +80,25 @@ def demand_features(r: Reading, lex: Lexicon) -> list[str]:
     if is_verb_by_tag(head) and any(c.dep_.startswith("aux") and c.lower_ in lex.obligation_modals
                                     for c in head.children):
         feats.append(f"modal|src={src}")
+    return feats
+
+
+# The cue's own modifiers whose words matter: auxiliaries ("would seek": an intent), adjectives
+# and determiners of a noun ("growing demand", "its request").
+_WORD_DEPS = ("aux", "aux:pass", "amod", "det", "advmod", "neg")
+
+
+def _frame(cue, cue_lemma: str, src: str) -> list[str]:
+    """The dependents of a word that asks (not of a clause set as a condition, whose verb is
+    what is wanted): which relations it has, and the words of its auxiliaries, adjectives,
+    determiners and adverbs (5-fold CV on train.jsonl: demand F1 0.367 -> 0.377)."""
+    feats = []
+    for c in cue.children:
+        if c.dep_ == "punct":
+            continue
+        feats += [f"kid={c.dep_}|src={src}", f"kid={c.dep_}|cue={cue_lemma}"]
+        if c.dep_ in _WORD_DEPS:
+            feats += [f"kidword={c.dep_}:{c.lower_}", f"kidword={c.dep_}:{c.lower_}|src={src}"]
     return feats
 
 
@@ -90,6 +112,8 @@ def parties(r: Reading, lex: Lexicon, actors: Actors) -> list[Party]:
     d = r.demand
     found = [Party(None, None, None, ["nobody", f"nobody|src={d.source}", f"nobody|cue={lemma(d.cue)}"])]
     for t, entity_id, text, whole in nearby_words(d.cue, range(d.start, d.end), lex, actors):
+        if _in_dateline(t):
+            continue
         if entity_id or text:
             found.append(Party(t, entity_id, text, _token_features(r, t, entity_id)))
         if whole:
@@ -99,6 +123,17 @@ def parties(r: Reading, lex: Lexicon, actors: Actors) -> list[Party]:
             found.append(Party(d.cue, *value, [f"rule_{role}", f"rule_{role}|src={d.source}"]))
     near = {p.entity_id for p in found if p.entity_id}
     return found + [p for p in _document_actors(r) if p.entity_id not in near]
+
+
+def _in_dateline(t) -> bool:
+    """Whether the word is in the newswire dateline that opens the text ("GENEVA, March 5 -
+    ..."): its place names where the story was filed, not who asks (5-fold CV on train.jsonl:
+    demand F1 0.355 -> 0.367)."""
+    doc = t.doc
+    if t.i > 12 or not doc[0].is_upper:
+        return False
+    dash = next((k.i for k in doc[:15] if k.text in ("-", "--", "\u2013", "\u2014")), None)
+    return dash is not None and t.i < dash
 
 
 def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):

@@ -12,6 +12,7 @@ from tests.transforms.demands.helpers import full_rows, model_rows
 from transforms.demands.actors import Actors
 from transforms.demands.candidates import extra_candidates
 from transforms.demands.component import Demands, readings
+from transforms.demands.features import parties
 from transforms.demands.learned import CHOOSERS, SHIPPED, DemandModel
 from transforms.demands.lexicon import lexicon
 from transforms.demands.train import COMPONENT, train_demands
@@ -56,6 +57,17 @@ def test_a_pronoun_nobody_resolves_makes_no_demand():
 def test_the_asked_party_is_never_the_asker():
     for actor, addressee, _ in model_rows("The governor asked the mayor to close the bridge."):
         assert actor != addressee
+
+
+def test_the_dateline_is_no_party_near_the_demand():
+    doc = load_pipeline()("OSLO, May 3 - The dockers' union asked the port authority for back pay.")
+    lex, actors = lexicon(), Actors(doc)
+    found = readings(doc, lex, actors)
+    assert found
+    near = {p.token.text for r in found for p in parties(r, lex, actors)
+            if p.token is not None and "document" not in p.features}
+    assert {"union", "authority"} <= near
+    assert not near & {"OSLO", "May", "3"}
 
 
 def test_the_component_records_its_model():
