@@ -1,8 +1,10 @@
-"""Candidate event triggers: the verbs and nouns that may signal a PLOVER event.
+"""Candidate event triggers: the verbs, nouns and adjectives that may signal a PLOVER event.
 
 A word is a candidate when its lemma can signal an event: the trigger lexicon derived from the
 CAMEO verb dictionary (`transforms/events/lexicon.json`, its nominal triggers included) knows
-it, or the trained model saw it as a gold trigger (`EventModel.vocabulary`). Whether it is an
+it, or the trained model saw it as a gold trigger (`EventModel.vocabulary`; adjectives such as
+"unacceptable" only so). Each candidate counts the earlier candidates of its lemma in the
+document (`Trigger.nth`): a real-world event is coded once, at its clearest mention. Whether it is an
 event, and of which type, is the model's decision in context: the lexicon proposes, it does not
 decide ("agreed to buy" is AGREE, "agreed that prices were high" is nothing).
 """
@@ -16,8 +18,11 @@ from spacy.tokens import Doc, Token
 
 from transforms.parse import VERB_PARTICLE, doc_text, lemma
 
-# Parts of speech a trigger may have, as the lexicon and the model name them.
-TRIGGER_POS = {"VERB": "verb", "NOUN": "noun"}
+# Parts of speech a trigger may have, as the lexicon and the model name them. The parser tags
+# some full verbs AUX ("Acme claims ..."): those are verbs unless their lemma is an auxiliary's.
+TRIGGER_POS = {"VERB": "verb", "AUX": "verb", "NOUN": "noun", "ADJ": "adj"}
+_AUXILIARIES = {"be", "have", "do", "will", "would", "shall", "should", "can", "could", "may", "might",
+                "must", "ought", "need", "dare", "get", "'s", "'ve", "'re", "'m", "'d", "'ll", "wo", "ca"}
 # A noun trigger's modifiers that are part of its name ("phone call", "air strikes").
 _NOUN_NAME = ("compound",)
 
@@ -29,6 +34,7 @@ class Trigger:
     token: Token
     lemma: str
     pos: str
+    nth: int = 0  # earlier candidates of the document with the same lemma and kind
 
     @property
     def words(self) -> list[Token]:
@@ -70,13 +76,17 @@ def _clause_verb(t: Token) -> Token:
 
 
 def candidates(doc: Doc, known: Callable[[str, str], bool]) -> list[Trigger]:
-    """Every word whose lemma `known(lemma, pos)` accepts, in text order."""
-    out = []
+    """Every word whose lemma `known(lemma, pos)` accepts, in text order, each counting the
+    earlier ones of its lemma (a repeated mention is seldom where an event is told)."""
+    out, seen = [], {}
     for t in doc:
         pos = TRIGGER_POS.get(t.pos_)
         if pos is None:
             continue
         word = lemma(t)
+        if t.pos_ == "AUX" and word in _AUXILIARIES:
+            continue
         if known(word, pos):
-            out.append(Trigger(t, word, pos))
+            nth = seen[word, pos] = seen.get((word, pos), -1) + 1
+            out.append(Trigger(t, word, pos, nth))
     return out

@@ -17,7 +17,7 @@ and the trained model decides in context.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +33,7 @@ class EventLexicon:
     verbs: dict[str, dict[str, int]]
     phrases: dict[str, dict[str, int]]
     nouns: dict[str, dict[str, int]]
+    _shares: dict = field(default_factory=dict, compare=False, repr=False)  # readings, once each
 
     def counts(self, lemma: str, pos: str) -> dict[str, int]:
         """The counts of a lemma as `pos` ("verb", "noun" or "phrase"), {} when unknown.
@@ -61,10 +62,14 @@ class EventLexicon:
 
     def readings(self, lemma: str, pos: str) -> dict[str, float]:
         """Relative frequencies (summing to 1) of the "TYPE|mode" readings of a verb, noun or
-        phrase lemma, in sorted order; {} when the lexicon does not know it."""
-        counts = self.counts(lemma, pos)
-        total = sum(counts.values())
-        return {r: n / total for r, n in sorted(counts.items())} if total else {}
+        phrase lemma, in sorted order; {} when the lexicon does not know it. Computed once per
+        lemma and part of speech: the same dict is returned each time, to read, not to change."""
+        found = self._shares.get((lemma, pos))
+        if found is None:
+            counts = self.counts(lemma, pos)
+            total = sum(counts.values())
+            found = self._shares[lemma, pos] = {r: n / total for r, n in sorted(counts.items())} if total else {}
+        return found
 
     def types(self, lemma: str, pos: str) -> set[str]:
         """The PLOVER types a lemma may signal ({"ACCUSE"} for "accuse"), empty when unknown."""

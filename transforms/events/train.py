@@ -23,7 +23,7 @@ from evaluation.scoring import GoldEntities, actor_matches, listify, placed_span
 from evaluation.trainable import register_trainer
 from transforms.demands.actors import Actors
 from transforms.demands.lexicon import lexicon as demand_lexicon
-from transforms.events.candidates import Trigger, candidates
+from transforms.events.candidates import TRIGGER_POS, Trigger, candidates
 from transforms.events.features import DOCUMENT_ACTORS, label_candidates, parties, trigger_features
 from transforms.events.learned import CHOOSERS, LABELS, SHIPPED, known_lemmas
 from transforms.events.lexicon import EventLexicon, load_lexicon
@@ -68,7 +68,7 @@ def gold_triggers(record: dict, doc) -> list[tuple[int, int, dict]]:
 def vocabulary(records_docs) -> dict[str, list[str]]:
     """The lemmas of the words gold triggers overlap, by part of speech: candidates beyond the
     lexicon."""
-    seen: dict[str, set[str]] = {"verb": set(), "noun": set()}
+    seen: dict[str, set[str]] = {pos: set() for pos in TRIGGER_POS.values()}
     for doc, record in records_docs:
         spans = gold_triggers(record, doc)
         for t in candidates(doc, lambda word, pos: True):

@@ -129,3 +129,13 @@ def test_a_date_phrase_in_any_case_or_on_the_reporting_verb(nlp):
 def test_a_dateline_dates_no_event(nlp):
     doc = nlp("OSLO, May 4 - The fishermen's union called a strike.")
     assert date_phrase(_trigger(doc, "called").token) is None
+
+
+def test_candidates_count_earlier_mentions_and_take_full_verbs_tagged_auxiliary(nlp):
+    doc = nlp("The ferry company has sued the harbour board. It will have sued the port too, and "
+              "the board sued back. The dockers' union claims the talks were unfair.")
+    found = {t.token.i: t for t in candidates(doc, lambda w, p: True)}
+    assert [t.nth for t in found.values() if t.lemma == "sue"] == [0, 1, 2]
+    by_word = {t.token.text: t.pos for t in found.values()}
+    assert by_word["claims"] == "verb" and by_word["unfair"] == "adj"  # (the parser tags "claims" AUX)
+    assert not {"has", "will"} & set(by_word)
