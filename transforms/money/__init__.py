@@ -5,7 +5,8 @@ Modules, each depending only on those above it:
   or dollar sign means in a story (the countries it names, its dateline, its date).
 - `find`: pure text, no spaCy: the money forms (`lexicon`, from the `money` lexicon and babel's
   ISO 4217 data), `parse_number`, `parse_spelled`, `local_dollar`, `find_amounts` (values,
-  currencies, ranges, qualifiers, figures a results table compares).
+  currencies, ranges, qualifiers, figures a results table compares, scaled figures that take the
+  currency of the amount before them).
 - `cues`: the cue words of the purpose and role readers (`rules`) and the word classes they
   define (a figure's name, a part, a word for a time).
 - `purpose`: `purpose_of`, the purpose cue nearest the amount along the parse.

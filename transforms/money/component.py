@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from datetime import date, datetime
 
 from spacy.language import Language
 
@@ -46,7 +47,7 @@ def amount_views(doc) -> list[tuple[Amount, AmountView, bool]]:
     whether it restates the amount before it ("$10bn (£5.19bn)", "rose to $8.6bn from $7.9bn")."""
     lex, text = lexicon(), doc_text(doc)
     found = [(a, doc.char_span(a.start, a.end, alignment_mode="expand") or doc[:])
-             for a in find_amounts(text)]
+             for a in find_amounts(text, published=_published(doc))]
     money = frozenset(i for _, span in found if len(span) < len(doc) for i in range(span.start, span.end))
     sents = sentences(doc) if found else []
     starts = [s.start for s in sents]
@@ -93,6 +94,21 @@ def amount_facts(doc, model: AmountModel) -> list[dict]:
             "unit": a.unit,
         })
     return facts
+
+
+def _published(doc) -> date | None:
+    """The publication date a caller put in `doc.user_data["published"]` (a date or an ISO
+    string), which decides which of a country's currencies a shared word means; None without
+    one or when it is no date."""
+    value = doc.user_data.get("published")
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _just_before(previous: Amount, a: Amount, text: str) -> bool:

@@ -11,8 +11,10 @@ resolved, or that reads as a rate, a weight or a price level, is skipped rather 
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -20,6 +22,7 @@ from functools import lru_cache
 from transforms.lexicons import load
 from transforms.money.currency import (LOCAL_DOLLAR, NOT_MONEY_CODES, SHARED, Countries, SharedWord, Story,
                                        countries, currency_names, dollar_territories, fold, sentence_around,
+                                       sentence_bounds,
                                        shared_currency, shared_words, symbol_key)
 from transforms.schemas import CURRENCY_CODES
 
@@ -52,6 +55,13 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 # An amount alone in brackets ("200 euros (£140)").
 _OPEN = re.compile(r"\s*\(\s*")
 _CLOSE = re.compile(r"\s*\)")
+# A month's name before a number makes it a day ("drops on May 15 to 2.1 trillion dlrs").
+_MONTH_BEFORE = re.compile(r"\b(?:%s)\.?\s+$" % "|".join(
+    sorted({n for n in (*calendar.month_name, *calendar.month_abbr) if n})))
+# "cents a pound": a price by weight, not an exchange rate.
+_PER_POUND = re.compile(r"\s+(?:a|per)\s+(?:pound|lb)\b", re.IGNORECASE)
+# What opens a conversion in brackets ("($96bn", "($96bn; £86bn"), right before an amount.
+_OPEN_BEFORE = re.compile(r"[(;]\s*\Z")
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,10 @@ class Lexicon:
     weight_after: re.Pattern
     weight_context: re.Pattern
     price_level_before: re.Pattern
+    bare: re.Pattern
+    scale_word: re.Pattern
+    bare_after: re.Pattern
+    qualifier_before: re.Pattern
     dollar_codes: dict[str, str]
     countries: Countries
     us_names: re.Pattern
@@ -133,6 +147,10 @@ def lexicon() -> Lexicon:
         weight_after=_any(data["weight"]["after"]),
         weight_context=_any(data["weight"]["context"]),
         price_level_before=_any(data["price_level_before"]),
+        bare=_bare(parts),
+        scale_word=_scale_word(parts),
+        qualifier_before=re.compile(rf"\b({_words_pattern(qualifiers)})\s+$", re.IGNORECASE),
+        bare_after=re.compile(rf"\s*(?:[.,;:)]|$|\s*(?:{_words_pattern(data['carried_after'])})\b)", re.IGNORECASE),
         dollar_codes=dollar_codes,
         countries=countries(places, data["country_aliases"], local["us_names"]),
         us_names=re.compile(rf"(?<![\w.])(?-i:{_alternation(local['us_names'])})(?![\w])"),
@@ -181,7 +199,7 @@ def _scale(p: _Parts) -> str:
     """A scale word ("million") or letter ("m", "bn") after a number."""
     letter_scales = {s for s in p.scales if len(s) == 1}
     word_scales = set(p.scales) - letter_scales
-    return rf"(?:\s?(?:{_alternation(word_scales)})|(?:{_alternation(letter_scales)}))(?![\w$€£¥])"
+    return rf"(?:[\s-]?(?:{_alternation(word_scales)})|(?:{_alternation(letter_scales)}))(?![\w$€£¥])"
 
 
 def _amount_pattern(p: _Parts) -> re.Pattern:
@@ -210,8 +228,9 @@ def _amount_pattern(p: _Parts) -> re.Pattern:
     code_scale = _alternation(s for s in p.scales if len(s) > 1)
     # "15 €", "50元": not the symbol of a figure that follows ("5 $10 bills")
     post_symbols = [s for s in p.symbols if not re.search(r"[^\W\d_]", s)] + list(p.data["suffix_symbols"])
+    # (a sub-unit naming its currency before the currency's word: "22 euro cents")
     post = (rf"(?:\s?(?:(?-i:(?P<code>{_alternation(codes - ambiguous)}))\b(?P<cscale>\s+(?:{code_scale})\b)?"
-            rf"|(?P<word>{_words_pattern(p.words)})\b|(?P<minor>{_alternation(minor_long)})\b"
+            rf"|(?P<minor>{_words_pattern(minor_long)})\b|(?P<word>{_words_pattern(p.words)})\b"
             rf"|(?P<psym>{_alternation(post_symbols)})(?![A-Za-z\d])(?!\s+\d))"
             rf"|(?P<minorp>{_alternation(minor_short)})\b)")
     unit = (rf"(?:(?:\s+|-)(?:{_alternation(p.data['per_words'])})(?:\s+|-)(?P<unit>{_words_pattern(p.data['units'])})\b"
@@ -259,6 +278,20 @@ def _figure_end(p: _Parts) -> re.Pattern:
                    rf"|(?:[A-Za-z]\.)+|(?-i:[A-Z][a-z]+))")
     return re.compile(rf"(?:\d|\b(?:{_words_pattern(p.number_words)}))\s*(?:{figure_word}\s*){{0,3}}$",
                       re.IGNORECASE)
+
+
+def _bare(p: _Parts) -> re.Pattern:
+    """A number with a scale word and no currency ("4.3 billion", "at around 30 mln"), which
+    `_carried` gives the currency of the amount before it."""
+    words = _alternation(s for s in p.scales if len(s) > 1)
+    spelled = _alternation(w for w in p.number_words if w not in ("hundred", "dozen"))
+    return re.compile(rf"(?P<n>{_digits()}|\b(?:{spelled})\b)\s?(?P<s>{words})\b(?![$€£¥%\w])",
+                      re.IGNORECASE)
+
+
+def _scale_word(p: _Parts) -> re.Pattern:
+    """A scale word, where `_bare` may end: found first, as it is much rarer than a number."""
+    return re.compile(rf"(?<![^\W\d_])(?:{_alternation(s for s in p.scales if len(s) > 1)})\b", re.IGNORECASE)
 
 
 def _versus(p: _Parts) -> re.Pattern:
@@ -315,12 +348,18 @@ def _number(raw: str, lex: Lexicon) -> float | None:
 
 
 def local_dollar(text: str, start: int, end: int, lex: Lexicon | None = None) -> str:
-    """The ISO code of a bare "$" or "dollars" at text[start:end]: USD unless its sentence puts
-    another dollar country's public bodies in charge (by name, or through the dateline)."""
+    """The ISO code of a bare "$" or "dollars" at text[start:end]: USD when its sentence names
+    the United States; else the dollar of the country whose public bodies its sentence puts in
+    charge (by name, or through the dateline), or of a story filed from another dollar country
+    ("TORONTO, March 3 - ... 79 mln dlrs" is Canadian); else USD."""
     lex = lex or lexicon()
-    sentence = sentence_around(text, start, end)
-    if lex.us_names.search(sentence) or not lex.government.search(sentence):
+    s, e = sentence_bounds(text, start, end)
+    sentence = text[s:e]
+    if lex.us_names.search(text, max(0, s - 6), e):  # (the cut may be the stop of "U.S.")
         return "USD"
+    if not lex.government.search(sentence):
+        # a story filed from another dollar country counts in its dollar
+        return lex.dollar_codes.get(lex.countries.dateline(text, lex.dateline), "USD")
     named = {lex.dollar_codes[t] for _, territories in lex.countries.mentions(sentence)
              for t in territories if t in lex.dollar_codes}
     if len(named) == 1:
@@ -349,7 +388,7 @@ def _currency(m: re.Match, lex: Lexicon, story: Story) -> tuple[str | None, bool
         elif m.group("psym"):
             code = lex.symbols.get(symbol_key(m.group("psym")))
         elif m.group("minor") or m.group("minorp"):
-            code, minor = lex.minor.get((m.group("minor") or m.group("minorp")).lower()), True
+            code, minor = lex.minor.get(" ".join((m.group("minor") or m.group("minorp")).lower().split())), True
     if code == LOCAL_DOLLAR:
         code = local_dollar(story.text, m.start(), m.end(), lex)
     elif code == SHARED:
@@ -362,8 +401,8 @@ def _not_money(m: re.Match, lex: Lexicon, text: str, start: int) -> bool:
     after = text[m.end("post") if m.group("post") else m.end(): m.end() + 60]
     before = text[max(0, start - 80): start]
     before = before[max(before.rfind(". "), before.rfind("\n")) + 1:]
-    if lex.rate_after.match(after):
-        return True
+    if lex.rate_after.match(after) and not (_minor(m) and _PER_POUND.match(after)):
+        return True  # (but "69 cents a pound" is a commodity's price by weight)
     rate = lex.rate_before.search(before)
     if rate:
         # "income of 26 mln dlrs and sales of 473 mln dlrs": "dlrs ... of" ends a figure, no rate
@@ -382,11 +421,15 @@ def _not_money(m: re.Match, lex: Lexicon, text: str, start: int) -> bool:
     return False
 
 
+def _minor(m: re.Match) -> bool:
+    return bool(m.group("minor") or m.group("minorp"))
+
+
 def _scaled(raw: str, scale: str | None, lex: Lexicon) -> float | None:
     value = _number(raw, lex)
     if value is None:
         return None
-    return value * lex.scales.get(" ".join((scale or "").split()).lower(), 1.0)
+    return value * lex.scales.get(" ".join((scale or "").split()).lstrip("-").lower(), 1.0)
 
 
 def _ends(m: re.Match, lex: Lexicon) -> list[tuple[float, int, int]] | None:
@@ -426,7 +469,8 @@ def find_amounts(text: str, *, published: date | None = None) -> list[Amount]:
     for m in lex.pattern.finditer(text):
         found.extend(_amounts_of(m, lex, story))
     found = _between_ranges(_compounds(found, text, lex), text)
-    return _inherit_qualifiers(_with_compared(found, text, lex), text, lex)
+    found = _carried(_with_compared(found, text, lex), text, lex)
+    return _inherit_qualifiers(found, text, lex)
 
 
 def _compounds(found: list[Amount], text: str, lex: Lexicon) -> list[Amount]:
@@ -513,6 +557,44 @@ def _with_compared(found: list[Amount], text: str, lex: Lexicon) -> list[Amount]
     return out
 
 
+def _carried(found: list[Amount], text: str, lex: Lexicon) -> list[Amount]:
+    """found, plus the scaled figures written without currency after an amount of the same
+    sentence ("rose to 7.1 billion dlrs from 4.3 billion in 1985", "losses of 287 mln marks this
+    year, 556 mln in 1988"): news names the currency once. A figure followed by what it counts
+    ("3 million shares", "5 billion people") is not money."""
+    # (a conversion in brackets is not the currency the story counts in)
+    sources = [a for a in found if not a.unit and not _OPEN_BEFORE.search(text, max(0, a.start - 4), a.start)]
+    if not sources:
+        return found
+    out = list(found)
+    ends = [a.end for a in found]
+    source_ends = [a.end for a in sources]
+    for w in lex.scale_word.finditer(text, sources[0].end):
+        m = next((m for m in lex.bare.finditer(text, max(sources[0].end, w.start() - 24), w.end() + 1)
+                  if m.end("s") == w.end()), None)
+        if m is None:
+            continue
+        k = bisect_right(ends, m.start())
+        if k < len(found) and found[k].start < m.end():
+            continue  # inside an amount
+        source = sources[bisect_right(source_ends, m.start()) - 1]
+        if not _same_or_next_sentence(text, source.end, m.start()) or not lex.bare_after.match(text, m.end()):
+            continue
+        value = _scaled(m.group("n"), m.group("s"), lex)
+        if value is None or not (math.isfinite(value) and value > 0):
+            continue
+        qual = lex.qualifier_before.search(text, max(0, m.start() - 30), m.start())
+        qualifier = lex.qualifiers.get(" ".join(qual.group(1).lower().split()), "exact") if qual else "exact"
+        out.append(Amount(m.start(), m.end(), m.group(), value, source.currency, qualifier,
+                          *_qualified(value, qualifier)))
+    return sorted(out, key=lambda a: a.start)
+
+
+def _same_or_next_sentence(text: str, end: int, start: int) -> bool:
+    # (the text's own full stops, as `component._just_before` counts them)
+    return len(re.findall(r"[.!?][\"”’]?\s", text[end:start])) <= 1
+
+
 def _qualified(value: float, qualifier: str) -> tuple[float | None, float | None]:
     if qualifier in ("over", "at_least"):
         return value, None
@@ -531,7 +613,8 @@ def _amounts_of(m: re.Match, lex: Lexicon, story: Story) -> list[Amount]:
     if any(not n[0].isdigit() for n in numbers) and not (m.group("post") or m.group("sa") or m.group("sb")):
         return []  # "$ one" is no figure; spelled numbers need a scale or a currency word
     start = m.start("ea")
-    year_to = (m.group("conn") or "").strip().lower() == "to" and YEAR.fullmatch(m.group("na"))
+    year_to = (m.group("conn") or "").strip().lower() == "to" and (
+        YEAR.fullmatch(m.group("na")) or _MONTH_BEFORE.search(text, max(0, start - 12), start))
     if year_to and m.group("sb") and not (m.group("sa") or m.group("syma") or m.group("isoa")):
         # "cut its debt in 1986 to 900 mln dlrs": a year, then the figure, not a range
         return _amounts_of(lex.pattern.match(text, m.start("eb")), lex, story)

@@ -63,3 +63,16 @@ def test_an_earlier_value_of_a_figure_shares_its_facts(nlp, text, earlier):
     [now] = [r for r in rows if r[0] != earlier]
     [before] = [r for r in rows if r[0] == earlier]
     assert before[1:] == now[1:]
+
+
+def test_the_publication_date_a_caller_sets_decides_a_shared_currency_word():
+    from spacy.lang.en import English
+
+    from transforms.money.component import amount_views
+
+    nlp = English()
+    nlp.add_pipe("sentencizer")
+    for published, currency in (("1987-03-03", "MXP"), ("2005-03-03", "MXN"), ("not a date", "MXN"), (None, "MXN")):
+        doc = nlp("MEXICO CITY, March 3 - The bank lent 40 billion pesos.")
+        doc.user_data["published"] = published
+        assert [a.currency for a, _, _ in amount_views(doc)] == [currency]

@@ -124,6 +124,33 @@ from tests.transforms.money.helpers import money_like, phrases
         ("5 billion Ecus", 5e9, "XEU", "exact"), ("two billion punts", 2e9, "IEP", "exact"),
         ("200 mln taka", 2e8, "BDT", "exact"), ("165 mln SDR", 1.65e8, "XDR", "exact"),
         ("9 billion kronor", 9e9, "SEK", "exact")]),
+    # a scaled figure without currency after an amount of its sentence, or the one before, is
+    # in that amount's currency; one followed by what it counts is not money
+    ("Sales rose to 7.1 billion dlrs from 4.3 billion in 2019.", [
+        ("7.1 billion dlrs", 7.1e9, "USD", "exact"), ("4.3 billion", 4.3e9, "USD", "exact")]),
+    ("Acme expects losses of 290 mln marks this year, 560 mln in 2021 and about 700 mln in 2022.", [
+        ("290 mln marks", 2.9e8, "DEM", "exact"), ("560 mln", 5.6e8, "DEM", "exact"),
+        ("700 mln", 7e8, "DEM", "approx")]),
+    ("Exports reached $5bn last year. They were 4.5 billion a year earlier.", [
+        ("$5bn", 5e9, "USD", "exact"), ("4.5 billion", 4.5e9, "USD", "exact")]),
+    ("The plan costs 4 billion euros ($4.4bn), against 3 billion last year.", [
+        ("4 billion euros", 4e9, "EUR", "exact"), ("$4.4bn", 4.4e9, "USD", "exact"), ("3 billion", 3e9, "EUR", "exact")]),
+    ("It paid $5 million for 3 million shares and 2 million options.", [("$5 million", 5e6, "USD", "exact")]),
+    ("Exports reached $5bn. Imports were 4.5 billion tonnes.", [("$5bn", 5e9, "USD", "exact")]),
+    ("About 40 million people live there.", []),
+    # a hyphen between the number and its scale
+    ("a two-billion dlr buyout and a 950-mln dlrs order", [("two-billion dlr", 2e9, "USD", "exact"),
+                                                         ("950-mln dlrs", 9.5e8, "USD", "exact")]),
+    # how much a price moved, then where it ended: two figures, no range
+    ("Oil rose $1.20 to $61.50 on Monday.", [("$1.20", 1.2, "USD", "exact"), ("$61.50", 61.5, "USD", "exact")]),
+    ("Tickets cost $20 to $30.", [("$20 to $30", 25, "USD", "range")]),
+    # a day of a month is no range's lower end
+    ("The ceiling drops on May 15 to 2.1 trillion dlrs.", [("2.1 trillion dlrs", 2.1e12, "USD", "exact")]),
+    # cents by weight are a price, not an exchange rate; a sub-unit may name its currency
+    ("Copper rose two cents a pound to 71 cents.", [("two cents a pound", 0.02, "USD", "exact"),
+                                                    ("71 cents", 0.71, "USD", "exact")]),
+    ("Acme earned 12 Canadian cents a share and paid 22 euro cents.", [
+        ("12 Canadian cents a share", 0.12, "CAD", "exact"), ("22 euro cents", 0.22, "EUR", "exact")]),
     # percentages, exchange rates, share counts and points
     ("prices rose 15 % and wages 3 percent", []),
     ("sterling fell to 2.5 pounds to the dollar", []),
@@ -194,6 +221,9 @@ def test_per_unit_amounts_keep_the_amount_and_record_the_unit(text, unit):
     ("HONG KONG, April 8 - Exports to the U.S. rose to 5 billion dlrs.", "USD"),
     # a dateline's city is the most populous of its name: London, England, not Ontario
     ("LONDON, March 3 - The government will spend 5 mln dlrs on roads.", "USD"),
+    # a story filed from another dollar country counts in its dollar, unless the sentence names the US
+    ("TORONTO, March 3 - Acme Ltd earned 79 mln dlrs in the quarter.", "CAD"),
+    ("TORONTO, March 3 - Acme sold its American unit for 79 mln dlrs.", "USD"),
 ])
 def test_a_bare_dollar_is_the_dollar_of_the_government_that_spends_it(text, currency):
     [a] = find_amounts(text)
