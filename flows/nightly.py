@@ -28,17 +28,19 @@ from prefect.states import Completed, Failed
 from flows.config import Config, ConfigError, package_version
 from flows.fetch import FetchStats, fetch_sources
 from flows.ledger import (
-    Ingested, one_line, publish_snapshot, record_lost_run, run_row, take_over, write_report,
+    Ingested, InputFiles, one_line, publish_snapshot, record_lost_run, run_row, take_over, write_report,
 )
 from flows.preflight import UsageError, check_sources, run_config
 from flows.progress import Progress
-from flows.sources import read_entities_file, read_inputs
-from flows.warehouse import LockedError, PublishError, StagedTable, Warehouse, crash_point, write_json
-from transforms.entities.resolve import finalize_entities
+from flows.sources import read_entities_file
+from flows.warehouse import (
+    LockedError, PublishError, StagedTable, Warehouse, crash_point, num_rows, write_json,
+)
+from transforms.entities.resolve import resolve_entities
 from transforms.extract import DEFAULT_BUDGET_S, EXTRACTED_TABLES, extract_documents
 from transforms.ingest import DEFAULT_MAX_BYTES, Known, Rejected, new_documents
 from transforms.nlp import EXTRACTORS, ModelError, PipelineSpec, load_pipeline, model_version
-from transforms.schemas import FACT_TABLES, empty_table, to_arrow
+from transforms.schemas import FACT_TABLES, to_arrow
 
 DEFAULT_CRON = "0 2 * * *"
 
@@ -121,12 +123,15 @@ def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Wareho
             reprocessed += len(rows)
     fetched = FetchStats()
     paths = [Path(p) for p in sources.inputs]
+    # Each file's documents are noted, so that a night with nothing new can skip the files no
+    # one wrote since (`InputFiles`; not when read on a cluster).
+    noted = InputFiles(warehouse, version, max_bytes)
     if dask_address and paths:  # files read on the cluster's workers; feeds and pages here
         from flows.distributed import read_on_cluster
 
         files = read_on_cluster(dask_address, paths, max_bytes=max_bytes)
     else:
-        files = read_inputs(paths, max_bytes=max_bytes)
+        files = noted.read(paths, max_bytes=max_bytes)
     stream = chain(files,
                    fetch_sources(sources.feeds, sources.urls, sources.http, max_bytes=max_bytes, stats=fetched))
     logger = get_run_logger()
@@ -134,6 +139,7 @@ def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Wareho
         for item in new_documents(stream, known=known, run_id=run_id, at=started_at, extractor_version=version):
             seen += 1
             progress.advance()
+            noted.note(item)
             if isinstance(item, Rejected):
                 quarantine.append(quarantine_row(run_id, item))
             elif isinstance(item, Known):
@@ -151,7 +157,7 @@ def ingest(run_id: str, started_at: datetime, sources: Config, warehouse: Wareho
     for feed, n in fetched.skipped_entries.items():
         logger.warning("%s: %d entries past http.max_entries_per_feed were not read", feed, n)
     return Ingested(staged.close(), staged.count, seen, duplicates, quarantine, skipped, stale,
-                    reprocessed, fetched.skipped_entries_total)
+                    reprocessed, fetched.skipped_entries_total, noted)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -200,36 +206,131 @@ def extract(run_id: str, documents: Path, warehouse: Warehouse, pipeline: Pipeli
                      {name: s.count for name, s in staged.items()}, quarantine, model_version(nlp))
 
 
+# Per-document entity rows `resolve_entities` folds in at a time (Python dicts, about 1 KB
+# each): with the entities table itself, what resolution holds in memory, however many
+# documents a night brings.
+RESOLVE_CHUNK_ROWS = 50_000
+
+
 @task(name="resolve", cache_policy=NO_CACHE)
 def resolve(run_id: str, staged: dict[str, Path], warehouse: Warehouse, known_entities: list[dict],
-            reprocess: bool) -> dict[str, pa.Table]:
+            reprocess: bool) -> dict[str, Path]:
     """Cross-document entity resolution: the run's document-local entity ids become the ids of
-    the published entities (new ones are added), in every table that points at an entity."""
-    rows = {n: pq.read_table(staged[n]).to_pylist() for n in staged if n != "documents"}
-    published = warehouse.published_rows("entities")
+    the published entities (new ones are added), in every table that points at an entity.
+    Streamed: the run's per-document entities in chunks, the other tables batch by batch
+    through Arrow; RETURNS the staged Parquet file of each table."""
+    folder = warehouse.staging(run_id) / "resolved"
+    entities = warehouse.published_rows("entities")
+    before = len(entities)
     if reprocess:  # every mention is extracted again: keep the ids and names, recount
-        published = [{**e, "doc_count": 0, "mention_count": 0, "aliases": [], "roles": []} for e in published]
-    resolved = finalize_entities(rows, published, known_entities, run_id)
-    resolved["entities"] = [e for e in resolved["entities"] if e["doc_count"]]
+        entities = [{**e, "doc_count": 0, "mention_count": 0, "aliases": [], "roles": []} for e in entities]
+    mapping, merges, local = {}, [], 0
+    for chunk in entity_chunks(staged["entities"], RESOLVE_CHUNK_ROWS):
+        entities, found, merged = resolve_entities(entities, chunk, known_entities)
+        mapping.update(found)
+        merges += merged
+        local += len(chunk)
+    entities = [e for e in entities if e["doc_count"]]
+    remap = IdMap(mapping)
+    resolved = {"documents": staged["documents"], "entities": write_rows("entities", entities, folder)}
+    for name in EXTRACTED_TABLES:
+        if name not in resolved:
+            resolved[name] = remap.rewrite(staged[name], folder / f"{name}.parquet", name)
+    resolved["entity_aliases"] = run_aliases(resolved["entity_aliases"], merges, run_id)
     get_run_logger().info("resolve: %d per-document entities -> %d entities in the table (%d before)",
-                          len(rows.get("entities", [])), len(resolved["entities"]), len(published))
-    tables = {n: to_arrow(n, resolved[n]) if n in resolved else empty_table(n) for n in FACT_TABLES}
-    tables["documents"] = pq.read_table(staged["documents"])
-    return tables
+                          local, len(entities), before)
+    return resolved
+
+
+def entity_chunks(path: Path, rows: int):
+    """The staged per-document entity rows as lists of about `rows` dicts, in the order
+    `resolve_entities` takes them (entity id, name; sorted by DuckDB, which spills to disk
+    beyond 256 MB rather than hold a night's rows), cut only where the entity id changes: each
+    local id is decided once, as in one call with every row (only which of two entities gets a
+    name both could take may differ, as between two nights). At least one chunk (maybe empty),
+    so that the gazetteer is applied on a night without entities too."""
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": "256MB", "threads": 1,
+                                 "temp_directory": str(path.parent / "duckdb.tmp")})
+    try:
+        source = "'" + str(path).replace("'", "''") + "'"
+        chunk: list[dict] = []
+        with con.sql(f"select * from read_parquet({source}) order by entity_id, name"
+                     ).to_arrow_reader(batch_size=rows) as reader:
+            for batch in reader:
+                for row in batch.to_pylist():
+                    if len(chunk) >= rows and row["entity_id"] != chunk[-1]["entity_id"]:
+                        yield chunk
+                        chunk = []
+                    chunk.append(row)
+        yield chunk
+    finally:
+        con.close()
+
+
+class IdMap:
+    """{document-local entity id: published entity id} applied to Arrow columns."""
+
+    def __init__(self, mapping: dict[str, str]):
+        self.keys = pa.array(list(mapping), pa.string())
+        self.values = pa.array(list(mapping.values()), pa.string())
+
+    def apply(self, table: pa.Table) -> pa.Table:
+        """Every `entity_id` / `*_entity_id` column mapped; ids not in the map stay."""
+        for i, column in enumerate(table.column_names):
+            if column == "entity_id" or column.endswith("_entity_id"):
+                ids = table.column(i)
+                found = pc.take(self.values, pc.index_in(ids, value_set=self.keys))
+                table = table.set_column(i, column, pc.coalesce(found, ids))
+        return table
+
+    def rewrite(self, source: Path, target: Path, name: str) -> Path:
+        """A staged table's file mapped batch by batch into `target`."""
+        staged = StagedTable(name, target)
+        for batch in pq.ParquetFile(source).iter_batches(batch_size=STAGED_BATCH_ROWS):
+            staged.write(self.apply(pa.Table.from_batches([batch])))
+        return staged.close()
+
+
+STAGED_BATCH_ROWS = 16_384  # rows read from a staged file at a time (Arrow: a few MB)
+
+
+def write_rows(name: str, rows: list[dict], folder: Path) -> Path:
+    """Rows (dicts) to a staged Parquet file, a slice at a time (no second copy of them all)."""
+    staged = StagedTable(name, folder / f"{name}.parquet")
+    for i in range(0, len(rows), STAGED_BATCH_ROWS):
+        staged.write(to_arrow(name, rows[i:i + STAGED_BATCH_ROWS], staging=True))
+    return staged.close()
+
+
+def run_aliases(path: Path, merges: list[dict], run_id: str) -> Path:
+    """The run's `entity_aliases`: the linker's rows (ids mapped) and the cross-document merges,
+    each (entity, alias, rule, document) once, stamped with the run. In Arrow: a row is four
+    short strings."""
+    rows = pq.read_table(path)
+    if merges:
+        rows = pa.concat_tables([rows, to_arrow("entity_aliases", [{**m, "doc_id": None} for m in merges],
+                                                staging=True)])
+    keys = ["entity_id", "alias", "rule", "doc_id"]
+    unique = rows.group_by(keys, use_threads=False).aggregate([]).sort_by([(k, "ascending") for k in keys])
+    unique = unique.append_column("run_id", pa.array([run_id] * unique.num_rows, pa.string()))
+    staged = StagedTable("entity_aliases", path.with_name("entity_aliases.run.parquet"))
+    staged.write(unique.select(rows.column_names))
+    return staged.close()
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(run_id: str, tables: dict[str, pa.Table], quarantine: list[dict], warehouse: Warehouse):
-    """Great Expectations over the run's new rows; failing rows go to quarantine."""
+def validate(run_id: str, tables: dict[str, Path], quarantine: list[dict], warehouse: Warehouse):
+    """Great Expectations over the run's new rows, batch by batch (`expectations.suites`);
+    failing rows go to quarantine, passing ones to staged files (RETURNS them and the report)."""
     from expectations.suites import Validator
 
     rejected_docs = {q["doc_id"] for q in quarantine if q["stage"] == "extract"}
-    if rejected_docs:
-        documents = tables["documents"]
-        rejected = pc.is_in(documents["doc_id"], pa.array(sorted(rejected_docs), pa.string()))
-        tables["documents"] = documents.filter(pc.invert(rejected))
     validator = Validator(warehouse.docs_dir)
-    clean, report = validator.validate(tables, run_id=run_id, at=datetime.now(UTC))
+    clean, report = validator.validate(tables, run_id=run_id, at=datetime.now(UTC),
+                                       clean_dir=warehouse.staging(run_id) / "clean",
+                                       exclude_docs=rejected_docs)
     # The run's own quarantine rows are data too: a malformed one stops publication.
     report.table_failures += validator.check("quarantine", to_arrow("quarantine", quarantine + report.quarantine))
     crash_point("validate:checked")
@@ -274,7 +375,7 @@ class Interrupts:
 
 @task(name="publish", retries=2, retry_delay_seconds=5, retry_condition_fn=_retry_if_it_can_heal,
       cache_policy=NO_CACHE)
-def publish(warehouse: Warehouse, clean: dict[str, pa.Table], quarantine: list[dict], row: dict,
+def publish(warehouse: Warehouse, clean: dict[str, Path], quarantine: list[dict], row: dict,
             reprocess: bool = False) -> Path:
     """Check the runs table, write the snapshot, the DuckDB catalog and the ledger entry.
     Retried after a failure part-way, it finishes the publication (see `Warehouse.publish`)."""
@@ -383,6 +484,7 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
                            tables={}, validation="passed (nothing new)")
             snapshot = publish(warehouse, {}, [], done)
             stage_done("publish", snapshot=snapshot.name)
+            ingested.files.save()
             return finish(done, snapshot, warehouse)
         extracted = extract(run_id, ingested.documents, warehouse, pipeline,
                             batch_size or sources.batch_size, n_process or sources.n_process,
@@ -392,7 +494,7 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         staged = {"documents": ingested.documents, **extracted.staged}
         quarantine = ingested.quarantine + extracted.quarantine
         tables = resolve(run_id, staged, warehouse, known_entities, reprocess)
-        stage_done("resolve", entities=tables["entities"].num_rows)
+        stage_done("resolve", entities=num_rows(tables["entities"]))
         clean, report = validate(run_id, tables, quarantine, warehouse)
         quarantine += report.quarantine
         stage_done("validate", summary=report.summary, table_failures=report.table_failures)
@@ -409,6 +511,7 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         done = row("partial" if report.quarantine else "success", clean)
         snapshot = publish(warehouse, clean, quarantine, done, reprocess)
         stage_done("publish", snapshot=snapshot.name)
+        ingested.files.save()
         return finish(done, snapshot, warehouse)
     except Exception as e:  # any stage, a full disk, a permission, SIGTERM/SIGINT: recorded
         interrupts.shield()

@@ -29,7 +29,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from flows.config import Config, package_version
-from flows.ledger import publish_snapshot, record_lost_run, run_row, take_over, write_report
+from flows.ledger import InputFiles, publish_snapshot, record_lost_run, run_row, take_over, write_report
 from flows.warehouse import LockedError, PublishError, Warehouse
 from transforms.pipeline import ENV_COMPONENT_MODELS, ENV_MATMUL, EXTRACTORS, MODELS, resolve_model_name
 
@@ -192,6 +192,7 @@ def quick_noop(sources: Config, *, reprocess: bool, entities_file: str | None, k
                        status="success", tables={}, validation=NOTHING_NEW)
         snapshot = publish_snapshot(warehouse, {}, [], done)
         stage, clock = _log_stage(warehouse, run_id, "publish", clock, snapshot=snapshot.name)
+        ingested.files.save()
         return done
     except NotNothing:
         handled = False
@@ -230,21 +231,24 @@ def _configuration_ok(sources: Config, entities_file: str | None) -> None:
 def _ingest_known(sources: Config, warehouse: Warehouse, run_id: str, started_at: datetime,
                   version: str, max_bytes: int) -> SimpleNamespace:
     """The flow's `ingest` counts when every input is a document published by `version`;
-    NotNothing at the first one that is not."""
-    from flows.sources import read_inputs
+    NotNothing at the first one that is not. A file unchanged since a run last read it
+    (`InputFiles`) is not read again: its recorded documents are looked up instead."""
     from transforms.ingest import Known, new_documents
 
     seen = 0
-    stream = read_inputs([Path(p) for p in sources.inputs], max_bytes=max_bytes)
-    for item in new_documents(stream, known=warehouse.published_versions(), run_id=run_id,
-                              at=started_at, extractor_version=version):
+    known = warehouse.published_versions()
+    files = InputFiles(warehouse, version, max_bytes)
+    stream = files.read([Path(p) for p in sources.inputs], max_bytes=max_bytes, known=known)
+    for item in new_documents(stream, known=known, run_id=run_id, at=started_at, extractor_version=version):
         if not (isinstance(item, Known) and item.published and not item.stale):
             raise NotNothing(getattr(item, "doc_id", None) or getattr(item, "source", ""))
+        files.note(item)
         seen += 1
+    seen += files.unchanged_documents
     if not seen:
         raise NotNothing("no inputs")
     return SimpleNamespace(seen=seen, duplicates=seen, skipped=seen, stale=0, reprocessed=0,
-                           feed_entries_skipped=0)
+                           feed_entries_skipped=0, files=files)
 
 
 def _log_stage(warehouse: Warehouse, run_id: str, stage: str, clock: float, **counts) -> tuple[str, float]:

@@ -167,6 +167,11 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def num_rows(table: pa.Table | Path) -> int:
+    """Rows of a table in memory or of a Parquet file (from its footer)."""
+    return pq.ParquetFile(table).metadata.num_rows if isinstance(table, Path) else table.num_rows
+
+
 def write_json(payload, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
@@ -189,6 +194,13 @@ class StagedTable:
         self.count += len(rows)
         if len(self.rows) >= self.batch_rows:
             self.flush()
+
+    def write(self, table: pa.Table) -> None:
+        """Rows already in Arrow (the staging schema's columns), written as they are."""
+        self.flush()
+        self.count += table.num_rows
+        if table.num_rows:
+            self.writer.write_table(table.select(self.writer.schema.names).cast(self.writer.schema))
 
     def flush(self) -> None:
         if self.rows:
@@ -359,11 +371,13 @@ class Warehouse:
             rows.append(row)
         return rows
 
-    def publish(self, run_id: str, tables: dict[str, pa.Table], *, replace: bool = False) -> Path:
+    def publish(self, run_id: str, tables: dict[str, pa.Table | Path], *, replace: bool = False) -> Path:
         """Publish a new snapshot: the previous one plus this run's rows.
 
-        tables (dict[str, pa.Table]): for append tables the run's new rows; for the others the
-            whole table. Tables not given carry over (or start empty).
+        tables (dict[str, pa.Table | Path]): for append tables the run's new rows; for the others
+            the whole table. Tables not given carry over (or start empty). A Path is a Parquet
+            file with the table's published schema (a run's validated rows, written batch by
+            batch): it is linked into the snapshot, never read into memory.
         replace (bool): every given table is the whole table (a re-extraction of everything).
         RETURNS (Path): the new snapshot folder, now current.
 
@@ -379,6 +393,7 @@ class Warehouse:
             return self._swap_in(final, run_id)
         tmp = self.snapshots / f".tmp-{run_id}"
         shutil.rmtree(tmp, ignore_errors=True)
+        written = set()
         for name, spec in TABLES.items():
             folder = tmp / name
             folder.mkdir(parents=True)
@@ -387,11 +402,16 @@ class Warehouse:
             if carried and previous is not None and (previous / name).is_dir():
                 for part in sorted((previous / name).glob("*.parquet")):
                     _link_or_copy(part, folder / part.name)
-            if given is not None and (given.num_rows or not any(folder.iterdir())):
-                write_parquet(given.cast(spec.schema), folder / f"part-{run_id}.parquet")
+            if given is not None and (num_rows(given) or not any(folder.iterdir())):
+                written.add(name)
+                if isinstance(given, Path):
+                    _link_or_copy(given, folder / f"part-{run_id}.parquet")
+                else:
+                    write_parquet(given.cast(spec.schema), folder / f"part-{run_id}.parquet")
             elif not any(folder.iterdir()):
+                written.add(name)
                 write_parquet(spec.schema.empty_table(), folder / f"part-{run_id}.parquet")
-        check_snapshot(tmp)
+        check_snapshot(tmp, changed=written if previous is not None else None)
         return self._swap_in(tmp, run_id)
 
     def _swap_in(self, tmp: Path, run_id: str) -> Path:
@@ -492,25 +512,34 @@ class Warehouse:
                              *self.docs_dir.glob("validations/*/*/*")] if p.name[:15] < oldest])
 
 
-def check_snapshot(folder: Path) -> None:
+def check_snapshot(folder: Path, changed: set[str] | None = None) -> None:
     """Whole-snapshot integrity (across runs, which per-run validation cannot see): unique
-    keys and document foreign keys. Raises PublishError naming the broken check."""
+    keys and document foreign keys. Raises PublishError naming the broken check.
+
+    changed (set[str] | None): the tables this snapshot wrote files for; a check that reads
+        only tables carried over from the previous snapshot (checked when it was published,
+        and linked unchanged) is skipped: a night with nothing new checks only `runs` instead
+        of every fact (0.2 s for 2,000 articles, linear in the rows). None: every check.
+    """
+    def needed(*names: str) -> bool:
+        return changed is None or not changed.isdisjoint(names)
+
     con = duckdb.connect()
     try:
         def scan(name: str) -> str:
             return f"read_parquet({_sql_string(str(folder / name / '*.parquet'))}, union_by_name=true)"
 
         for name, spec in TABLES.items():
-            if spec.key:
+            if spec.key and needed(name):
                 dup = con.sql(f"select {spec.key}, count(*) n from {scan(name)} group by 1 having n > 1 limit 1").fetchall()
                 if dup:
                     raise PublishError(f"table {name!r}: duplicate {spec.key} {dup[0][0]!r} across the snapshot")
-            if name == "mentions":
+            if name == "mentions" and needed("mentions", "entities"):
                 orphan = con.sql(f"select entity_id from {scan(name)} where entity_id not in "
                                  f"(select entity_id from {scan('entities')}) limit 1").fetchall()
                 if orphan:
                     raise PublishError(f"table 'mentions': entity_id {orphan[0][0]!r} not in entities")
-            if spec.doc_fk:
+            if spec.doc_fk and needed(name, "documents"):
                 orphan = con.sql(f"select doc_id from {scan(name)} where doc_id not in "
                                  f"(select doc_id from {scan('documents')}) limit 1").fetchall()
                 if orphan:

@@ -2,10 +2,11 @@
 
 from datetime import UTC, datetime
 
+import pyarrow.parquet as pq
 import pytest
 
 from expectations.suites import Validator
-from transforms.schemas import FACT_TABLES, empty_table, to_arrow
+from transforms.schemas import FACT_TABLES, TABLES, empty_table, to_arrow
 
 AT = datetime(2026, 11, 24, tzinfo=UTC)
 TEXT = "The reward is US$50 million. A fine of $3m."
@@ -130,3 +131,38 @@ def test_a_future_or_untensed_event_may_be_dated_after_publication(validator):
             event("e4", tense=None, event_date=None, date_text=None, date_precision=None, date_basis=None)]
     clean, report = validator.validate(event_tables(rows), run_id="r1", at=AT)
     assert clean["events"].num_rows == 4 and report.quarantine == []
+
+
+def many(n_docs):
+    """n_docs documents with one good amount each."""
+    docs = [document(f"doc_{i}") for i in range(n_docs)]
+    return docs, [amount(f"a{i}", f"doc_{i}") for i in range(n_docs)]
+
+
+def test_a_bad_row_in_a_late_batch_is_found_in_files_and_the_rest_published(validator, tmp_path):
+    """Validation reads Parquet files batch by batch (here 2 rows a batch) and writes the rows
+    that pass to files: a failing row in the last batch is quarantined, a document failing in
+    its batch takes its rows in another batch along."""
+    docs, rows = many(5)
+    docs[4] = document("doc_4", n_chars=3)  # the last documents batch
+    rows[3] = amount("a3", "doc_3", value=-1.0)  # the second amounts batch
+    files = {}
+    for name, table in tables(docs, rows).items():
+        files[name] = tmp_path / f"{name}.parquet"
+        pq.write_table(table, files[name])
+    clean, report = validator.validate(files, run_id="r1", at=AT, clean_dir=tmp_path / "clean", batch_rows=2)
+    assert report.publishable
+    assert sorted((q["table_name"], q["row_key"]) for q in report.quarantine) == [
+        ("amounts", "a3"), ("documents", "doc_4")]
+    assert pq.read_table(clean["documents"])["doc_id"].to_pylist() == [f"doc_{i}" for i in range(4)]
+    assert pq.read_table(clean["amounts"])["amount_id"].to_pylist() == ["a0", "a1", "a2"]
+    assert pq.read_table(clean["amounts"]).schema == TABLES["amounts"].schema
+    assert report.tables["amounts"].rows_in == 4 and report.tables["amounts"].rows_out == 3
+
+
+def test_an_id_repeated_in_another_batch_fails_the_table(validator):
+    docs, rows = many(3)
+    rows.append(amount("a0", "doc_2", value=7.0))  # a0 again, two batches later
+    _, report = validator.validate(tables(docs, rows), run_id="r1", at=AT, batch_rows=2)
+    assert report.table_failures == ["table 'amounts': expect_column_values_to_be_unique(column='amount_id')"]
+    assert not report.publishable

@@ -174,3 +174,40 @@ def test_logged_entity_counts_say_what_they_count(prefect_harness, tmp_path, cap
     per_document = int(extracted.split("entities ")[1].split(",")[0])
     [(published,)] = query(out, "select count(*) from entities")
     assert resolved == f"resolve: {per_document} per-document entities -> {published} entities in the table (0 before)"
+
+
+def published_facts(out) -> dict[str, list]:
+    """Every fact table as a sorted list of rows, without what differs between two runs."""
+    per_run = {"run_id", "ingested_at"}
+    con = duckdb.connect(str(out / "newsfacts.duckdb"), read_only=True)
+    try:
+        out = {}
+        for t in ("documents", "entities", "entity_aliases", "mentions", "amounts", "demands", "events"):
+            columns = [f'"{c}"' for (c,) in con.execute(f"select column_name from (describe {t})").fetchall()
+                       if c not in per_run]
+            out[t] = con.sql(f"select {', '.join(columns)} from {t} order by all").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def test_small_chunks_and_batches_publish_what_one_batch_does(prefect_harness, tmp_path, monkeypatch):
+    """Resolution folds the entities in a few rows at a time and validation checks a few rows
+    a batch (the sizes a night of thousands of documents has at scale): the same tables."""
+    import expectations.suites
+    import flows.nightly
+
+    night2 = tmp_path / "night2.txt"
+    night2.write_text("Venezuelan President Nicolás Maduro spoke in Caracas on Tuesday. Maduro said "
+                      "talks with Washington would continue, and Caracas offered $2 million.", encoding="utf-8")
+
+    def two_nights(out):
+        for inputs in ([str(SEEDS)], [str(night2)]):
+            assert nightly(inputs=inputs, out=str(out), return_state=True).result()["status"] == "success"
+        return published_facts(out)
+
+    whole = two_nights(tmp_path / "whole")
+    monkeypatch.setattr(flows.nightly, "RESOLVE_CHUNK_ROWS", 3)
+    monkeypatch.setattr(expectations.suites, "BATCH_ROWS", 4)
+    assert two_nights(tmp_path / "chunked") == whole
+    assert len(whole["mentions"]) > 4 * 3 and len(whole["entities"]) > 3  # many batches and chunks

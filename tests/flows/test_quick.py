@@ -2,8 +2,10 @@
 nothing-new run published exactly as the flow's own nothing-new path publishes it."""
 
 import json
+import os
 import shutil
 import socket
+import sys
 from pathlib import Path
 
 import duckdb
@@ -16,6 +18,7 @@ from flows.nightly import extractor_version, nightly
 from flows.preflight import check_run
 from flows.quick import cheap_extractor_version, prefect_api_configured, quick_noop
 from flows.warehouse import Warehouse
+from transforms.ingest import DEFAULT_MAX_BYTES
 from transforms.nlp import PipelineSpec
 from transforms.pipeline import ENV_COMPONENT_MODELS, ENV_MATMUL, ENV_MODEL
 
@@ -256,3 +259,72 @@ def test_a_fault_after_publication_records_the_published_row(fresh, monkeypatch)
     assert row["status"] == "success" and warehouse.current().name == row["run_id"]
     assert warehouse.run_history()[-1]["run_id"] == row["run_id"]
     assert not warehouse.lock_path.exists()
+
+
+OPENED: list[str] | None = None  # the files this process opens while a test listens
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "open" and OPENED is not None and isinstance(args[0], (str, Path)):
+        OPENED.append(str(args[0]))
+
+
+sys.addaudithook(_audit)  # (audit hooks stay for the process: it only listens when asked)
+
+
+def opened_by(call):
+    """call() and the paths it opened, as Python's `open` audit event reports them."""
+    global OPENED
+    OPENED = []
+    try:
+        return call(), OPENED
+    finally:
+        OPENED = None
+
+
+def test_an_input_file_nobody_wrote_since_is_not_read_again(night, tmp_path, no_prefect_api):
+    _, out0, _ = night
+    out = tmp_path / "out"
+    shutil.copytree(out0, out, symlinks=True)
+    Warehouse(out)._write_catalog(Warehouse(out).current(), "copy")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    news = inbox / "news.jsonl"
+    news.write_text("".join(json.dumps({"id": f"n{i}", "text": text}) + "\n" for i, text in enumerate([
+        "The Zembla port authority asked Ostrava Shipping for 3 million euros in fees.",
+        "Ostrava Shipping said on Monday it would not pay the fees."])), encoding="utf-8")
+    sources = check_run([str(inbox)], None, str(out), "blank:en")
+
+    def quick():
+        return quick_noop(sources, reprocess=False, entities_file=None, keep_snapshots=5, max_bytes=DEFAULT_MAX_BYTES)
+
+    def flow():
+        return nightly(inputs=[str(inbox)], out=str(out), spacy_model="blank:en", return_state=True).result()
+
+    assert flow()["docs_new"] == 2  # the flow records the file's documents once they are published
+    row, opened = opened_by(quick)
+    assert row["docs_seen"] == row["docs_skipped"] == 2 and str(news) not in opened
+    os.utime(news)  # touched: read again, and still nothing new
+    row, opened = opened_by(quick)
+    assert row["docs_seen"] == 2 and str(news) in opened
+    row, opened = opened_by(quick)  # recorded again by that night
+    assert row["docs_seen"] == 2 and str(news) not in opened
+    with news.open("a", encoding="utf-8") as f:  # changed: its new record is found
+        f.write(json.dumps({"id": "n2", "text": "Zembla later lowered its demand to 1 million euros."}) + "\n")
+    assert quick() is None
+    assert flow()["docs_new"] == 1
+    row, opened = opened_by(quick)
+    assert row["docs_seen"] == 3 and str(news) not in opened
+
+
+def test_a_recorded_document_no_longer_published_sends_the_night_to_the_flow(fresh):
+    inbox, out, _ = fresh
+    assert noop(inbox, out) is not None  # reads the copied inbox and records it
+    warehouse = Warehouse(out)
+    recorded = json.loads((out / "state" / "inputs.json").read_text(encoding="utf-8"))
+    [entry] = recorded["files"].values()
+    entry["doc_ids"] = ["0" * 16]  # as if that document had been rejected by validation
+    (out / "state" / "inputs.json").write_text(json.dumps(recorded), encoding="utf-8")
+    assert noop(inbox, out) is not None  # the file is read again, its document found published
+    assert json.loads((out / "state" / "inputs.json").read_text())["files"] != recorded["files"]
+    assert warehouse.run_history()[-1]["docs_seen"] == 1

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from flows.warehouse import PublishError, Warehouse, connect_readonly
@@ -120,3 +121,29 @@ def test_recover_removes_what_a_dead_run_left_and_keeps_the_snapshot(tmp_path):
     removed = wh.recover()
     assert len(removed) == 5 and not any(p.exists() for p in leftovers)
     assert wh.current().name == "r1" and count(tmp_path) == 1
+
+
+def test_a_validated_file_is_linked_into_the_snapshot_not_read(tmp_path):
+    staged = tmp_path / "clean" / "documents.parquet"
+    staged.parent.mkdir()
+    pq.write_table(to_arrow("documents", [doc(1), doc(2)]), staged)
+    wh = Warehouse(tmp_path / "out")
+    snapshot = wh.publish("r1", {"documents": staged})
+    [part] = (snapshot / "documents").glob("*.parquet")
+    assert part.samefile(staged) and count(tmp_path / "out") == 2
+
+
+def amount_of(doc_id: str) -> dict:
+    return {"amount_id": f"a_{doc_id}", "doc_id": doc_id, "start": 0, "end": 1, "text": "D", "value": 1.0,
+            "currency": "USD", "qualifier": "exact", "purpose": "other", "sentence_index": 0,
+            "extractor_version": "newsfacts-test/none"}
+
+
+def test_a_table_carried_over_is_checked_again_when_what_it_points_to_changes(tmp_path):
+    wh = Warehouse(tmp_path)
+    wh.publish("r1", {"documents": to_arrow("documents", [doc(1)]),
+                      "amounts": to_arrow("amounts", [amount_of("doc_1")])})
+    wh.publish("r2", {"runs": TABLES["runs"].schema.empty_table()})  # nothing new: amounts carried
+    with pytest.raises(PublishError, match="table 'amounts': doc_id 'doc_1' not in documents"):
+        wh.publish("r3", {"documents": to_arrow("documents", [doc(2)])}, replace=True)
+    assert wh.current().name == "r2" and count(tmp_path, "amounts") == 1
