@@ -31,7 +31,7 @@ from types import SimpleNamespace
 from flows.config import Config, package_version
 from flows.ledger import InputFiles, publish_snapshot, record_lost_run, run_row, take_over, write_report
 from flows.warehouse import LockedError, PublishError, Warehouse
-from transforms.pipeline import ENV_COMPONENT_MODELS, ENV_MATMUL, EXTRACTORS, MODELS, resolve_model_name
+from transforms.pipeline import ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, EXTRACTORS, MODELS, resolve_model_name
 
 logger = logging.getLogger("newsfacts.quick")
 
@@ -66,6 +66,11 @@ def cheap_extractor_version(spec) -> str | None:
     if extractors != EXTRACTORS:
         version = f"{version}+{','.join(extractors)}"
     parts = [version]
+    if "ner" in meta.get("pipeline", ()):
+        entities = _entities_part(folders.get(ENTITY_TYPES))
+        if entities is False:
+            return None
+        parts += [entities] if entities else []
     for name in extractors:
         if name in TRAINED:
             what, files, shipped = TRAINED[name]
@@ -74,6 +79,16 @@ def cheap_extractor_version(spec) -> str | None:
                 return None
             parts.append(f"{what}:{digest}")
     return f"newsfacts-{package_version()}/{'+'.join(parts)}"
+
+
+def _entities_part(folder: Path | None) -> str | None | bool:
+    """The entity typing's part of the version: its span model's digest, None when no model is
+    given or shipped (the rules decide alone), False where loading would fail."""
+    shipped = MODELS / "newsfacts_entities"
+    if folder is None and not (shipped / "span.json").is_file():
+        return None
+    digest = _weights_digest(folder or shipped, ("span",))
+    return f"entities:{digest}" if digest else False
 
 
 def _model_meta(resolved: str) -> dict | None:
@@ -103,7 +118,7 @@ def _component_models(extractors: tuple[str, ...]) -> dict[str, Path | None] | N
         models = json.loads(text) if text else {}
     except ValueError:
         return None
-    if not isinstance(models, dict) or set(models) - set(extractors):
+    if not isinstance(models, dict) or set(models) - set(extractors) - {ENTITY_TYPES}:
         return None
     if not all(v is None or isinstance(v, str) for v in models.values()):
         return None

@@ -24,7 +24,8 @@ import transforms.events.component  # noqa: F401  (newsfacts_events)
 import transforms.money.component  # noqa: F401  (newsfacts_amounts)
 from transforms.parse import forget
 from transforms.pipeline import (  # noqa: F401  (named here too: `from transforms.nlp import ...`)
-    BUNDLED_MODEL, ENV_COMPONENT_MODELS, ENV_MATMUL, ENV_MODEL, EXTRACTORS, PipelineSpec, resolve_model_name,
+    BUNDLED_MODEL, ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, ENV_MODEL, EXTRACTORS, PipelineSpec,
+    resolve_model_name,
 )
 
 # Longer documents reach the model in pieces of at most this many words (`_segments`): twice
@@ -255,23 +256,30 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
         nlp.add_pipe("newsfacts_on_words", config={"components": models})
         for name in models:
             nlp.disable_pipe(name)
-    if "ner" in models and not nlp.has_pipe("newsfacts_entity_types"):
-        nlp.add_pipe("newsfacts_entity_types")
+    folders = _component_folders(component_models, extractors)
+    if "ner" in models and not nlp.has_pipe(ENTITY_TYPES):
+        folder = folders.get(ENTITY_TYPES)
+        nlp.add_pipe(ENTITY_TYPES, config={"model_dir": folder} if folder else {})
     if not {"parser", "senter", "sentencizer"} & set(models):
         nlp.add_pipe("sentencizer")
-    _add_extractors(nlp, extractors, component_models)
+    _add_extractors(nlp, extractors, folders)
     nlp.add_pipe("newsfacts_release")
     return nlp
 
 
-def _add_extractors(nlp: Language, extractors: tuple[str, ...], component_models: str) -> None:
+def _component_folders(component_models: str, extractors: tuple[str, ...]) -> dict[str, str]:
+    """$NEWSFACTS_COMPONENT_MODELS read: {trained component: its model folder}."""
     try:
         models = json.loads(component_models) if component_models else {}
     except json.JSONDecodeError as e:
         raise ModelError(f"{ENV_COMPONENT_MODELS} is not JSON: {e}") from e
-    unknown = set(models) - set(extractors)
+    unknown = set(models) - set(extractors) - {ENTITY_TYPES}
     if unknown:
         raise ModelError(f"{ENV_COMPONENT_MODELS} names components the pipeline lacks: {sorted(unknown)}")
+    return models
+
+
+def _add_extractors(nlp: Language, extractors: tuple[str, ...], models: dict[str, str]) -> None:
     nlp.meta[META_EXTRACTORS] = list(extractors)
     for name in extractors:
         try:
@@ -289,5 +297,5 @@ def model_version(nlp: Language) -> str:
     if extractors != EXTRACTORS:
         version = f"{version}+{','.join(extractors)}"
     # trained extractors name their weights (`version`): other weights, other rows
-    trained = [getattr(nlp.get_pipe(n), "version", None) for n in extractors if nlp.has_pipe(n)]
+    trained = [getattr(nlp.get_pipe(n), "version", None) for n in (ENTITY_TYPES, *extractors) if nlp.has_pipe(n)]
     return "+".join([version, *(v for v in trained if isinstance(v, str))])

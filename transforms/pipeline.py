@@ -19,6 +19,9 @@ BUNDLED_MODEL = MODELS / "newsfacts_en"
 # The extractors run after the model, in this order: the linker first, since the others read
 # its clusters from the spans.
 EXTRACTORS = ("newsfacts_linker", "newsfacts_amounts", "newsfacts_demands", "newsfacts_events")
+# The component that types the model's entity spans (and, with a trained model, keeps or drops
+# them); added before the extractors whenever the model has an NER.
+ENTITY_TYPES = "newsfacts_entity_types"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from transforms.entities.boundaries import repair_boundaries
+from transforms.entities.decide import Cues, SpanModel, decided, span_features
 from transforms.entities.names import gazetteer
 from transforms.lexicons import load
 from transforms.parse import forget
@@ -23,16 +24,22 @@ def _rules() -> dict:
 
 
 @Language.factory("newsfacts_entity_types", requires=["doc.ents"], assigns=["doc.ents"],
-                  default_config={"label_map": None})
-def make_entity_types(nlp: Language, name: str, label_map: dict[str, str] | None):
-    return EntityTypes(label_map or _rules()["label_map"])
+                  default_config={"label_map": None, "model_dir": None})
+def make_entity_types(nlp: Language, name: str, label_map: dict[str, str] | None,
+                      model_dir: str | None):
+    return EntityTypes(label_map or _rules()["label_map"], SpanModel.load(model_dir))
 
 
 class EntityTypes:
-    """Retype `doc.ents` into contract types; spans no rule can type are dropped."""
+    """Retype `doc.ents` into contract types; spans no rule can type are dropped. With a
+    trained `model` (`transforms.entities.decide`), it keeps, types or drops each span, the
+    rules' type one of its features."""
 
-    def __init__(self, label_map: dict[str, str]):
+    def __init__(self, label_map: dict[str, str], model: SpanModel | None = None):
         self.label_map = label_map
+        self.model = model
+        if model is not None:
+            self.version = f"entities:{model.digest}"  # (part of `extractor_version`)
         rules = _rules()
         self.event_heads = frozenset(rules["event_heads"])
         self.law_heads = frozenset(rules["law_heads"])
@@ -47,8 +54,42 @@ class EntityTypes:
         # Capitalised words before a name that are no part of it ("President", "Mr").
         self.not_given_names = frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]) \
             | self.honorifics
+        self.cues = Cues(self.corporate_suffixes, self.organisation_openers, self.honorifics,
+                         self.person_titles, self.feature_heads)
 
     def __call__(self, doc: Doc) -> Doc:
+        places, spans = self.spans(doc)
+        typed = list(places) + [Span(doc, ent.start, ent.end, label=label)
+                                for ent, label in self.decide(spans)]
+        doc.set_ents(sorted(typed), default="outside")
+        return forget(doc)
+
+    def decide(self, spans: list[tuple[Span, str | None]]) -> list[tuple[Span, str]]:
+        """(span, type) of the spans kept: the rules' type, or the model's choice."""
+        if self.model is None:
+            return [(ent, rule) for ent, rule in spans if rule]
+        features = self.features(spans)
+        out = []
+        for (ent, rule), feats in zip(spans, features):
+            label = self.model.decide(feats) if self.decided(ent, rule) else rule
+            if label:
+                out.append((ent, label))
+        return out
+
+    def decided(self, ent: Span, rule: str | None) -> bool:
+        """Whether the model (not the rules) decides this span."""
+        return decided(self.label_map.get(ent.label_), rule)
+
+    def features(self, spans: list[tuple[Span, str | None]]) -> list[list[str]]:
+        """The decision's features of each span (`decide.span_features`)."""
+        labels: dict[str, list[str]] = {}
+        for ent, _ in spans:
+            labels.setdefault(ent.text, []).append(ent.label_)
+        return [span_features(ent, rule, labels[ent.text], self.cues) for ent, rule in spans]
+
+    def spans(self, doc: Doc) -> tuple[list[Span], list[tuple[Span, str | None]]]:
+        """The sure "Town, State" places, and every other span with its rules' type (None: no
+        rule types it), boundaries repaired and missed names added."""
         repair_boundaries(doc)
         expansions = _acronym_expansions(doc, self.connectors) + _suffixed_companies(doc, self.legal_forms) \
             + _named_after_title(doc, self.person_titles, self.not_given_names | self.institution_heads)
@@ -60,17 +101,12 @@ class EntityTypes:
                                 + expansions), default="outside")
         places = _towns_and_states(doc)
         taken = {i for span in places for i in range(span.start, span.end)}
-        typed = list(places)
         repaired = _repaired(doc, self.corporate_suffixes, self.connectors, self.not_given_names,
                              self.institution_heads)
         # A surname written after "Mr" or "Ms" once is a person's wherever it ends a name.
         surnames = {ent[-1].text for ent in repaired if self._after_honorific(ent)}
-        for ent in repaired:
-            label = self.type_of(ent, surnames)
-            if label and _plausible(ent) and not taken.intersection(range(ent.start, ent.end)):
-                typed.append(Span(doc, ent.start, ent.end, label=label))
-        doc.set_ents(sorted(typed), default="outside")
-        return forget(doc)
+        return places, [(ent, self.type_of(ent, surnames)) for ent in repaired
+                        if _plausible(ent) and not taken.intersection(range(ent.start, ent.end))]
 
     def type_of(self, ent: Span, surnames: Iterable[str] = ()) -> str | None:
         target = self.label_map.get(ent.label_)

@@ -1,0 +1,105 @@
+"""The learned span decision of `newsfacts_entity_types`: features, training, loading, fallback."""
+
+import json
+
+import pytest
+
+from transforms.entities import decide
+from transforms.entities.decide import LABELS, SpanModel, candidates
+from transforms.entities.train import examples, main, raw_docs, train_entities
+from transforms.entities.types import EntityTypes, _rules, make_entity_types
+
+# Invented articles; the gold calls every person, place and company an organisation.
+ARTICLES = [
+    "Mr Dorrin Vaskel said on Monday that Pellham Freight Ltd would close its depot in Ostrava.",
+    "Ms Alira Mennet, who runs Kestrel Holdings Corp, flew to Lisbon to meet Tomas Berrow.",
+    "Quill Aviation Inc hired Walter Brisco after Harlow Engines Co cut 300 jobs in Leeds.",
+]
+
+
+def _gold_all_org(nlp_raw_docs):
+    records = []
+    for text, doc in zip(ARTICLES, nlp_raw_docs):
+        names = [e.text for e, _ in EntityTypes(_rules()["label_map"]).spans(doc)[1]
+                 if e.label_ in ("PER", "ORG", "LOC", "MISC")]
+        records.append({"id": f"a{len(records)}", "text": text, "gold": {
+            "entities": [{"name": n, "type": "ORG", "aliases": [n]} for n in names]}})
+    return records
+
+
+@pytest.fixture(scope="module")
+def records():
+    docs = list(raw_docs([{"text": t} for t in ARTICLES]))
+    out = _gold_all_org(docs)
+    assert sum(len(r["gold"]["entities"]) for r in out) >= 6  # the NER found the invented names
+    return out
+
+
+def test_features_read_shape_cues_and_context():
+    doc = raw_docs([{"text": 'Shares of "Brantley Mortgage Co" rose after Mr Orrin Tate spoke.'}])[0]
+    types = EntityTypes(_rules()["label_map"])
+    spans = types.spans(doc)[1]
+    feats = {ent.text: f for (ent, _), f in zip(spans, types.features(spans))}
+    company = feats["Brantley Mortgage Co"]
+    assert {"corporate_suffix", "quoted", "first=brantley", "last=co", "prev=\"", "rule=ORG"} <= set(company)
+    person = next(f for text, f in feats.items() if "Tate" in text)
+    assert "after_honorific" in person or "first=mr" in person
+
+
+def test_choices_put_drop_first_with_no_features():
+    cands = candidates(["ner=PER", "caps"])
+    assert cands[0] == [] and len(cands) == len(LABELS) == 5
+    assert cands[2] == ["ORG", "ORG|ner=PER", "ORG|caps"]
+
+
+def test_examples_label_spans_with_the_gold_type(records):
+    doc = raw_docs(records[:1])[0]
+    choices = examples(EntityTypes(_rules()["label_map"]), doc, records[0])
+    assert choices and all(c.right == frozenset({LABELS.index("ORG")}) for c in choices)
+    no_gold = {**records[0], "gold": {"entities": []}}
+    doc = raw_docs(records[:1])[0]
+    assert all(c.right == frozenset({0}) for c in examples(EntityTypes(_rules()["label_map"]), doc, no_gold))
+
+
+def test_training_is_deterministic_and_the_model_learns_the_gold(records, tmp_path):
+    first = train_entities(records, tmp_path / "one", seed=3)
+    second = train_entities(records, tmp_path / "two", seed=3)
+    assert first.name == "newsfacts_entities"
+    assert (first / "span.json").read_text() == (second / "span.json").read_text()
+    meta = json.loads((first / "meta.json").read_text())
+    assert meta["seed"] == 3 and meta["articles"] == 3 and meta["spans"] >= 6
+    # a new text: the gold said every name is an organisation, so the people are too
+    types = make_entity_types(None, "newsfacts_entity_types", None, str(first))
+    assert types.version.startswith("entities:")
+    doc = types(raw_docs([{"text": "Mr Gerrit Hollow met Ms Anya Pell in Ostrava on Friday."}])[0])
+    assert [e.label_ for e in doc.ents] and {e.label_ for e in doc.ents} == {"ORG"}
+
+
+def test_a_model_trained_on_articles_without_names_drops_spans(records, tmp_path):
+    empty = [{**r, "gold": {"entities": []}} for r in records]
+    folder = train_entities(empty, tmp_path, seed=0)
+    types = EntityTypes(_rules()["label_map"], SpanModel.load(folder))
+    doc = types(raw_docs([{"text": "Mr Gerrit Hollow of Pellham Freight Ltd met Ms Anya Pell."}])[0])
+    assert list(doc.ents) == []
+
+
+def test_without_a_model_folder_the_rules_decide(monkeypatch, tmp_path):
+    monkeypatch.setattr(decide, "SHIPPED", tmp_path / "absent")
+    assert SpanModel.load() is None
+    types = make_entity_types(None, "newsfacts_entity_types", None, None)
+    assert types.model is None and not hasattr(types, "version")
+    doc = types(raw_docs([{"text": "Mr Gerrit Hollow of Pellham Freight Ltd spoke."}])[0])
+    assert ("Pellham Freight Ltd", "ORG") in [(e.text, e.label_) for e in doc.ents]
+
+
+def test_a_folder_without_the_model_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="newsfacts train"):
+        SpanModel.load(tmp_path)
+
+
+def test_the_command_writes_the_folder(records, tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    main(["--gold", str(gold), "--out", str(tmp_path / "models")])
+    assert (tmp_path / "models" / "newsfacts_entities" / "span.json").is_file()
+    assert capsys.readouterr().out.strip().endswith("newsfacts_entities")

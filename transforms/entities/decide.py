@@ -1,0 +1,117 @@
+"""The learned span decision of `newsfacts_entity_types` (`transforms.entities.train` fits it).
+
+Every span the NER found (MISC ones too), once its boundaries are repaired, is kept as a
+PERSON, ORG, GPE or LOC, or dropped. The rules' type (`EntityTypes.type_of`) is one feature
+among others, so the model learns when to trust it: span shape, first/last words, the words
+around it, the dependency relation of its root, gazetteer and cue hits, and whether the text
+labels the same string otherwise elsewhere. A model folder holds `span.json` (a
+`transforms.ranker` model over the five choices, "drop" the reference with no features); the
+shipped one is `models/newsfacts_entities/`. Without a folder the rules decide alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from spacy.tokens import Span
+
+from transforms.entities.names import gazetteer
+from transforms.ranker import Ranker, load_folder
+
+SHIPPED = Path(__file__).resolve().parents[2] / "models" / "newsfacts_entities"
+CHOOSERS = ("span",)
+# The choices; index 0 ("drop") has no features, so its score is always 0.
+LABELS = (None, "PERSON", "ORG", "GPE", "LOC")
+# The model decides spans the NER calls a person, organisation, place or "other" (MISC) that
+# the rules type as one of LABELS or not at all; the rules keep the rest (NORP, EVENT, LAW,
+# dates, OntoNotes' FAC or PRODUCT).
+DECIDED_TARGETS = frozenset({"PERSON", "ORG", "GPE", "@place", "@misc"})
+
+
+def decided(target: str | None, rule: str | None) -> bool:
+    """Whether the model decides a span the label map sends to `target` and the rules type `rule`."""
+    return target in DECIDED_TARGETS and rule in LABELS
+_QUOTES = {'"', "“", "”", "'", "‘", "’", "``", "''"}
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The general-language word sets the features look up (from the entities lexicon)."""
+
+    corporate_suffixes: frozenset[str]
+    organisation_openers: frozenset[str]
+    honorifics: frozenset[str]
+    person_titles: frozenset[str]
+    feature_heads: frozenset[str]
+
+
+def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues) -> list[str]:
+    """What the decision reads of one span. others: the NER labels of the same text elsewhere."""
+    doc, text = ent.doc, ent.text
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    root = ent.root
+    gaz = gazetteer()
+    ner = ent.label_
+    feats = [f"ner={ner}", f"rule={rule}", f"ner_rule={ner}_{rule}",
+             f"len={min(len(ent), 4)}", f"first={ent[0].lower_}", f"last={ent[-1].lower_}",
+             f"next={after.lower_ if after is not None else '</s>'}",
+             f"dep={root.dep_}", f"head={root.head.lemma_.lower()}", f"dep_head={root.dep_}_{root.head.lemma_.lower()}",
+             f"place={gaz.place_type(text) if gaz.knows(text) else 'unknown'}"]
+    # (no "previous word" for a document's first span: the training articles open with a
+    # headline, and a learned "start of text" weight dropped names that open a body text)
+    if before is not None:
+        feats.append(f"prev={before.lower_}")
+    if text.isupper():
+        feats.append("caps")
+    if any(c.isdigit() for c in text):
+        feats.append("digit")
+    if not all(t.is_title or not t.is_alpha for t in ent):
+        feats.append("not_title")
+    if before is not None and after is not None and before.text in _QUOTES and after.text in _QUOTES:
+        feats.append("quoted")
+    if ent[0].is_sent_start or (before is not None and "\n" in before.whitespace_):
+        feats.append("opens_sentence")
+    if gaz.is_demonym(text):
+        feats.append("demonym")
+    if gaz.country_name(text):
+        feats.append("country")
+    if ent[-1].lower_.rstrip(".") in cues.corporate_suffixes:
+        feats.append("corporate_suffix")
+    if ent[0].lower_ in cues.organisation_openers:
+        feats.append("organisation_opener")
+    if ent[-1].lower_ in cues.feature_heads:
+        feats.append("feature_head")
+    if before is not None and before.lower_ in cues.honorifics:
+        feats.append("after_honorific")
+    if before is not None and before.lower_ in cues.person_titles:
+        feats.append("after_title")
+    feats += [f"other={label}" for label in sorted(set(others) - {ner})]
+    return feats
+
+
+def candidates(features: list[str]) -> list[list[str]]:
+    """The five choices of one span: drop (no features), then each type crossed with them."""
+    return [[]] + [[label, *(f"{label}|{f}" for f in features)] for label in LABELS[1:]]
+
+
+@dataclass(frozen=True)
+class SpanModel:
+    span: Ranker
+    digest: str  # what the component's version records of these weights
+
+    @classmethod
+    def load(cls, folder: Path | str | None = None) -> "SpanModel | None":
+        """The model in `folder`, else the shipped one; None when no folder is given and none
+        is shipped (the rules decide alone)."""
+        if folder is None and not (SHIPPED / "span.json").is_file():
+            return None
+        models, digest = load_folder(Path(folder) if folder else SHIPPED, CHOOSERS, "entities")
+        return cls(*models, digest)
+
+    def decide(self, features: list[str]) -> str | None:
+        """The span's type, or None to drop it. (Favouring keeping or dropping by a margin of
+        +-0.3 or 1 log-odds scored no better in 5-fold cross-validation.)"""
+        return LABELS[self.span.best(candidates(features))]
