@@ -23,6 +23,9 @@ def _quiet() -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=UserWarning, module="great_expectations")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect's 20 s default for its temporary server to answer is too short on a loaded
+    # machine (CI saw it time out with the run itself healthy); waiting longer costs nothing.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # (the only switch for the "Prefect collects anonymous usage data" notice printed on import)
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
