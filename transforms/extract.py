@@ -57,9 +57,10 @@ def extract_documents(
 
     def stream():
         for doc_id, source, text, *published in docs:
-            pending.append((doc_id, source, text, published[0] if published else None))
+            date = published[0] if published else None
+            pending.append((doc_id, source, text, date))
             if len(text) <= LONG_TEXT:  # (a long one stays pending: the loop runs it alone)
-                yield text, doc_id
+                yield _dated_doc(nlp, text, date), doc_id
 
     nlp.set_error_handler(_skip_document)
     try:
@@ -74,6 +75,17 @@ def extract_documents(
         nlp.set_error_handler(raise_error)
 
 
+def _dated_doc(nlp: Language, text: str, published):
+    """The tokenized text carrying its publication date for the components (the amounts read
+    which of a country's currencies a word means by it). `nlp.pipe` with contexts tokenizes in
+    this process anyway, and sends `user_data` to its workers with the Doc; an ISO string,
+    since that travels as msgpack."""
+    doc = nlp.make_doc(text)
+    if published is not None:
+        doc.user_data["published"] = published.isoformat() if hasattr(published, "isoformat") else str(published)
+    return doc
+
+
 def _skip_document(name, proc, docs, error) -> None:
     """spaCy error handler: leave the document out of the batch (`extract_documents` notices)."""
 
@@ -83,7 +95,7 @@ def _alone(nlp: Language, doc_id: str, source: str, text: str, published,
     """A long document, or one the batch lost, run by itself with errors raised."""
     nlp.set_error_handler(raise_error)
     try:
-        doc = _within(nlp, text, budget_s)
+        doc = _within(nlp, text, published, budget_s)
     except OverBudget:
         return Rejected(source, f"extraction took longer than the {budget_s:g} s a document may take "
                         f"({len(text):,} characters; see --document-timeout)", doc_id=doc_id, stage="extract")
@@ -95,12 +107,12 @@ def _alone(nlp: Language, doc_id: str, source: str, text: str, published,
     return _rows(doc, doc_id, source, published, extractor_version)
 
 
-def _within(nlp: Language, text: str, budget_s: float):
+def _within(nlp: Language, text: str, published, budget_s: float):
     """`nlp(text)`, raising OverBudget once it has run `budget_s` seconds: checked after every
     component, and interrupted by a timer signal where one can be set (the main thread)."""
     deadline = time.monotonic() + budget_s
     with _alarm(budget_s):
-        doc = nlp.make_doc(text)
+        doc = _dated_doc(nlp, text, published)
         for _, proc in nlp.pipeline:
             doc = proc(doc)
             if time.monotonic() > deadline:

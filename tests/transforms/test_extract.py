@@ -96,3 +96,21 @@ def test_a_text_longer_than_spacys_default_limit_is_extracted():
     assert len(text) > 1_000_000  # (spaCy's max_length: E088 before)
     [(doc_id, rows)] = list(extract_documents(load_pipeline("blank:en"), [("big", "f", text)], budget_s=600))
     assert doc_id == "big" and len(rows["amounts"]) == 30_000
+
+
+@pytest.mark.parametrize("n_process, long_text", [(1, 100_000), (2, 100_000), (1, 10)])
+def test_the_publication_date_reaches_the_components_in_workers_and_alone(n_process, long_text, monkeypatch):
+    import datetime
+
+    import transforms.extract as extract
+
+    monkeypatch.setattr(extract, "LONG_TEXT", long_text)  # 10: every document runs alone
+    text = "The Venezuelan oil ministry said the refinery paid 400 million bolivars in taxes."
+    docs = [("old", "feed", text, datetime.date(2006, 5, 2)),
+            ("new", "feed", text, datetime.datetime(2022, 5, 2, 9, 30)),
+            ("undated", "feed", text, None)]
+    out = dict(extract_documents(_failing_pipeline(on_words=True), docs, batch_size=2, n_process=n_process))
+    # the bolivar was redenominated twice (VEB until 2008, VES since 2018): the date decides
+    assert [out[d]["amounts"][0]["currency"] for d in ("old", "new")] == ["VEB", "VES"]
+    # no date: the latest bolivar, as before
+    assert out["undated"]["amounts"][0]["currency"] == "VES"

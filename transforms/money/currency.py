@@ -107,7 +107,7 @@ def currency_names(data: dict) -> tuple[dict[str, str], dict[str, str]]:
             if name and name != code:
                 words.setdefault(name.lower(), code)
     symbols.update(data["symbols"])
-    words.update({k.lower(): v for k, v in data["words"].items()})
+    words.update(with_singulars({k.lower(): v for k, v in data["words"].items()}))
     for table in (symbols, words, data["suffix_symbols"]):
         unknown = {v for v in table.values() if v not in CURRENCY_CODES}
         if unknown:
@@ -120,6 +120,17 @@ def currency_names(data: dict) -> tuple[dict[str, str], dict[str, str]]:
         for w in entry["words"]:
             words[w.lower()] = SHARED
     return symbols, words
+
+
+def with_singulars(table: dict[str, str]) -> dict[str, str]:
+    """table, plus the singular of each plural form it lacks: a currency word before a noun is
+    singular ("a 10 mln guilder subsidy", "50 mln Australian dlr bonds", "one ct")."""
+    out = dict(table)
+    for form, code in table.items():
+        # ("reais" is the plural of "real": a stem in a vowel other than e or o is no singular)
+        if re.search(r"[^\W\daiu]s$", form) and not form.endswith("ss"):
+            out.setdefault(form[:-1], code)
+    return out
 
 
 def symbol_key(symbol: str) -> str:
@@ -142,19 +153,18 @@ def _territory_currencies() -> dict[str, tuple[tuple[str, date, date | None], ..
     return out
 
 
-def dollar_territories(us_names: list[str]) -> dict[str, str]:
-    """Territories with a dollar other than the US one since 1990 -> that dollar's code."""
+def dollar_territories(us_names: list[str]) -> SharedWord:
+    """The dollars of the territories with a dollar other than the US one since 1990, dated
+    (Zimbabwe's of 1987 is ZWD), with the US dollar where it became their tender too (Zimbabwe's
+    of 2015 is the US one), as a `SharedWord` read by territory and date."""
     dollar_codes = {c for c in CURRENCY_CODES
-                    if c != "USD" and (get_currency_name(c, locale="en") or "").lower().endswith(" dollar")}
-    out = {}
-    for territory in Locale("en").territories:
-        if not (len(territory) == 2 and territory.isalpha()):
-            continue
-        codes = [c for c in get_territory_currencies(territory, start_date=date(1990, 1, 1),
-                                                     end_date=date.today()) if c in dollar_codes]
-        if codes and "USD" not in get_territory_currencies(territory):
-            out[territory] = codes[0]
-    return out
+                    if c not in ("USD", "USN", "USS") and _base_name(c).endswith(" dollar")}
+    tenures = {}
+    for territory, used in _territory_currencies().items():
+        if territory in Locale("en").territories and any(
+                c in dollar_codes and (until is None or until >= date(1990, 1, 1)) for c, _, until in used):
+            tenures[territory] = tuple(u for u in used if u[0] in dollar_codes or u[0] == "USD")
+    return SharedWord(tenures, None)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ from tests.transforms.money.helpers import money_like, phrases
     ("under £3m, nearly €4m, roughly $7m, as much as $8m, estimated at $3.2 billion", [
         ("£3m", 3e6, "GBP", "under"), ("€4m", 4e6, "EUR", "approx"), ("$7m", 7e6, "USD", "approx"),
         ("$8m", 8e6, "USD", "up_to"), ("$3.2 billion", 3.2e9, "USD", "approx")]),
+    ("costs exceeded $9m, not more than €2m, not less than £4m", [
+        ("$9m", 9e6, "USD", "over"), ("€2m", 2e6, "EUR", "up_to"), ("£4m", 4e6, "GBP", "at_least")]),
     # a restatement is qualified like the figure it restates
     ("over $40 billion (£31bn)", [("$40 billion", 4e10, "USD", "over"), ("£31bn", 3.1e10, "GBP", "over")]),
     ("as much as $12 a share, or $610 million", [("$12 a share", 12, "USD", "up_to"), ("$610 million", 6.1e8, "USD", "up_to")]),
@@ -65,6 +67,7 @@ from tests.transforms.money.helpers import money_like, phrases
     ("TOP 10 tips and ALL 5 of them", []),
     ("the rate was 2.5 pounds to the dollar", []),
     ("the dollar fell to 140 yen in Tokyo", []),
+    ("the euro's slide on Monday to 1.05 dollars", []),
     # results tables: "cts" are cents, and the earlier figure may lack the currency
     ("Shr 1.41 dlrs vs 80 cts", [("1.41 dlrs", 1.41, "USD", "exact"), ("80 cts", 0.8, "USD", "exact")]),
     ("Net 138.20 mln dlrs vs 87.80 mln", [("138.20 mln dlrs", 1.382e8, "USD", "exact"),
@@ -177,6 +180,8 @@ def test_find_amounts(text, expected):
     ("10-20 USD million", "10-20 USD million", 10e6, 20e6, 15e6),
     # each end with its currency after it
     ("between 200 euros and 500 euros", "200 euros and 500 euros", 200, 500, 350),
+    # the upper end's whole thousands are the lower end's too
+    ("$50-100,000", "$50-100,000", 5e4, 1e5, 7.5e4),
 ])
 def test_ranges_distribute_scale_and_currency(text, span, low, high, value):
     [a] = find_amounts(text)
@@ -277,6 +282,91 @@ def test_bounds_follow_the_qualifier():
     assert (cap.value_min, cap.value_max) == (None, 2e6)
 
 
+# Issue 15, round 2: newswire money forms (invented sentences).
+@pytest.mark.parametrize("text, expected", [
+    # alternatives sharing the currency and scale written once are a range
+    ("Dealers put the sales at perhaps 40 or 50 mln dlrs.", [("40 or 50 mln dlrs", 45e6, "USD", "range")]),
+    ("Prices may swing by one or two dollars.", [("one or two dollars", 1.5, "USD", "range")]),
+    ("It offered $5 or $6.", [("$5", 5, "USD", "exact"), ("$6", 6, "USD", "exact")]),
+    # a bare "$" at a range's upper end is the dollar of its lower end
+    ("The placement raised US$40 million to $45 million.", [("US$40 million to $45 million", 42.5e6, "USD", "range")]),
+    # two ends each with its currency; after a change word they are two figures
+    ("Analysts value the unit at 300 mln dlrs to 1.1 billion dlrs.",
+     [("300 mln dlrs to 1.1 billion dlrs", 7e8, "USD", "range")]),
+    ("The stock rose 2 dlrs to 40 dlrs.", [("2 dlrs", 2, "USD", "exact"), ("40 dlrs", 40, "USD", "exact")]),
+    # a number after a dash that is a percentage is no upper end
+    ("The bill reached £30bn - 12% more than planned.", [("£30bn", 3e10, "GBP", "exact")]),
+    # "#" for "£" in 7-bit copy, only before a scaled number
+    ("The charity held # 4.5 million in the bank.", [("# 4.5 million", 4.5e6, "GBP", "exact")]),
+    ("It is the #1 seller and #2 in Europe.", []),
+    # singular currency words before a noun
+    ("a 20 mln guilder grant and 80 mln Canadian dlr notes", [
+        ("20 mln guilder", 2e7, "NLG", "exact"), ("80 mln Canadian dlr", 8e7, "CAD", "exact")]),
+    ("Shr loss one ct vs profit two cts", [("one ct", 0.01, "USD", "exact"), ("two cts", 0.02, "USD", "exact")]),
+    # a currency joined to its figure by a hyphen
+    ("It sold 5 mln 25-cent shares in a 60-dlr-a-share offer.", [
+        ("25-cent", 0.25, "USD", "exact"), ("60-dlr-a-share", 60, "USD", "exact")]),
+    # "multi-million dollar": at least one of the scale
+    ("a multimillion-dollar campaign and a multi-billion euro plan", [
+        ("multimillion-dollar", 1e6, "USD", "over"), ("multi-billion euro", 1e9, "EUR", "over")]),
+    ("a multi-million contract", []),
+    # a currency's word naming a region
+    ("The 19 euro zone countries grew.", []),
+    # a currency word before a conversion in brackets
+    ("He was fined 90,000 marks (dlrs 50,000).", [("90,000 marks", 9e4, "DEM", "exact"),
+                                                   ("dlrs 50,000", 5e4, "USD", "exact")]),
+    # no currency is priced in itself: the dollar's name before a dollar figure is no rate
+    ("A weaker dollar pushed gold above $400 an ounce.", [("$400 an ounce", 400, "USD", "over")]),
+    ("The Canadian dollar rose to $0.95.", []),
+    # a figure framed as a threshold or a rough level
+    ("Oil closed above the $50 mark.", [("$50", 50, "USD", "over")]),
+    ("It will sell in the 700,000 dlr range.", [("700,000 dlr", 7e5, "USD", "approx")]),
+    # earlier values written without currency
+    ("Earnings per share rose to 12 marks from 9.50.", [("12 marks", 12, "DEM", "exact"),
+                                                        ("9.50", 9.5, "DEM", "exact")]),
+    ("Reserves hit 4.2 billion dlrs, against 3.9 billion a month earlier.", [
+        ("4.2 billion dlrs", 4.2e9, "USD", "exact"), ("3.9 billion", 3.9e9, "USD", "exact")]),
+    ("It repaid 300 mln dlrs and owes 80 mln due in May.", [("300 mln dlrs", 3e8, "USD", "exact"),
+                                                            ("80 mln", 8e7, "USD", "exact")]),
+    ("It paid 5 mln dlrs while 2 million registered voters watched.", [("5 mln dlrs", 5e6, "USD", "exact")]),
+    # a figure read from the amount before names the currency for the next sentence; ranges too
+    ("Losses were 40 mln guilders last year. Unions put them at 30 mln. Others say 17 to 20 mln.", [
+        ("40 mln guilders", 4e7, "NLG", "exact"), ("30 mln", 3e7, "NLG", "exact"),
+        ("17 to 20 mln", 18.5e6, "NLG", "range")]),
+])
+def test_newswire_forms(text, expected):
+    found = [(a.text, a.value, a.currency, a.qualifier) for a in find_amounts(text)]
+    assert found == expected
+
+
+def test_a_results_table_counts_in_the_currency_written_before_it():
+    table = ("BOSTON, May 3 - Shr loss two cts vs loss 15 cts\n\nNet profit 81,000 vs loss 300,000\n\n"
+             "Revs 9,100,000 vs 6,000,000\n\nAvg shrs 1,200,000 vs 1,100,000\n\nRevs 31.2 mln vs 20.5 mln\n")
+    found = [(a.text, a.value, a.currency) for a in find_amounts(table)]
+    assert found == [("two cts", 0.02, "USD"), ("15 cts", 0.15, "USD"), ("81,000", 81e3, "USD"),
+                     ("300,000", 3e5, "USD"), ("9,100,000", 9.1e6, "USD"), ("6,000,000", 6e6, "USD"),
+                     ("31.2 mln", 31.2e6, "USD"), ("20.5 mln", 20.5e6, "USD")]
+    assert find_amounts("Net profit 81,000 vs loss 300,000") == []
+
+
+@pytest.mark.parametrize("text, published, currencies", [
+    # a country's dollar at the story's date: Zimbabwe's in 1986, the US one in 2015
+    ("HARARE, May 4 - The state grain board pays growers 150 dlrs a tonne.", date(1986, 5, 4), ["ZWD"]),
+    ("HARARE, May 4 - The state grain board pays growers 150 dlrs a tonne.", date(2015, 5, 4), ["USD"]),
+    ("HARARE, May 4 - The grain board paid growers 150 dlrs a tonne in 1986.", None, ["ZWD"]),
+    # the dollar a sentence names with its symbol, but not in a conversion in brackets
+    ("Acme closed at C$12, up 15 cents.", None, ["CAD", "CAD"]),
+    ("Profit was A$50m ($35m).", None, ["AUD", "USD"]),
+    # a story from another dollar country that reports in US dollars
+    ("TORONTO, March 3 - Acme Ltd earned 5.2 mln U.S. dlrs last year. It lost 1.1 mln dlrs this quarter.",
+     None, ["USD", "USD"]),
+    ("TORONTO, March 3 - Acme earned C$4 mln, or 3 mln U.S. dlrs. It lost 1.1 mln dlrs this quarter.",
+     None, ["CAD", "USD", "CAD"]),
+])
+def test_a_bare_dollar_is_the_dollar_the_story_counts_in(text, published, currencies):
+    assert [a.currency for a in find_amounts(text, published=published)] == currencies
+
+
 @pytest.mark.parametrize("raw, value", [("12-1/2", 12.5), ("1,234,567", 1234567), ("1.234.567", 1234567),
                                         ("1.5", 1.5), ("3,5", 3.5), ("1,234.5", 1234.5), ("12", 12),
                                         ("41.375", 41.375), ("1.234,5", 1234.5)])
@@ -294,7 +384,9 @@ def test_parse_spelled(raw, value):
 # The forms added for currencies after the number, spaced prefixes, cents and brackets.
 more_forms = st.lists(st.one_of(st.sampled_from(["€", "元", "$", "hk $", "us$", "c $", "rmb", "usd", "USD million",
                                                  "cents", "dollars", "francs", "pesos", "between", "and", "(", ")",
-                                                 "Swiss", "Chilean", "1987", "%", "=", "7", "25", "200"]),
+                                                 "Swiss", "Chilean", "1987", "%", "=", "7", "25", "200", "#", "multi-",
+                                                 "or", "to", "-", "vs", "from", "dlrs", "mln", "(dlrs", "C$",
+                                                 "\nNet profit", "ct", "zone"]),
                                 money_like), max_size=12).map(" ".join)
 
 
