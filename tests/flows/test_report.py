@@ -218,3 +218,98 @@ def test_report_on_an_empty_warehouse(tmp_path, browser):
     page = browser.open(build_report(tmp_path / "empty"))
     assert page.errors == []
     assert "no amounts" in page.js("document.body.innerText")
+
+
+# Charts are rendered once per spec: a night with nothing new must not pay for vl-convert.
+DOC = {"doc_id": "doc_charts_1", "source": "invented.txt", "date_basis": "published", "language": "en",
+       "text": "The union asked the ministry for a pay rise of five per cent before the strike.",
+       "n_chars": 80, "encoding": "utf-8", "input_format": "txt", "extractor_version": "test"}
+DEMAND = {"demand_id": "dem_charts_1", "doc_id": "doc_charts_1", "actor_text": "The union",
+          "addressee_text": "the ministry", "text": "a pay rise", "category": "payment", "status": "pending",
+          "start": 36, "end": 46, "sentence_index": 0, "extractor_version": "test"}
+
+
+def _publish(out: Path, run: int, demand: dict, **extra) -> None:
+    from datetime import UTC, datetime
+
+    from transforms.schemas import to_arrow
+
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    tables = {"documents": to_arrow("documents", [{**DOC, "published_at": at, "ingested_at": at, "run_id": "r1"}]),
+              "demands": to_arrow("demands", [demand]), **extra}
+    Warehouse(out).publish(f"20250301T00000{run}Z-00000{run}", tables, replace=True)
+
+
+def _charts(out: Path) -> dict[str, int]:
+    """The chart cache: file name -> mtime (ns)."""
+    return {p.name: p.stat().st_mtime_ns for p in (out / "report" / ".charts").iterdir()}
+
+
+def _built(out: Path) -> dict:
+    index = build_report(out)
+    assert index.read_text(encoding="utf-8").count('<div class="chart">') >= 3
+    return json.loads((out / "report" / "report.json").read_text(encoding="utf-8"))
+
+
+def test_unchanged_data_reuses_every_chart_and_a_change_redraws_only_its_chart(tmp_path):
+    _publish(tmp_path, 1, DEMAND)
+    first = _built(tmp_path)
+    assert (first["charts_rendered"], first["charts_reused"]) == (3, 0)  # facts, entities, demands
+    cached = _charts(tmp_path)
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+
+    again = _built(tmp_path)  # nothing changed: nothing rendered, no cache file rewritten
+    assert (again["charts_rendered"], again["charts_reused"]) == (0, 3)
+    assert _charts(tmp_path) == cached
+    assert (tmp_path / "report" / "index.html").read_text(encoding="utf-8").split("</header>")[1] == \
+        page.split("</header>")[1]  # the same page but for its build time
+
+    _publish(tmp_path, 2, {**DEMAND, "status": "accepted"})  # one demand's status: its chart only
+    changed = _built(tmp_path)
+    assert (changed["charts_rendered"], changed["charts_reused"]) == (1, 2)
+    now = _charts(tmp_path)
+    assert len(now) == 3 and len(set(now) & set(cached)) == 2  # the old demands chart is gone
+    assert all(now[name] == cached[name] for name in set(now) & set(cached))
+    assert "accepted" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_new_renderer_redraws_and_the_cache_keeps_one_report(tmp_path, monkeypatch):
+    import flows.report as report
+
+    _publish(tmp_path, 1, DEMAND)
+    _built(tmp_path)
+    first = _charts(tmp_path)
+    (tmp_path / "report" / ".charts" / ".left-by-a-crash.svg.tmp").write_text("<svg", encoding="utf-8")
+    # A vl-convert upgrade may draw differently: every chart is rendered again.
+    monkeypatch.setattr(report, "_renderer", lambda: "vl-convert-python 99.0")
+    assert _built(tmp_path)["charts_rendered"] == 3
+    assert len(_charts(tmp_path)) == 3 and not set(_charts(tmp_path)) & set(first)
+
+
+def test_a_run_history_chart_without_vl_convert(tmp_path):
+    from datetime import UTC, datetime
+
+    from flows.report import _runs_section
+
+    at = datetime(2025, 3, 1, tzinfo=UTC)
+    runs = [{"run_id": f"run-{i}", "status": "success", "docs_new": i - 5, "docs_duplicate": 2,
+             "docs_quarantined": 1, "started_at": at, "finished_at": at} for i in range(30)]
+    html = _runs_section(runs)
+    bars = re.findall(r'<rect role="graphics-symbol"[^>]*width="([\d.]+)"[^>]*><title>(run-\d+): ([^<]+)</title>', html)
+    assert len(bars) == 25 * 3 - 1  # the last 25 runs; run-5 has no new document, so no bar for it
+    assert {run for _, run, _ in bars} == {f"run-{i}" for i in range(5, 30)}
+    assert ("run-29", "24 new") in [(run, what) for _, run, what in bars]
+    # The largest run's stack fills the width (480 px); the others in proportion.
+    assert sum(float(w) for w, run, _ in bars if run == "run-29") == pytest.approx(480, abs=0.2)
+    assert sum(float(w) for w, run, _ in bars if run == "run-5") == pytest.approx(480 * 3 / 27, abs=0.2)
+    assert _runs_section([]).count("<svg") == 0
+
+
+def test_a_page_that_fails_to_write_leaves_the_old_one_whole(tmp_path):
+    from flows.report import _write
+
+    page = tmp_path / "index.html"
+    _write(page, "old page")
+    with pytest.raises(UnicodeEncodeError):  # a write that fails (the text cannot be encoded)
+        _write(page, "new page " * 100_000 + "\ud800")
+    assert page.read_text(encoding="utf-8") == "old page" and list(tmp_path.iterdir()) == [page]
