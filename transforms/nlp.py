@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy
 import spacy
 from spacy.language import Language
-from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.symbols import SPACE
 from spacy.tokens import Doc, Span
 from spacy.util import raise_error
@@ -148,12 +148,19 @@ def _segments(words: Doc) -> list[Doc]:
 def _words_only(doc: Doc) -> tuple[Doc, list[int]]:
     """The doc without whitespace tokens (sentence starts set so far kept), and each remaining
     token's index in `doc`."""
-    index = [t.i for t in doc if not t.is_space]
-    spaces = [bool(doc[i].whitespace_) or (i + 1 < len(doc) and doc[i + 1].is_space) for i in index]
-    starts = [doc[i].is_sent_start for i in index]
-    words = Doc(doc.vocab, words=[doc[i].text for i in index], spaces=spaces,
+    # (read from one array: a Token per word and attribute cost more than the rest of this)
+    is_space, spacy_, sent_start, orth = doc.to_array([IS_SPACE, SPACY, SENT_START, ORTH]).reshape(len(doc), 4).T.tolist()
+    index = [i for i, s in enumerate(is_space) if not s]
+    spaces = [bool(spacy_[i]) or (i + 1 < len(doc) and bool(is_space[i + 1])) for i in index]
+    starts = [_STARTS[sent_start[i]] for i in index]
+    strings = doc.vocab.strings
+    words = Doc(doc.vocab, words=[strings[orth[i]] for i in index], spaces=spaces,
                 sent_starts=starts if any(s is not None for s in starts) else None)
     return words, index
+
+
+# `Token.is_sent_start` of SENT_START's values in `Doc.to_array` (1, 0 or -1 as uint64)
+_STARTS = {1: True, 0: None, 2**64 - 1: False}
 
 
 _TOKEN_ATTRS = (("TAG", TAG), ("POS", POS), ("MORPH", MORPH), ("LEMMA", LEMMA))
@@ -169,7 +176,9 @@ def _copy_back(words: Doc, doc: Doc, index: list[int]) -> None:
     if attrs:
         values = numpy.zeros((len(doc), len(attrs)), dtype="uint64")
         values[index] = words.to_array(attrs).reshape(len(index), len(attrs))  # 1-D for one attr
-        spaces = [t.i for t in doc if t.is_space]
+        is_word = numpy.zeros(len(doc), dtype=bool)
+        is_word[index] = True
+        spaces = numpy.flatnonzero(~is_word).tolist()  # (`index` holds every other token)
         for col, attr in enumerate(attrs):
             if attr == HEAD:
                 values[:, col] = _head_offsets(words, index, len(doc))
@@ -189,16 +198,16 @@ def _head_offsets(words: Doc, index: list[int], n: int) -> numpy.ndarray:
     is_word[index] = True
     before = numpy.maximum.accumulate(numpy.where(is_word, numpy.arange(n), -1))
     heads = numpy.where(before >= 0, before, index[0])
-    heads[index] = [index[w.head.i] for w in words]
+    own = words.to_array(HEAD).view("int64") + numpy.arange(len(words))  # (HEAD: offsets)
+    heads[index] = numpy.asarray(index)[own]
     return (heads - numpy.arange(n)).astype("int64").astype("uint64")
 
 
 def _space_values(attr: int, doc: Doc, spaces) -> numpy.ndarray:
     if attr == LEMMA:
-        return numpy.array([doc[i].orth for i in spaces], dtype="uint64")
+        return doc.to_array(ORTH)[spaces]
     if attr == SENT_START:  # as set before (line breaks): 1 starts, -1 does not, 0 unknown
-        starts = [{True: 1, False: -1, None: 0}[doc[i].is_sent_start] for i in spaces]
-        return numpy.array(starts, dtype="int64").astype("uint64")
+        return numpy.sign(doc.to_array(SENT_START)[spaces].view("int64")).astype("uint64")
     fixed = {TAG: doc.vocab.strings.add("_SP"), POS: SPACE, MORPH: 0, DEP: doc.vocab.strings.add("dep")}
     return numpy.full(len(spaces), fixed[attr], dtype="uint64")
 

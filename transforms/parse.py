@@ -16,6 +16,8 @@ import itertools
 from bisect import bisect_right
 from typing import Any, Callable, Iterable
 
+from spacy.attrs import LEMMA, LOWER, ORTH, POS, TAG
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 
 # Dependency labels, both schemes.
@@ -115,8 +117,21 @@ def sentences(doc: Doc) -> list[Span]:
 
 def sentence_index(token: Token) -> int:
     """0-based index of the token's sentence in `sentences(doc)`."""
-    starts = cached(token.doc, "sent_starts", lambda d: [s.start for s in sentences(d)])
-    return max(bisect_right(starts, token.i) - 1, 0)
+    return max(bisect_right(_sentence_starts(token.doc), token.i) - 1, 0)
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    return cached(doc, "sent_starts", lambda d: [s.start for s in sentences(d)])
+
+
+def sentence_of(token: Token) -> Span:
+    """`token.sent`, read from `sentences` (each `token.sent` walks the sentence again)."""
+    return sentences(token.doc)[sentence_index(token)]
+
+
+def sentence_start(token: Token) -> int:
+    """`token.sent.start` (as `sentence_of`)."""
+    return _sentence_starts(token.doc)[sentence_index(token)]
 
 
 def entities(doc: Doc) -> tuple[Span, ...]:
@@ -163,11 +178,11 @@ def determiner(head: Token) -> Token | None:
     own = next((c for c in head.children if c.dep_ in ("det", *POSSESSOR)), None)
     if own is not None:
         return own
-    i = head.i - 1
-    while i >= head.sent.start and (head.doc[i].is_punct or head.doc[i].text[:1].isupper()) \
+    i, first = head.i - 1, sentence_start(head)
+    while i >= first and (head.doc[i].is_punct or head.doc[i].text[:1].isupper()) \
             and head.doc[i].pos_ != "DET":
         i -= 1
-    return head.doc[i] if i >= head.sent.start and head.doc[i].pos_ == "DET" and i < head.i - 1 else None
+    return head.doc[i] if i >= first and head.doc[i].pos_ == "DET" and i < head.i - 1 else None
 
 
 def subject_of(verb: Token, *, acts: Callable[[Token], bool] | None = None,
@@ -228,7 +243,7 @@ def _subject_written(verb: Token) -> Token | None:
     before = [c for c in subjects if c.i < verb.i]
     subject = (before[-1] if before else next(iter(subjects), None)) or child(verb, ("csubj",))
     if subject is None and (verb.tag_ in ("VBD", "VBZ", "VBP") or verb.pos_ == "NOUN") \
-            and verb.i > verb.sent.start and verb.doc[verb.i - 1].pos_ in ("NOUN", "PROPN") \
+            and verb.i > sentence_start(verb) and verb.doc[verb.i - 1].pos_ in ("NOUN", "PROPN") \
             and verb.dep_ not in ("xcomp", "conj"):
         # A finite verb (or one tagged a noun: "Acme's stock rose $2.50") has a subject; with
         # none in the parse, the noun right before it is the likeliest ("..., Acme shares fell
@@ -252,7 +267,7 @@ def _relative_antecedent(verb: Token, subject: Token) -> Token | None:
         if verb.dep_ in RELATIVE_CLAUSE and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return verb.head
         # hung on a verb ("went to Acme, which offered"): the noun right before the pronoun
-        return next((t for t in reversed(verb.doc[verb.sent.start:subject.i])
+        return next((t for t in reversed(verb.doc[sentence_start(verb):subject.i])
                      if t.pos_ in ("NOUN", "PROPN")), None)
     return subject
 
@@ -310,6 +325,42 @@ def is_verb_by_tag(token: Token) -> bool:
     noun with an object does not.)
     """
     return token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
+
+
+# The finders scan every word of a document for the few that can start a reading: read the
+# columns they test once per document, from the arrays, instead of each word's attributes
+# (`lemma(doc[i]) == lemmas(doc)[i]`, `is_verb_by_tag(doc[i]) == verbs_by_tag(doc)[i]`).
+def lemmas(doc: Doc) -> list[str]:
+    """`lemma` of every token."""
+    return cached(doc, "lemmas", lambda d: _column(d, (LEMMA, ORTH), lambda s, lem, orth: (s[lem] or s[orth]).lower()))
+
+
+def lowers(doc: Doc) -> list[str]:
+    """`lower_` of every token."""
+    return cached(doc, "lowers", lambda d: _column(d, (LOWER,), lambda s, low: s[low]))
+
+
+def parts_of_speech(doc: Doc) -> list[str]:
+    """`pos_` of every token."""
+    return cached(doc, "pos", lambda d: _column(d, (POS,), lambda s, pos: s[pos]))
+
+
+def verbs_by_tag(doc: Doc) -> list[bool]:
+    """`is_verb_by_tag` of every token."""
+    return cached(doc, "verbs_by_tag", lambda d: _column(
+        d, (POS, TAG), lambda s, pos, tag: pos in (VERB, AUX) or s[tag].startswith("VB")))
+
+
+def _column(doc: Doc, attrs: tuple, read: Callable) -> list:
+    """`read(strings, *values)` of every token's `attrs` (each distinct value read once)."""
+    strings, seen = doc.vocab.strings, {}
+    out = []
+    for values in doc.to_array(list(attrs)).reshape(len(doc), len(attrs)).tolist():
+        key = tuple(values)
+        if key not in seen:
+            seen[key] = read(strings, *values)
+        out.append(seen[key])
+    return out
 
 
 def is_nominal(token: Token) -> bool:
@@ -397,10 +448,10 @@ def subjunctive_clause(verb: Token) -> Token | None:
 
 def sentence_window_start(token: Token, sentences_back: int) -> int:
     """Index of the first token of the sentence `sentences_back` before token's own."""
-    first = token.sent.start
+    first = sentence_start(token)
     for _ in range(sentences_back):
         if first > 0:
-            first = token.doc[first - 1].sent.start
+            first = sentence_start(token.doc[first - 1])
     return first
 
 
@@ -422,7 +473,7 @@ def relative_antecedent(clause: Token, pronoun: Token) -> Token | None:
     noun further back is taken.)"""
     if not is_verb_by_tag(clause.head):
         return clause.head
-    for t in reversed(clause.doc[clause.sent.start:pronoun.i]):
+    for t in reversed(clause.doc[sentence_start(clause):pronoun.i]):
         if t.is_punct:
             continue
         return t if is_nominal(t) else None
@@ -450,7 +501,7 @@ def clause_subject(verb: Token, acts: Callable[[Token], bool], depth: int = 0) -
         if is_relative_clause(verb) and subj.lower_ in ("which", "that", "who"):
             return relative_antecedent(verb, subj)
         return subj
-    if verb.tag_ in ("VBD", "VBZ", "VBP") and verb.i > verb.sent.start:
+    if verb.tag_ in ("VBD", "VBZ", "VBP") and verb.i > sentence_start(verb):
         before = verb.doc[verb.i - 1]
         if before.pos_ == "PROPN" and before.head.i == verb.i:
             return before  # "Actionaid criticised": a name the parser hung on its verb otherwise

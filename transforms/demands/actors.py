@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Token
 
 from transforms.demands.lexicon import Lexicon
 from transforms.parse import ACTIVE_SUBJECT, entity_of, DIRECT_OBJECT, PASSIVE_SUBJECT, POSSESSOR, \
-    lemma, prep_phrases, sentence_window_start
+    lemma, prep_phrases, sentence_start, sentence_window_start
 from transforms.entities.linking import cluster_id, clusters, entity_id, roles_before
 
 # Named entity labels an actor may be known by when the linker made no cluster of the span.
@@ -32,6 +32,7 @@ class Actors:
         self.country_mentions: dict[str, int] = {}
         self.titled: list[tuple[int, str, frozenset]] = []  # (char offset, entity id, title words)
         self._ids: dict[int, str | None] = {}
+        self._who: dict[tuple[int, int], tuple] = {}  # (lexicon id, token index) -> `who`
         for c in clusters(doc):
             eid = entity_id(c.type, c.name)
             self.types[eid] = c.type
@@ -127,7 +128,7 @@ def _plural_subject_before(tok: Token) -> Token | None:
     """"The airlines won tax breaks, but the ministry wants them to ...": the plural
     subject of an earlier clause of the same sentence (not of the pronoun's own clause)."""
     own = {c.i for c in tok.head.children if c.dep_ in ACTIVE_SUBJECT}
-    for t in reversed(tok.doc[tok.sent.start:tok.i]):
+    for t in reversed(tok.doc[sentence_start(tok):tok.i]):
         if t.dep_ in (*ACTIVE_SUBJECT, *PASSIVE_SUBJECT) and t.i not in own and t.pos_ != "PRON":
             return t if t.tag_ in ("NNS", "NNPS") or any(True for _ in t.conjuncts) else None
     return None
@@ -159,6 +160,15 @@ def who(tok: Token | None, lex: Lexicon, actors: Actors) -> tuple[str | None, st
     """(entity id, None) or (None, words) for the actor or addressee headed by `tok`."""
     if tok is None:
         return None, None
+    # (memoised: every candidate reading asks about the words of its sentence and the one before)
+    key = (id(lex), tok.i)
+    found = actors._who.get(key)
+    if found is None:
+        found = actors._who[key] = _who(tok, lex, actors)
+    return found
+
+
+def _who(tok: Token, lex: Lexicon, actors: Actors) -> tuple[str | None, str | None]:
     eid = actors.entity(tok) or _named_beside(tok, lex, actors)
     if eid is not None:
         return eid, None

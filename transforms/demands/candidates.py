@@ -15,7 +15,7 @@ from transforms.demands.actors import Actors, who
 from transforms.demands.clauses import subject
 from transforms.demands.demanded import Demand, split, trim
 from transforms.demands.lexicon import Lexicon
-from transforms.parse import POSSESSOR, is_nominal, is_verb_by_tag, lemma, prep_phrases
+from transforms.parse import POSSESSOR, is_nominal, is_verb_by_tag, lemma, lemmas, lowers, prep_phrases
 
 # Where a trigger's demanded thing hangs: its object, its clausal complements, and for nouns
 # their clausal modifier ("a call to end ...") or a compound before them ("rescheduling request").
@@ -27,9 +27,14 @@ _CONTENT_PREPS = ("for", "on", "upon", "of", "to")
 def extra_candidates(sents: list[Span], lex: Lexicon, actors: Actors) -> list[Demand]:
     """Every candidate of the document's sentences, in text order (they may overlap)."""
     out: list[Demand] = []
+    doc = sents[0].doc if sents else None
+    lems, lows = (lemmas(doc), lowers(doc)) if doc is not None else ([], [])
     for si, sent in enumerate(sents):
-        for tok in sent:
-            for head, cue, kind in _arguments(tok, lex):
+        for i in range(sent.start, sent.end):
+            if not (lems[i] in lex.candidate_verbs or lems[i] in lex.candidate_nouns
+                    or lows[i] in lex.condition_marks or lows[i] in lex.condition_starts):
+                continue  # (most words: `_arguments` finds nothing)
+            for head, cue, kind in _arguments(doc[i], lex):
                 out += _demands(head, cue, kind, si, lex, actors)
     return out
 

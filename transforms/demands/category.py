@@ -17,16 +17,18 @@ def category(d: Demand, doc: Doc, lex: Lexicon) -> str:
         if all(lemmas & g for g in groups):
             return cat
     for level in _levels_from_head(d, tokens):
+        # (each word's forms read once, not once per category)
+        forms = [(phrasal_lemma(t), lemma(t), t.lower_) for t in level]
         for cat, words in lex.category_words.items():
-            if any(phrasal_lemma(t) in words or lemma(t) in words or t.lower_ in words for t in level):
+            if any(p in words or lem in words or low in words for p, lem, low in forms):
                 return cat
-    scope = d.category_scope
-    lemmas = {lemma(t) for t in scope}
+    scope_lemmas = [lemma(t) for t in d.category_scope]
+    lemmas = set(scope_lemmas)
     for cat, groups in lex.category_pairs.items():
         if all(lemmas & g for g in groups):
             return cat
     for cat, words in lex.category_words.items():
-        if any(lemma(t) in words for t in scope):
+        if any(lem in words for lem in scope_lemmas):
             return cat
     return "other"
 

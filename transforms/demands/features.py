@@ -26,7 +26,7 @@ from transforms.entities.linking import cluster_id
 from transforms.money.features import MAX_PATH, whole_phrase
 from transforms.parse import dependency_path
 from transforms.parties import PARTY_POS, Party, ranked_actors
-from transforms.parse import DIRECT_OBJECT, is_verb_by_tag, lemma
+from transforms.parse import DIRECT_OBJECT, is_verb_by_tag, lemma, sentence_of, sentence_start
 
 # Inside a name or compound: the phrase's head stands for these words.
 _INSIDE_PHRASE = ("compound", "flat", "flat:name", "fixed")
@@ -141,8 +141,8 @@ def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):
     before that can name a party, outside `inside`: the value `who` reads (entity id or words,
     both None when it names no one) and, for words that are no entity, the whole noun phrase
     when it says more (else None). A word inside a name or compound is left to its head."""
-    doc, sent = cue.doc, cue.sent
-    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    doc, sent = cue.doc, sentence_of(cue)
+    start = sentence_start(doc[sent.start - 1]) if sent.start > 0 else sent.start
     for t in doc[start:sent.end]:
         if t.pos_ not in PARTY_POS or t.i in inside:
             continue
@@ -184,7 +184,7 @@ def _party_kind(t, entity_id: str | None) -> str:
 
 
 def _where(d: Demand, t) -> str:
-    if t.i < d.cue.sent.start:
+    if t.i < sentence_start(d.cue):
         return "previous_sentence"
     gap = abs(d.cue.i - t.i)
     bucket = "1" if gap <= 1 else "2-3" if gap <= 3 else "4-8" if gap <= 8 else "far"

@@ -16,7 +16,7 @@ from transforms.demands.clauses import is_hypothetical, not_asserted, noun_use, 
 from transforms.demands.demanded import Demand
 from transforms.demands.lexicon import Lexicon
 from transforms.parse import DIRECT_OBJECT, OPEN_COMPLEMENT, PASSIVE_SUBJECT, POSSESSOR, \
-    by_phrase, child, is_negated, is_verb_by_tag, lemma, phrasal_lemma, prep_phrases, to_infinitive
+    by_phrase, child, is_negated, lemma, lemmas, phrasal_lemma, prep_phrases, to_infinitive, verbs_by_tag
 
 
 @dataclass
@@ -35,9 +35,14 @@ def answers(sents: list[Span], lex: Lexicon) -> list[Answer]:
     """Every reply in the document: a verb or noun of accepting or rejecting and what it
     answers."""
     out = []
+    doc = sents[0].doc if sents else None
+    lems, verbs = (lemmas(doc), verbs_by_tag(doc)) if doc is not None else ([], [])
     for si, sent in enumerate(sents):
-        for tok in sent:
-            if is_verb_by_tag(tok):
+        for i in range(sent.start, sent.end):
+            if not (verbs[i] or lems[i] in lex.answer_nouns):
+                continue  # (most words: no reply)
+            tok = doc[i]
+            if verbs[i]:
                 found = _verb_answer(tok, lex)
             elif tok.tag_.startswith("NN") and lemma(tok) in lex.answer_nouns:
                 found = _noun_answer(tok, lex)
@@ -171,11 +176,15 @@ def settle(demands: list[Demand], replies: list[Answer], sents: list[Span], lex:
                 responder = who(ans.responder, lex, actors)
                 if responder != d.actor and responder != (None, None):
                     d.addressee = responder
-    texts = [s.text.lower() for s in sents]
+    texts: dict[int, str] = {}  # (the sentences lower-cased, read only where a demand is left)
     for d in demands:
         if d.status is not None:
             continue
-        window = " ".join(texts[d.sent_index:d.sent_index + 2])
+        near = range(d.sent_index, min(d.sent_index + 2, len(sents)))
+        for k in near:
+            if k not in texts:
+                texts[k] = sents[k].text.lower()
+        window = " ".join(texts[k] for k in near)
         if any(p in window for p in lex.open_phrases):
             d.status = "pending"
             d.evidence = sents[d.sent_index].text.strip()
@@ -191,14 +200,20 @@ def obtained(demands: list[Demand], categories: dict, sents: list[Span], lex: Le
         if d.actor == (None, None):
             continue
         for sent in sents[d.sent_index:d.sent_index + reach + 1]:
-            got = next((t for t in sent if is_verb_by_tag(t) and lemma(t) in lex.obtain_verbs
-                        and t.i > d.end and not not_asserted(t, lex)
+            got = next((t for t in _obtain_verbs(sent, lex) if t.i > d.end and not not_asserted(t, lex)
                         and d.actor in all_actors(subject(t), lex, actors)
                         and _same_kind(child(t, DIRECT_OBJECT), d, categories, lex)), None)
             if got is not None:
                 if d.status in (None, "pending", "unknown") and d.evidence is None:
                     d.status, d.evidence, d.answer = "accepted", sent.text.strip(), got
                 break
+
+
+def _obtain_verbs(sent: Span, lex: Lexicon):
+    """The sentence's verbs of getting (`lex.obtain_verbs`), in order."""
+    doc = sent.doc
+    lems, verbs = lemmas(doc), verbs_by_tag(doc)
+    return (doc[i] for i in range(sent.start, sent.end) if verbs[i] and lems[i] in lex.obtain_verbs)
 
 
 def _same_kind(obj: Token | None, d: Demand, categories: dict, lex: Lexicon) -> bool:

@@ -12,20 +12,26 @@ from transforms.demands.demanded import Demand
 from transforms.demands.lexicon import Lexicon
 from transforms.demands.nouns import from_noun
 from transforms.demands.obligations import from_condition, from_reported_obligation
-from transforms.parse import is_verb_by_tag, known_verb_lemma, lemma
+from transforms.parse import known_verb_lemma, lemmas, verbs_by_tag
 from transforms.demands.verbs import from_verb
 
 
 def find_demands(sents: list[Span], lex: Lexicon, actors: Actors) -> list[Demand]:
     """The document's demands in text order, one reading per stretch of text."""
     found: list[Demand] = []
+    doc = sents[0].doc if sents else None
+    lems, verbs = (lemmas(doc), verbs_by_tag(doc)) if doc is not None else ([], [])
     for si, sent in enumerate(sents):
-        for tok in sent:
-            if lemma(tok) in lex.nouns and noun_use(tok):
+        for i in range(sent.start, sent.end):
+            noun, verb = lems[i] in lex.nouns, verbs[i]
+            if not (noun or verb):
+                continue  # (most words: no finder reads them)
+            tok = doc[i]
+            if noun and noun_use(tok):
                 found.extend(from_noun(tok, lex, actors, si))
-            elif is_verb_by_tag(tok) and known_verb_lemma(tok, lex.verbs):
+            elif verb and known_verb_lemma(tok, lex.verbs):
                 found.extend(from_verb(tok, lex, actors, si))
-            if is_verb_by_tag(tok):
+            if verb:
                 found.extend(from_reported_obligation(tok, lex, actors, si))
                 found.extend(from_condition(tok, lex, actors, si))
     return _one_reading_each(found)

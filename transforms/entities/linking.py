@@ -48,7 +48,7 @@ from transforms.entities.variants import name_words, person_compatible, spelling
 from transforms.facts import get_facts, set_facts
 from transforms.ids import stable_id
 from transforms.lexicons import load
-from transforms.parse import cached, forget
+from transforms.parse import cached, forget, lowers
 
 NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")
 
@@ -632,9 +632,13 @@ def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
 def _resolve_pronouns(doc: Doc, clusters: list[Cluster], rules: dict) -> None:
     people = [(m.start, c) for c in clusters if c.type == "PERSON" for m in c.mentions]
     sentences = list(doc.sents)
+    words = lowers(doc)
     for s_index, sent in enumerate(sentences):
-        for tok in sent:
-            if tok.lower_ not in rules["pronouns"] or tok.dep_ not in rules["actor_deps"]:
+        for i in range(sent.start, sent.end):
+            if words[i] not in rules["pronouns"]:
+                continue  # (most words: read from the column, no token made)
+            tok = doc[i]
+            if tok.dep_ not in rules["actor_deps"]:
                 continue
             before = {id(c): c for start, c in people if sent.start_char <= start < tok.idx}
             if not before and s_index > 0:

@@ -16,7 +16,7 @@ from transforms.entities.boundaries import repair_boundaries
 from transforms.entities.decide import Cues, SpanModel, decided, span_features
 from transforms.entities.names import gazetteer
 from transforms.lexicons import load
-from transforms.parse import forget
+from transforms.parse import forget, lowers
 
 
 def _rules() -> dict:
@@ -187,8 +187,10 @@ def _acronym_expansions(doc: Doc, connectors: frozenset[str]) -> list[Span]:
     typed = {e.text: e.label_ for e in doc.ents if e.text.isupper() and len(e) == 1}
     out = []
     for t in doc[1:-2]:
+        if t.text != "(":  # (first: most words are not, and reading two more per word is not free)
+            continue
         acronym, close = doc[t.i + 1], doc[t.i + 2]
-        if t.text != "(" or close.text != ")" or acronym.text not in typed:
+        if close.text != ")" or acronym.text not in typed:
             continue
         letters, start = list(acronym.text.replace(".", "")), t.i
         while letters and start > 0:
@@ -244,7 +246,11 @@ def _suffixed_companies(doc: Doc, legal_forms: frozenset[str]) -> list[Span]:
         return t.text[:1].isupper() and t.lower_.rstrip(".") in legal_forms
 
     out = []
-    for t in doc[1:]:
+    words = lowers(doc)
+    for i in range(1, len(doc)):
+        if words[i].rstrip(".") not in legal_forms:
+            continue  # (most words: read from the column, no token made)
+        t = doc[i]
         if not legal_form(t) or t.ent_type_ or (t.i + 1 < len(doc) and legal_form(doc[t.i + 1])):
             continue  # ("Mortgage Co Inc": the name ends at its last legal form)
         start = t.i

@@ -16,7 +16,7 @@ from typing import Callable
 
 from spacy.tokens import Doc, Token
 
-from transforms.parse import VERB_PARTICLE, doc_text, lemma
+from transforms.parse import VERB_PARTICLE, doc_text, lemmas, parts_of_speech
 
 # Parts of speech a trigger may have, as the lexicon and the model name them. The parser tags
 # some full verbs AUX ("Acme claims ..."): those are verbs unless their lemma is an auxiliary's.
@@ -79,14 +79,13 @@ def candidates(doc: Doc, known: Callable[[str, str], bool]) -> list[Trigger]:
     """Every word whose lemma `known(lemma, pos)` accepts, in text order, each counting the
     earlier ones of its lemma (a repeated mention is seldom where an event is told)."""
     out, seen = [], {}
-    for t in doc:
-        pos = TRIGGER_POS.get(t.pos_)
+    for i, (upos, word) in enumerate(zip(parts_of_speech(doc), lemmas(doc))):
+        pos = TRIGGER_POS.get(upos)
         if pos is None:
             continue
-        word = lemma(t)
-        if t.pos_ == "AUX" and word in _AUXILIARIES:
+        if upos == "AUX" and word in _AUXILIARIES:
             continue
         if known(word, pos):
             nth = seen[word, pos] = seen.get((word, pos), -1) + 1
-            out.append(Trigger(t, word, pos, nth))
+            out.append(Trigger(doc[i], word, pos, nth))
     return out

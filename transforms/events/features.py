@@ -24,7 +24,7 @@ from transforms.events.lexicon import POS, EventLexicon
 from transforms.money.features import MAX_PATH
 from transforms.events.when import clause_head
 from transforms.parse import (AGENT, AUXILIARY, NEGATION, OBJECT, POSSESSOR, SUBJECT, VERB_PARTICLE,
-                              clause_subject, dependency_path, lemma)
+                              clause_subject, dependency_path, lemma, sentence_start)
 from transforms.parties import Party
 
 _COMPLEMENT = ("xcomp", "ccomp")
@@ -156,7 +156,7 @@ def _party_features(t: Trigger, event_type: str, w, entity_id: str | None) -> li
 
 
 def _where(trigger, w) -> str:
-    if w.i < trigger.sent.start:
+    if w.i < sentence_start(trigger):
         return "previous_sentence"
     gap = abs(trigger.i - w.i)
     bucket = "1" if gap <= 1 else "2-3" if gap <= 3 else "4-8" if gap <= 8 else "far"

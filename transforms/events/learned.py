@@ -106,13 +106,20 @@ class EventModel:
         """The type chooser's probabilities of `LABELS` for a candidate's features: what
         `self.type.probabilities(label_candidates(feats, LABELS))` gives, summed per feature as
         one vector of the labels' weights (the per-candidate hot loop)."""
-        table, none = self._crossed, self._no_weights
-        s = table.get("", none).copy()
+        # The weights of the features the model knows, summed row after row in one call (as
+        # adding them one by one did, in the same order; an unknown feature adds nothing).
+        table = self._crossed
+        rows = [table.get("", self._no_weights)]
         for f in feats:
             if isinstance(f, str):
-                s += table.get(f, none)
+                w = table.get(f)
+                if w is not None:
+                    rows.append(w)
             else:
-                s += f[1] * table.get(f[0], none)
+                w = table.get(f[0])
+                if w is not None:
+                    rows.append(f[1] * w)
+        s = np.add.reduce(np.array(rows), axis=0)
         e = np.exp(s - s.max())
         return e / e.sum()
 
