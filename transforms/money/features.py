@@ -2,12 +2,12 @@
 subject and payer, each described by features (`transforms.ranker`).
 
 Candidates for subject and payer are "nobody", then the words that can name a party near the
-amount: every noun, proper noun and pronoun of its sentence and the one before it, outside any
-amount, each turned into the row's value the way the rules do (`role_value`: an entity's
-cluster id, a resolved pronoun, or the words of a short phrase) and also offered as its whole
-noun phrase; then the document's other actors (the holder of "sales rose" may be named only
-in the first paragraph). Several words may give the same value (two mentions of one company);
-the chooser adds up their probabilities.
+amount: every noun, proper noun, pronoun and phrase-heading determiner ("those responsible") of
+its sentence and the one before it, outside any amount, each turned into the row's value the
+way the rules do (`role_value`: an entity's cluster id, a resolved pronoun, or the words of a
+short phrase) and also offered as its whole noun phrase; then the document's other actors (the
+holder of "sales rose" may be named only in the first paragraph). Several words may give the
+same value (two mentions of one company); the chooser adds up their probabilities.
 
 Features are the parse between the amount and the word (the dependency path, the word where
 the two meet and its vector), the word's relation to its head and its preposition, what kind
@@ -29,6 +29,8 @@ from transforms.money.purpose import nearest_cue
 from transforms.parse import POSSESSOR, cached, dependency_path, is_verb
 from transforms.parties import PARTY_POS, Party
 
+# A determiner in one of these places heads its phrase ("those responsible for the attack").
+_NOMINAL = ("nsubj", "nsubj:pass", "obj", "iobj", "obl", "nmod", "conj", "appos")
 # Inside a noun phrase: the phrase's head stands for these words.
 _INSIDE_PHRASE = ("compound", "flat", "flat:name", "fixed", "goeswith")
 MAX_PATH = 6  # dependency steps; longer paths are all "long"
@@ -122,7 +124,7 @@ def parties(x: AmountView) -> list[Party]:
     doc = x.span.doc
     found = [Party(None, None, None, _nobody_features(x))]
     for t in doc[x.window_start:x.sent.end]:
-        if t.pos_ not in PARTY_POS or t.i in x.money or t.i in x.exclude:
+        if not _names_party(t) or t.i in x.money or t.i in x.exclude:
             continue
         if t.dep_ in _INSIDE_PHRASE and t.head.pos_ in ("NOUN", "PROPN") and cluster_id(t) == cluster_id(t.head):
             continue  # a word of a name or compound: its phrase's head stands for it
@@ -135,6 +137,10 @@ def parties(x: AmountView) -> list[Party]:
     near = {p.entity_id for p in found if p.entity_id}
     found += [p for p in document_actors(x) if p.entity_id not in near]
     return found
+
+
+def _names_party(t) -> bool:
+    return t.pos_ in PARTY_POS or (t.pos_ == "DET" and t.dep_ in _NOMINAL)
 
 
 def whole_phrase(t, exclude: range) -> str | None:

@@ -7,12 +7,15 @@ paired with the gold amount it matches (as the scorer pairs them: currency, valu
 the gold's placed span), and becomes three choices: among the purpose labels, and twice among
 the parties around it (`transforms.money.features`), the right ones being those the strict
 scorer would accept (`evaluation.scoring.actor_matches`), or "nobody" when the gold has none.
-Labels therefore mean exactly what is measured. Training is deterministic (L-BFGS from zero
-weights); `seed` is recorded only.
+Labels therefore mean what is measured, save one narrowing: when a candidate is headed by a word
+of a gold phrase, phrases that merely hold it ("the arrest of those responsible" for "those
+responsible"), which the scorer also accepts, are not right. Training is deterministic (L-BFGS
+from zero weights); `seed` is recorded only.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,9 +67,7 @@ def examples(doc, record: dict) -> list[Example]:
         # roles are learned as read with the right purpose (the chooser's, once trained)
         view.purpose = purposes[0] if purposes else None
         found = parties(view)
-        roles = [Choice([p.features for p in found], _right(found, g.get(role), entities, actors))
-                 for role in ("subject", "payer")]
-        out.append(Example(view, restates, g, purpose, *roles, found))
+        out.append(Example(view, restates, g, purpose, *role_choices(found, g, entities, actors), found))
     return out
 
 
@@ -86,12 +87,30 @@ def align(found: list[tuple], gold: list[dict], text: str) -> list[tuple[int, in
     return sorted(greedy_pairs(candidates))
 
 
+def role_choices(found: list[Party], g: dict, entities: GoldEntities, actors: dict) -> list[Choice]:
+    """The subject and payer choices of one gold amount among the parties found."""
+    return [Choice([p.features for p in found], _right(found, g.get(role), entities, actors))
+            for role in ("subject", "payer")]
+
+
 def _right(found: list[Party], wanted, entities: GoldEntities, actors: dict) -> frozenset[int]:
     if not wanted or (isinstance(wanted, str) and not wanted.strip()):
         return frozenset({0})  # nobody
     values = wanted if isinstance(wanted, list) else [wanted]
-    return frozenset(k for k, p in enumerate(found) if p.token is not None and any(
-        actor_matches(party_actor(p, actors), v, entities) for v in values))
+    matched = {k: [v for v in values if actor_matches(party_actor(p, actors), v, entities)]
+               for k, p in enumerate(found) if p.token is not None}
+    right = frozenset(k for k, vs in matched.items() if vs)
+    # The scorer accepts any phrase holding a gold phrase ("the arrest of those responsible" for
+    # "those responsible"); learnt, such phrases teach the event money is for ("Smith's arrest")
+    # instead of its party. The gold writes the shortest phrase, so when a candidate is headed by
+    # one of its words, only those are right.
+    headed = frozenset(k for k in right if any(_headed_by(found[k], v, entities) for v in matched[k]))
+    return headed or right
+
+
+def _headed_by(p: Party, value: str, entities: GoldEntities) -> bool:
+    """Whether candidate `p` is headed by a word of `value` (always, when it names an entity)."""
+    return entities.entity_forms(value) is not None or fold(p.token.text) in re.findall(r"\w+", fold(value))
 
 
 def party_actor(p: Party, actors: dict) -> Actor:
@@ -119,9 +138,17 @@ def fit_choosers(all_examples: list[Example], l2: dict | None = None) -> dict:
 
 
 def parse(records: list[dict]):
-    """Each record's text parsed and linked by the project's pipeline (no other extractor)."""
+    """Each record's text parsed and linked by the project's pipeline (no other extractor),
+    carrying its publication date as extraction does (it decides which currency a word means)."""
     nlp = load_pipeline(PipelineSpec(extractors=("newsfacts_linker",)))
-    return nlp.pipe((r["text"] for r in records), batch_size=32)
+    return nlp.pipe((_dated(nlp, r) for r in records), batch_size=32)
+
+
+def _dated(nlp, record: dict):
+    doc = nlp.make_doc(record["text"])
+    if record.get("published") is not None:
+        doc.user_data["published"] = str(record["published"])
+    return doc
 
 
 def train_amounts(records: list[dict], out_dir: Path, seed: int = 0) -> Path:

@@ -5,12 +5,13 @@ import json
 
 import pytest
 
+from evaluation.scoring import GoldEntities
 from transforms.money.component import amount_views
 from transforms.money.features import parties, purpose_candidates, whole_phrase
 from transforms.money.learned import SHIPPED, AmountModel
 from transforms.parse import dependency_path
 from transforms.parties import Party, choose
-from transforms.money.train import align, train_amounts
+from transforms.money.train import align, entity_actors, role_choices, train_amounts
 from transforms.ranker import Ranker
 from transforms.schemas import PURPOSES
 
@@ -96,6 +97,26 @@ def test_align_pairs_by_currency_value_and_placed_text():
     assert align(found, gold, text) == [(1, 0)]
 
 
+def test_a_gold_phrase_is_learned_from_the_candidates_it_heads(nlp):
+    doc = nlp("Sheriff Dana Olsen offered a $5,000 reward for the capture of the two escaped inmates.")
+    [(_, view, _)] = amount_views(doc)
+    found = parties(view)
+    gold = {"purpose": "reward", "subject": "the two escaped inmates", "payer": None}
+    subject, payer = role_choices(found, gold, GoldEntities([]), entity_actors(doc))
+    assert [found[k].text for k in subject.right] == ["the two escaped inmates"] and payer.right == {0}
+    # without it, the phrases the scorer accepts as holding it are right
+    without = [p for p in found if p.text != "the two escaped inmates"]
+    subject, _ = role_choices(without, gold, GoldEntities([]), entity_actors(doc))
+    assert [without[k].text for k in sorted(subject.right)] == [
+        "reward for the capture of the two escaped inmates", "the capture of the two escaped inmates"]
+
+
+def test_a_determiner_heading_a_phrase_is_a_candidate(nlp):
+    doc = nlp("The county offered $20,000 for information about those responsible for the blaze.")
+    [(_, view, _)] = amount_views(doc)
+    assert "those responsible for the blaze" in {p.text for p in parties(view)}
+
+
 def test_a_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no trained amounts model"):
         AmountModel.load(tmp_path)
@@ -120,7 +141,7 @@ def test_the_shipped_model_is_small_and_loads():
 
 def test_the_seed_rewards(nlp):
     # (the US$25 million rewards' subject, "several top Venezuelan officials", is not learned yet:
-    # the chooser prefers Maduro, named in the same sentence; see the issue note)
+    # the chooser prefers Maduro, named in the same sentence; train.jsonl holds six rewards)
     text = (ROOT / "seeds" / "000_94c59d239a6fac52.txt").read_text(encoding="utf-8")
     rows = {r[0]: r for r in facts_of(nlp, text)}
     assert rows["US$50 million"][1:3] == ("reward", "Nicolás Maduro")
