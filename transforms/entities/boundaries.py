@@ -8,6 +8,8 @@
 - A post-nominal ("Alan Reid MP", "Ann Lee QC") or a title ("Finance Minister Ann Lee") is no
   part of a person's name: it is cut, and the linker records it as a role. A peer's title with
   one name is the name ("Lord Browne"); an honorific alone ("Mr.") names nobody.
+- A hyphenated word is one word: a span that begins or ends at a hyphen written without
+  spaces ("Pell" of "Pell-Dorne Co.", "Dorne" of "IG-Dorne") takes in the word it joins.
 - "U.S. Banks": a word capitalised after an abbreviated country, whose period read as a
   sentence end, is no part of a name; the country is.
 """
@@ -94,15 +96,22 @@ def _trimmed(span: Span, rules: dict) -> Span | None:
 
 
 def _hyphen_completed(span: Span) -> Span:
-    """"Rha Woong-bae", "Ulrich Schulte-Strathaus": a person's name the model ended at a hyphen
-    goes on to the word the hyphen joins (a word no other span holds)."""
-    doc, end = span.doc, span.end
-    if span.label_ not in ("PER", "PERSON"):
-        return span
-    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
-            and not doc[end].whitespace_ and doc[end + 1].is_alpha and doc[end + 1].ent_iob_ == "O":
+    """"Rha Woong-bae", "Pell-Dorne Co.", "IG-Pell": a name the model began or ended at a
+    hyphen written without spaces goes on to the word the hyphen joins (one written word),
+    when no other span holds that word; a person's name to a lower-case word too ("-bae")."""
+    doc, start, end = span.doc, span.start, span.end
+    person = span.label_ in ("PER", "PERSON")
+
+    def joined(hyphen: int, word: int) -> bool:
+        tok = doc[word]
+        return (doc[hyphen].text == "-" and not doc[hyphen].whitespace_ and not doc[hyphen - 1].whitespace_
+                and tok.is_alpha and tok.ent_iob_ == "O" and (person or tok.text[0].isupper()))
+
+    while end + 1 < len(doc) and joined(end, end + 1):
         end += 2
-    return span if end == span.end else Span(doc, span.start, end, label=span.label)
+    while start > 1 and joined(start - 1, start - 2):
+        start -= 2
+    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label)
 
 
 def _with_peerage(span: Span, rules: dict) -> Span:

@@ -64,6 +64,10 @@ def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues
     # headline, and a learned "start of text" weight dropped names that open a body text)
     if before is not None:
         feats.append(f"prev={before.lower_}")
+    # (the last word's ending and the words' shapes generalise to names never seen in
+    # training: 5-fold entity F1 0.9248 -> 0.9262; a 4-letter ending and the first word's
+    # ending as well: 0.9256; without the head-word features: 0.9254)
+    feats += [f"suffix={ent[-1].lower_[-3:]}", f"shape={_shape(ent)}"]
     if text.isupper():
         feats.append("caps")
     if any(c.isdigit() for c in text):
@@ -90,6 +94,15 @@ def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues
         feats.append("after_title")
     feats += [f"other={label}" for label in sorted(set(others) - {ner})]
     return feats
+
+
+def _shape(ent: Span) -> str:
+    """The shapes of the span's first four words, runs collapsed ("Xx Xx.", "XX", "Xx - Xx")."""
+    out = []
+    for t in ent[:4]:
+        shape = "".join("X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else c for c in t.text)
+        out.append("".join(c for i, c in enumerate(shape) if i == 0 or c != shape[i - 1]))
+    return " ".join(out)
 
 
 def candidates(features: list[str]) -> list[list[str]]:

@@ -92,7 +92,8 @@ class EntityTypes:
         rule types it), boundaries repaired and missed names added."""
         repair_boundaries(doc)
         expansions = _acronym_expansions(doc, self.connectors) + _suffixed_companies(doc, self.legal_forms) \
-            + _named_after_title(doc, self.person_titles, self.not_given_names | self.institution_heads)
+            + _named_after_title(doc, self.person_titles, self.not_given_names | self.institution_heads) \
+            + _dateline_credit(doc)
         if expansions:
             # (the rules may find one name twice, or two names that cross: the longest wins)
             expansions = _disjoint(expansions)
@@ -226,6 +227,25 @@ def _named_after_title(doc: Doc, titles: frozenset[str], not_names: frozenset[st
                 gazetteer().country_name(w.text) or gazetteer().is_demonym(w.text) for w in words):
             out.append(Span(doc, t.i + 1, end, label="PERSON"))
     return out
+
+
+def _dateline_credit(doc: Doc) -> list[Span]:
+    """The news agency credited in brackets after a story's dateline ("OSLO, Norway (AP) --",
+    "LIMA, May 2 (Xinhua) -"): an organisation, which the model often leaves untagged."""
+    if not (len(doc) > 3 and doc[0].is_upper and doc[0].is_alpha):
+        return []
+    for t in doc[1:12]:
+        if "\n" in t.text_with_ws:
+            break
+        if t.text != "(":
+            continue
+        close = next((j for j in range(t.i + 2, min(t.i + 5, len(doc))) if doc[j].text == ")"), None)
+        words = doc[t.i + 1:close] if close else None
+        if words and all(w.is_alpha for w in words) and words[0].text[0].isupper() \
+                and not any(w.ent_type_ for w in words):
+            return [Span(doc, t.i + 1, close, label="ORG")]
+        return []
+    return []
 
 
 def _disjoint(spans: list[Span]) -> list[Span]:
