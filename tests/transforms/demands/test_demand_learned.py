@@ -3,6 +3,7 @@ decisions on invented newswire sentences, the trainer and the shipped model."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -17,6 +18,7 @@ from transforms.demands.learned import CHOOSERS, SHIPPED, DemandModel
 from transforms.demands.lexicon import lexicon
 from transforms.demands.train import COMPONENT, train_demands
 from transforms.nlp import load_pipeline
+from transforms.ranker import Ranker
 
 
 def _candidates(text):
@@ -106,3 +108,40 @@ def test_gold_without_demands_keeps_the_shipped_weights(tmp_path):
     record = {"id": "inv-2", "text": "Halvorsen Industries said profits rose.", "gold": {"entities": []}}
     model = DemandModel.load(train_demands([record], tmp_path))
     assert model.actor.weights == DemandModel.load().actor.weights and model.actor.meta["shipped"]
+
+
+def test_a_reading_is_published_only_from_even_odds():
+    # a demand chooser that gives every reading the same odds: 0.40, then 0.60
+    doc = load_pipeline()("The nurses' union demanded a shorter working week.")
+    lex, actors = lexicon(), Actors(doc)
+    found = readings(doc, lex, actors)
+    assert any(r.source.startswith("rule") for r in found)
+    shipped = DemandModel.load()
+    kept = {}
+    for bias in (-0.405, 0.405):
+        model = dataclasses.replace(shipped, demand=Ranker({"yes": bias}))
+        kept[bias] = [doc[d.reading.demand.start:d.reading.demand.end].text for d in model.decide(found, lex, actors)]
+    assert kept == {-0.405: [], 0.405: ["a shorter working week"]}
+
+
+def test_a_party_named_by_a_description_carries_its_word_vector():
+    doc = load_pipeline()("Halvorsen Industries said the growers asked the ministry for a lower levy.")
+    lex, actors = lexicon(), Actors(doc)
+    [r] = [r for r in readings(doc, lex, actors) if doc[r.demand.start:r.demand.end].text == "a lower levy"]
+    vectors = {p.token.text: [f for f in p.features if isinstance(f, tuple) and f[0] == "wordvec"]
+               for p in parties(r, lex, actors) if p.token is not None and "document" not in p.features}
+    [(_, growers)] = vectors["growers"]
+    assert abs(float(growers @ growers) - 1.0) < 1e-5  # (unit length)
+    assert vectors["Industries"] == []  # (a linked entity: its name, not its words, counts)
+
+
+def test_a_description_asking_carries_its_word_vector_to_the_documents_actors():
+    doc = load_pipeline()("Halvorsen Industries opened a plant in Tromso in May. Its rival Nordvik Shipping Ltd "
+                          "lost money. On Monday the company applied for a cut in the harbour levy.")
+    lex, actors = lexicon(), Actors(doc)
+    [r] = [r for r in readings(doc, lex, actors) if r.source == "verb:for"]
+    company = next(t for t in doc if t.text == "company")
+    vectors = [(f[0], f[1]) for p in parties(r, lex, actors) if "document" in p.features
+               for f in p.features if isinstance(f, tuple)]
+    assert vectors and all(name.startswith("document|described_vec|type=") for name, _ in vectors)
+    assert all(abs(float(v @ company.vector) - float(company.vector_norm)) < 1e-3 for _, v in vectors)
