@@ -12,7 +12,8 @@ same value (two mentions of one company); the chooser adds up their probabilitie
 Features are the parse between the amount and the word (the dependency path, the word where
 the two meet and its vector), the word's relation to its head and its preposition, what kind
 of party it is (and, for a phrase, its vector), how far it is, the purpose, and which of the
-hand-written rules (`roles_of`) chose it: the model learns how far to trust each. Purpose
+hand-written rules (`roles_of`) chose it: the model learns how far to trust each. "Nobody" is
+described by the purpose, the verb and the kinds of verb above the amount (`verb_kind`). Purpose
 candidates are the labels, each crossed with the amount's context words, cue words, their mean
 vector and the cue-word rule's reading (`purpose_of`).
 """
@@ -35,6 +36,7 @@ _NOMINAL = ("nsubj", "nsubj:pass", "obj", "iobj", "obl", "nmod", "conj", "appos"
 _INSIDE_PHRASE = ("compound", "flat", "flat:name", "fixed", "goeswith")
 MAX_PATH = 6  # dependency steps; longer paths are all "long"
 MAX_WHOLE = 12  # words of a whole noun phrase
+VERBS_ABOVE = 6  # the amount's ancestors whose verbs tell "nobody" whether a payer is named
 LEAD_TOKENS = 40  # about the first paragraph, where a story names its main actors
 # The document's most mentioned actors offered to every amount: all of them in an article (the
 # most in train.jsonl is N), a bound in a book-length text, where each amount scoring every
@@ -187,12 +189,25 @@ def _first_mentions(doc, filed_from: int) -> list:
 
 
 def _nobody_features(x: AmountView) -> list[str]:
+    # which kinds of verb the amount hangs on: "paid", "was fined" name a payer; "rose" or
+    # "said" alone rarely do
+    kinds = sorted({verb_kind(v) for v in list(x.root.ancestors)[:VERBS_ABOVE] if is_verb(v)}) or ["none"]
     feats = ["nobody", f"nobody|purpose={x.read_as}",
-             f"nobody|verb={x.verb.lemma_.lower() if x.verb is not None else '-'}"]
+             f"nobody|verb={x.verb.lemma_.lower() if x.verb is not None else '-'}",
+             *(f"nobody|verbs={k}" for k in kinds), *(f"nobody|verbs={k}|purpose={x.read_as}" for k in kinds)]
     for role in ("subject", "payer"):
         if not (x.rule_roles.get(f"{role}_entity_id") or x.rule_roles.get(f"{role}_text")):
             feats.append(f"nobody|rule_{role}_none")
     return feats
+
+
+def verb_kind(v) -> str:
+    """A verb's class by the money lexicon's roles: it pays ("offered", "lent"), imposes
+    ("fined"), receives ("got ... from"), says, or something else."""
+    r = rules()
+    lemma = v.lemma_.lower()
+    return ("pay" if lemma in r.payer_verbs else "impose" if lemma in r.passive_payer_verbs
+            else "receive" if lemma in r.payer_preps else "speech" if lemma in r.speech_verbs else "other")
 
 
 def party_features(x: AmountView, t, entity_id: str | None) -> list[str]:

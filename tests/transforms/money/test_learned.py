@@ -7,7 +7,7 @@ import pytest
 
 from evaluation.scoring import GoldEntities
 from transforms.money.component import amount_views
-from transforms.money.features import parties, purpose_candidates, whole_phrase
+from transforms.money.features import parties, purpose_candidates, verb_kind, whole_phrase
 from transforms.money.learned import SHIPPED, AmountModel
 from transforms.parse import dependency_path
 from transforms.parties import Party, choose
@@ -48,6 +48,21 @@ def test_candidates_are_nobody_then_the_words_around_the_amount():
     dornfeld = next(p for p in found if p.token is not None and p.token.text == "Dornfeld")
     assert dornfeld.entity_id and dornfeld.text is None
     assert "verb_rel=obj" in dornfeld.features and "kind=entity:ORG|name" in dornfeld.features
+
+
+def test_verbs_are_classed_by_what_they_say_about_paying(nlp):
+    doc = _fined()
+    assert (verb_kind(doc[2]), verb_kind(doc[9])) == ("impose", "speech")
+    doc = nlp("Kestrel paid $2 million, received $1 million from Arbogast and its sales rose.")
+    kinds = {t.text: verb_kind(t) for t in doc if t.text in ("paid", "received", "rose")}
+    assert kinds == {"paid": "pay", "received": "receive", "rose": "other"}
+
+
+def test_nobody_knows_which_kinds_of_verb_the_amount_hangs_on():
+    [(_, view, _)] = amount_views(_fined())
+    nobody = parties(view)[0].features
+    assert {"nobody|verbs=impose", "nobody|verbs=speech", f"nobody|verbs=impose|purpose={view.read_as}"} <= set(nobody)
+    assert not any(f.startswith("nobody|verbs=pay") for f in nobody)
 
 
 def test_the_dependency_path_goes_up_to_where_the_words_meet_then_down():
