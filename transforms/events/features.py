@@ -11,12 +11,15 @@ Source and target candidates are read as a demand's parties are (`transforms.dem
 the linker's entity, a resolved pronoun or description, else the words): nobody; every noun,
 proper noun and pronoun of the trigger's sentence and the one before, also as its whole noun
 phrase; then the document's most named actors. Their features are the dependency path from the
-trigger, the path crossed with the type, where the word is, its preposition and what it is.
+trigger, the path crossed with the type, where the word is, its preposition and what it is, its
+role (subject, agent, object, possessor, the speaker of the reported clause the trigger is in),
+whether it can act (an entity, a person or a body: "the report accused" names no accuser) and
+whether it is in the dateline.
 """
 
 from __future__ import annotations
 
-from transforms.demands.actors import Actors
+from transforms.demands.actors import Actors, is_human
 from transforms.demands.features import nearby_words
 from transforms.demands.lexicon import Lexicon
 from transforms.events.candidates import Trigger
@@ -30,6 +33,13 @@ from transforms.parties import Party
 _COMPLEMENT = ("xcomp", "ccomp")
 # Verbs that report what someone said: the event below them is the reported actor's.
 _REPORTING = {"say", "tell", "announce", "report", "state", "add", "claim", "note", "confirm", "quote"}
+# Verbs of saying or believing whose subject voices the clause below them (the speaker of a
+# reported event: "the minister said the talks had failed", "he argued").
+_SPEECH = _REPORTING | {"argue", "explain", "write", "insist", "reply", "declare", "stress", "acknowledge",
+                        "admit", "believe", "think", "warn", "predict", "suggest"}
+# Dashes that end a newswire dateline ("PARIS, March 5 - ...") within its first words.
+_DATELINE_DASHES = ("-", "--", "—", "–")
+_DATELINE_WORDS = 12
 NONE = "none"
 DOCUMENT_ACTORS = 6
 
@@ -101,9 +111,15 @@ def parties(t: Trigger, event_type: str, lex: Lexicon, actors: Actors, ranked: l
     roles = _roles(t)
     found = [Party(None, None, None, ["nobody", f"nobody|type={event_type}", f"nobody|lemma={t.lemma}"])]
     own = [w.i for w in t.words]
+    dateline = _dateline_end(t.token.doc)
     for w, entity_id, text, whole in nearby_words(t.token, range(own[0], own[-1] + 1), lex, actors):
         feats = _party_features(t, event_type, w, entity_id)
-        feats += [f for role in roles.get(w.i, ()) for f in (f"role={role}", f"role={role}|{event_type}", f"role={role}|{t.pos}")]
+        acts = "y" if entity_id or is_human(w, lex, actors) else "n"
+        feats += [f"actor={acts}", f"actor={acts}|{event_type}"]
+        for role in roles.get(w.i, ()):
+            feats += [f"role={role}", f"role={role}|{event_type}", f"role={role}|{t.pos}", f"role={role}|actor={acts}"]
+        if w.i < dateline:
+            feats.append("dateline")
         if entity_id or text:
             found.append(Party(w, entity_id, text, feats))
         if whole:
@@ -119,10 +135,14 @@ def parties(t: Trigger, event_type: str, lex: Lexicon, actors: Actors, ranked: l
 def _roles(t: Trigger) -> dict[int, list[str]]:
     """{token index: its roles}: the subject of the trigger's clause, spelled out or inherited
     ("Acme agreed to buy": Acme of buy), the agent of a passive, a noun trigger's possessor
-    ("Smith's visit"), and the direct object of the trigger or its clause verb."""
+    ("Smith's visit"), the direct object of the trigger or its clause verb, and the speaker of
+    the reported clause it is in ("the minister said ...", "according to the union")."""
     tok = t.token
     head = clause_head(tok)
     out: dict[int, list[str]] = {}
+    speaker = _speaker(tok)
+    if speaker is not None:
+        out.setdefault(speaker.i, []).append("speaker")
     subj = clause_subject(head, lambda w: True)
     if subj is not None:
         out.setdefault(subj.i, []).append("subject")
@@ -134,6 +154,25 @@ def _roles(t: Trigger) -> dict[int, list[str]]:
         elif c.dep_ in OBJECT:
             out.setdefault(c.i, []).append("object" if c.head.i == tok.i else "clause_object")
     return out
+
+
+def _speaker(tok):
+    """Who voices the clause the trigger is in: the subject of the nearest verb of saying above
+    it (or beside it: '"...," he said' may hang on the quote), or the noun of "according to"."""
+    for a in (tok, *tok.ancestors):
+        if a.i != tok.i and lemma(a) in _SPEECH:
+            return next((c for c in a.children if c.dep_ in SUBJECT), None)
+        for c in a.children:
+            if c.dep_ == "parataxis" and c.i != tok.i and lemma(c) in _SPEECH:
+                return next((s for s in c.children if s.dep_ in SUBJECT), None)
+            if c.dep_ in ("obl", "nmod", "prep") and any(m.lower_ == "according" for m in c.children):
+                return c
+    return None
+
+
+def _dateline_end(doc) -> int:
+    """The index of the dash ending the document's dateline ("PARIS, March 5 - "), else 0."""
+    return next((w.i for w in doc[:_DATELINE_WORDS] if w.text in _DATELINE_DASHES and w.i > 0), 0)
 
 
 def _party_features(t: Trigger, event_type: str, w, entity_id: str | None) -> list[str]:
