@@ -1,10 +1,12 @@
 """The learned span decision of `newsfacts_entity_types` (`transforms.entities.train` fits it).
 
-Every span the NER found (MISC ones too), once its boundaries are repaired, is kept as a
+Every span the NER found (MISC ones too) and every run of capitalised words it left untagged
+inside a sentence (`types._capitalised_runs`), once boundaries are repaired, is kept as a
 PERSON, ORG, GPE or LOC, or dropped. The rules' type (`EntityTypes.type_of`) is one feature
 among others, so the model learns when to trust it: span shape, first/last words, the words
 around it, the dependency relation of its root, gazetteer and cue hits, and whether the text
-labels the same string otherwise elsewhere. A model folder holds `span.json` (a
+labels the same string otherwise elsewhere, whether it is a common word capitalised, and the
+word vector of its last word. A model folder holds `span.json` (a
 `transforms.ranker` model over the five choices, "drop" the reference with no features); the
 shipped one is `models/newsfacts_entities/`. Without a folder the rules decide alone.
 """
@@ -18,7 +20,8 @@ from typing import Sequence
 from spacy.tokens import Span
 
 from transforms.entities.names import gazetteer
-from transforms.ranker import Ranker, load_folder
+from transforms.parse import cached
+from transforms.ranker import Feature, Ranker, load_folder
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "newsfacts_entities"
 CHOOSERS = ("span",)
@@ -47,7 +50,7 @@ class Cues:
     feature_heads: frozenset[str]
 
 
-def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues) -> list[str]:
+def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues) -> list[Feature]:
     """What the decision reads of one span. others: the NER labels of the same text elsewhere."""
     doc, text = ent.doc, ent.text
     before = doc[ent.start - 1] if ent.start > 0 else None
@@ -93,7 +96,36 @@ def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues
     if before is not None and before.lower_ in cues.person_titles:
         feats.append("after_title")
     feats += [f"other={label}" for label in sorted(set(others) - {ner})]
+    # (a capitalised common word, "Spring", "Bouncers", and the last word's vector, which places
+    # names never seen in training among similar words: 5-fold entity F1 0.9279 -> 0.9285;
+    # the previous word's vector as well: 0.9283)
+    feats += _common_word(ent)
+    feats += _vector("vec_last", ent[-1])
     return feats
+
+
+def _vector(name: str, t) -> list[tuple]:
+    """The word's unit-length vector as one (name, vector) feature; none for a word without one."""
+    norm = float(t.vector_norm) if t.has_vector else 0.0
+    return [(name, t.vector / norm)] if norm else []
+
+
+def _common_word(ent: Span) -> list[str]:
+    """A one-word span that is an ordinary word capitalised ("Spring", "Bouncers"): its lower
+    case is a word of the vectors' vocabulary, or the text writes it in lower case elsewhere."""
+    if len(ent) != 1 or not ent[0].is_title:
+        return []
+    low = ent[0].lower_
+    out = []
+    if ent.vocab.has_vector(low):
+        out.append("common_word")
+    if low in cached(ent.doc, "lower_words", _lower_words):
+        out.append("lower_elsewhere")
+    return out
+
+
+def _lower_words(doc) -> frozenset[str]:
+    return frozenset(t.text for t in doc if t.is_lower)
 
 
 def _shape(ent: Span) -> str:
@@ -105,9 +137,14 @@ def _shape(ent: Span) -> str:
     return " ".join(out)
 
 
-def candidates(features: list[str]) -> list[list[str]]:
+def candidates(features: list[Feature]) -> list[list[Feature]]:
     """The five choices of one span: drop (no features), then each type crossed with them."""
-    return [[]] + [[label, *(f"{label}|{f}" for f in features)] for label in LABELS[1:]]
+    return [[]] + [[label, *(_crossed(label, f) for f in features)] for label in LABELS[1:]]
+
+
+def _crossed(label: str, feature: Feature) -> Feature:
+    """A feature for one choice: "ORG|caps"; a word vector keeps its values ("ORG|vec_last", v)."""
+    return f"{label}|{feature}" if type(feature) is str else (f"{label}|{feature[0]}", feature[1])
 
 
 @dataclass(frozen=True)
