@@ -94,9 +94,12 @@ def context_features(x: AmountView) -> list[str]:
         if c.i not in x.exclude and c.pos_ in ("NOUN", "VERB", "ADP"):
             feats.append(f"child={c.dep_}:{c.lemma_.lower()}")
     doc, sent = x.span.doc, x.sent
-    for t in doc[max(sent.start, x.span.start - 6):min(sent.end, x.span.end + 6)]:
+    # The words near the amount say most; the rest of its sentence still says what the story
+    # is about ("Textile exports ... surged to $7.8bn"), kept apart as weaker evidence.
+    near = range(max(sent.start, x.span.start - 6), min(sent.end, x.span.end + 6))
+    for t in sent:
         if t.i not in x.exclude and t.pos_ in ("NOUN", "VERB", "ADJ", "PROPN") and not t.ent_type_:
-            feats.append(f"w={t.lemma_.lower()}")
+            feats.append(f"w={t.lemma_.lower()}" if t.i in near else f"s={t.lemma_.lower()}")
     return feats
 
 

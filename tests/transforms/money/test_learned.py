@@ -7,7 +7,7 @@ import pytest
 
 from evaluation.scoring import GoldEntities
 from transforms.money.component import amount_views
-from transforms.money.features import parties, purpose_candidates, verb_kind, whole_phrase
+from transforms.money.features import context_features, parties, purpose_candidates, verb_kind, whole_phrase
 from transforms.money.learned import SHIPPED, AmountModel
 from transforms.parse import dependency_path
 from transforms.parties import Party, choose
@@ -95,6 +95,14 @@ def test_purpose_candidates_cross_every_context_feature_with_each_label():
     assert fine[0] == "fine" and "fine|rule=fine" in fine and "fine|up=fine" in fine
 
 
+def test_purpose_reads_the_whole_sentence_apart_from_the_words_near_the_amount(nlp):
+    doc = nlp("Shareholders of the small brewery, which was founded in a quiet village near the coast, "
+              "approved a dividend of $2 million.")
+    [(_, view, _)] = amount_views(doc)
+    feats = context_features(view)
+    assert "w=dividend" in feats and "s=brewery" in feats and "w=brewery" not in feats
+
+
 def test_choose_adds_up_the_mentions_of_one_party():
     model = Ranker({"a": 1.0, "b": 1.4, "nobody": 0.0})
     one = Party(object(), "ent_1", None, ["a"])
@@ -155,12 +163,10 @@ def test_the_shipped_model_is_small_and_loads():
 
 
 def test_the_seed_rewards(nlp):
-    # (the US$25 million rewards' subject, "several top Venezuelan officials", is not learned yet:
-    # the chooser prefers Maduro, named in the same sentence; train.jsonl holds six rewards)
     text = (ROOT / "seeds" / "000_94c59d239a6fac52.txt").read_text(encoding="utf-8")
     rows = {r[0]: r for r in facts_of(nlp, text)}
-    assert rows["US$50 million"][1:3] == ("reward", "Nicolás Maduro")
-    assert rows["US$25 million"][1] == "reward" and rows["US$25 million"][3] == "United States"
+    assert rows["US$50 million"] == ("US$50 million", "reward", "Nicolás Maduro", "United States")
+    assert rows["US$25 million"] == ("US$25 million", "reward", "several top Venezuelan officials", "United States")
 
 
 def test_the_weights_are_part_of_the_extractor_version(nlp, tmp_path, monkeypatch):
