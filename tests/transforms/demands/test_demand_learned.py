@@ -145,3 +145,25 @@ def test_a_description_asking_carries_its_word_vector_to_the_documents_actors():
                for f in p.features if isinstance(f, tuple)]
     assert vectors and all(name.startswith("document|described_vec|type=") for name, _ in vectors)
     assert all(abs(float(v @ company.vector) - float(company.vector_norm)) < 1e-3 for _, v in vectors)
+
+
+def test_a_finders_reading_is_described_to_the_documents_actors_too():
+    # "the union is seeking ...": a finder's own reading, its asker a description
+    doc = load_pipeline()("Harlow Freight Ltd cut 300 jobs in March. Dockers at the Tamsin Port Workers Union "
+                          "walked out. On Monday the union was seeking a 6 pct pay rise.")
+    lex, actors = lexicon(), Actors(doc)
+    [r] = [r for r in readings(doc, lex, actors) if r.source == "rule:verb"]
+    described = {f for p in parties(r, lex, actors) if "document" in p.features
+                 for f in p.features if isinstance(f, str) and f.startswith("document|described=")}
+    assert described and all(f.startswith("document|described=union|type=") for f in described)
+
+
+def test_the_documents_actors_say_how_lately_they_were_named():
+    doc = load_pipeline()("Harlow Freight Ltd cut 300 jobs in March. Shares fell. Dockers walked out. "
+                          "On Monday the union was seeking a 6 pct pay rise.")
+    lex, actors = lexicon(), Actors(doc)
+    [r] = [r for r in readings(doc, lex, actors) if r.source == "rule:verb"]
+    seen = {p.entity_id: [f for f in p.features if isinstance(f, str) and f.startswith("document|seen=")
+                          and "|type=" not in f]
+            for p in parties(r, lex, actors) if "document" in p.features}
+    assert ["document|seen=2-3"] in seen.values()  # (Harlow Freight, three sentences back)
