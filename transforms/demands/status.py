@@ -68,6 +68,8 @@ def _verb_answer(tok: Token, lex: Lexicon) -> tuple | None:
     if is_negated(tok) or any(c.dep_ in ("aux",) and c.lower_ in ("won't", "cannot", "can't") for c in tok.children):
         if pol == "reject":
             return None  # "did not reject" says nothing settled
+        if any(f"not {c.lower_}" in lex.open_phrases for c in tok.children if c.dep_ == "advmod"):
+            return None  # "has not yet granted": still open
         pol = "reject"
     if is_hypothetical(tok, lex):
         return None
@@ -200,7 +202,9 @@ def obtained(demands: list[Demand], categories: dict, sents: list[Span], lex: Le
         if d.actor == (None, None):
             continue
         for sent in sents[d.sent_index:d.sent_index + reach + 1]:
+            # (not a getting verb the asking word governs: "seeking to win X and secure Y")
             got = next((t for t in _obtain_verbs(sent, lex) if t.i > d.end and not not_asserted(t, lex)
+                        and d.cue not in t.ancestors
                         and d.actor in all_actors(subject(t), lex, actors)
                         and _same_kind(child(t, DIRECT_OBJECT), d, categories, lex)), None)
             if got is not None:

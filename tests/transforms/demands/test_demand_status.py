@@ -76,3 +76,17 @@ def test_getting_a_thing_of_the_kind_asked_for_meets_the_demand():
 def test_the_category_comes_from_the_demanded_things_own_words():
     _, rows = full_rows("Mayor Ines Caro called for talks with the transport unions.")
     assert [r["category"] for r in rows] == ["negotiation"]
+
+
+def test_a_reply_not_yet_given_leaves_the_demand_open():
+    # (`_verb_answer`: "not yet" is an open phrase, not a refusal)
+    assert model_statuses("The fishermen demanded a new quota. The ministry has not yet granted the quota.") == [
+        "pending"]
+    assert model_statuses("The fishermen demanded a new quota. The ministry did not grant the quota.") == [
+        "rejected"]
+
+
+def test_getting_what_the_demand_itself_seeks_is_no_outcome():
+    # (`obtained`: "win" and "secure" are governed by the asking word)
+    assert model_statuses("Talvik Shipping is seeking to win lower port fees and secure new loans.") == [
+        "pending", "pending"]
