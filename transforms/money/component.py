@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from spacy.language import Language
 
+from transforms.coref import using
 from transforms.facts import set_facts
 from transforms.money.context import dateline_end
 from transforms.money.features import AmountView
@@ -72,6 +73,11 @@ def amount_facts(doc, model: AmountModel) -> list[dict]:
     ids are the linker's cluster ids. An amount that restates the one before it shares its
     purpose and roles.
     """
+    with using(model.coref):
+        return _amount_facts(doc, model)
+
+
+def _amount_facts(doc, model: AmountModel) -> list[dict]:
     facts: list[dict] = []
     parsed = doc.has_annotation("DEP")
     for a, view, restates in amount_views(doc):

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from countryinfo import CountryInfo
 
+from transforms.coref import resolve
 from transforms.entities.linking import cluster_id, clusters, entity_id
 from transforms.entities.names import fold
 from transforms.money.cues import Rules
@@ -198,6 +199,14 @@ def role_value(head, exclude: range, r: Rules) -> tuple[str | None, str | None]:
         ent = (None if head.pos_ == "PRON" else antecedent(head, labels, r)) or salient(head.doc, labels, r)
         if ent is not None:
             return entity_ref(ent), None
+    if head.pos_ == "PRON":
+        # "they", "their" (or "it" in an article with no company or country): whom the learned
+        # resolver says it stands for (`transforms.coref`; 5-fold CV on train.jsonl: subject
+        # 731 -> 738 of 1341, no fold worse; in place of the rules above, or for descriptions
+        # too, it lost)
+        learned = resolve(head)
+        if learned is not None:
+            return learned, None
     ent = person_introduced(head, r)
     if ent is not None:
         return entity_ref(ent), None

@@ -1,7 +1,8 @@
 """The trained choosers of purpose, subject and payer (`transforms.money.train` fits them).
 
 A model folder holds `purpose.json`, `subject.json` and `payer.json` (`transforms.ranker`
-models); the shipped one is `models/newsfacts_amounts/`.
+models) and, where trained with them, the anaphora resolver's `coref.json` (`transforms.coref`);
+the shipped one is `models/newsfacts_amounts/`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from transforms.coref import COREF, Resolver
 from transforms.money.features import AmountView, parties, purpose_candidates
 from transforms.parties import choose, role_columns
 from transforms.ranker import Ranker, load_folder
@@ -24,11 +26,15 @@ class AmountModel:
     subject: Ranker
     payer: Ranker
     digest: str  # what `extractor_version` records of these weights
+    coref: Resolver | None = None  # the anaphora resolver trained with them (`transforms.coref`)
 
     @classmethod
     def load(cls, folder: Path | str | None = None) -> "AmountModel":
-        models, digest = load_folder(Path(folder) if folder else SHIPPED, CHOOSERS, "amounts")
-        return cls(*models, digest)
+        folder = Path(folder) if folder else SHIPPED
+        # (the resolver's weights count in the digest: they change what the rules read)
+        shipped = (folder / f"{COREF}.json").is_file()
+        models, digest = load_folder(folder, CHOOSERS + ((COREF,) if shipped else ()), "amounts")
+        return cls(*models[:len(CHOOSERS)], digest, Resolver(models[-1]) if shipped else None)
 
     def decide(self, x: AmountView) -> dict:
         """The purpose and the roles' columns of one amount."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from evaluation.scoring import (Actor, GoldEntities, actor_matches, fold, greedy_pairs, listify, placed_span,
                                 value_close)
 from evaluation.trainable import register_trainer
+from transforms.coref import COREF, crossed, fit_resolver, using
 from transforms.facts import get_facts
 from transforms.money.component import amount_views
 from transforms.money.features import AmountView, parties, purpose_candidates
@@ -154,10 +155,20 @@ def _dated(nlp, record: dict):
 def train_amounts(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
     """Fit the three choosers on `records` and write them to `out_dir`/newsfacts_amounts."""
     started = time.perf_counter()
-    found = [e for doc, rec in zip(parse(records), records) for e in examples(doc, rec)]
+    docs = list(parse(records))
+    # The anaphora resolver (`transforms.coref`) is trained on the same articles and ships
+    # beside the choosers; their examples are read with resolvers that never saw the article.
+    resolver = fit_resolver(docs, records)
+    found = []
+    for doc, rec, unseen in zip(docs, records, crossed(docs, records)):
+        with using(unseen):
+            found += examples(doc, rec)
     if not found:
         raise ValueError("no gold amount matches an amount found in the articles")
-    return save_folder(Path(out_dir) / COMPONENT, fit_choosers(found), {
+    models = fit_choosers(found)
+    if resolver is not None:
+        models[COREF] = resolver.model
+    return save_folder(Path(out_dir) / COMPONENT, models, {
         "component": COMPONENT, "articles": len(records), "amounts": len(found), "seed": seed,
         "seconds": round(time.perf_counter() - started, 1)})
 
