@@ -36,11 +36,12 @@ from transforms.pipeline import ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, 
 logger = logging.getLogger("newsfacts.quick")
 
 # The trained extractors: the name their `version` starts with, the model files their digest
-# covers, in order (`transforms.ranker.load_folder`), and their shipped model folder.
+# covers, in order (`transforms.ranker.load_folder`), those it covers after them where the folder
+# has them (the amounts' anaphora resolver, `AmountModel.load`), and their shipped model folder.
 TRAINED = {
-    "newsfacts_amounts": ("amounts", ("purpose", "subject", "payer"), MODELS / "newsfacts_amounts"),
-    "newsfacts_demands": ("demands", ("demand", "actor", "addressee", "category"), MODELS / "newsfacts_demands"),
-    "newsfacts_events": ("events", ("type", "mode", "source", "target"), MODELS / "newsfacts_events"),
+    "newsfacts_amounts": ("amounts", ("purpose", "subject", "payer"), ("coref",), MODELS / "newsfacts_amounts"),
+    "newsfacts_demands": ("demands", ("demand", "actor", "addressee", "category"), (), MODELS / "newsfacts_demands"),
+    "newsfacts_events": ("events", ("type", "mode", "source", "target"), (), MODELS / "newsfacts_events"),
 }
 NOTHING_NEW = "passed (nothing new)"
 
@@ -73,8 +74,9 @@ def cheap_extractor_version(spec) -> str | None:
         parts += [entities] if entities else []
     for name in extractors:
         if name in TRAINED:
-            what, files, shipped = TRAINED[name]
-            digest = _weights_digest(folders.get(name) or shipped, files)
+            what, files, optional, shipped = TRAINED[name]
+            folder = folders.get(name) or shipped
+            digest = _weights_digest(folder, files + tuple(n for n in optional if (folder / f"{n}.json").is_file()))
             if digest is None:
                 return None
             parts.append(f"{what}:{digest}")

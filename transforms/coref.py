@@ -63,21 +63,9 @@ def words() -> Words:
     nouns = {str(w).lower() for w in d["nouns"]}
     for key in ("company_nouns", "government_nouns", "collective_nouns"):
         nouns.update(str(w).lower() for w in dem[key])
-    nouns.update(str(w).lower() for w in _find(money, "anaphor_nouns") or {})
+    nouns.update(str(w).lower() for w in money["roles"]["anaphor_nouns"])
     return Words({str(k).lower(): str(v) for k, v in d["pronouns"].items()}, frozenset(nouns),
                  frozenset(str(w).lower() for w in d["determiners"]))
-
-
-def _find(d, key):
-    """A key of the money lexicon, wherever its sections put it."""
-    if isinstance(d, dict):
-        if key in d:
-            return d[key]
-        for v in d.values():
-            found = _find(v, key)
-            if found is not None:
-                return found
-    return None
 
 
 def anaphor_kind(tok: Token) -> str | None:
@@ -215,23 +203,12 @@ class Resolver:
 _ACTIVE: ContextVar[Resolver | None] = ContextVar("newsfacts_coref", default=None)
 
 
-def active() -> Resolver | None:
-    """The resolver the extractors use now (None: none, the rules alone)."""
-    return _ACTIVE.get()
-
-
 def resolve(tok: Token) -> str | None:
     """The entity id the active resolver gives the anaphor `tok`, else None (no resolver is
     active, `tok` is no anaphor, or no candidate is likely enough)."""
     r = _ACTIVE.get()
     found = r.antecedent(tok) if r is not None else None
     return found[0] if found else None
-
-
-def antecedent(tok: Token) -> tuple[str, float] | None:
-    """(entity id, probability) the active resolver gives the anaphor `tok`, else None."""
-    r = _ACTIVE.get()
-    return r.antecedent(tok) if r is not None else None
 
 
 @contextmanager

@@ -28,14 +28,15 @@ PER_RUN = {"run_id", "started_at", "finished_at"}
 
 
 def test_the_trained_extractors_files_agree_with_their_modules():
+    from transforms.coref import COREF
     from transforms.demands import learned as demands
     from transforms.events import learned as events
     from transforms.money import learned as money
 
     assert quick.TRAINED == {
-        "newsfacts_amounts": ("amounts", money.CHOOSERS, money.SHIPPED),
-        "newsfacts_demands": ("demands", demands.CHOOSERS, demands.SHIPPED),
-        "newsfacts_events": ("events", events.CHOOSERS, events.SHIPPED),
+        "newsfacts_amounts": ("amounts", money.CHOOSERS, (COREF,), money.SHIPPED),
+        "newsfacts_demands": ("demands", demands.CHOOSERS, (), demands.SHIPPED),
+        "newsfacts_events": ("events", events.CHOOSERS, (), events.SHIPPED),
     }
 
 
@@ -43,7 +44,7 @@ def test_the_trained_extractors_files_agree_with_their_modules():
 def other_demands_model(tmp_path) -> Path:
     """The shipped demands model with its files written again (other bytes, the same weights)."""
     folder = tmp_path / "demands"
-    shutil.copytree(quick.TRAINED["newsfacts_demands"][2], folder)
+    shutil.copytree(quick.TRAINED["newsfacts_demands"][-1], folder)
     category = folder / "category.json"
     category.write_text(json.dumps(json.loads(category.read_text(encoding="utf-8")), indent=2), encoding="utf-8")
     return folder
@@ -58,6 +59,18 @@ def test_the_cheap_extractor_version_is_the_loaded_pipelines(spec, monkeypatch):
     monkeypatch.delenv(ENV_MODEL, raising=False)
     monkeypatch.delenv(ENV_COMPONENT_MODELS, raising=False)
     assert cheap_extractor_version(spec) == extractor_version(spec)
+
+
+def test_an_amounts_model_without_its_resolver_is_versioned_as_loading_does(tmp_path, monkeypatch):
+    folder = tmp_path / "amounts"
+    shutil.copytree(quick.TRAINED["newsfacts_amounts"][-1], folder)
+    (folder / "coref.json").unlink()
+    monkeypatch.delenv(ENV_MODEL, raising=False)
+    monkeypatch.delenv(ENV_COMPONENT_MODELS, raising=False)
+    shipped = cheap_extractor_version(PipelineSpec())
+    monkeypatch.setenv(ENV_COMPONENT_MODELS, json.dumps({"newsfacts_amounts": str(folder)}))
+    cheap = cheap_extractor_version(PipelineSpec())
+    assert cheap == extractor_version(PipelineSpec()) and cheap != shipped
 
 
 def test_component_models_from_the_environment_change_the_version_as_loading_does(other_demands_model, monkeypatch):
