@@ -124,6 +124,12 @@ def _sentence_starts(doc: Doc) -> list[int]:
     return cached(doc, "sent_starts", lambda d: [s.start for s in sentences(d)])
 
 
+def sentence_index_at(doc: Doc, char: int) -> int:
+    """0-based index of the sentence holding character offset `char` (a mention's start)."""
+    starts = cached(doc, "sent_start_chars", lambda d: [s.start_char for s in sentences(d)])
+    return max(bisect_right(starts, char) - 1, 0)
+
+
 def sentence_of(token: Token) -> Span:
     """`token.sent`, read from `sentences` (each `token.sent` walks the sentence again)."""
     return sentences(token.doc)[sentence_index(token)]

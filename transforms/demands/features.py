@@ -15,7 +15,6 @@ actors.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from transforms.demands.actors import Actors, who
@@ -27,7 +26,7 @@ from transforms.entities.linking import cluster_id
 from transforms.money.features import MAX_PATH, whole_phrase
 from transforms.parse import dependency_path
 from transforms.parties import PARTY_POS, Party, ranked_actors
-from transforms.parse import DIRECT_OBJECT, cached, is_verb_by_tag, lemma, sentence_of, sentence_start
+from transforms.parse import DIRECT_OBJECT, is_verb_by_tag, lemma, sentence_index_at, sentence_of, sentence_start
 
 # Inside a name or compound: the phrase's head stands for these words.
 _INSIDE_PHRASE = ("compound", "flat", "flat:name", "fixed")
@@ -238,13 +237,8 @@ def _last_seen(cue, named) -> str:
     before = [m.start for m in named if m.start < cue.idx]
     if not before:
         return "after_only"
-    starts = _sentence_starts(cue.doc)
-    gap = bisect_right(starts, cue.idx) - bisect_right(starts, max(before))
+    gap = sentence_index_at(cue.doc, cue.idx) - sentence_index_at(cue.doc, max(before))
     return "same" if gap == 0 else "1" if gap == 1 else "2-3" if gap <= 3 else "far"
-
-
-def _sentence_starts(doc) -> list[int]:
-    return cached(doc, "demand_sentence_starts", lambda d: [s.start_char for s in d.sents])
 
 
 def _asker(d: Demand):

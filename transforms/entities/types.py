@@ -277,7 +277,7 @@ _LOWER_CASE_TEXT = 0.05
 
 
 def _lower_case_places(doc: Doc) -> list[Span]:
-    """In a text written in lower case ("talks in new york with venezuela's creditors"), the
+    """In a text written in lower case ("talks in lisbon with kenya's lenders"), the
     countries, capitals, US states and world regions the gazetteers know, written as words
     (not function words: "us"), as places the model missed."""
     words = [t for t in doc if t.is_alpha]

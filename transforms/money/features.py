@@ -95,7 +95,7 @@ def context_features(x: AmountView) -> list[str]:
             feats.append(f"child={c.dep_}:{c.lemma_.lower()}")
     doc, sent = x.span.doc, x.sent
     # The words near the amount say most; the rest of its sentence still says what the story
-    # is about ("Textile exports ... surged to $7.8bn"), kept apart as weaker evidence.
+    # is about ("Copper shipments ... climbed to $3.1bn"), kept apart as weaker evidence.
     near = range(max(sent.start, x.span.start - 6), min(sent.end, x.span.end + 6))
     for t in sent:
         if t.i not in x.exclude and t.pos_ in ("NOUN", "VERB", "ADJ", "PROPN") and not t.ent_type_:

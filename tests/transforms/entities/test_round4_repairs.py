@@ -45,8 +45,8 @@ def test_a_company_and_the_town_it_is_in_are_two_names(nlp):
 
 
 def test_places_are_found_in_a_text_written_in_lower_case(nlp):
-    text = ("lima, may 2 - peru's state oil company will meet its bank creditors in new york on friday "
-            "and then in madrid, the company told us. its debt to banks in asia is small.")
+    text = ("oslo, june 4 - a fishing cooperative from peru said its boats would unload in new york "
+            "and ship part of the catch to madrid, the skipper told us. prices in asia held steady.")
     doc = pinned(nlp, text, [])
     assert {(t, rule) for t, _, rule in spans_of(doc)} >= {
         ("peru", "GPE"), ("new york", "GPE"), ("madrid", "GPE"), ("asia", "LOC")}
