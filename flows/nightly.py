@@ -34,7 +34,7 @@ from flows.preflight import UsageError, check_sources, run_config
 from flows.progress import Progress
 from flows.sources import read_entities_file
 from flows.warehouse import (
-    LockedError, PublishError, StagedTable, Warehouse, crash_point, num_rows, write_json,
+    LockedError, PublishError, StagedTable, Warehouse, connect, crash_point, num_rows, write_json,
 )
 from transforms.entities.resolve import resolve_entities
 from transforms.extract import DEFAULT_BUDGET_S, EXTRACTED_TABLES, extract_documents
@@ -249,9 +249,7 @@ def entity_chunks(path: Path, rows: int):
     local id is decided once, as in one call with every row (only which of two entities gets a
     name both could take may differ, as between two nights). At least one chunk (maybe empty),
     so that the gazetteer is applied on a night without entities too."""
-    import duckdb
-
-    con = duckdb.connect(config={"memory_limit": "256MB", "threads": 1,
+    con = connect(config={"memory_limit": "256MB", "threads": 1,
                                  "temp_directory": str(path.parent / "duckdb.tmp")})
     try:
         source = "'" + str(path).replace("'", "''") + "'"

@@ -24,6 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from flows.warehouse import connect
+
 BATCH_ROWS = 10_000
 READ_STATEMENTS = {duckdb.StatementType.SELECT}
 EXPORT_HINT = "queries only read; to export, redirect `--format csv|json` to a file"
@@ -42,7 +44,7 @@ def connect_readonly(root: Path) -> duckdb.DuckDBPyConnection:
     db = root / "newsfacts.duckdb"
     if not db.exists():
         raise FileNotFoundError(f"no published database at {db}: run `newsfacts run` first")
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect(str(db), read_only=True)
     try:
         # The catalog names the snapshot its views read: a reader keeps that one even after a
         # later run swaps in a new catalog.

@@ -312,7 +312,7 @@ class Warehouse:
         if not self.db_path.exists():
             return None
         try:
-            con = duckdb.connect(str(self.db_path), read_only=True)
+            con = connect(str(self.db_path), read_only=True)
             try:
                 [(path,)] = con.sql("select path from snapshot").fetchall()
                 return Path(path).name
@@ -476,7 +476,7 @@ class Warehouse:
         """A views-only DuckDB file over the snapshot, swapped in whole."""
         tmp = self.root / f".newsfacts-{run_id}.duckdb"
         tmp.unlink(missing_ok=True)
-        con = duckdb.connect(str(tmp))
+        con = connect(str(tmp))
         try:
             for name, spec in TABLES.items():
                 files = _sql_string(str(snapshot / name / "*.parquet"))
@@ -524,7 +524,7 @@ def check_snapshot(folder: Path, changed: set[str] | None = None) -> None:
     def needed(*names: str) -> bool:
         return changed is None or not changed.isdisjoint(names)
 
-    con = duckdb.connect()
+    con = connect()
     try:
         def scan(name: str) -> str:
             return f"read_parquet({_sql_string(str(folder / name / '*.parquet'))}, union_by_name=true)"
@@ -573,9 +573,9 @@ def crash_point(name: str) -> None:
 
 def connect_readonly(root: Path) -> duckdb.DuckDBPyConnection:
     """The catalog, read-only, reading only its snapshot's files (see flows/query.py)."""
-    from flows.query import connect_readonly as connect  # flows.query needs nothing from here
+    from flows.query import connect_readonly as read_only  # (flows.query imports this module)
 
-    return connect(root)
+    return read_only(root)
 
 
 def _remove(paths) -> None:
@@ -643,6 +643,15 @@ def _read_lines(path: Path) -> list[dict]:
         except ValueError:
             continue  # blank, or torn by a crash mid-write
     return records
+
+
+def connect(database: str = ":memory:", **options) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect` with DuckDB's progress bar off: it is on by default in Python and draws
+    itself on stdout for any query over 2 s, through `--quiet` and into piped query results
+    (a whole-bulk night's first line of output was "86% ▕███▏")."""
+    con = duckdb.connect(database, **options)
+    con.execute("set enable_progress_bar = false")
+    return con
 
 
 def _sql_string(value: str) -> str:

@@ -226,6 +226,8 @@ def test_the_connection_itself_cannot_be_unlocked(root):
         with pytest.raises(duckdb.PermissionException):
             con.execute(f"COPY (select 1) TO '{root}/state/runs.jsonl'")
         assert con.execute("select current_setting('enable_external_access')").fetchall() == [(False,)]
+        # (nor draw DuckDB's progress bar into a piped result)
+        assert con.execute("select current_setting('enable_progress_bar')").fetchall() == [(False,)]
     finally:
         con.close()
 

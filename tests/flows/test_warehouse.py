@@ -6,7 +6,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from flows.warehouse import PublishError, Warehouse, connect_readonly
+from flows.warehouse import PublishError, Warehouse, connect, connect_readonly
 from transforms.schemas import TABLES, to_arrow
 
 AT = datetime(2026, 11, 24, tzinfo=UTC)
@@ -147,3 +147,12 @@ def test_a_table_carried_over_is_checked_again_when_what_it_points_to_changes(tm
     with pytest.raises(PublishError, match="table 'amounts': doc_id 'doc_1' not in documents"):
         wh.publish("r3", {"documents": to_arrow("documents", [doc(2)])}, replace=True)
     assert wh.current().name == "r2" and count(tmp_path, "amounts") == 1
+
+
+def test_connections_draw_no_progress_bar(tmp_path):
+    # DuckDB's Python client draws one on stdout for any query over 2 s, through --quiet.
+    for con in (connect(), connect(str(tmp_path / "catalog.duckdb"))):
+        try:
+            assert con.execute("select current_setting('enable_progress_bar')").fetchall() == [(False,)]
+        finally:
+            con.close()
