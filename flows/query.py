@@ -24,8 +24,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from flows.warehouse import connect
-
 BATCH_ROWS = 10_000
 READ_STATEMENTS = {duckdb.StatementType.SELECT}
 EXPORT_HINT = "queries only read; to export, redirect `--format csv|json` to a file"
@@ -44,13 +42,14 @@ def connect_readonly(root: Path) -> duckdb.DuckDBPyConnection:
     db = root / "newsfacts.duckdb"
     if not db.exists():
         raise FileNotFoundError(f"no published database at {db}: run `newsfacts run` first")
-    con = connect(str(db), read_only=True)
+    con = duckdb.connect(str(db), read_only=True)
     try:
         # The catalog names the snapshot its views read: a reader keeps that one even after a
         # later run swaps in a new catalog.
         snapshot = con.execute("select path from snapshot").fetchall()[0][0]
         for setting in (f"allowed_directories = [{_sql_string(snapshot.rstrip('/') + '/')}]",
                         "TimeZone = 'UTC'", "enable_external_access = false",
+                        "enable_progress_bar = false",  # (drawn on stdout, into piped results)
                         "lock_configuration = true"):  # last: nothing can be set after it
             con.execute(f"SET {setting}")
     except BaseException:

@@ -573,7 +573,7 @@ def crash_point(name: str) -> None:
 
 def connect_readonly(root: Path) -> duckdb.DuckDBPyConnection:
     """The catalog, read-only, reading only its snapshot's files (see flows/query.py)."""
-    from flows.query import connect_readonly as read_only  # (flows.query imports this module)
+    from flows.query import connect_readonly as read_only  # flows.query needs nothing from here
 
     return read_only(root)
 
