@@ -3,8 +3,13 @@ choice is made (`EventModel._columns`), on invented sentences."""
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
 from transforms.demands.actors import Actors
 from transforms.demands.lexicon import lexicon
+from transforms.events.component import event_facts
 from transforms.events.candidates import candidates
 from transforms.events.features import parties, trigger_features
 from transforms.events.learned import Decided, EventModel, choose_pair
@@ -62,13 +67,15 @@ def test_source_and_target_are_chosen_as_a_pair():
     # source: the pair is board -> union, not union -> board or board -> nobody.
     source = Ranker({"board": 3.0, "union": 0.0, "nobody": -5.0})
     target = Ranker({"board": 1.0, "union": 0.5, "nobody": 4.0})
-    assert choose_pair(source, target, [nobody, board, union]) == (board, union)
+    chosen, against, p = choose_pair(source, target, [nobody, board, union])
+    assert (chosen, against) == (board, union)
+    assert p == pytest.approx(math.exp(3) / (math.exp(3) + 1 + math.exp(-5)))  # the source's
     # Mentions of one party count together ("the union" twice outweighs the board once).
     second = Party("w3", None, "Dockers' Union", ["union"])
     source = Ranker({"board": 1.0, "union": 0.6})
     assert choose_pair(source, target, [nobody, board, union, second])[0] is union
     # With no one else named, the target is nobody.
-    assert choose_pair(source, target, [nobody, board]) == (board, None)
+    assert choose_pair(source, target, [nobody, board])[:2] == (board, None)
 
 
 def test_an_event_needs_a_party_named_near_its_trigger():
@@ -76,3 +83,13 @@ def test_an_event_needs_a_party_named_near_its_trigger():
     assert Decided(None, "ACCUSE", 0.9, source=far, target=near).names_someone_near
     assert not Decided(None, "ACCUSE", 0.9, source=far, target=None).names_someone_near
     assert not Decided(None, "ACCUSE", 0.9).names_someone_near
+
+
+def test_an_event_whose_source_is_unsure_is_left_out(nlp):
+    doc = nlp("The Vardø fishermen's union accused the Hammerfest harbour board of lying about the quay fees.")
+    shipped = EventModel.load()
+    [found] = [e for e in event_facts(doc, shipped) if e["trigger"] == "accused"]
+    assert found["event_type"] == "ACCUSE" and found["probability"] > 0.5
+    # A source chooser with no weights gives every party alike: none reaches SOURCE_MIN.
+    unsure = EventModel(shipped.type, shipped.mode, Ranker({}), shipped.target, "test")
+    assert not [e for e in event_facts(doc, unsure) if e["trigger"] == "accused"]
