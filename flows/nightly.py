@@ -250,7 +250,7 @@ def entity_chunks(path: Path, rows: int):
     name both could take may differ, as between two nights). At least one chunk (maybe empty),
     so that the gazetteer is applied on a night without entities too."""
     con = connect(config={"memory_limit": "256MB", "threads": 1,
-                                 "temp_directory": str(path.parent / "duckdb.tmp")})
+                          "temp_directory": str(path.parent / "duckdb.tmp")})
     try:
         source = "'" + str(path).replace("'", "''") + "'"
         chunk: list[dict] = []

@@ -9,8 +9,8 @@ import pytest
 
 from transforms.demands.actors import Actors
 from transforms.demands.lexicon import lexicon
-from transforms.events.component import event_facts
 from transforms.events.candidates import candidates
+from transforms.events.component import event_facts
 from transforms.events.features import parties, trigger_features
 from transforms.events.learned import Decided, EventModel, choose_pair
 from transforms.events.lexicon import load_lexicon
