@@ -10,7 +10,7 @@ import pytest
 
 from evaluation.trainable import load_trainers
 from transforms.events.candidates import candidates
-from transforms.events.component import Events, event_facts
+from transforms.events.component import Events, event_facts, link_demands
 from transforms.events.dates import resolve_event_dates
 from transforms.events.learned import CHOOSERS, SHIPPED, EventModel
 from transforms.events.train import COMPONENT, train_events
@@ -44,6 +44,29 @@ def test_a_demand_and_its_refusal_are_linked_events(nlp):
     assert by_type["REQUEST"]["demand_id"] == demand["demand_id"] == by_type["REJECT"]["demand_id"]
     assert by_type["REQUEST"]["trigger"] == "demanded" and by_type["REJECT"]["trigger"] == "rejected"
     assert by_type["REJECT"]["source_text"] == "port authority"
+
+
+def test_the_models_request_takes_its_demands_parties():
+    def event(source, target):
+        return {"event_type": "REQUEST", "trigger_start": 10, "trigger_end": 15, "source_entity_id": None,
+                "source_text": source, "target_entity_id": None, "target_text": target, "demand_id_parts": None}
+
+    def demand(parts, actor, addressee):
+        return {"id_parts": parts, "cue_chars": [10, 15], "status": "pending", "actor_entity_id": actor,
+                "actor_text": None, "addressee_entity_id": None, "addressee_text": addressee}
+
+    # (no event is made from a demand here: no document is needed)
+    [e] = link_demands(None, [event("growers", "ministry")], [demand([1, 2], "ent_union", "port board")])
+    assert (e["source_entity_id"], e["source_text"], e["target_text"]) == ("ent_union", None, "port board")
+    # No addressee: the event keeps its target. No actor: the event keeps its parties. One
+    # request for two demands takes the first one's.
+    [e] = link_demands(None, [event("growers", "ministry")], [demand([1, 2], "ent_union", None)])
+    assert (e["source_entity_id"], e["target_text"]) == ("ent_union", "ministry")
+    [e] = link_demands(None, [event("growers", "ministry")], [demand([1, 2], None, "port board")])
+    assert (e["source_text"], e["target_text"]) == ("growers", "ministry")
+    [e] = link_demands(None, [event("growers", None)], [demand([1, 2], "ent_union", None),
+                                                       demand([3, 4], "ent_council", "port board")])
+    assert (e["source_entity_id"], e["target_text"], e["demand_id_parts"]) == ("ent_union", None, [1, 2])
 
 
 def test_the_date_phrase_of_the_clause_and_its_tense(nlp):
