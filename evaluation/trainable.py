@@ -26,7 +26,8 @@ from typing import Callable
 COMPONENT_MODELS_ENV = "NEWSFACTS_COMPONENT_MODELS"
 # Modules whose import registers a trainer.
 TRAINER_MODULES: tuple[str, ...] = ("transforms.money.train", "transforms.demands.train",
-                                     "transforms.events.train", "transforms.entities.train")
+                                     "transforms.events.train", "transforms.entities.train",
+                                     "transforms.entities.ner")
 
 Trainer = Callable[[list[dict], Path, int], Path]
 _TRAINERS: dict[str, Trainer] = {}

@@ -86,6 +86,21 @@ def eval_uner(nlp, path: Path, limit: int = 0) -> dict:
     return res
 
 
+def _tuned_ner_report(out: dict, args, t0: float) -> None:
+    """The NER scores of a tuned NER, printed, in metrics.json and (unless --no-meta or
+    --limit) in the tuned folder's meta.json as `performance`."""
+    out["eval_seconds"] = round(time.time() - t0, 1)
+    out = rnd(out)
+    (args.output / "metrics.json").write_text(json.dumps(out, indent=2) + "\n")
+    print(json.dumps(out, indent=2))
+    if not args.no_meta and not args.limit:
+        meta_path = args.tuned_ner / "meta.json"
+        meta = json.loads(meta_path.read_text())
+        meta["performance"] = {**{k: out["conll_valid"][k] for k in ("ents_p", "ents_r", "ents_f")},
+                               "uner_ewt_test_ents_f": out["uner_ewt_test"]["ents_f"]}
+        meta_path.write_text(json.dumps(meta, indent=1) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", default="models/newsfacts_en")
@@ -94,10 +109,17 @@ def main() -> None:
     ap.add_argument("--output", type=Path, default=Path("training/output/metrics"))
     ap.add_argument("--limit", type=int, default=0, help="debug: only the first N docs/sentences")
     ap.add_argument("--no-meta", action="store_true", help="do not write performance into meta.json")
+    ap.add_argument("--tuned-ner", type=Path, default=None,
+                    help="a tuned NER folder (models/newsfacts_ner) loaded over the model's NER: "
+                         "only the NER is scored, into that folder's meta.json")
     args = ap.parse_args()
     args.output.mkdir(parents=True, exist_ok=True)
     nlp = spacy.load(args.model)
-    out: dict = {"model": args.model, "pipeline": nlp.pipe_names}
+    if args.tuned_ner:
+        from transforms.entities.ner import apply
+
+        apply(nlp, args.tuned_ner)
+    out: dict = {"model": args.model, "tuned_ner": str(args.tuned_ner or ""), "pipeline": nlp.pipe_names}
     t0 = time.time()
 
     # NER, CoNLL-2003 valid
@@ -107,6 +129,9 @@ def main() -> None:
 
     # NER out of domain, UNER EWT test
     out["uner_ewt_test"] = eval_uner(nlp, args.corpora / "uner_ewt" / "en_ewt-ud-test.iob2", args.limit)
+    if args.tuned_ner:
+        _tuned_ner_report(out, args, t0)
+        return
 
     # UD EWT test
     ud_test = args.corpus / "en_ewt-ud-test.spacy"

@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 from functools import lru_cache
+from pathlib import Path
 
 import numpy
 import spacy
@@ -24,8 +25,8 @@ import transforms.events.component  # noqa: F401  (newsfacts_events)
 import transforms.money.component  # noqa: F401  (newsfacts_amounts)
 from transforms.parse import forget
 from transforms.pipeline import (  # noqa: F401  (named here too: `from transforms.nlp import ...`)
-    BUNDLED_MODEL, ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, ENV_MODEL, EXTRACTORS, PipelineSpec,
-    resolve_model_name,
+    BUNDLED_MODEL, ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, ENV_MODEL, EXTRACTORS, META_NER, NER,
+    PipelineSpec, resolve_model_name,
 )
 
 # Longer documents reach the model in pieces of at most this many words (`_segments`): twice
@@ -233,11 +234,13 @@ def load_pipeline(spec: PipelineSpec | str | None = None) -> Language:
             importlib.import_module(module)
         except ImportError as e:
             raise ModelError(f"cannot import the extractor module {module!r}: {e}") from e
-    return _load(resolve_model_name(spec.model), spec.extractors, os.environ.get(ENV_COMPONENT_MODELS, ""))
+    return _load(resolve_model_name(spec.model), spec.extractors, os.environ.get(ENV_COMPONENT_MODELS, ""),
+                 spec.tuned_ner)
 
 
 @lru_cache(maxsize=4)
-def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_models: str = "") -> Language:
+def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_models: str = "",
+          tuned_ner: bool = True) -> Language:
     # thinc multiplies matrices with blis by default; numpy's bundled OpenBLAS ran the whole
     # pipeline 1.6x faster on our machines (benchmarks/model_speed.py). Layers keep the ops
     # current when they are built, so this must precede spacy.load.
@@ -266,6 +269,8 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
         for name in models:
             nlp.disable_pipe(name)
     folders = _component_folders(component_models, extractors)
+    if tuned_ner:
+        _tune_ner(nlp, resolved, folders.get(NER))
     if "ner" in models and not nlp.has_pipe(ENTITY_TYPES):
         folder = folders.get(ENTITY_TYPES)
         nlp.add_pipe(ENTITY_TYPES, config={"model_dir": folder} if folder else {})
@@ -276,13 +281,29 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
     return nlp
 
 
+def _tune_ner(nlp: Language, resolved: str, folder: str | None) -> None:
+    """The tuned NER weights over the model's NER: those in `folder` (a fold's), else the shipped
+    ones when the model is the bundled one (they were tuned from its NER, not another model's)."""
+    from transforms.entities import ner
+
+    bundled = not resolved.startswith("blank:") and Path(resolved).resolve() == BUNDLED_MODEL
+    if folder is None and bundled and (ner.SHIPPED / NER).is_dir():
+        folder = str(ner.SHIPPED)
+    if folder is None:
+        return
+    try:
+        ner.apply(nlp, Path(folder))
+    except (OSError, ValueError, KeyError) as e:
+        raise ModelError(f"cannot load the tuned NER in {folder}: {str(e).splitlines()[0]}") from e
+
+
 def _component_folders(component_models: str, extractors: tuple[str, ...]) -> dict[str, str]:
     """$NEWSFACTS_COMPONENT_MODELS read: {trained component: its model folder}."""
     try:
         models = json.loads(component_models) if component_models else {}
     except json.JSONDecodeError as e:
         raise ModelError(f"{ENV_COMPONENT_MODELS} is not JSON: {e}") from e
-    unknown = set(models) - set(extractors) - {ENTITY_TYPES}
+    unknown = set(models) - set(extractors) - {ENTITY_TYPES, NER}
     if unknown:
         raise ModelError(f"{ENV_COMPONENT_MODELS} names components the pipeline lacks: {sorted(unknown)}")
     return models
@@ -307,4 +328,4 @@ def model_version(nlp: Language) -> str:
         version = f"{version}+{','.join(extractors)}"
     # trained extractors name their weights (`version`): other weights, other rows
     trained = [getattr(nlp.get_pipe(n), "version", None) for n in (ENTITY_TYPES, *extractors) if nlp.has_pipe(n)]
-    return "+".join([version, *(v for v in trained if isinstance(v, str))])
+    return "+".join([version, *(v for v in [nlp.meta.get(META_NER), *trained] if isinstance(v, str))])

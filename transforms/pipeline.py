@@ -22,6 +22,9 @@ EXTRACTORS = ("newsfacts_linker", "newsfacts_amounts", "newsfacts_demands", "new
 # The component that types the model's entity spans (and, with a trained model, keeps or drops
 # them); added before the extractors whenever the model has an NER.
 ENTITY_TYPES = "newsfacts_entity_types"
+# The model's NER: its weights tuned on annotated news ship apart (`transforms.entities.ner`).
+NER = "ner"
+META_NER = "newsfacts_ner"  # nlp.meta key: the tuned NER weights' name, when loaded
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class PipelineSpec:
     model: str | None = None
     extractors: tuple[str, ...] = EXTRACTORS
     modules: tuple[str, ...] = ()
+    # The bundled model's NER with the tuned weights (`models/newsfacts_ner`, or a fold's); the
+    # trainers read the untuned NER's parse: tuned on their own articles, it would show them
+    # almost none of the NER's mistakes that the span decision and the choosers learn to mend.
+    tuned_ner: bool = True
 
 
 def resolve_model_name(name: str | None = None) -> str:

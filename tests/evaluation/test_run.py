@@ -41,7 +41,7 @@ def test_eval_folds_runs_the_flow_per_fold_and_scores_published_output(prefect_h
     assert report["k"] == 2 and report["seed"] == 3
     assert sorted(i for f in report["folds"] for i in f["records"]) == sorted(a["id"] for a in ARTICLES)
     # each fold's trainable extractors were trained on the other fold
-    trained = {"newsfacts_entity_types", "newsfacts_amounts", "newsfacts_demands", "newsfacts_events"}
+    trained = {"newsfacts_entity_types", "newsfacts_amounts", "newsfacts_demands", "newsfacts_events", "ner"}
     assert all(f["missing_documents"] == [] and set(f["models"]) == trained for f in report["folds"])
     recall = report["summary"]["amounts"]["recall"]
     assert (recall["total"], recall["n"]) == (4, 2)

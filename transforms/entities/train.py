@@ -64,9 +64,10 @@ def examples_from(types: EntityTypes, spans: list, record: dict) -> list[Choice]
 
 
 def raw_docs(records: list[dict]) -> list:
-    """Each record's text parsed by the bundled model, entity typing left out (all parsed before
-    returning: the shared pipeline gets its entity typing back at once)."""
-    nlp = load_pipeline(PipelineSpec(extractors=()))
+    """Each record's text parsed by the bundled model with its untuned NER (`PipelineSpec.tuned_ner`),
+    entity typing left out (all parsed before returning: the shared pipeline gets its entity
+    typing back at once)."""
+    nlp = load_pipeline(PipelineSpec(extractors=(), tuned_ner=False))
     with nlp.select_pipes(disable=["newsfacts_entity_types"]):
         return list(nlp.pipe((r["text"] for r in records), batch_size=32))
 

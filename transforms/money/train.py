@@ -139,9 +139,10 @@ def fit_choosers(all_examples: list[Example], l2: dict | None = None) -> dict:
 
 
 def parse(records: list[dict]):
-    """Each record's text parsed and linked by the project's pipeline (no other extractor),
-    carrying its publication date as extraction does (it decides which currency a word means)."""
-    nlp = load_pipeline(PipelineSpec(extractors=("newsfacts_linker",)))
+    """Each record's text parsed and linked by the project's pipeline (no other extractor; the
+    untuned NER, `PipelineSpec.tuned_ner`), carrying its publication date as extraction does (it
+    decides which currency a word means)."""
+    nlp = load_pipeline(PipelineSpec(extractors=("newsfacts_linker",), tuned_ner=False))
     return nlp.pipe((_dated(nlp, r) for r in records), batch_size=32)
 
 
