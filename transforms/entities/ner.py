@@ -162,8 +162,8 @@ def train_ner(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     # no annotated article: the bundled weights unchanged (a gold file of amounts only still trains)
     weights = tune(nlp, gold, rehearse, seed).averages if gold else {}
-    with nlp.use_params(weights):
-        nlp.get_pipe(NER).to_disk(folder / NER)
+    with nlp.use_params(weights):  # (the vocabulary, vectors included, is the bundled model's)
+        nlp.get_pipe(NER).to_disk(folder / NER, exclude=["vocab"])
     return save_folder(folder, {}, {
         "component": COMPONENT, "base": f"{nlp.meta['name']}-{nlp.meta['version']}", "articles": len(gold),
         "rehearsal_documents": len(rehearse), "epochs": EPOCHS, "seed": seed,
@@ -174,7 +174,7 @@ def apply(nlp, folder: Path) -> None:
     """Load the tuned NER weights in `folder` over `nlp`'s NER, and name them in `nlp.meta`
     (`extractor_version` records them: other weights, other rows)."""
     weights = Path(folder) / NER
-    nlp.get_pipe(NER).from_disk(weights)
+    nlp.get_pipe(NER).from_disk(weights, exclude=["vocab"])
     nlp.meta[META_NER] = "ner-" + hashlib.sha256((weights / "model").read_bytes()).hexdigest()[:12]
 
 

@@ -213,14 +213,15 @@ def test_a_person_called_by_surname_stays_a_person_beside_company_words(nlp):
 
 
 @pytest.mark.parametrize("text, name", [
-    # The model tags only the second word; the capitalised word before it begins the name.
+    # The model tagged only the second word; the capitalised word before it begins the name.
     ("Clients were told on Monday that the plant had been bought by Crown Whitney.", "Crown Whitney"),
     ("Prosecutors say the agency was wrong to hire Crown Nakashima as an adviser.", "Crown Nakashima"),
     # Titles are no part of the name.
     ("Clients were told on Monday that the plant had been bought by General Whitney.", "Whitney"),
 ])
 def test_a_first_word_the_model_left_out_begins_the_name(nlp, text, name):
-    assert name in [e.text for e in nlp(text).ents]
+    doc = as_if_the_model_read(nlp, text, [(name.split()[-1], "PER", 0)])
+    assert name in [e.text for e in doc.ents]
 
 
 def test_a_surname_seen_after_an_honorific_makes_its_full_name_a_person(nlp):

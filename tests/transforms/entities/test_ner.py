@@ -87,6 +87,7 @@ def tuned(tmp_path_factory):
 def test_tuning_is_seeded_and_learns_the_gold(tuned, base):
     first, second = tuned
     assert (first / "ner" / "model").read_bytes() == (second / "ner" / "model").read_bytes()
+    assert not (first / "ner" / "vocab").exists()  # the bundled model's, not copied
     meta = json.loads((first / "meta.json").read_text())
     assert meta["articles"] == 10 and meta["rehearsal_documents"] == 1
     text = "Karin Dahl said zentrova would hire."
