@@ -279,8 +279,10 @@ def _money_noun(x: AmountView):
 
 def _kind(t, entity_id: str | None) -> str:
     if entity_id:
-        ent = t.ent_type_ or next((s.label_ for s in t.doc.spans.get("newsfacts_mentions", ())
-                                   if s.kb_id_ == entity_id), "")
+        # (the entity's type as the linker settled it, not this word's own label: one slip of
+        # the recogniser must not make a person a company for the choosers)
+        ent = next((s.label_ for s in t.doc.spans.get("newsfacts_mentions", ()) if s.kb_id_ == entity_id),
+                   t.ent_type_)
         return f"entity:{ent or '?'}|{'pron' if t.pos_ == 'PRON' else 'name' if t.pos_ == 'PROPN' else 'noun'}"
     return f"text|{t.pos_}"
 

@@ -50,6 +50,18 @@ def test_candidates_are_nobody_then_the_words_around_the_amount():
     assert "verb_rel=obj" in dornfeld.features and "kind=entity:ORG|name" in dornfeld.features
 
 
+def test_a_candidates_kind_is_its_entitys_type_not_the_words_own_label():
+    from spacy.tokens import Span
+
+    doc = _fined()
+    # the recogniser's slip on this one word: the linker's entity stays an ORG
+    [ent] = doc.ents
+    doc.set_ents([Span(doc, ent.start, ent.end, label="PERSON", kb_id=ent.kb_id_)])
+    [(_, view, _)] = amount_views(doc)
+    dornfeld = next(p for p in parties(view) if p.token is not None and p.token.text == "Dornfeld")
+    assert "kind=entity:ORG|name" in dornfeld.features
+
+
 def test_verbs_are_classed_by_what_they_say_about_paying(nlp):
     doc = _fined()
     assert (verb_kind(doc[2]), verb_kind(doc[9])) == ("impose", "speech")
