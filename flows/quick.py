@@ -31,7 +31,10 @@ from types import SimpleNamespace
 from flows.config import Config, package_version
 from flows.ledger import InputFiles, publish_snapshot, record_lost_run, run_row, take_over, write_report
 from flows.warehouse import LockedError, PublishError, Warehouse
-from transforms.pipeline import ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, EXTRACTORS, MODELS, resolve_model_name
+from transforms.entities import ner
+from transforms.pipeline import (
+    ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, EXTRACTORS, MODELS, NER, resolve_model_name,
+)
 
 logger = logging.getLogger("newsfacts.quick")
 
@@ -68,6 +71,11 @@ def cheap_extractor_version(spec) -> str | None:
         version = f"{version}+{','.join(extractors)}"
     parts = [version]
     if "ner" in meta.get("pipeline", ()):
+        tuned = ner.tuned_folder(resolve_model_name(spec.model), folders.get(NER))
+        try:
+            parts += [ner.weights_name(tuned)] if tuned else []
+        except OSError:  # loading would fail
+            return None
         entities = _entities_part(folders.get(ENTITY_TYPES))
         if entities is False:
             return None
@@ -120,7 +128,7 @@ def _component_models(extractors: tuple[str, ...]) -> dict[str, Path | None] | N
         models = json.loads(text) if text else {}
     except ValueError:
         return None
-    if not isinstance(models, dict) or set(models) - set(extractors) - {ENTITY_TYPES}:
+    if not isinstance(models, dict) or set(models) - set(extractors) - {ENTITY_TYPES, NER}:
         return None
     if not all(v is None or isinstance(v, str) for v in models.values()):
         return None

@@ -6,7 +6,6 @@ import importlib
 import json
 import os
 from functools import lru_cache
-from pathlib import Path
 
 import numpy
 import spacy
@@ -282,19 +281,16 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
 
 
 def _tune_ner(nlp: Language, resolved: str, folder: str | None) -> None:
-    """The tuned NER weights over the model's NER: those in `folder` (a fold's), else the shipped
-    ones when the model is the bundled one (they were tuned from its NER, not another model's)."""
+    """The tuned NER weights over the model's NER (`transforms.entities.ner.tuned_folder`)."""
     from transforms.entities import ner
 
-    bundled = not resolved.startswith("blank:") and Path(resolved).resolve() == BUNDLED_MODEL
-    if folder is None and bundled and (ner.SHIPPED / NER).is_dir():
-        folder = str(ner.SHIPPED)
-    if folder is None:
+    tuned = ner.tuned_folder(resolved, folder)
+    if tuned is None:
         return
     try:
-        ner.apply(nlp, Path(folder))
+        ner.apply(nlp, tuned)
     except (OSError, ValueError, KeyError) as e:
-        raise ModelError(f"cannot load the tuned NER in {folder}: {str(e).splitlines()[0]}") from e
+        raise ModelError(f"cannot load the tuned NER in {tuned}: {str(e).splitlines()[0]}") from e
 
 
 def _component_folders(component_models: str, extractors: tuple[str, ...]) -> dict[str, str]:

@@ -83,6 +83,26 @@ def test_component_models_from_the_environment_change_the_version_as_loading_doe
     assert cheap != shipped and cheap.split("+demands:")[0] == shipped.split("+demands:")[0]
 
 
+def test_a_folds_tuned_ner_changes_the_version_as_loading_does(tmp_path, monkeypatch):
+    import shutil
+
+    from transforms.entities.ner import SHIPPED
+
+    monkeypatch.delenv(ENV_MODEL, raising=False)
+    monkeypatch.delenv(ENV_COMPONENT_MODELS, raising=False)
+    shipped = cheap_extractor_version(PipelineSpec())
+    assert "+ner-" in shipped
+    other = tmp_path / "newsfacts_ner"
+    shutil.copytree(SHIPPED, other)
+    with (other / "ner" / "model").open("ab") as f:  # other bytes, other weights' name
+        f.write(b"\x00")
+    monkeypatch.setenv(ENV_COMPONENT_MODELS, json.dumps({"ner": str(other)}))
+    cheap = cheap_extractor_version(PipelineSpec())
+    assert cheap != shipped and cheap.split("+ner-")[0] == shipped.split("+ner-")[0]
+    monkeypatch.setenv(ENV_COMPONENT_MODELS, json.dumps({"ner": str(SHIPPED)}))
+    assert cheap_extractor_version(PipelineSpec()) == extractor_version(PipelineSpec()) == shipped
+
+
 @pytest.mark.parametrize("spec, env", [
     (PipelineSpec(modules=("json",)), {}),  # a user's module may register anything
     (PipelineSpec(extractors=("newsfacts_linker", "my_extractor")), {}),
@@ -92,9 +112,10 @@ def test_component_models_from_the_environment_change_the_version_as_loading_doe
     (PipelineSpec(), {ENV_COMPONENT_MODELS: "{not json"}),
     (PipelineSpec(), {ENV_COMPONENT_MODELS: json.dumps({"newsfacts_unknown": "x"})}),
     (PipelineSpec(), {ENV_COMPONENT_MODELS: json.dumps({"newsfacts_events": "/nonexistent"})}),
+    (PipelineSpec(), {ENV_COMPONENT_MODELS: json.dumps({"ner": "/nonexistent"})}),
     (PipelineSpec(), {ENV_MATMUL: "cuda"}),
 ], ids=["modules", "user-extractor", "twice", "package", "missing-folder", "bad-json", "unknown-component",
-        "missing-weights", "bad-matmul"])
+        "missing-weights", "missing-ner-weights", "bad-matmul"])
 def test_what_cannot_be_told_from_files_is_none(spec, env, monkeypatch):
     for name, value in env.items():
         monkeypatch.setenv(name, value)

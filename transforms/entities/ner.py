@@ -173,9 +173,25 @@ def train_ner(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
 def apply(nlp, folder: Path) -> None:
     """Load the tuned NER weights in `folder` over `nlp`'s NER, and name them in `nlp.meta`
     (`extractor_version` records them: other weights, other rows)."""
-    weights = Path(folder) / NER
-    nlp.get_pipe(NER).from_disk(weights, exclude=["vocab"])
-    nlp.meta[META_NER] = "ner-" + hashlib.sha256((weights / "model").read_bytes()).hexdigest()[:12]
+    nlp.get_pipe(NER).from_disk(Path(folder) / NER, exclude=["vocab"])
+    nlp.meta[META_NER] = weights_name(Path(folder))
+
+
+def weights_name(folder: Path) -> str:
+    """`ner-<digest>`: what `extractor_version` records of the tuned weights in `folder`
+    (OSError when they are not there)."""
+    return "ner-" + hashlib.sha256((folder / NER / "model").read_bytes()).hexdigest()[:12]
+
+
+def tuned_folder(resolved: str, folder: str | Path | None) -> Path | None:
+    """The tuned weights a pipeline loads over its NER: `folder` (a fold's), else the shipped
+    ones when the model is the bundled one (they were tuned from its NER, not another model's)."""
+    from transforms.pipeline import BUNDLED_MODEL
+
+    if folder:
+        return Path(folder)
+    bundled = not resolved.startswith("blank:") and Path(resolved).resolve() == BUNDLED_MODEL
+    return SHIPPED if bundled and (SHIPPED / NER).is_dir() else None
 
 
 register_trainer(COMPONENT, train_ner)
