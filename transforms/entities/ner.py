@@ -149,19 +149,23 @@ def tune(nlp, gold: list, rehearse: list, seed: int, epochs: int = EPOCHS) -> ob
 def train_ner(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
     """Tune the bundled model's NER on `records` and write it to `out_dir`/newsfacts_ner."""
     import spacy
+    from thinc.api import use_ops
 
     from transforms.pipeline import BUNDLED_MODEL
     from transforms.ranker import save_folder
 
     started = time.perf_counter()
-    nlp = spacy.load(BUNDLED_MODEL)
-    # an article without an `entities` list was not annotated for them: it teaches nothing
-    gold = [reference(nlp, r) for r in records if "entities" in r.get("gold", {})]
-    rehearse = rehearsal_docs(nlp.vocab, Path(os.environ.get(ENV_CONLL) or CONLL_TRAIN)) if gold else []
+    # thinc's default matrix library whatever a pipeline loaded earlier in the process set
+    # (`transforms.nlp` runs on numpy's): the same weights in a fold as from the command line
+    with use_ops("numpy", use_blis=True):
+        nlp = spacy.load(BUNDLED_MODEL)
+        # an article without an `entities` list was not annotated for them: it teaches nothing
+        gold = [reference(nlp, r) for r in records if "entities" in r.get("gold", {})]
+        rehearse = rehearsal_docs(nlp.vocab, Path(os.environ.get(ENV_CONLL) or CONLL_TRAIN)) if gold else []
+        # no annotated article: the bundled weights unchanged (a gold file of amounts only still trains)
+        weights = tune(nlp, gold, rehearse, seed).averages if gold else {}
     folder = Path(out_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    # no annotated article: the bundled weights unchanged (a gold file of amounts only still trains)
-    weights = tune(nlp, gold, rehearse, seed).averages if gold else {}
     with nlp.use_params(weights):  # (the vocabulary, vectors included, is the bundled model's)
         nlp.get_pipe(NER).to_disk(folder / NER, exclude=["vocab"])
     return save_folder(folder, {}, {
