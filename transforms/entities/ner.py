@@ -79,19 +79,26 @@ def token_spans(doc, index: list[int], spans: list[tuple[int, int, str | None]])
     return out
 
 
-def reference(nlp, record: dict):
-    """The gold article as the NER learns it: its words (no whitespace tokens, as the pipeline
-    reads them) with entities, unknown where the gold does not decide."""
-    from spacy.tokens import Doc, Span
-
+def references(nlp, records: list[dict]) -> list:
+    """The gold articles as the NER learns them: their words (no whitespace tokens, as the
+    pipeline reads them) with entities, unknown where the gold does not decide (the bundled
+    NER's MISC spans read in batches)."""
     from transforms.nlp import _words_only
 
-    doc = nlp.make_doc(record["text"])
-    words, index = _words_only(doc)
+    docs = [nlp.make_doc(r["text"]) for r in records]
+    compact = [_words_only(doc) for doc in docs]
+    predicted = nlp.get_pipe(NER).pipe((words.copy() for words, _ in compact), batch_size=32)
+    return [_reference(doc, words, index, pred, record)
+            for doc, (words, index), pred, record in zip(docs, compact, predicted, records)]
+
+
+def _reference(doc, words, index: list[int], predicted, record: dict):
+    from spacy.tokens import Doc, Span
+
     spans = token_spans(doc, index, alias_spans(record))
-    ref = Doc(nlp.vocab, words=[w.text for w in words], spaces=[bool(w.whitespace_) for w in words])
+    ref = Doc(doc.vocab, words=[w.text for w in words], spaces=[bool(w.whitespace_) for w in words])
     covered = {w for a, b, _ in spans for w in range(a, b)}
-    misc = [(e.start, e.end) for e in nlp.get_pipe("ner")(words.copy()).ents
+    misc = [(e.start, e.end) for e in predicted.ents
             if e.label_ == "MISC" and not covered & set(range(e.start, e.end))]
     ref.set_ents([Span(ref, a, b, label=label) for a, b, label in spans if label],
                  missing=[Span(ref, a, b) for a, b, label in spans if not label] + [Span(ref, a, b) for a, b in misc],
@@ -120,7 +127,7 @@ def vocab_doc(vocab, doc):
                ents=[t.ent_iob_ + ("-" + t.ent_type_ if t.ent_type_ else "") or "O" for t in doc])
 
 
-def tune(nlp, gold: list, rehearse: list, seed: int, epochs: int = EPOCHS) -> object:
+def tune(nlp, gold: list, rehearse: list, seed: int) -> object:
     """Train `nlp`'s NER on the gold documents, with as many rehearsal documents drawn each epoch
     as there are gold ones; returns the optimiser (its averages are the weights to keep)."""
     from spacy.tokens import Doc
@@ -138,7 +145,7 @@ def tune(nlp, gold: list, rehearse: list, seed: int, epochs: int = EPOCHS) -> ob
     optimizer = nlp.resume_training()
     optimizer.learn_rate = LEARN_RATE
     others = [p for p in nlp.pipe_names if p != NER]
-    for _ in range(epochs):
+    for _ in range(EPOCHS):
         batch = gold_examples + rng.sample(rehearsal, min(len(rehearsal), round(REHEARSAL * len(gold))))
         rng.shuffle(batch)
         for examples in minibatch(batch, size=BATCH):
@@ -160,7 +167,7 @@ def train_ner(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
     with use_ops("numpy", use_blis=True):
         nlp = spacy.load(BUNDLED_MODEL)
         # an article without an `entities` list was not annotated for them: it teaches nothing
-        gold = [reference(nlp, r) for r in records if "entities" in r.get("gold", {})]
+        gold = references(nlp, [r for r in records if "entities" in r.get("gold", {})])
         rehearse = rehearsal_docs(nlp.vocab, Path(os.environ.get(ENV_CONLL) or CONLL_TRAIN)) if gold else []
         # no annotated article: the bundled weights unchanged (a gold file of amounts only still trains)
         weights = tune(nlp, gold, rehearse, seed).averages if gold else {}

@@ -51,7 +51,7 @@ def base():
 
 
 def test_reference_holds_gold_entities_and_unknown_words(base):
-    ref = ner.reference(base, ARTICLE)
+    [ref] = ner.references(base, [ARTICLE])
     assert all(not t.is_space for t in ref)  # the words the pipeline's NER reads
     ents = [(e.text, e.label_) for e in ref.ents]
     assert ents[:2] == [("Brenvik Holdings", "ORG"), ("Oda Lunn", "PER")]
