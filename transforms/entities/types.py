@@ -207,8 +207,9 @@ def _company_and_place(span: Span, institution_heads: frozenset[str]) -> list[Sp
 def _hyphen_joined(prev: Span, ent: Span) -> bool:
     """Two spans written as one word across hyphens ("Jean" "-" "Luc Ferrand", "Hydro" "-"
     "Quebec", "Dar" "-es-" "Salaam"): one name, whatever the model called each part, unless
-    the parts are two names of their own: a country, a nationality or an acronym beside
-    another name ("EC-U.S.", "US-German", "Franco-Dutch")."""
+    the parts are two names of their own: a country or a nationality beside another name
+    ("EC-U.S.", "US-German", "Franco-Dutch", "the Iran-Iraq war"), two places ("a
+    London-Frankfurt merger"), or an acronym beside a name of another type."""
     doc = prev.doc
     between = doc[prev.end:ent.start]
     if not (between and between[0].text == "-" and between[-1].text == "-" and len(between) in (1, 3)
@@ -216,11 +217,11 @@ def _hyphen_joined(prev: Span, ent: Span) -> bool:
         return False
     if len(between) == 3 and not between[1].is_lower:
         return False  # "-es-", "-sur-": a lower-case particle inside the name
-    if prev.label_ == ent.label_ and len(between) == 1:
-        return True
     gaz = gazetteer()
-    return not (prev.text.isupper() or any(gaz.country_name(s.text) or gaz.is_demonym(s.text)
-                                           for s in (prev, ent)))
+    if any(gaz.country_name(s.text) or gaz.is_demonym(s.text) for s in (prev, ent)) \
+            or all(gaz.knows(s.text) for s in (prev, ent)):
+        return False  # (both places: 5-fold entity F1 0.9384 -> 0.9389)
+    return (prev.label_ == ent.label_ and len(between) == 1) or not prev.text.isupper()
 
 
 def _acronym_expansions(doc: Doc, connectors: frozenset[str]) -> list[Span]:
