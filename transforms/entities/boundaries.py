@@ -7,7 +7,8 @@
   "Yesterday Funaro"): it is cut from the front of a span, and a function word from its end.
 - A post-nominal ("Alan Reid MP", "Ann Lee QC") or a title ("Finance Minister Ann Lee") is no
   part of a person's name: it is cut, and the linker records it as a role. A peer's title with
-  one name is the name ("Lord Browne"); an honorific alone ("Mr.") names nobody.
+  one name is the name ("Lord Browne"); an honorific or a rank alone ("Mr.", "Sgt") names
+  nobody.
 - A hyphenated word is one word: a span that begins or ends at a hyphen written without
   spaces ("Pell" of "Pell-Dorne Co.", "Dorne" of "IG-Dorne") takes in the word it joins.
 - "U.S. Banks": a word capitalised after an abbreviated country, whose period read as a
@@ -74,8 +75,9 @@ def _outside_brackets(ent: Span) -> list[Span]:
 def _trimmed(span: Span, rules: dict) -> Span | None:
     """The span without the words glued to it; None when nothing of a name is left."""
     doc = span.doc
-    if all(t.lower_ in rules["honorifics"] for t in span):
-        return None  # "Mr." alone
+    if all(t.lower_ in rules["honorifics"] for t in span) or (
+            span.label_ in ("PER", "PERSON") and all(t.lower_.rstrip(".") in rules["titles"] for t in span)):
+        return None  # "Mr." or "Sgt" alone
     start, end = span.start, span.end
     # "But Reid", "Yesterday Funaro", "Describing Reid": capitalised only because it opens the sentence
     while end - start > 1 and doc[start].is_title and (doc[start].lower_ in rules["not_name_openers"]
