@@ -89,3 +89,10 @@ def test_the_registry_holds_what_registers_and_the_shipped_trainers():
         unregister_trainer("demo")
     assert "demo" not in trainers()
     assert {"newsfacts_amounts", "newsfacts_demands"} <= set(load_trainers())
+
+
+def test_the_span_decision_trains_before_the_extractors_that_parse_with_it():
+    # (the extractors' trainers read the entities the shipped span decision types)
+    order = list(load_trainers())
+    assert order[0] == "newsfacts_entity_types"
+    assert order[1:] == sorted(order[1:])
