@@ -370,7 +370,7 @@ def _link(doc: Doc) -> list[Cluster]:
 
 def _paragraph_periods_cut(doc: Doc, clusters: list[Cluster]) -> None:
     """"Acme Co.\\n\\n": the period of a corporate suffix that ends a paragraph ends the
-    sentence, not the name ("Acme Co"), as the annotation guidelines read it (9 of the 10 such
+    sentence, not the name ("Acme Co"), as the training articles' annotators write it (9 of the 10 such
     names of the training articles); at the end of the text, and mid-paragraph, it stays."""
     text, suffixes = doc_text(doc), _rules()["corporate_suffixes"]
     for c in clusters:

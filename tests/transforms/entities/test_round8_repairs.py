@@ -1,10 +1,11 @@
 """Round-eight repairs (issue 18): two places written as one hyphenated word, the period that
-ends a paragraph after a corporate suffix, and ranks and team roles before a name. Invented sentences; the shipped pipeline parses them,
-the recogniser's output pinned where a repair is tested alone."""
+ends a paragraph after a corporate suffix, and ranks and team roles before a name. Invented
+sentences; the shipped pipeline parses them, the recogniser's output pinned where a repair is
+tested alone."""
 
 from tests.transforms.entities.test_linking import clusters_of
-from tests.transforms.entities.test_round4_repairs import spans_of
 from tests.transforms.entities.test_round3_repairs import ents, pinned
+from tests.transforms.entities.test_round4_repairs import spans_of
 from transforms.entities.boundaries import repair_boundaries
 
 
