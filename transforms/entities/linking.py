@@ -370,8 +370,8 @@ def _link(doc: Doc) -> list[Cluster]:
 
 def _paragraph_periods_cut(doc: Doc, clusters: list[Cluster]) -> None:
     """"Acme Co.\\n\\n": the period of a corporate suffix that ends a paragraph ends the
-    sentence, not the name ("Acme Co"), as the training articles' annotators write it (9 of the 10 such
-    names of the training articles); at the end of the text, and mid-paragraph, it stays."""
+    sentence, not the name ("Acme Co"), as the annotators of the training articles write it (9
+    of 10 such names there); at the end of the text, and mid-paragraph, it stays."""
     text, suffixes = doc_text(doc), _rules()["corporate_suffixes"]
     for c in clusters:
         for k, m in enumerate(c.mentions):
