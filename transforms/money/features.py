@@ -281,10 +281,17 @@ def _kind(t, entity_id: str | None) -> str:
     if entity_id:
         # (the entity's type as the linker settled it, not this word's own label: one slip of
         # the recogniser must not make a person a company for the choosers)
-        ent = next((s.label_ for s in t.doc.spans.get("newsfacts_mentions", ()) if s.kb_id_ == entity_id),
-                   t.ent_type_)
+        ent = cached(t.doc, "mention_types", _mention_types).get(entity_id, t.ent_type_)
         return f"entity:{ent or '?'}|{'pron' if t.pos_ == 'PRON' else 'name' if t.pos_ == 'PROPN' else 'noun'}"
     return f"text|{t.pos_}"
+
+
+def _mention_types(doc) -> dict[str, str]:
+    """{entity id: its type}, from the linker's mention spans (the first of each), once per document."""
+    out: dict[str, str] = {}
+    for span in doc.spans.get("newsfacts_mentions", ()):
+        out.setdefault(span.kb_id_, span.label_)
+    return out
 
 
 def _where(x: AmountView, t) -> str:
