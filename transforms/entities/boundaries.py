@@ -49,7 +49,10 @@ def repair_boundaries(doc: Doc) -> Doc:
     spans: list[Span] = []
     for ent in doc.ents:
         for piece in _outside_brackets(ent):
-            piece = _trimmed(_country_alone(_with_peerage(_hyphen_completed(piece), rules)), rules)
+            # (a span grows left only over words no span before it took: "Buick-Oldsmobile-
+            # Cadillac" of two spans gives "Oldsmobile" to the first)
+            free = spans[-1].end if spans else 0
+            piece = _trimmed(_country_alone(_with_peerage(_hyphen_completed(piece, free), rules, free)), rules)
             if piece is not None:
                 spans.append(piece)
     bracketed = _bracketed_names(doc)
@@ -97,10 +100,11 @@ def _trimmed(span: Span, rules: dict) -> Span | None:
     return Span(doc, start, end, label=span.label) if end > start else None
 
 
-def _hyphen_completed(span: Span) -> Span:
+def _hyphen_completed(span: Span, free: int = 0) -> Span:
     """"Rha Woong-bae", "Pell-Dorne Co.", "IG-Pell": a name the model began or ended at a
     hyphen written without spaces goes on to the word the hyphen joins (one written word),
-    when no other span holds that word; a person's name to a lower-case word too ("-bae")."""
+    when no other span holds that word (nor takes it before: none left of `free`); a person's
+    name to a lower-case word too ("-bae")."""
     doc, start, end = span.doc, span.start, span.end
     person = span.label_ in ("PER", "PERSON")
 
@@ -111,16 +115,17 @@ def _hyphen_completed(span: Span) -> Span:
 
     while end + 1 < len(doc) and joined(end, end + 1):
         end += 2
-    while start > 1 and joined(start - 1, start - 2):
+    while start - 2 >= free and joined(start - 1, start - 2):
         start -= 2
     return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label)
 
 
-def _with_peerage(span: Span, rules: dict) -> Span:
+def _with_peerage(span: Span, rules: dict, free: int = 0) -> Span:
     """"Lord Browne": a peer is named by the title and one name, the title part of the name
-    (unlike "Mr", "Sir John Bourn")."""
+    (unlike "Mr", "Sir John Bourn"), unless a span before it took the title (none left of
+    `free`)."""
     doc = span.doc
-    if span.label_ in ("PER", "PERSON") and len(span) == 1 and span.start > 0 \
+    if span.label_ in ("PER", "PERSON") and len(span) == 1 and span.start > free \
             and doc[span.start - 1].is_title and doc[span.start - 1].lower_ in rules["peerage_titles"]:
         return Span(doc, span.start - 1, span.end, label=span.label)
     return span
