@@ -8,13 +8,16 @@ Usage (from the repository root):
 For each process count it times, on the same texts (the first N articles of the corpus):
 
 * ``bare``: the model alone, ``spacy.load(model).pipe(texts, n_process=K)``;
+* ``bare_shared`` (K > 1): the same with the workers' matrix threads limited as newsfacts
+  limits its own (`transforms.extract.blas_threads`): the model's best speed at K processes;
 * ``newsfacts``: what a run does, ``transforms.extract.extract_documents`` over the pipeline of
   ``transforms.nlp.load_pipeline`` (the model on the words, entity typing, the linker, amounts,
   demands and events components, all inside the workers) down to table rows in the parent.
 
 Words are the non-whitespace tokens of the bare pipeline's docs. Both pipelines use the same
 matrix library (numpy's BLAS, as newsfacts sets it before loading). The ratio is newsfacts'
-words/s over bare words/s: 1.0 means extraction is free.
+words/s over bare words/s: 1.0 means extraction is free; ``ratio_shared`` is against
+``bare_shared``.
 """
 
 from __future__ import annotations
@@ -34,10 +37,12 @@ def read_texts(corpus: Path, n: int) -> list[str]:
         return [json.loads(line)["text"] for line in islice(f, n)]
 
 
-def time_bare(nlp, texts: list[str], n_process: int, batch_size: int) -> tuple[float, int]:
+def time_bare(nlp, texts: list[str], n_process: int, batch_size: int, threads: int | None = None) -> tuple[float, int]:
+    from transforms.extract import _started
+
     start = time.perf_counter()
-    words = sum(sum(not t.is_space for t in doc)
-                for doc in nlp.pipe(texts, n_process=n_process, batch_size=batch_size))
+    docs = _started(nlp.pipe(texts, n_process=n_process, batch_size=batch_size), threads)
+    words = sum(sum(not t.is_space for t in doc) for doc in docs)
     return time.perf_counter() - start, words
 
 
@@ -63,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import spacy
 
+    from transforms.extract import blas_threads
     from transforms.nlp import BUNDLED_MODEL, load_pipeline, model_version
 
     pipeline = load_pipeline()  # first: it sets the matrix library both pipelines then use
@@ -76,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
                         "bare_s": round(bare_s, 1), "newsfacts_s": round(ours_s, 1),
                         "bare_words_per_s": round(words / bare_s), "newsfacts_words_per_s": round(words / ours_s),
                         "ratio": round(bare_s / ours_s, 3)})
+        threads = blas_threads(k)
+        if threads is not None:
+            shared_s, _ = time_bare(bare, texts, k, args.batch_size, threads)
+            results[-1].update(bare_shared_s=round(shared_s, 1), blas_threads=threads,
+                               ratio_shared=round(shared_s / ours_s, 3))
         print(json.dumps(results[-1]), flush=True)
     report = {"model": model_version(pipeline), "batch_size": args.batch_size, "results": results}
     if args.json:

@@ -21,7 +21,7 @@ loudly at start-up instead of silently running with a default::
     # spaCy worker processes and documents per nlp.pipe batch; the command line's --n-process
     # and --batch-size win over these.
     # n_process = 4                 # absent: every core this process may use
-    batch_size = 128                # the fastest measured (benchmarks/batch_size.py)
+    batch_size = 16                 # the fastest measured (benchmarks/batch_size.py)
     # A Dask scheduler: input files are read and documents extracted on its workers (README,
     # "Distributed runs"); --dask wins over it.
     # dask = "tcp://scheduler.example:8786"
@@ -50,7 +50,6 @@ that ingests nothing is a deployment mistake, not a quiet night.
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -59,19 +58,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from transforms.machine import usable_cores
+
 PROJECT_URL = "https://github.com/newsfacts/newsfacts"
-# Documents per nlp.pipe batch, the fastest of 16/32/64/128 in benchmarks/batch_size.py (300 bulk
-# articles, 2 processes: 22.0, 18.4, 17.9 and 17.0 s; the workers' CPU seconds fall alike).
-DEFAULT_BATCH_SIZE = 128
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity, which a container or `taskset`
-    narrows), else every core of the machine."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):  # no sched_getaffinity (macOS)
-        return os.cpu_count() or 1
+# Documents per nlp.pipe batch, the fastest of 16/32/64/128 in benchmarks/batch_size.py (1,000 bulk
+# articles, 2 processes of one matrix thread each: 20.1, 20.4, 20.5 and 22.7 s; 300: 6.1, 6.6, 7.2
+# and 7.4 s). Before each worker was held to its share of the cores' matrix threads
+# (`transforms.extract.blas_threads`), 128 was fastest.
+DEFAULT_BATCH_SIZE = 16
 
 
 class ConfigError(ValueError):

@@ -2,7 +2,8 @@
 
 Extraction itself happens inside the spaCy pipeline (each extractor is a component, see
 `transforms/nlp.py`), so with `n_process > 1` it runs in the worker processes; here each Doc
-that comes back is only turned into rows (`transforms.facts.table_rows`).
+that comes back is only turned into rows (`transforms.facts.table_rows`). The workers share the
+cores: each multiplies matrices with its share of them (`blas_threads`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.util import raise_error
+from threadpoolctl import threadpool_limits
 
 from transforms.events.dates import resolve_event_dates
 from transforms.facts import table_rows
 from transforms.ingest import Rejected
+from transforms.machine import usable_cores
 from transforms.schemas import FACT_TABLES
 
 # Tables the pipeline's components may fill per document.
@@ -64,7 +67,8 @@ def extract_documents(
 
     nlp.set_error_handler(_skip_document)
     try:
-        for doc, doc_id in nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        piped = nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+        for doc, doc_id in _started(piped, blas_threads(n_process)):
             while pending[0][0] != doc_id:
                 yield _alone(nlp, *pending.popleft(), extractor_version, budget_s)
             _, source, _, published = pending.popleft()
@@ -73,6 +77,30 @@ def extract_documents(
             yield _alone(nlp, *pending.popleft(), extractor_version, budget_s)
     finally:
         nlp.set_error_handler(raise_error)
+
+
+def blas_threads(n_process: int, cores: int | None = None) -> int | None:
+    """Matrix threads for each of `n_process` worker processes: the cores shared among them, or
+    None (numpy's default, a thread per core) for one process. numpy's OpenBLAS gives every
+    process a thread per core, and its idle threads spin: on 2 cores two workers of two threads
+    each ran bare `nlp.pipe` 1.5x slower than two of one (`benchmarks/README.md`, "BLAS threads")."""
+    if n_process <= 1:
+        return None
+    return max(1, (cores or usable_cores()) // n_process)
+
+
+def _started(piped: Iterator, threads: int | None) -> Iterator:
+    """`piped` (an `nlp.pipe`), its first item taken under a limit of `threads` matrix threads:
+    that is when spaCy forks its workers, which keep the limit; this process gets its own
+    threads back at once."""
+    if threads is None:
+        yield from piped
+        return
+    with threadpool_limits(limits=threads, user_api="blas"):
+        first = next(piped, None)
+    if first is not None:
+        yield first
+        yield from piped
 
 
 def _dated_doc(nlp: Language, text: str, published):

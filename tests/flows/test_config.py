@@ -157,8 +157,8 @@ def test_fetch_guard_key_mistakes(tmp_path, text, message):
 
 
 def test_worker_processes_and_batch_size_are_read(tmp_path):
-    config = load_config(write(tmp_path, 'inputs = ["seeds"]\nn_process = 3\nbatch_size = 16\n'))
-    assert (config.n_process, config.batch_size) == (3, 16)
+    config = load_config(write(tmp_path, 'inputs = ["seeds"]\nn_process = 3\nbatch_size = 24\n'))
+    assert (config.n_process, config.batch_size) == (3, 24)
     # absent: every core this process may use, and the measured batch size
     defaults = load_config(write(tmp_path, 'inputs = ["seeds"]\n'))
     assert (defaults.n_process, defaults.batch_size) == (len(os.sched_getaffinity(0)), DEFAULT_BATCH_SIZE)

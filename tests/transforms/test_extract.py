@@ -114,3 +114,32 @@ def test_the_publication_date_reaches_the_components_in_workers_and_alone(n_proc
     assert [out[d]["amounts"][0]["currency"] for d in ("old", "new")] == ["VEB", "VES"]
     # no date: the latest bolivar, as before
     assert out["undated"]["amounts"][0]["currency"] == "VES"
+
+
+@Language.component("test_counts_blas_threads")
+def _counts_blas_threads(doc):
+    from threadpoolctl import threadpool_info
+
+    doc.user_data["blas_threads"] = max(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+    return doc
+
+
+def test_workers_share_the_cores_for_matrices_and_this_process_keeps_its_threads():
+    from threadpoolctl import threadpool_info
+
+    from transforms.extract import _started, blas_threads
+
+    assert blas_threads(1, cores=8) is None  # one process: numpy's own default
+    assert [blas_threads(k, cores=8) for k in (2, 3, 8, 16)] == [4, 2, 1, 1]
+
+    def parent_threads():
+        return max(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+
+    before = parent_threads()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("test_counts_blas_threads")
+    docs = list(_started(nlp.pipe([f"text {i}" for i in range(6)], n_process=2, batch_size=2), threads=1))
+    assert [d.text for d in docs] == [f"text {i}" for i in range(6)]
+    assert {d.user_data["blas_threads"] for d in docs} == {1}
+    assert parent_threads() == before
+    assert list(_started(iter([]), threads=1)) == []
