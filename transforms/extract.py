@@ -23,6 +23,7 @@ from transforms.events.dates import resolve_event_dates
 from transforms.facts import table_rows
 from transforms.ingest import Rejected
 from transforms.machine import usable_cores
+from transforms.pipeline import RELEASE
 from transforms.schemas import FACT_TABLES
 
 # Tables the pipeline's components may fill per document.
@@ -67,7 +68,9 @@ def extract_documents(
 
     nlp.set_error_handler(_skip_document)
     try:
-        piped = nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+        # (workers send back the facts alone: the parse would only be serialised and read back)
+        piped = nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process,
+                         component_cfg={RELEASE: {"facts_only": n_process > 1}})
         for doc, doc_id in _started(piped, blas_threads(n_process)):
             while pending[0][0] != doc_id:
                 yield _alone(nlp, *pending.popleft(), extractor_version, budget_s)

@@ -51,11 +51,36 @@ def sentence_locator(doc: Doc) -> Callable[[int], int]:
     return lambda offset: max(bisect_right(starts, offset) - 1, 0)
 
 
+def locate_sentences(doc: Doc) -> None:
+    """Give each fact of a table with a `sentence_index` column the index of the sentence its
+    `start` is in, where its component left none."""
+    locate = None
+    for name, facts in (doc._.facts or {}).items():
+        if "sentence_index" not in TABLES[name].column_names:
+            continue
+        for fact in facts:
+            if fact.get("sentence_index") is None:
+                locate = locate or sentence_locator(doc)
+                fact["sentence_index"] = locate(fact["start"])
+
+
+def facts_only(doc: Doc) -> Doc:
+    """An empty Doc with `doc`'s facts (sentences located) and `as_tuples` context: all that
+    `table_rows` reads, and what a worker process sends back instead of the parse (serialising
+    the whole Doc there and reading it back here cost 3.7 ms a bulk article, a tenth of its
+    extraction)."""
+    locate_sentences(doc)
+    out = Doc(doc.vocab, words=[])
+    out._.facts = doc._.facts
+    out._context = doc._context
+    return out
+
+
 def table_rows(doc: Doc, doc_id: str, extractor_version: str | None = None) -> dict[str, list[dict]]:
     """Rows of every table the pipeline's components set facts for, with exactly the table's
     columns: `doc_id`, the stable key of positional facts, `sentence_index` and
     `extractor_version` added."""
-    locate = None
+    locate_sentences(doc)
     out: dict[str, list[dict]] = {}
     for name, facts in (doc._.facts or {}).items():
         table = TABLES[name]
@@ -71,9 +96,6 @@ def table_rows(doc: Doc, doc_id: str, extractor_version: str | None = None) -> d
             for ref, target in _REFERENCES.items():
                 if fact.get(f"{ref}_parts") is not None and ref in row:
                     row[ref] = stable_id(target.id_prefix, doc_id, *fact[f"{ref}_parts"])
-            if "sentence_index" in row and row["sentence_index"] is None:
-                locate = locate or sentence_locator(doc)
-                row["sentence_index"] = locate(fact["start"])
             if "extractor_version" in row:
                 row["extractor_version"] = extractor_version
             rows.append(row)

@@ -22,10 +22,11 @@ import transforms.entities.linking  # noqa: F401  (newsfacts_linker)
 import transforms.entities.types  # noqa: F401  (newsfacts_entity_types)
 import transforms.events.component  # noqa: F401  (newsfacts_events)
 import transforms.money.component  # noqa: F401  (newsfacts_amounts)
+from transforms import facts
 from transforms.parse import forget
 from transforms.pipeline import (  # noqa: F401  (named here too: `from transforms.nlp import ...`)
     BUNDLED_MODEL, ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, ENV_MODEL, EXTRACTORS, META_NER, NER,
-    PipelineSpec, resolve_model_name,
+    RELEASE, PipelineSpec, resolve_model_name,
 )
 
 # Longer documents reach the model in pieces of at most this many words (`_segments`): twice
@@ -60,11 +61,14 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("newsfacts_release")
-def release(doc: Doc) -> Doc:
+@Language.component(RELEASE)
+def release(doc: Doc, facts_only: bool = False) -> Doc:
     """The pipeline's last step: drop what the extractors cached on the document
-    (`transforms.parse.cached`) before it is returned or sent between processes."""
-    return forget(doc)
+    (`transforms.parse.cached`) before it is returned or sent between processes; with
+    `facts_only` (`nlp.pipe(component_cfg=...)`, as `transforms.extract` asks of its worker
+    processes) return the facts alone (`transforms.facts.facts_only`)."""
+    forget(doc)
+    return facts.facts_only(doc) if facts_only else doc
 
 
 class OnWords:
@@ -276,7 +280,7 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
     if not {"parser", "senter", "sentencizer"} & set(models):
         nlp.add_pipe("sentencizer")
     _add_extractors(nlp, extractors, folders)
-    nlp.add_pipe("newsfacts_release")
+    nlp.add_pipe(RELEASE)
     return nlp
 
 

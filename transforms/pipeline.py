@@ -24,6 +24,8 @@ EXTRACTORS = ("newsfacts_linker", "newsfacts_amounts", "newsfacts_demands", "new
 ENTITY_TYPES = "newsfacts_entity_types"
 # The model's NER: its weights tuned on annotated news ship apart (`transforms.entities.ner`).
 NER = "ner"
+# The last component: what leaves the pipeline (`transforms.nlp.release`).
+RELEASE = "newsfacts_release"
 META_NER = "newsfacts_ner"  # nlp.meta key: the tuned NER weights' name, when loaded
 
 

@@ -11,7 +11,7 @@ from transforms.nlp import EXTRACTORS, PipelineSpec, load_pipeline, model_versio
 NEWS = [
     "Halvorsen Industries Inc. agreed to pay a $12 million fine, the regulator said on Monday.",
     "The dockworkers' union demanded a 9 pct wage rise from Brightwater Ports Ltd.",
-    "Mayor Ana Quist offered a reward of 5,000 euros for information on the arson.",
+    "A fire gutted the old mill. Mayor Ana Quist offered a reward of 5,000 euros for information on the arson.",
 ]
 
 # A user's own extractor, in a module of their own: no newsfacts code is edited to use it.
@@ -43,6 +43,12 @@ def test_rows_are_the_same_whether_the_components_run_here_or_in_two_workers(nlp
     alone = [table_rows(doc, f"d{i}", "v") for i, doc in enumerate(nlp.pipe(NEWS))]
     workers = [table_rows(doc, f"d{i}", "v") for i, doc in enumerate(nlp.pipe(NEWS, n_process=2))]
     assert workers == alone
+    # as `extract_documents` asks of its workers: the facts come back without the parse
+    slim = list(nlp.pipe(NEWS, n_process=2, component_cfg={"newsfacts_release": {"facts_only": True}}))
+    assert [len(doc) for doc in slim] == [0, 0, 0]
+    assert [table_rows(doc, f"d{i}", "v") for i, doc in enumerate(slim)] == alone
+    assert any(row["sentence_index"] for rows in alone for table in rows.values() for row in table
+               if "sentence_index" in row)  # (so the located sentences are checked too)
     assert [len(rows["amounts"]) for rows in alone] == [1, 0, 1]
     assert len(alone[1]["demands"]) == 1 and alone[0]["entities"]
 
