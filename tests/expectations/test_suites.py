@@ -166,3 +166,19 @@ def test_an_id_repeated_in_another_batch_fails_the_table(validator):
     _, report = validator.validate(tables(docs, rows), run_id="r1", at=AT, batch_rows=2)
     assert report.table_failures == ["table 'amounts': expect_column_values_to_be_unique(column='amount_id')"]
     assert not report.publishable
+
+
+def test_an_id_repeated_across_the_staged_files_batches_fails_unless_its_document_left(validator, tmp_path):
+    docs, rows = many(3)
+    rows.append(amount("a0", "doc_2", value=7.0))  # a0 again, in another document's batch
+    files = {}
+    for name, table in tables(docs, rows).items():
+        files[name] = tmp_path / f"{name}.parquet"
+        pq.write_table(table, files[name])
+    _, report = validator.validate(files, run_id="r1", at=AT, clean_dir=tmp_path / "clean", batch_rows=2)
+    assert report.table_failures == ["table 'amounts': expect_column_values_to_be_unique(column='amount_id')"]
+    # the document with the repeat was rejected by extraction: its rows leave, the table passes
+    _, report = validator.validate(files, run_id="r2", at=AT, clean_dir=tmp_path / "clean2", batch_rows=2,
+                                   exclude_docs={"doc_2"})
+    assert report.publishable
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["clean", "clean2", *(f.name for f in files.values())])
