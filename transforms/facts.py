@@ -53,7 +53,8 @@ def sentence_locator(doc: Doc) -> Callable[[int], int]:
 
 def locate_sentences(doc: Doc) -> None:
     """Give each fact of a table with a `sentence_index` column the index of the sentence its
-    `start` is in, where its component left none."""
+    `start` is in, where its component left none (as `table_rows` does for rows, which cannot
+    once the facts travel without the sentences: `facts_only`)."""
     locate = None
     for name, facts in (doc._.facts or {}).items():
         if "sentence_index" not in TABLES[name].column_names:
@@ -67,8 +68,8 @@ def locate_sentences(doc: Doc) -> None:
 def facts_only(doc: Doc) -> Doc:
     """An empty Doc with `doc`'s facts (sentences located) and `as_tuples` context: all that
     `table_rows` reads, and what a worker process sends back instead of the parse (serialising
-    the whole Doc there and reading it back here cost 3.7 ms a bulk article, a tenth of its
-    extraction)."""
+    the whole Doc there and reading it back here cost 3.7 ms of CPU a bulk article, about a
+    tenth of all it costs)."""
     locate_sentences(doc)
     out = Doc(doc.vocab, words=[])
     out._.facts = doc._.facts
@@ -80,7 +81,7 @@ def table_rows(doc: Doc, doc_id: str, extractor_version: str | None = None) -> d
     """Rows of every table the pipeline's components set facts for, with exactly the table's
     columns: `doc_id`, the stable key of positional facts, `sentence_index` and
     `extractor_version` added."""
-    locate_sentences(doc)
+    locate = None
     out: dict[str, list[dict]] = {}
     for name, facts in (doc._.facts or {}).items():
         table = TABLES[name]
@@ -96,6 +97,9 @@ def table_rows(doc: Doc, doc_id: str, extractor_version: str | None = None) -> d
             for ref, target in _REFERENCES.items():
                 if fact.get(f"{ref}_parts") is not None and ref in row:
                     row[ref] = stable_id(target.id_prefix, doc_id, *fact[f"{ref}_parts"])
+            if "sentence_index" in row and row["sentence_index"] is None:
+                locate = locate or sentence_locator(doc)
+                row["sentence_index"] = locate(fact["start"])
             if "extractor_version" in row:
                 row["extractor_version"] = extractor_version
             rows.append(row)
