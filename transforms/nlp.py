@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import numpy
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY, TAG
 from spacy.symbols import SPACE
@@ -251,6 +252,7 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
     if matmul not in ("numpy", "blis"):
         raise ModelError(f"{ENV_MATMUL} must be numpy or blis, not {matmul!r}")
     set_current_ops(NumpyOps(use_blis=matmul == "blis"))
+    msgpack_hooks_read_once()
     try:
         if resolved.startswith("blank:"):
             nlp = spacy.blank(resolved.split(":", 1)[1])
@@ -282,6 +284,17 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
     _add_extractors(nlp, extractors, folders)
     nlp.add_pipe(RELEASE)
     return nlp
+
+
+def msgpack_hooks_read_once() -> None:
+    """srsly looks up its msgpack encoders and decoders on every pack and unpack (catalogue's
+    `get_all`: every installed package's entry points, then the whole function registry that
+    spaCy fills), 0.17 ms a call; a Doc crossing between processes is packed and unpacked
+    several times each way, which cost 2 ms of CPU a bulk article. The hooks (srsly's numpy
+    ones; no installed package adds any) are read once here and answered from then on."""
+    for registry in (srsly.msgpack.msgpack_encoders, srsly.msgpack.msgpack_decoders):
+        if "get_all" not in vars(registry):
+            registry.get_all = registry.get_all().copy
 
 
 def _tune_ner(nlp: Language, resolved: str, folder: str | None) -> None:

@@ -29,6 +29,21 @@ def test_matrix_products_go_through_numpy(nlp):
     assert nlp.get_pipe("ner").model.ops.use_blis is False
 
 
+def test_msgpack_hooks_are_read_once_and_kept(nlp, monkeypatch):
+    # Docs cross between processes as msgpack: srsly's numpy hooks must still apply, and no
+    # call may scan the installed packages' entry points again (the loaded pipeline read them).
+    import catalogue
+    import numpy
+    import srsly
+
+    monkeypatch.setattr(catalogue.Registry, "get_entry_points",
+                        lambda self: pytest.fail("msgpack looked its hooks up again"))
+    values = numpy.arange(3.0)
+    assert (srsly.msgpack_loads(srsly.msgpack_dumps({"v": values}))["v"] == values).all()
+    doc = nlp("Ann Lee paid $5 to Acme.")
+    assert [t.text for t in type(doc)(nlp.vocab).from_bytes(doc.to_bytes())] == [t.text for t in doc]
+
+
 def test_matmul_setting_picks_blis(monkeypatch):
     from thinc.api import get_current_ops
 
