@@ -289,9 +289,10 @@ def _load(resolved: str, extractors: tuple[str, ...] = EXTRACTORS, component_mod
 def msgpack_hooks_read_once() -> None:
     """srsly looks up its msgpack encoders and decoders on every pack and unpack (catalogue's
     `get_all`: every installed package's entry points, then the whole function registry that
-    spaCy fills), 0.17 ms a call; a Doc crossing between processes is packed and unpacked
-    several times each way, which cost 2 ms of CPU a bulk article. The hooks (srsly's numpy
-    ones; no installed package adds any) are read once here and answered from then on."""
+    spaCy fills), 0.17 ms a call: `Doc.to_bytes` took 0.56 ms a bulk article instead of 0.23,
+    `from_bytes` 0.53 instead of 0.21, and each article crosses between processes twice. The
+    hooks (srsly's numpy ones; no installed package adds any) are read once here and answered
+    from then on."""
     for registry in (srsly.msgpack.msgpack_encoders, srsly.msgpack.msgpack_decoders):
         if "get_all" not in vars(registry):
             registry.get_all = registry.get_all().copy
