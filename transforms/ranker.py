@@ -54,7 +54,7 @@ class Ranker:
 
     weights: dict[str, float] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
-    _dense: dict = field(default_factory=dict, repr=False, compare=False)  # vector name -> weights
+    _dense: dict = field(default_factory=dict, repr=False, compare=False)  # vector name -> weights; crossed tables
 
     def scores(self, candidates: Sequence[Sequence[Feature]]) -> list[float]:
         # The per-fact hot loop: string features (nearly all) are looked up inline, in order, so
@@ -85,6 +85,37 @@ class Ranker:
         s = self.scores(candidates)
         return max(range(len(s)), key=s.__getitem__) if s else None
 
+    def crossed_scores(self, features: Sequence[Feature], labels: tuple[str, ...]) -> np.ndarray:
+        """`scores(crossed(features, labels))`, the same floats, summed per feature as one
+        vector of the labels' weights: a choice of label (a purpose, an event type) reads each
+        feature once instead of once per label. Labels hold no "|"."""
+        table = self._crossed(labels)
+        rows = [table[""]]
+        for f in features:
+            if type(f) is str:
+                w = table.get(f)
+                if w is not None:  # (a feature no label knows adds 0.0: nothing to add)
+                    rows.append(w)
+            elif type(f[1]) is np.ndarray:  # a vector: one dot product per label, as `_score`
+                rows.append(np.array([self._score((f"{label}|{f[0]}", f[1])) for label in labels]))
+            elif (w := table.get(f[0])) is not None:
+                rows.append(f[1] * w)
+        # (a reduction over rows adds them one after the other, as `scores` adds features)
+        return np.add.reduce(np.array(rows), axis=0)
+
+    def _crossed(self, labels: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """{feature: its weight crossed with each label}, "" for the labels' own weights."""
+        key = ("crossed", labels)
+        if key not in self._dense:
+            index = {label: k for k, label in enumerate(labels)}
+            table = {"": np.zeros(len(labels))}
+            for name, w in self.weights.items():
+                label, _, feature = name.partition("|")
+                if label in index:
+                    table.setdefault(feature, np.zeros(len(labels)))[index[label]] = w
+            self._dense[key] = table
+        return self._dense[key]
+
     def save(self, path: Path) -> Path:
         kept = {f: round(v, 5) for f, v in sorted(self.weights.items()) if abs(v) >= 1e-5}
         path.write_text(json.dumps({"format": FORMAT, "meta": self.meta, "weights": kept},
@@ -97,6 +128,13 @@ class Ranker:
         if data.get("format") != FORMAT:
             raise ValueError(f"{path}: not a {FORMAT} model (format {data.get('format')!r})")
         return cls({f: float(v) for f, v in data["weights"].items()}, data.get("meta", {}))
+
+
+def crossed(features: Sequence[Feature], labels: tuple[str, ...]) -> list[list[Feature]]:
+    """One candidate per label, each feature crossed with it: a multinomial logit as a choice
+    (the label's own weight, then "label|feature" for each feature)."""
+    return [[label, *(f"{label}|{f}" if type(f) is str else (f"{label}|{f[0]}", f[1]) for f in features)]
+            for label in labels]
 
 
 def fit(choices: Iterable[Choice], *, l2: float = 1.0, min_count: int = 1,

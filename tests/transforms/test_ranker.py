@@ -84,3 +84,26 @@ def test_a_vector_feature_scores_as_its_dimensions():
     assert model.weights["vec|0"] > model.weights["vec|1"]
     assert model.best([[("vec", down)], [("vec", up)]]) == 1
     assert model.scores([[("vec", up)]])[0] == pytest.approx(model.weights["vec|0"])
+
+
+def test_crossed_scores_are_the_scores_of_the_crossed_candidates():
+    # A label choice scored per feature must give the very floats of its crossed candidates
+    # (they decide ties and are published as probabilities), whatever the features hold.
+    import random
+
+    import numpy as np
+
+    from transforms.ranker import crossed
+
+    rng = random.Random(3)
+    labels = ("none", "AID", "REJECT")
+    weights = {f"{label}|f{i}": rng.uniform(-2, 2) * 10 ** rng.randint(-5, 5)
+               for label in labels for i in range(30) if rng.random() < 0.6}
+    weights |= {"AID": 0.3, "REJECT": -1.1} | {f"AID|v|{i}": rng.uniform(-1, 1) for i in range(3)}
+    weights |= {"REJECT|size": 0.8}
+    model = Ranker(weights)
+    pairs = [("size", -2.5), ("v", np.array([0.2, -0.9, 0.4], dtype="float32")), ("unknown", 1.0)]
+    for _ in range(100):
+        feats = [f"f{rng.randrange(40)}" if rng.random() < 0.8 else rng.choice(pairs)
+                 for _ in range(rng.randrange(0, 25))]
+        assert model.crossed_scores(feats, labels).tolist() == model.scores(crossed(feats, labels))

@@ -93,18 +93,6 @@ def _child_features(c, dep: str, word: str, pos: str) -> list:
     return []
 
 
-def label_candidates(features: list, labels: tuple[str, ...]) -> list[list]:
-    """One candidate per label, each feature crossed with it (a multinomial logit as a
-    choice)."""
-    out = []
-    for label in labels:
-        crossed = [label]
-        for f in features:
-            crossed.append(f"{label}|{f}" if isinstance(f, str) else (f"{label}|{f[0]}", f[1]))
-        out.append(crossed)
-    return out
-
-
 def parties(t: Trigger, event_type: str, lex: Lexicon, actors: Actors, ranked: list[tuple]) -> list[Party]:
     """Nobody, the words near the trigger that name a party, then the document's most named
     actors (`ranked`: `transforms.parties.ranked_actors`, once per document; module docstring)."""

@@ -18,10 +18,10 @@ import numpy as np
 from transforms.demands.actors import Actors
 from transforms.demands.lexicon import Lexicon
 from transforms.events.candidates import Trigger, candidates
-from transforms.events.features import DOCUMENT_ACTORS, NONE, label_candidates, parties, trigger_features
+from transforms.events.features import DOCUMENT_ACTORS, NONE, parties, trigger_features
 from transforms.events.lexicon import POS, EventLexicon, load_lexicon
 from transforms.parties import Party, ranked_actors
-from transforms.ranker import Ranker, load_folder
+from transforms.ranker import Ranker, crossed, load_folder
 from transforms.schemas import EVENT_TYPES
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "newsfacts_events"
@@ -160,45 +160,17 @@ class EventModel:
         return sorted(found.values(), key=lambda e: e.trigger.token.i)
 
     def type_probabilities(self, feats: list) -> np.ndarray:
-        """The type chooser's probabilities of `LABELS` for a candidate's features: what
-        `self.type.probabilities(label_candidates(feats, LABELS))` gives, summed per feature as
-        one vector of the labels' weights (the per-candidate hot loop)."""
-        # The weights of the features the model knows, summed row after row in one call (as
-        # adding them one by one did, in the same order; an unknown feature adds nothing).
-        table = self._crossed
-        rows = [table.get("", self._no_weights)]
-        for f in feats:
-            if isinstance(f, str):
-                w = table.get(f)
-                if w is not None:
-                    rows.append(w)
-            else:
-                w = table.get(f[0])
-                if w is not None:
-                    rows.append(f[1] * w)
-        s = np.add.reduce(np.array(rows), axis=0)
+        """The type chooser's probabilities of `LABELS` for a candidate's features (what
+        `self.type.probabilities(crossed(feats, LABELS))` gives, in one pass over them: this is
+        the per-candidate hot loop)."""
+        s = self.type.crossed_scores(feats, LABELS)
         e = np.exp(s - s.max())
         return e / e.sum()
-
-    @cached_property
-    def _crossed(self) -> dict[str, np.ndarray]:
-        """{feature: its weight crossed with each label}, "" for the labels' own weights."""
-        index = {label: k for k, label in enumerate(LABELS)}
-        table: dict[str, np.ndarray] = {}
-        for name, w in self.type.weights.items():
-            label, _, feature = name.partition("|")
-            if label in index:
-                table.setdefault(feature, np.zeros(len(LABELS)))[index[label]] = w
-        return table
-
-    @cached_property
-    def _no_weights(self) -> np.ndarray:
-        return np.zeros(len(LABELS))
 
     def _columns(self, event: Decided, feats: list, words: Lexicon, actors: Actors, ranked: list) -> Decided:
         modes = self.modes(event.type)
         if modes:
-            event.mode = modes[self.mode.best(label_candidates(feats, tuple(f"{event.type}|{m}" for m in modes)))] or None
+            event.mode = modes[self.mode.best(crossed(feats, tuple(f"{event.type}|{m}" for m in modes)))] or None
         found = parties(event.trigger, event.type, words, actors, ranked)
         event.source, event.target, event.source_p = choose_pair(self.source, self.target, found)
         return event

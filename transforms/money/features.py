@@ -103,13 +103,11 @@ def context_features(x: AmountView) -> list[str]:
     return feats
 
 
-def purpose_candidates(x: AmountView, labels: tuple[str, ...]) -> list[list]:
-    """One feature list per purpose label: the label's bias, each context feature and each
-    dimension of the context's word vector crossed with it."""
-    ctx = context_features(x)
+def purpose_features(x: AmountView) -> list:
+    """What the purpose chooser reads of an amount, each crossed with every purpose label
+    (`transforms.ranker.crossed`): its context features and its context's word vector."""
     vec = context_vector(x)
-    return [[label, *(f"{label}|{f}" for f in ctx), *([(f"{label}|v", vec)] if vec is not None else [])]
-            for label in labels]
+    return [*context_features(x), *([("v", vec)] if vec is not None else [])]
 
 
 def context_vector(x: AmountView):

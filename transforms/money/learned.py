@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from transforms.coref import COREF, Resolver
-from transforms.money.features import AmountView, parties, purpose_candidates
+from transforms.money.features import AmountView, parties, purpose_features
 from transforms.parties import choose, role_columns
 from transforms.ranker import Ranker, load_folder
 from transforms.schemas import PURPOSES
@@ -38,7 +40,7 @@ class AmountModel:
 
     def decide(self, x: AmountView) -> dict:
         """The purpose and the roles' columns of one amount."""
-        purpose = PURPOSES[self.purpose.best(purpose_candidates(x, PURPOSES))]
+        purpose = PURPOSES[int(np.argmax(self.purpose.crossed_scores(purpose_features(x), PURPOSES)))]
         x.purpose = purpose
         found = parties(x)
         return {"purpose": purpose, **role_columns("subject", choose(self.subject, found)),

@@ -26,11 +26,11 @@ from evaluation.trainable import register_trainer
 from transforms.coref import COREF, crossed, fit_resolver, using
 from transforms.facts import get_facts
 from transforms.money.component import amount_views
-from transforms.money.features import AmountView, parties, purpose_candidates
+from transforms.money.features import AmountView, parties, purpose_features
 from transforms.money.learned import CHOOSERS
 from transforms.nlp import PipelineSpec, load_pipeline
 from transforms.parties import Party
-from transforms.ranker import Choice, fit, save_folder
+from transforms.ranker import Choice, crossed, fit, save_folder
 from transforms.schemas import PURPOSES
 
 COMPONENT = "newsfacts_amounts"
@@ -64,7 +64,7 @@ def examples(doc, record: dict) -> list[Example]:
         _, view, restates = views[vi]
         g = gold[gi]
         purposes = [p for p in listify(g.get("purpose")) if p in PURPOSES]
-        purpose = Choice(purpose_candidates(view, PURPOSES), frozenset(PURPOSES.index(p) for p in purposes))
+        purpose = Choice(crossed(purpose_features(view), PURPOSES), frozenset(PURPOSES.index(p) for p in purposes))
         # roles are learned as read with the right purpose (the chooser's, once trained)
         view.purpose = purposes[0] if purposes else None
         found = parties(view)

@@ -7,12 +7,12 @@ import pytest
 
 from evaluation.scoring import GoldEntities
 from transforms.money.component import amount_views
-from transforms.money.features import context_features, parties, purpose_candidates, verb_kind, whole_phrase
+from transforms.money.features import context_features, parties, purpose_features, verb_kind, whole_phrase
 from transforms.money.learned import SHIPPED, AmountModel
 from transforms.parse import dependency_path
 from transforms.parties import Party, choose
 from transforms.money.train import align, entity_actors, role_choices, train_amounts
-from transforms.ranker import Ranker
+from transforms.ranker import Ranker, crossed
 from transforms.schemas import PURPOSES
 
 from tests.transforms.money.helpers import facts_of, parsed, ud
@@ -101,7 +101,7 @@ rose 6 ROOT VERB rise
 
 def test_purpose_candidates_cross_every_context_feature_with_each_label():
     [(_, view, _)] = amount_views(_fined())
-    candidates = purpose_candidates(view, PURPOSES)
+    candidates = crossed(purpose_features(view), PURPOSES)
     assert len(candidates) == len(PURPOSES)
     fine = candidates[PURPOSES.index("fine")]
     assert fine[0] == "fine" and "fine|rule=fine" in fine and "fine|up=fine" in fine
