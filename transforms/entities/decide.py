@@ -21,7 +21,7 @@ from spacy.tokens import Span
 
 from transforms.entities.names import gazetteer
 from transforms.parse import cached
-from transforms.ranker import Feature, Ranker, load_folder
+from transforms.ranker import Feature, Ranker, crossed, load_folder
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "newsfacts_entities"
 CHOOSERS = ("span",)
@@ -139,12 +139,7 @@ def _shape(ent: Span) -> str:
 
 def candidates(features: list[Feature]) -> list[list[Feature]]:
     """The five choices of one span: drop (no features), then each type crossed with them."""
-    return [[]] + [[label, *(_crossed(label, f) for f in features)] for label in LABELS[1:]]
-
-
-def _crossed(label: str, feature: Feature) -> Feature:
-    """A feature for one choice: "ORG|caps"; a word vector keeps its values ("ORG|vec_last", v)."""
-    return f"{label}|{feature}" if type(feature) is str else (f"{label}|{feature[0]}", feature[1])
+    return [[], *crossed(features, LABELS[1:])]
 
 
 @dataclass(frozen=True)
@@ -164,4 +159,6 @@ class SpanModel:
     def decide(self, features: list[str]) -> str | None:
         """The span's type, or None to drop it. (Favouring keeping or dropping by a margin of
         +-0.3 or 1 log-odds scored no better in 5-fold cross-validation.)"""
-        return LABELS[self.span.best(candidates(features))]
+        # (`self.span.best(candidates(features))` in one pass: dropping scores 0 and wins ties)
+        scores = self.span.crossed_scores(features, LABELS[1:])
+        return LABELS[1 + int(scores.argmax())] if scores.max() > 0 else LABELS[0]

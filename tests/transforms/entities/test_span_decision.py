@@ -8,6 +8,7 @@ from transforms.entities import decide
 from transforms.entities.decide import LABELS, SpanModel, candidates
 from transforms.entities.train import examples, main, raw_docs, train_entities
 from transforms.entities.types import EntityTypes, _rules, make_entity_types
+from transforms.ranker import Ranker
 
 # Invented articles; the gold calls every person, place and company an organisation.
 ARTICLES = [
@@ -106,3 +107,17 @@ def test_the_command_writes_the_folder(records, tmp_path, capsys):
     main(["--gold", str(gold), "--out", str(tmp_path / "models")])
     assert (tmp_path / "models" / "newsfacts_entities" / "span.json").is_file()
     assert capsys.readouterr().out.strip().endswith("newsfacts_entities")
+
+
+def test_the_decision_is_the_best_of_the_five_choices():
+    # `decide` scores the types in one pass; it must pick what the choices' scores pick,
+    # dropping the span when no type scores above nothing (a tie keeps "drop", the first).
+    import random
+
+    rng = random.Random(5)
+    for _ in range(200):
+        weights = {f"{label}|f{i}": rng.choice([0.0, rng.uniform(-2, 2)])
+                   for label in LABELS[1:] for i in range(6) if rng.random() < 0.5}
+        model = SpanModel(Ranker(weights), "test")
+        feats = [f"f{rng.randrange(8)}" for _ in range(rng.randrange(0, 5))]
+        assert model.decide(feats) == LABELS[model.span.best(candidates(feats))]
