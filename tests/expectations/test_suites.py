@@ -182,3 +182,39 @@ def test_an_id_repeated_across_the_staged_files_batches_fails_unless_its_documen
                                    exclude_docs={"doc_2"})
     assert report.publishable
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["clean", "clean2", *(f.name for f in files.values())])
+
+
+def test_gx_keeps_nothing_of_a_validated_batch(validator):
+    """GX's pandas engine would keep the last frame of every table and every metric of every
+    batch (memory growing with the night): after a night of several batches it holds none,
+    and a bad row in the last batch is still found."""
+    docs, rows = many(5)
+    rows[4] = amount("a4", "doc_4", value=-1.0)
+    _, report = validator.validate(tables(docs, rows), run_id="r1", at=AT, batch_rows=2)
+    assert [q["row_key"] for q in report.quarantine] == ["a4"]
+    engine = validator.source.get_execution_engine()
+    assert not engine.batch_manager.batch_data_cache and not engine.batch_manager.batch_cache
+    assert not engine._metric_cache
+
+
+def test_only_tables_whose_checks_read_documents_look_them_up(validator, monkeypatch):
+    """entity_aliases rows (sorted by entity) point at most of a night's documents in every
+    batch: they, entities and documents read no document texts; the span tables do."""
+    import expectations.suites as suites
+
+    looked_up = []
+    real = suites._documents_of
+
+    def spy(documents, df):
+        if documents is not None and len(df):
+            looked_up.append([df.columns[0], *df["doc_id"].unique()])
+        return real(documents, df)
+
+    monkeypatch.setattr(suites, "_documents_of", spy)
+    docs, rows = many(2)
+    night = tables(docs, rows)
+    night["entity_aliases"] = to_arrow("entity_aliases", [
+        {"entity_id": "e1", "alias": "Acme", "rule": "alias", "doc_id": "doc_1", "run_id": "r1"}])
+    _, report = validator.validate(night, run_id="r1", at=AT)
+    assert report.publishable and report.tables["entity_aliases"].rows_out == 1
+    assert looked_up == [["amount_id", "doc_0", "doc_1"]]  # (the other span tables are empty)
