@@ -645,6 +645,17 @@ def _read_lines(path: Path) -> list[dict]:
     return records
 
 
+# What a DuckDB query over a whole night's or the whole warehouse's rows (a sort, a distinct,
+# a group by key) may hold before it spills to disk: its memory stays flat however many rows.
+SPILL_MEMORY = "256MB"
+
+
+def spilling(folder: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that works within SPILL_MEMORY on one thread (the other
+    core is spaCy's or another process's), spilling beyond it to `folder`."""
+    return connect(config={"memory_limit": SPILL_MEMORY, "threads": 1, "temp_directory": str(folder)})
+
+
 def connect(database: str = ":memory:", **options) -> duckdb.DuckDBPyConnection:
     """`duckdb.connect` with DuckDB's progress bar off: it is on by default in Python and draws
     itself on stdout for any query over 2 s, through `--quiet` and into piped query results

@@ -211,3 +211,26 @@ def test_small_chunks_and_batches_publish_what_one_batch_does(prefect_harness, t
     monkeypatch.setattr(expectations.suites, "BATCH_ROWS", 4)
     assert two_nights(tmp_path / "chunked") == whole
     assert len(whole["mentions"]) > 4 * 3 and len(whole["entities"]) > 3  # many batches and chunks
+
+
+def test_run_aliases_are_each_alias_once_sorted_and_stamped(tmp_path):
+    """The linker's alias rows and the merges, deduplicated and sorted by DuckDB (nulls last,
+    by bytes, as Arrow sorted them), streamed into the run's file."""
+    import pyarrow.parquet as pq
+
+    from flows.nightly import run_aliases
+    from transforms.schemas import to_arrow
+
+    def alias(entity_id, alias, rule="linker", doc_id="d1"):
+        return {"entity_id": entity_id, "alias": alias, "rule": rule, "doc_id": doc_id, "run_id": None}
+
+    staged = tmp_path / "entity_aliases.parquet"
+    pq.write_table(to_arrow("entity_aliases", [alias("e2", "Zoë"), alias("e2", "Zoe"), alias("e1", "Acme", doc_id=None),
+                                               alias("e2", "Zoe"), alias("e1", "Acme")], staging=True), staged)
+    merges = [{"entity_id": "e1", "alias": "Acme", "rule": "linker"}, {"entity_id": "e0", "alias": "Ä", "rule": "alias"}]
+    rows = pq.read_table(run_aliases(staged, merges, "r9")).to_pylist()
+    assert [tuple(r.values()) for r in rows] == [
+        ("e0", "Ä", "alias", None, "r9"), ("e1", "Acme", "linker", "d1", "r9"), ("e1", "Acme", "linker", None, "r9"),
+        ("e2", "Zoe", "linker", "d1", "r9"), ("e2", "Zoë", "linker", "d1", "r9")]
+    pq.write_table(to_arrow("entity_aliases", [], staging=True), staged)
+    assert pq.read_table(run_aliases(staged, [], "r9")).num_rows == 0
