@@ -6,6 +6,7 @@ stream through every stage, so memory stays flat however many files a night brin
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import logging
 import secrets
@@ -462,6 +463,7 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         warehouse.log_event({"run_id": run_id, "stage": stage, "seconds": round(now - clock, 3), **counts})
         clock = now
         stages.append(stage)
+        release_memory()
 
     interrupts = Interrupts().install()
     try:
@@ -535,6 +537,15 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         write_report(warehouse, logger)
         lock.release()
         interrupts.restore()
+
+
+def release_memory() -> None:
+    """Hand what a stage freed back to the system: Arrow's allocator (mimalloc) and glibc's
+    malloc keep it for reuse, so each stage's peak sat on the last one's leftovers (the run's
+    last peak, the report's, by 110 MB at 20,706 documents and 160 MB at 41,412)."""
+    pa.default_memory_pool().release_unused()
+    with suppress(OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def finish(done: dict, snapshot: Path, warehouse: Warehouse):
