@@ -239,7 +239,6 @@ def labelled(doc: Doc, record: dict) -> list[tuple[Token, str]]:
     entities = GoldEntities(gold.get("entities", []))
     forms = _forms(doc)
     sents = sentences(doc)
-    starts = [s.start_char for s in sents]
     wanted: dict[int, set[str]] = {}  # anaphor token -> entity ids the items of its sentence name
     for kind, (key, roles) in GOLD_ROLES.items():
         for g in gold.get(kind, []):

@@ -54,7 +54,8 @@ class Ranker:
 
     weights: dict[str, float] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
-    _dense: dict = field(default_factory=dict, repr=False, compare=False)  # vector name -> weights; crossed tables
+    # vector name -> its weights; ("crossed", labels) -> `_crossed`'s table
+    _dense: dict = field(default_factory=dict, repr=False, compare=False)
 
     def scores(self, candidates: Sequence[Sequence[Feature]]) -> list[float]:
         # The per-fact hot loop: string features (nearly all) are looked up inline, in order, so
@@ -85,8 +86,8 @@ class Ranker:
         s = self.scores(candidates)
         return max(range(len(s)), key=s.__getitem__) if s else None
 
-    def crossed_scores(self, features: Sequence[Feature], labels: tuple[str, ...]) -> np.ndarray:
-        """`scores(crossed(features, labels))`, the same floats, summed per feature as one
+    def label_scores(self, features: Sequence[Feature], labels: tuple[str, ...]) -> np.ndarray:
+        """`scores(label_candidates(features, labels))`, the same floats, summed per feature as one
         vector of the labels' weights: a choice of label (a purpose, an event type) reads each
         feature once instead of once per label. Labels hold no "|"."""
         table = self._crossed(labels)
@@ -130,7 +131,7 @@ class Ranker:
         return cls({f: float(v) for f, v in data["weights"].items()}, data.get("meta", {}))
 
 
-def crossed(features: Sequence[Feature], labels: tuple[str, ...]) -> list[list[Feature]]:
+def label_candidates(features: Sequence[Feature], labels: tuple[str, ...]) -> list[list[Feature]]:
     """One candidate per label, each feature crossed with it: a multinomial logit as a choice
     (the label's own weight, then "label|feature" for each feature)."""
     return [[label, *(f"{label}|{f}" if type(f) is str else (f"{label}|{f[0]}", f[1]) for f in features)]

@@ -86,14 +86,14 @@ def test_a_vector_feature_scores_as_its_dimensions():
     assert model.scores([[("vec", up)]])[0] == pytest.approx(model.weights["vec|0"])
 
 
-def test_crossed_scores_are_the_scores_of_the_crossed_candidates():
+def test_label_scores_are_the_scores_of_the_crossed_candidates():
     # A label choice scored per feature must give the very floats of its crossed candidates
     # (they decide ties and are published as probabilities), whatever the features hold.
     import random
 
     import numpy as np
 
-    from transforms.ranker import crossed
+    from transforms.ranker import label_candidates
 
     rng = random.Random(3)
     labels = ("none", "AID", "REJECT")
@@ -106,4 +106,4 @@ def test_crossed_scores_are_the_scores_of_the_crossed_candidates():
     for _ in range(100):
         feats = [f"f{rng.randrange(40)}" if rng.random() < 0.8 else rng.choice(pairs)
                  for _ in range(rng.randrange(0, 25))]
-        assert model.crossed_scores(feats, labels).tolist() == model.scores(crossed(feats, labels))
+        assert model.label_scores(feats, labels).tolist() == model.scores(label_candidates(feats, labels))

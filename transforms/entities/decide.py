@@ -21,7 +21,7 @@ from spacy.tokens import Span
 
 from transforms.entities.names import gazetteer
 from transforms.parse import cached
-from transforms.ranker import Feature, Ranker, crossed, load_folder
+from transforms.ranker import Feature, Ranker, label_candidates, load_folder
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "newsfacts_entities"
 CHOOSERS = ("span",)
@@ -139,7 +139,7 @@ def _shape(ent: Span) -> str:
 
 def candidates(features: list[Feature]) -> list[list[Feature]]:
     """The five choices of one span: drop (no features), then each type crossed with them."""
-    return [[], *crossed(features, LABELS[1:])]
+    return [[], *label_candidates(features, LABELS[1:])]
 
 
 @dataclass(frozen=True)
@@ -160,5 +160,5 @@ class SpanModel:
         """The span's type, or None to drop it. (Favouring keeping or dropping by a margin of
         +-0.3 or 1 log-odds scored no better in 5-fold cross-validation.)"""
         # (`self.span.best(candidates(features))` in one pass: dropping scores 0 and wins ties)
-        scores = self.span.crossed_scores(features, LABELS[1:])
+        scores = self.span.label_scores(features, LABELS[1:])
         return LABELS[1 + int(scores.argmax())] if scores.max() > 0 else LABELS[0]

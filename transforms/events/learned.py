@@ -21,7 +21,7 @@ from transforms.events.candidates import Trigger, candidates
 from transforms.events.features import DOCUMENT_ACTORS, NONE, parties, trigger_features
 from transforms.events.lexicon import POS, EventLexicon, load_lexicon
 from transforms.parties import Party, ranked_actors
-from transforms.ranker import Ranker, crossed, load_folder
+from transforms.ranker import Ranker, label_candidates, load_folder
 from transforms.schemas import EVENT_TYPES
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "newsfacts_events"
@@ -160,17 +160,17 @@ class EventModel:
         return sorted(found.values(), key=lambda e: e.trigger.token.i)
 
     def type_probabilities(self, feats: list) -> np.ndarray:
-        """The type chooser's probabilities of `LABELS` for a candidate's features (what
-        `self.type.probabilities(crossed(feats, LABELS))` gives, in one pass over them: this is
-        the per-candidate hot loop)."""
-        s = self.type.crossed_scores(feats, LABELS)
+        """The type chooser's probabilities of `LABELS` for a candidate's features: what
+        `self.type.probabilities(label_candidates(feats, LABELS))` gives, in one pass over them
+        (the per-candidate hot loop)."""
+        s = self.type.label_scores(feats, LABELS)
         e = np.exp(s - s.max())
         return e / e.sum()
 
     def _columns(self, event: Decided, feats: list, words: Lexicon, actors: Actors, ranked: list) -> Decided:
         modes = self.modes(event.type)
         if modes:
-            event.mode = modes[self.mode.best(crossed(feats, tuple(f"{event.type}|{m}" for m in modes)))] or None
+            event.mode = modes[self.mode.best(label_candidates(feats, tuple(f"{event.type}|{m}" for m in modes)))] or None
         found = parties(event.trigger, event.type, words, actors, ranked)
         event.source, event.target, event.source_p = choose_pair(self.source, self.target, found)
         return event

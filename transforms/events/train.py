@@ -29,7 +29,7 @@ from transforms.events.learned import CHOOSERS, LABELS, SHIPPED, known_lemmas
 from transforms.events.lexicon import EventLexicon, load_lexicon
 from transforms.money.train import entity_actors, parse, party_actor
 from transforms.parties import ranked_actors
-from transforms.ranker import Choice, Ranker, crossed, fit, save_folder
+from transforms.ranker import Choice, Ranker, fit, label_candidates, save_folder
 
 COMPONENT = "newsfacts_events"
 # L2 penalty per chooser and the rarest feature kept, chosen by 5-fold cross-validation.
@@ -100,7 +100,7 @@ def examples(doc, record: dict, lex: EventLexicon, known) -> list[Example]:
             sides.append(tuple(Choice([p.features for p in found_parties],
                                       _right(found_parties, g, role, entities, named))
                                for role in ("source", "target")))
-        out.append(Example(t, Choice(crossed(feats, LABELS), right), paired, feats, sides))
+        out.append(Example(t, Choice(label_candidates(feats, LABELS), right), paired, feats, sides))
     return out
 
 
@@ -141,7 +141,7 @@ def mode_choices(all_examples: list[Example]) -> tuple[list[Choice], dict[str, l
         for g in e.gold:
             labels = ordered[g["type"]]
             if len(labels) > 1:
-                choices.append(Choice(crossed(e.features, tuple(f"{g['type']}|{m}" for m in labels)),
+                choices.append(Choice(label_candidates(e.features, tuple(f"{g['type']}|{m}" for m in labels)),
                                       frozenset({labels.index(g.get("mode") or "")})))
     return choices, ordered
 

@@ -93,7 +93,7 @@ def context_features(x: AmountView) -> list[str]:
     for c in x.root.children:
         if c.i not in x.exclude and c.pos_ in ("NOUN", "VERB", "ADP"):
             feats.append(f"child={c.dep_}:{c.lemma_.lower()}")
-    doc, sent = x.span.doc, x.sent
+    sent = x.sent
     # The words near the amount say most; the rest of its sentence still says what the story
     # is about ("Copper shipments ... climbed to $3.1bn"), kept apart as weaker evidence.
     near = range(max(sent.start, x.span.start - 6), min(sent.end, x.span.end + 6))
@@ -105,7 +105,7 @@ def context_features(x: AmountView) -> list[str]:
 
 def purpose_features(x: AmountView) -> list:
     """What the purpose chooser reads of an amount, each crossed with every purpose label
-    (`transforms.ranker.crossed`): its context features and its context's word vector."""
+    (`transforms.ranker.label_candidates`): its context features and its context's word vector."""
     vec = context_vector(x)
     return [*context_features(x), *([("v", vec)] if vec is not None else [])]
 

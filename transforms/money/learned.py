@@ -40,7 +40,7 @@ class AmountModel:
 
     def decide(self, x: AmountView) -> dict:
         """The purpose and the roles' columns of one amount."""
-        purpose = PURPOSES[int(np.argmax(self.purpose.crossed_scores(purpose_features(x), PURPOSES)))]
+        purpose = PURPOSES[int(np.argmax(self.purpose.label_scores(purpose_features(x), PURPOSES)))]
         x.purpose = purpose
         found = parties(x)
         return {"purpose": purpose, **role_columns("subject", choose(self.subject, found)),

@@ -30,7 +30,7 @@ from transforms.money.features import AmountView, parties, purpose_features
 from transforms.money.learned import CHOOSERS
 from transforms.nlp import PipelineSpec, load_pipeline
 from transforms.parties import Party
-from transforms.ranker import Choice, crossed, fit, save_folder
+from transforms.ranker import Choice, fit, label_candidates, save_folder
 from transforms.schemas import PURPOSES
 
 COMPONENT = "newsfacts_amounts"
@@ -64,7 +64,8 @@ def examples(doc, record: dict) -> list[Example]:
         _, view, restates = views[vi]
         g = gold[gi]
         purposes = [p for p in listify(g.get("purpose")) if p in PURPOSES]
-        purpose = Choice(crossed(purpose_features(view), PURPOSES), frozenset(PURPOSES.index(p) for p in purposes))
+        purpose = Choice(label_candidates(purpose_features(view), PURPOSES),
+                         frozenset(PURPOSES.index(p) for p in purposes))
         # roles are learned as read with the right purpose (the chooser's, once trained)
         view.purpose = purposes[0] if purposes else None
         found = parties(view)

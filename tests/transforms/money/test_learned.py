@@ -12,7 +12,7 @@ from transforms.money.learned import SHIPPED, AmountModel
 from transforms.parse import dependency_path
 from transforms.parties import Party, choose
 from transforms.money.train import align, entity_actors, role_choices, train_amounts
-from transforms.ranker import Ranker, crossed
+from transforms.ranker import Ranker, label_candidates
 from transforms.schemas import PURPOSES
 
 from tests.transforms.money.helpers import facts_of, parsed, ud
@@ -101,7 +101,7 @@ rose 6 ROOT VERB rise
 
 def test_purpose_candidates_cross_every_context_feature_with_each_label():
     [(_, view, _)] = amount_views(_fined())
-    candidates = crossed(purpose_features(view), PURPOSES)
+    candidates = label_candidates(purpose_features(view), PURPOSES)
     assert len(candidates) == len(PURPOSES)
     fine = candidates[PURPOSES.index("fine")]
     assert fine[0] == "fine" and "fine|rule=fine" in fine and "fine|up=fine" in fine
