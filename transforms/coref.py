@@ -214,6 +214,8 @@ def resolve(tok: Token) -> str | None:
 @contextmanager
 def using(resolver: Resolver | None):
     """Resolve anaphora with `resolver` inside the block."""
+    if resolver is not None and not isinstance(resolver, Resolver):  # (else it fails far away, or not at all)
+        raise TypeError(f"not a Resolver: {type(resolver).__name__}")
     token = _ACTIVE.set(resolver)
     try:
         yield resolver

@@ -103,3 +103,13 @@ def test_an_amounts_pronoun_the_rules_leave_unresolved_goes_to_the_resolver(link
     with coref.using(shipped):
         eid, text = role_value(they, range(0), rules())
     assert (_names(doc).get(eid), text) == ("Orla Dockers Union", None)
+
+
+def test_only_a_resolver_or_none_can_be_put_in_use():
+    from transforms.coref import using
+
+    with pytest.raises(TypeError):
+        with using([["not", "a", "resolver"]]):
+            pass
+    with using(None) as active:
+        assert active is None
