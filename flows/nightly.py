@@ -6,12 +6,10 @@ stream through every stage, so memory stays flat however many files a night brin
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import logging
 import secrets
 import signal
-import time
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,7 +33,8 @@ from flows.preflight import UsageError, check_sources, run_config
 from flows.progress import Progress
 from flows.sources import read_entities_file
 from flows.warehouse import (
-    LockedError, PublishError, StagedTable, Warehouse, crash_point, num_rows, spilling, write_json,
+    LockedError, PublishError, StagedTable, StageClock, Warehouse, crash_point, num_rows, spilling,
+    write_json,
 )
 from transforms.entities.resolve import resolve_entities
 from transforms.extract import DEFAULT_BUDGET_S, EXTRACTED_TABLES, extract_documents
@@ -253,7 +252,7 @@ def entity_chunks(path: Path, rows: int):
     con = spilling(path.parent / "duckdb.tmp")
     try:
         chunk: list[dict] = []
-        with con.sql(f"select * from {_parquet(path)} order by entity_id, name").to_arrow_reader(batch_size=rows) as reader:
+        with con.read_parquet(str(path)).order("entity_id, name").to_arrow_reader(batch_size=rows) as reader:
             for batch in reader:
                 for row in batch.to_pylist():
                     if len(chunk) >= rows and row["entity_id"] != chunk[-1]["entity_id"]:
@@ -310,9 +309,10 @@ def run_aliases(path: Path, merges: list[dict], run_id: str) -> Path:
     order = ", ".join(f"{k} nulls last" for k in keys)  # as Arrow's sort_by put them
     con = spilling(path.parent / "duckdb.tmp")
     try:
+        con.register("linked", con.read_parquet(str(path)))
         con.register("merges", to_arrow("entity_aliases", [{**m, "doc_id": None} for m in merges], staging=True))
         rows = con.sql(f"select {columns}, $run_id as run_id from (select distinct {columns} from "
-                       f"(select {columns} from {_parquet(path)} union all select {columns} from merges)) "
+                       f"(select {columns} from linked union all select {columns} from merges)) "
                        f"order by {order}", params={"run_id": run_id})
         staged = StagedTable("entity_aliases", path.with_name("entity_aliases.run.parquet"))
         with rows.to_arrow_reader(batch_size=STAGED_BATCH_ROWS) as reader:
@@ -321,11 +321,6 @@ def run_aliases(path: Path, merges: list[dict], run_id: str) -> Path:
         return staged.close()
     finally:
         con.close()
-
-
-def _parquet(path: Path) -> str:
-    """A Parquet file as a DuckDB table expression."""
-    return "read_parquet('" + str(path).replace("'", "''") + "')"
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -454,17 +449,7 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         return Failed(message=str(e))
     except OSError as e:  # not even the lock can be written: nor can a runs row
         return Failed(message=f"cannot write under {warehouse.root}: {e}")
-    clock = time.monotonic()
-    stages = ["start"]
-
-    def stage_done(stage: str, **counts) -> None:
-        nonlocal clock
-        now = time.monotonic()
-        warehouse.log_event({"run_id": run_id, "stage": stage, "seconds": round(now - clock, 3), **counts})
-        clock = now
-        stages.append(stage)
-        release_memory()
-
+    clock = StageClock(warehouse, run_id)
     interrupts = Interrupts().install()
     try:
         take_over(warehouse, lock, logger)
@@ -477,13 +462,13 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
             failed = run_row(run_id, started_at, inputs, None, [], "", status="failed", tables={},
                              validation="not run", message=problem)
             warehouse.record_run(failed)
-            stage_done("failed", message=problem)
+            clock.done("failed", message=problem)
             return Failed(message=problem, data=failed)
         version = extractor_version(pipeline)
         dask_address = dask_address or sources.dask
         ingested = ingest(run_id, started_at, sources, warehouse, max_bytes, version, reprocess, quiet,
                           dask_address)
-        stage_done("ingest", seen=ingested.seen, staged=ingested.count, duplicates=ingested.duplicates,
+        clock.done("ingest", seen=ingested.seen, staged=ingested.count, duplicates=ingested.duplicates,
                    quarantined=len(ingested.quarantine), reprocessed=ingested.reprocessed)
         crash_point("ingest:done")
         model = model_version(load_pipeline(pipeline))
@@ -492,44 +477,24 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
             done = run_row(run_id, started_at, inputs, ingested, [], model, status="success",
                            tables={}, validation="passed (nothing new)")
             snapshot = publish(warehouse, {}, [], done)
-            stage_done("publish", snapshot=snapshot.name)
+            clock.done("publish", snapshot=snapshot.name)
             ingested.files.save()
             return finish(done, snapshot, warehouse)
         extracted = extract(run_id, ingested.documents, warehouse, pipeline,
                             batch_size or sources.batch_size, n_process or sources.n_process,
                             version, document_timeout_s, quiet=quiet, dask_address=dask_address)
-        stage_done("extract", model=extracted.model, rows=extracted.counts,
+        clock.done("extract", model=extracted.model, rows=extracted.counts,
                    quarantined=len(extracted.quarantine))
-        staged = {"documents": ingested.documents, **extracted.staged}
-        quarantine = ingested.quarantine + extracted.quarantine
-        tables = resolve(run_id, staged, warehouse, known_entities, reprocess)
-        stage_done("resolve", entities=num_rows(tables["entities"]))
-        clean, report = validate(run_id, tables, quarantine, warehouse)
-        quarantine += report.quarantine
-        stage_done("validate", summary=report.summary, table_failures=report.table_failures)
-
-        def row(status, tables, message=None):
-            return run_row(run_id, started_at, inputs, ingested, quarantine, extracted.model,
-                           status=status, tables=tables, validation=report.summary, message=message)
-
-        if not report.publishable:
-            failed = row("failed", {}, "validation failed: " + "; ".join(report.table_failures))
-            warehouse.record_run(failed)
-            create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(failed, None))
-            return Failed(message=failed["message"], data=failed)
-        done = row("partial" if report.quarantine else "success", clean)
-        snapshot = publish(warehouse, clean, quarantine, done, reprocess)
-        stage_done("publish", snapshot=snapshot.name)
-        ingested.files.save()
-        return finish(done, snapshot, warehouse)
+        return resolve_validate_publish(run_id, started_at, inputs, ingested, extracted, warehouse,
+                                        known_entities, reprocess, clock)
     except Exception as e:  # any stage, a full disk, a permission, SIGTERM/SIGINT: recorded
         interrupts.shield()
         warehouse.discard(run_id)  # first: on a full disk this frees room for the record
-        reason = f"{one_line(e)} (after {stages[-1]})"
+        reason = f"{one_line(e)} (after {clock.last})"
         logger.error("run failed: %s", reason)
         failed = record_lost_run(warehouse, run_id, started_at, inputs, reason)
         with suppress(OSError):  # the structured log is a nicety on a full disk
-            stage_done("failed", message=reason)
+            clock.done("failed", message=reason)
         return Failed(message=reason, data=failed)
     finally:
         interrupts.shield()
@@ -539,13 +504,34 @@ def nightly(inputs: list[str] | None = None, out: str | None = None,
         interrupts.restore()
 
 
-def release_memory() -> None:
-    """Hand what a stage freed back to the system: Arrow's allocator (mimalloc) and glibc's
-    malloc keep it for reuse, so each stage's peak sat on the last one's leftovers (the run's
-    last peak, the report's, by 110 MB at 20,706 documents and 160 MB at 41,412)."""
-    pa.default_memory_pool().release_unused()
-    with suppress(OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+def resolve_validate_publish(run_id: str, started_at: datetime, inputs: list[str], ingested: Ingested,
+                             extracted: Extracted, warehouse: Warehouse, known_entities: list[dict],
+                             reprocess: bool, clock: StageClock):
+    """The night's last stages, once its documents are extracted: entities resolved across
+    documents, the tables validated, the snapshot published (or the run failed when a
+    table-level expectation fails). RETURNS the flow's State."""
+    staged = {"documents": ingested.documents, **extracted.staged}
+    quarantine = ingested.quarantine + extracted.quarantine
+    tables = resolve(run_id, staged, warehouse, known_entities, reprocess)
+    clock.done("resolve", entities=num_rows(tables["entities"]))
+    clean, report = validate(run_id, tables, quarantine, warehouse)
+    quarantine += report.quarantine
+    clock.done("validate", summary=report.summary, table_failures=report.table_failures)
+
+    def row(status, tables, message=None):
+        return run_row(run_id, started_at, inputs, ingested, quarantine, extracted.model,
+                       status=status, tables=tables, validation=report.summary, message=message)
+
+    if not report.publishable:
+        failed = row("failed", {}, "validation failed: " + "; ".join(report.table_failures))
+        warehouse.record_run(failed)
+        create_markdown_artifact(key="newsfacts-run", markdown=summary_markdown(failed, None))
+        return Failed(message=failed["message"], data=failed)
+    done = row("partial" if report.quarantine else "success", clean)
+    snapshot = publish(warehouse, clean, quarantine, done, reprocess)
+    clock.done("publish", snapshot=snapshot.name)
+    ingested.files.save()
+    return finish(done, snapshot, warehouse)
 
 
 def finish(done: dict, snapshot: Path, warehouse: Warehouse):

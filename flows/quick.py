@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import secrets
-import time
 import tomllib
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -30,7 +29,7 @@ from types import SimpleNamespace
 
 from flows.config import Config, package_version
 from flows.ledger import InputFiles, publish_snapshot, record_lost_run, run_row, take_over, write_report
-from flows.warehouse import LockedError, PublishError, Warehouse
+from flows.warehouse import LockedError, PublishError, StageClock, Warehouse
 from transforms.entities import ner
 from transforms.pipeline import (
     ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, EXTRACTORS, MODELS, NER, resolve_model_name,
@@ -205,18 +204,17 @@ def quick_noop(sources: Config, *, reprocess: bool, entities_file: str | None, k
         lock = warehouse.lock(run_id).acquire()
     except (LockedError, OSError):  # another run started since `busy`, or no lock can be written
         return None  # (the flow reports either)
-    clock = time.monotonic()
-    stage, handled = "start", True
+    clock, handled = StageClock(warehouse, run_id), True
     try:
         take_over(warehouse, lock, logger)
         _configuration_ok(sources, entities_file)
         ingested = _ingest_known(sources, warehouse, run_id, started_at, version, max_bytes)
-        stage, clock = _log_stage(warehouse, run_id, "ingest", clock, seen=ingested.seen, staged=0,
-                                  duplicates=ingested.duplicates, quarantined=0, reprocessed=0)
+        clock.done("ingest", seen=ingested.seen, staged=0, duplicates=ingested.duplicates, quarantined=0,
+                   reprocessed=0)
         done = run_row(run_id, started_at, [*sources.inputs], ingested, [], version.split("/", 1)[1],
                        status="success", tables={}, validation=NOTHING_NEW)
         snapshot = publish_snapshot(warehouse, {}, [], done)
-        stage, clock = _log_stage(warehouse, run_id, "publish", clock, snapshot=snapshot.name)
+        clock.done("publish", snapshot=snapshot.name)
         ingested.files.save()
         return done
     except NotNothing:
@@ -231,7 +229,7 @@ def quick_noop(sources: Config, *, reprocess: bool, entities_file: str | None, k
     except KeyboardInterrupt:  # as the flow records SIGINT
         warehouse.discard(run_id)
         record_lost_run(warehouse, run_id, started_at, [*sources.inputs],
-                        f"interrupted by SIGINT (after {stage})")
+                        f"interrupted by SIGINT (after {clock.last})")
         raise
     finally:
         warehouse.discard(run_id)
@@ -274,13 +272,6 @@ def _ingest_known(sources: Config, warehouse: Warehouse, run_id: str, started_at
         raise NotNothing("no inputs")
     return SimpleNamespace(seen=seen, duplicates=seen, skipped=seen, stale=0, reprocessed=0,
                            feed_entries_skipped=0, files=files)
-
-
-def _log_stage(warehouse: Warehouse, run_id: str, stage: str, clock: float, **counts) -> tuple[str, float]:
-    """The flow's `stage_done`: one record in `state/events.jsonl`."""
-    now = time.monotonic()
-    warehouse.log_event({"run_id": run_id, "stage": stage, "seconds": round(now - clock, 3), **counts})
-    return stage, now
 
 
 def _is_current(warehouse: Warehouse, run_id: str) -> bool:

@@ -22,11 +22,14 @@ holding an older `newsfacts.duckdb` keep reading their own snapshot until it is 
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import json
 import os
 import shutil
 import socket
+import time
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -643,6 +646,32 @@ def _read_lines(path: Path) -> list[dict]:
         except ValueError:
             continue  # blank, or torn by a crash mid-write
     return records
+
+
+class StageClock:
+    """Each stage's time and counts logged to `state/events.jsonl` as it ends (what
+    `benchmarks/peak_memory.py` and the report read), then the memory it freed handed back."""
+
+    def __init__(self, warehouse: Warehouse, run_id: str):
+        self.warehouse, self.run_id = warehouse, run_id
+        self.since = time.monotonic()
+        self.last = "start"  # the last stage done (a failure names it)
+
+    def done(self, stage: str, **counts) -> None:
+        now = time.monotonic()
+        self.warehouse.log_event({"run_id": self.run_id, "stage": stage,
+                                  "seconds": round(now - self.since, 3), **counts})
+        self.since, self.last = now, stage
+        release_memory()
+
+
+def release_memory() -> None:
+    """Hand what a stage freed back to the system: Arrow's allocator (mimalloc) and glibc's
+    malloc keep it for reuse, so each stage's peak sat on the last one's leftovers (the run's
+    last peak, the report's, by 110 MB at 20,706 documents and 160 MB at 41,412)."""
+    pa.default_memory_pool().release_unused()
+    with suppress(OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 # What a DuckDB query over a whole night's or the whole warehouse's rows (a sort, a distinct,
