@@ -647,8 +647,11 @@ def score_events(docs: list[tuple[dict, _Document]], scores: Scores) -> list[Met
                 scores.errors.append(f"{doc.record_id}: events: missed {g.get('type')} "
                                      f"{g.get('source')!r} -> {g.get('target')!r}")
             elif g.get("date") and doc.published:
-                ok = _iso_date(pred[matched[gi]].get("event_date")) == g["date"]
-                date_ok.add(ok)
+                predicted_date = _iso_date(pred[matched[gi]].get("event_date"))
+                date_ok.add(predicted_date == g["date"])
+                if predicted_date != g["date"]:
+                    scores.errors.append(f"{doc.record_id}: events: {g.get('type')} {g.get('trigger')!r} "
+                                         f"dated {predicted_date} != {g['date']}")
         if exhaustive:
             matched_p = set(matched.values())
             for pi, p in enumerate(pred):

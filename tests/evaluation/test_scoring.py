@@ -227,6 +227,14 @@ def test_events_precision_date_and_triggers():
                  "trigger_type": (1, 2)}
 
 
+def test_a_wrong_date_is_listed_among_the_errors():
+    t = tables(events=[event("ACCUSE", "sued", "Ford Australia sued Brindle County", event_date=date(2031, 5, 2),
+                             source_text="Ford Australia", target_entity_id="e_brindle")])
+    s = score([GOLD], t)
+    assert counts(s, "events")["date"] == (0, 1)
+    assert [e for e in s.errors if "dated" in e] == [f"{GOLD['id']}: events: ACCUSE 'sued' dated 2031-05-02 != 2031-05-01"]
+
+
 def test_a_row_that_places_its_trigger_is_scored_there():
     # the clause is the whole text, where "sued" occurs once; the row says its trigger is elsewhere
     elsewhere = event("ACCUSE", "sued", TEXT, source_text="Ford Australia", target_entity_id="e_brindle")
