@@ -16,6 +16,10 @@ from tests.transforms.money.helpers import rule_facts_of
     # a deal is of the kind the word in front of it names
     ("A $2 billion rescue package deal for dairy farmers was blocked by parliament.", "$2 billion", "aid"),
     ("Lawmakers blocked a $2 billion loan deal with the bank.", "$2 billion", "loan"),
+    # "pay" the noun is a wage (even tagged a verb); "paid" the verb only says money moved
+    ("Her pay rose to $85,000 last year.", "$85,000", "salary"),
+    ("Halvorsen Industries paid $40 million for the Ostrel shipyard.", "$40 million", "other"),
+    ("The council paid a $2 million fine last year.", "$2 million", "fine"),
 ])
 def test_purpose_on_newswire_sentences(nlp, text, amount, purpose):
     assert [r[1] for r in rule_facts_of(nlp, text) if r[0] == amount] == [purpose]
