@@ -18,7 +18,7 @@ class Rules:
 
     cue_forms: dict[str, str]
     cue_inflections: dict[str, str]
-    noun_only: frozenset[str]  # purposes whose cues count only as nouns
+    noun_only: frozenset[str]  # cue words that count only as nouns
     weak: frozenset[str]
     weak_penalty: int
     unit_purposes: dict[str, str]
@@ -92,7 +92,7 @@ def rules() -> Rules:
     lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
                    | words["claim_verbs"] | words["debt_verbs"] | payer_preps.keys())
-    return Rules(forms, inflections, frozenset(data["noun_only_purposes"]), frozenset(data["weak_cues"]), int(data["weak_cue_penalty"]),
+    return Rules(forms, inflections, frozenset(data["noun_only_cues"]), frozenset(data["weak_cues"]), int(data["weak_cue_penalty"]),
                   dict(data["unit_purposes"]), dict(data["unit_fallback_purposes"]),
                   dict(data["unit_deal_purposes"]),
                   int(data["after_cue_penalty"]), payer_preps=payer_preps,
@@ -105,7 +105,7 @@ def rules() -> Rules:
 
 def cue(token, r: Rules) -> tuple[str | None, str]:
     """(purpose, the cue word) of a token: its exact form, then its lemma, then an inflection;
-    none for a verb whose purpose only nouns name (`Rules.noun_only`)."""
+    none for a verb whose word names its purpose only as a noun (`Rules.noun_only`)."""
     found = None, ""
     for key in (token.lower_, token.lemma_.lower()):
         if key in r.cue_forms:
@@ -114,7 +114,7 @@ def cue(token, r: Rules) -> tuple[str | None, str]:
     else:
         if token.lower_ in r.cue_inflections:
             found = r.cue_inflections[token.lower_], token.lower_
-    if found[0] in r.noun_only and _as_verb(token):
+    if found[1] in r.noun_only and _as_verb(token):
         return None, ""
     return found
 
