@@ -92,7 +92,8 @@ def rules() -> Rules:
     lender_preps = {kind: frozenset(preps) for kind, preps in roles["lender_preps"].items()}
     money_verbs = (words["payer_verbs"] | words["object_verbs"] | words["passive_payer_verbs"]
                    | words["claim_verbs"] | words["debt_verbs"] | payer_preps.keys())
-    return Rules(forms, inflections, frozenset(data["noun_only_cues"]), frozenset(data["weak_cues"]), int(data["weak_cue_penalty"]),
+    return Rules(forms, inflections, frozenset(data["noun_only_cues"]), frozenset(data["weak_cues"]),
+                  int(data["weak_cue_penalty"]),
                   dict(data["unit_purposes"]), dict(data["unit_fallback_purposes"]),
                   dict(data["unit_deal_purposes"]),
                   int(data["after_cue_penalty"]), payer_preps=payer_preps,
