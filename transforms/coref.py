@@ -211,6 +211,11 @@ def resolve(tok: Token) -> str | None:
     return found[0] if found else None
 
 
+def active() -> Resolver | None:
+    """The resolver `using` made active, None outside it."""
+    return _ACTIVE.get()
+
+
 @contextmanager
 def using(resolver: Resolver | None):
     """Resolve anaphora with `resolver` inside the block."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from transforms.coref import active
 from transforms.entities.linking import cluster_id, clusters
 from transforms.money.context import role_value
 from transforms.money.cues import cue, is_figure, is_time, rules
@@ -131,15 +132,39 @@ def parties(x: AmountView) -> list[Party]:
             continue
         if t.dep_ in _INSIDE_PHRASE and t.head.pos_ in ("NOUN", "PROPN") and cluster_id(t) == cluster_id(t.head):
             continue  # a word of a name or compound: its phrase's head stands for it
-        entity_id, text = role_value(t, x.exclude, rules())
+        entity_id, text, whole = _words_of(t, x)
         if entity_id is not None or text:
             found.append(Party(t, entity_id, text, party_features(x, t, entity_id)))
-        whole = None if entity_id else whole_phrase(t, x.exclude)
         if whole and whole != text:
             found.append(Party(t, None, whole, [*party_features(x, t, None), "form=whole"]))
     near = {p.entity_id for p in found if p.entity_id}
     found += [p for p in document_actors(x) if p.entity_id not in near]
     return found
+
+
+def _words_of(t, x: AmountView) -> tuple[str | None, str | None, str | None]:
+    """(entity id, words, whole phrase) of a candidate word: `role_value` and, for a word that
+    is no entity, `whole_phrase`. `role_value` reads the amount's tokens only inside the word's
+    subtree, so for a word whose subtree holds none of them it answers alike for every amount
+    of the sentences around it: it is asked once per document (and per anaphora resolver, which
+    it consults)."""
+    if _reaches(t, x.exclude):
+        entity_id, text = role_value(t, x.exclude, rules())
+    else:
+        resolver, memos = active(), cached(t.doc, "money_role_values", lambda d: [])
+        known = next((memo for r, memo in memos if r is resolver), None)
+        if known is None:
+            known = {}
+            memos.append((resolver, known))
+        if t.i not in known:
+            known[t.i] = role_value(t, x.exclude, rules())
+        entity_id, text = known[t.i]
+    return entity_id, text, None if entity_id else whole_phrase(t, x.exclude)
+
+
+def _reaches(t, tokens: range) -> bool:
+    """Whether `t`'s subtree may hold any of `tokens` (it lies within its left and right edges)."""
+    return tokens.start <= t.right_edge.i and t.left_edge.i < tokens.stop
 
 
 def _names_party(t) -> bool:
@@ -149,7 +174,18 @@ def _names_party(t) -> bool:
 def whole_phrase(t, exclude: range) -> str | None:
     """The noun phrase `t` heads with its modifiers and conjuncts ("states in the north and
     east of the region"), without clauses, appositions or the amount; None over `MAX_WHOLE`
-    words."""
+    words. (Every amount, demand and event asks it of the words around it, and the answer
+    depends on `exclude` only inside `t`'s subtree: otherwise it is worked out once per
+    document.)"""
+    if _reaches(t, exclude):
+        return _whole_phrase(t, exclude)
+    known = cached(t.doc, "whole_phrases", lambda d: {})
+    if t.i not in known:
+        known[t.i] = _whole_phrase(t, exclude)
+    return known[t.i]
+
+
+def _whole_phrase(t, exclude: range) -> str | None:
     words = phrase(t, exclude, cut_deps=_CLAUSES)
     if not words or len(words) > MAX_WHOLE:
         return None

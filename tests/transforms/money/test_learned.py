@@ -62,6 +62,33 @@ def test_a_candidates_kind_is_its_entitys_type_not_the_words_own_label():
     assert "kind=entity:ORG|name" in dornfeld.features
 
 
+def test_words_read_once_per_document_give_every_amount_the_same_candidates(nlp):
+    from transforms.coref import Resolver, using
+    from transforms.parse import cached, forget
+
+    text = ("The Kestrel board approved a $40 million contract for the Ostrel shipyard, "
+            "and its owners took a $12 million loan from Varden Bank.")
+
+    def candidates(doc, k):
+        return [(p.token.i if p.token is not None else None, p.entity_id, p.text,
+                 [f if isinstance(f, str) else (f[0], f[1].tolist()) for f in p.features])
+                for p in parties(amount_views(doc)[k][1])]
+
+    doc = nlp(text)
+    forget(doc)
+    warm = [candidates(doc, 0), candidates(doc, 1)]  # the second amount reads what the first kept
+    forget(doc)
+    assert candidates(doc, 1) == warm[1] and len(warm[1]) > 5
+    forget(doc)
+    assert candidates(doc, 0) == warm[0]
+    # what a word stands for is kept per anaphora resolver: another one asks again
+    other = Resolver(Ranker({}, {}))
+    with using(other):
+        candidates(doc, 0)
+    memos = cached(doc, "money_role_values", lambda d: [])
+    assert [r for r, _ in memos] == [None, other]
+
+
 def test_verbs_are_classed_by_what_they_say_about_paying(nlp):
     doc = _fined()
     assert (verb_kind(doc[2]), verb_kind(doc[9])) == ("impose", "speech")
