@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from transforms.lexicons import load
 from transforms.money.find import YEAR
-from transforms.parse import POSSESSOR
+from transforms.parse import OBJECT, POSSESSOR, SUBJECT
 
 
 @dataclass(frozen=True)
@@ -107,22 +107,24 @@ def rules() -> Rules:
 def cue(token, r: Rules) -> tuple[str | None, str]:
     """(purpose, the cue word) of a token: its exact form, then its lemma, then an inflection;
     none for a verb whose word names its purpose only as a noun (`Rules.noun_only`)."""
-    found = None, ""
+    purpose, word = _cue_word(token, r)
+    if word in r.noun_only and _as_verb(token):
+        return None, ""
+    return purpose, word
+
+
+def _cue_word(token, r: Rules) -> tuple[str | None, str]:
     for key in (token.lower_, token.lemma_.lower()):
         if key in r.cue_forms:
-            found = r.cue_forms[key], key
-            break
-    else:
-        if token.lower_ in r.cue_inflections:
-            found = r.cue_inflections[token.lower_], token.lower_
-    if found[1] in r.noun_only and _as_verb(token):
-        return None, ""
-    return found
+            return r.cue_forms[key], key
+    if token.lower_ in r.cue_inflections:
+        return r.cue_inflections[token.lower_], token.lower_
+    return None, ""
 
 
 # Relations that make a word a noun whatever its tag (taggers read "Her pay rose" with "pay" a
 # verb).
-_NOMINAL_DEPS = ("nsubj", "nsubj:pass", "obj", "iobj", "obl", "nmod", "nmod:poss", "compound", "appos")
+_NOMINAL_DEPS = (*SUBJECT, *OBJECT, *POSSESSOR, "obl", "nmod", "compound", "appos")
 
 
 def _as_verb(token) -> bool:
