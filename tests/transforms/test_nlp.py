@@ -89,3 +89,35 @@ def test_whitespace_tokens_hang_on_the_word_before_and_head_nothing(nlp):
     assert not any(t.head.is_space for t in doc if not t.is_space)
     assert [s.text.strip() for s in doc.sents] == ["Sales rose 10% to $26.5 billion.", "Profit fell.",
                                                   "The board met on Monday."]
+
+
+def test_a_tag_only_attribute_ruler_runs_as_a_lookup_with_the_same_parts_of_speech(nlp):
+    import spacy
+
+    from transforms.nlp import BUNDLED_MODEL, TagMap, tag_map
+
+    model = spacy.load(BUNDLED_MODEL)
+    ruler = model.get_pipe("attribute_ruler")
+    assert isinstance(tag_map(ruler), TagMap)
+    assert [type(c) for c in nlp.get_pipe("newsfacts_on_words").components].count(TagMap) == 1
+    text = "Ms Varga's co-op sold 40 tonnes of pears to Lindqvist AB on Friday.\n\nIt won't sell more!"
+    with model.select_pipes(disable=["attribute_ruler", "parser", "ner", "trainable_lemmatizer"]):
+        tagged = model(text)
+    by_ruler, by_lookup = ruler(tagged.copy()), tag_map(ruler)(tagged.copy())
+    assert [t.pos_ for t in by_lookup] == [t.pos_ for t in by_ruler]
+    assert {t.pos_ for t in by_lookup} >= {"PROPN", "VERB", "NUM", "NOUN", "ADP", "PUNCT", "AUX"}
+
+
+def test_an_attribute_ruler_with_other_patterns_keeps_its_matcher():
+    import spacy
+
+    from transforms.nlp import TagMap, tag_map
+
+    ruler = spacy.blank("en").add_pipe("attribute_ruler")
+    ruler.add([[{"TAG": "NN"}]], {"POS": "NOUN"})
+    assert isinstance(tag_map(ruler), TagMap)
+    ruler.add([[{"LOWER": "the"}, {"TAG": "NN"}]], {"POS": "NOUN"}, index=1)
+    assert tag_map(ruler) is ruler
+    lemmas = spacy.blank("en").add_pipe("attribute_ruler")
+    lemmas.add([[{"TAG": "VBD"}]], {"LEMMA": "be"})
+    assert tag_map(lemmas) is lemmas
