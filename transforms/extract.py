@@ -34,6 +34,8 @@ DEFAULT_BUDGET_S = 30.0
 # this process, under the time budget; shorter ones in `nlp.pipe`'s batches, where extraction
 # is linear in their length and takes well under a second each.
 LONG_TEXT = 100_000
+# The `user_data` key of a Doc's document id (`transforms.facts.facts_only` keeps it).
+DOC_ID = "newsfacts_doc_id"
 
 
 class OverBudget(Exception):
@@ -64,14 +66,15 @@ def extract_documents(
             date = published[0] if published else None
             pending.append((doc_id, source, text, date))
             if len(text) <= LONG_TEXT:  # (a long one stays pending: the loop runs it alone)
-                yield _dated_doc(nlp, text, date), doc_id
+                yield Carried(text, _user_data(doc_id, date))
 
     nlp.set_error_handler(_skip_document)
     try:
         # (workers send back the facts alone: the parse would only be serialised and read back)
-        piped = nlp.pipe(stream(), as_tuples=True, batch_size=batch_size, n_process=n_process,
-                         component_cfg={RELEASE: {"facts_only": n_process > 1}})
-        for doc, doc_id in _started(piped, blas_threads(n_process)):
+        piped = carrying(nlp).pipe(stream(), batch_size=batch_size, n_process=n_process,
+                                   component_cfg={RELEASE: {"facts_only": n_process > 1}})
+        for doc in _started(piped, blas_threads(n_process)):
+            doc_id = doc.user_data[DOC_ID]
             while pending[0][0] != doc_id:
                 yield _alone(nlp, *pending.popleft(), extractor_version, budget_s)
             _, source, _, published = pending.popleft()
@@ -80,6 +83,45 @@ def extract_documents(
             yield _alone(nlp, *pending.popleft(), extractor_version, budget_s)
     finally:
         nlp.set_error_handler(raise_error)
+
+
+class Carried(str):
+    """A document's text with the `user_data` its Doc must carry (its id; its publication date,
+    against which the components read dates and currencies). spaCy's workers receive texts and
+    tokenize them there (`carrying`), where `nlp.pipe(as_tuples=True)` would tokenize every
+    document in this process and pack it for them: 1.5 ms of this process's CPU an article, for
+    the workers' 0.4 ms of unpacking (`benchmarks/README.md`, "Twelfth round"). Pickled with
+    its attribute, as a str subclass is."""
+
+    user_data: dict
+
+    def __new__(cls, text: str, user_data: dict | None = None):  # (unpickling passes the text alone)
+        self = super().__new__(cls, text)
+        self.user_data = user_data or {}
+        return self
+
+
+class _MakeCarried:
+    """`Language.make_doc` that gives a `Carried` text's Doc its `user_data` (`carrying`)."""
+
+    def __init__(self, make_doc):
+        self.make_doc = make_doc
+
+    def __call__(self, text: str):
+        if not isinstance(text, Carried):
+            return self.make_doc(text)
+        doc = self.make_doc(str(text))  # (the tokenizer takes a str, not a subclass)
+        doc.user_data.update(text.user_data)
+        return doc
+
+
+def carrying(nlp: Language) -> Language:
+    """`nlp`, its `make_doc` reading `Carried` texts (others as before), in this process and in
+    the workers spaCy forks from it. Set once and left: an instance attribute, which
+    `Language._ensure_doc` calls, and which runs that overlap on one pipeline all need."""
+    if not isinstance(nlp.make_doc, _MakeCarried):
+        nlp.make_doc = _MakeCarried(nlp.make_doc)
+    return nlp
 
 
 def blas_threads(n_process: int, cores: int | None = None) -> int | None:
@@ -106,14 +148,20 @@ def _started(piped: Iterator, threads: int | None) -> Iterator:
         yield from piped
 
 
-def _dated_doc(nlp: Language, text: str, published):
-    """The tokenized text carrying its publication date for the components (the amounts read
-    which of a country's currencies a word means by it). `nlp.pipe` with contexts tokenizes in
-    this process anyway, and sends `user_data` to its workers with the Doc; an ISO string,
-    since that travels as msgpack."""
-    doc = nlp.make_doc(text)
+def _user_data(doc_id: str | None, published) -> dict:
+    """What a document's Doc carries: its id, and its publication date for the components (the
+    amounts read which of a country's currencies a word means by it) as an ISO string, since
+    `user_data` travels as msgpack."""
+    data = {} if doc_id is None else {DOC_ID: doc_id}
     if published is not None:
-        doc.user_data["published"] = published.isoformat() if hasattr(published, "isoformat") else str(published)
+        data["published"] = published.isoformat() if hasattr(published, "isoformat") else str(published)
+    return data
+
+
+def _dated_doc(nlp: Language, text: str, published):
+    """The tokenized text carrying its publication date, for a document run alone."""
+    doc = nlp.make_doc(text)
+    doc.user_data.update(_user_data(None, published))
     return doc
 
 

@@ -67,13 +67,14 @@ def located_facts(doc: Doc) -> dict[str, list[dict]]:
 
 
 def facts_only(doc: Doc) -> Doc:
-    """An empty Doc with `doc`'s facts (sentences located) and `as_tuples` context: all that
-    `table_rows` reads, and what a worker process sends back instead of the parse (serialising
-    the whole Doc there and reading it back here cost 3.7 ms of CPU a bulk article, about a
-    tenth of all it costs)."""
+    """An empty Doc with `doc`'s facts (sentences located) and its own `user_data` (the
+    document's id and publication date; extensions are set apart): all that `table_rows` and
+    `transforms.extract` read, and what a worker process sends back instead of the parse
+    (serialising the whole Doc there and reading it back here cost 3.7 ms of CPU a bulk
+    article, about a tenth of all it costs)."""
     out = Doc(doc.vocab, words=[])
+    out.user_data.update((k, v) for k, v in doc.user_data.items() if isinstance(k, str))
     out._.facts = located_facts(doc)
-    out._context = doc._context
     return out
 
 

@@ -5,6 +5,7 @@ from spacy.language import Language
 import transforms.nlp  # noqa: F401  (registers newsfacts_on_words)
 from transforms.extract import extract_documents
 from transforms.ingest import Rejected
+from transforms.pipeline import RELEASE
 
 
 @Language.component("test_fails_on_boom")
@@ -23,6 +24,7 @@ def _failing_pipeline(on_words: bool):
         nlp.disable_pipe("test_fails_on_boom")
     nlp.add_pipe("newsfacts_linker")
     nlp.add_pipe("newsfacts_amounts")
+    nlp.add_pipe(RELEASE)  # (as load_pipeline ends: what the extractors cached cannot travel)
     return nlp
 
 
@@ -143,3 +145,31 @@ def test_workers_share_the_cores_for_matrices_and_this_process_keeps_its_threads
     assert {d.user_data["blas_threads"] for d in docs} == {1}
     assert parent_threads() == before
     assert list(_started(iter([]), threads=1)) == []
+
+
+class _CountingTokenizer:
+    def __init__(self, tokenizer):
+        self.tokenizer, self.calls = tokenizer, 0
+
+    def __call__(self, text):
+        self.calls += 1
+        return self.tokenizer(text)
+
+
+def test_workers_tokenize_the_texts_and_this_process_only_reads_their_facts():
+    import datetime
+    import pickle
+
+    from transforms.extract import DOC_ID, Carried
+
+    carried = pickle.loads(pickle.dumps(Carried("Lodz paid $3m.", {DOC_ID: "x", "published": "2001-02-03"})))
+    assert type(carried) is Carried and carried == "Lodz paid $3m." and carried.user_data["published"] == "2001-02-03"
+    nlp = _failing_pipeline(on_words=False)
+    nlp.tokenizer = counting = _CountingTokenizer(nlp.tokenizer)
+    docs = [(f"d{i}", "feed", f"Harbin Steel paid ${i + 1}m to Lodz on day {i}.", datetime.date(2001, 2, 3))
+            for i in range(6)]
+    out = list(extract_documents(nlp, docs, batch_size=2, n_process=2))
+    assert counting.calls == 0  # every text was tokenized in a worker
+    assert [doc_id for doc_id, _ in out] == [d[0] for d in docs]
+    assert [rows["amounts"][0]["value"] for _, rows in out] == [(i + 1) * 1e6 for i in range(6)]
+    assert list(extract_documents(nlp, docs[:1], n_process=1))[0][0] == "d0" and counting.calls == 1
