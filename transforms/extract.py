@@ -74,7 +74,7 @@ def extract_documents(
         piped = carrying(nlp).pipe(stream(), batch_size=batch_size, n_process=n_process,
                                    component_cfg={RELEASE: {"facts_only": n_process > 1}})
         for doc in _started(piped, blas_threads(n_process)):
-            doc_id = doc.user_data[DOC_ID]
+            doc_id = _doc_id(doc)
             while pending[0][0] != doc_id:
                 yield _alone(nlp, *pending.popleft(), extractor_version, budget_s)
             _, source, _, published = pending.popleft()
@@ -148,6 +148,14 @@ def _started(piped: Iterator, threads: int | None) -> Iterator:
         yield from piped
 
 
+def _doc_id(doc) -> str:
+    doc_id = doc.user_data.get(DOC_ID)
+    if doc_id is None:
+        raise RuntimeError("a pipeline component returned a Doc without the document's user_data "
+                           f"({DOC_ID!r}): components must set their annotations on the Doc they are given")
+    return doc_id
+
+
 def _user_data(doc_id: str | None, published) -> dict:
     """What a document's Doc carries: its id, and its publication date for the components (the
     amounts read which of a country's currencies a word means by it) as an ISO string, since
@@ -156,13 +164,6 @@ def _user_data(doc_id: str | None, published) -> dict:
     if published is not None:
         data["published"] = published.isoformat() if hasattr(published, "isoformat") else str(published)
     return data
-
-
-def _dated_doc(nlp: Language, text: str, published):
-    """The tokenized text carrying its publication date, for a document run alone."""
-    doc = nlp.make_doc(text)
-    doc.user_data.update(_user_data(None, published))
-    return doc
 
 
 def _skip_document(name, proc, docs, error) -> None:
@@ -191,7 +192,7 @@ def _within(nlp: Language, text: str, published, budget_s: float):
     component, and interrupted by a timer signal where one can be set (the main thread)."""
     deadline = time.monotonic() + budget_s
     with _alarm(budget_s):
-        doc = _dated_doc(nlp, text, published)
+        doc = carrying(nlp).make_doc(Carried(text, _user_data(None, published)))
         for _, proc in nlp.pipeline:
             doc = proc(doc)
             if time.monotonic() > deadline:

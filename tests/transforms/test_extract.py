@@ -173,3 +173,15 @@ def test_workers_tokenize_the_texts_and_this_process_only_reads_their_facts():
     assert [doc_id for doc_id, _ in out] == [d[0] for d in docs]
     assert [rows["amounts"][0]["value"] for _, rows in out] == [(i + 1) * 1e6 for i in range(6)]
     assert list(extract_documents(nlp, docs[:1], n_process=1))[0][0] == "d0" and counting.calls == 1
+
+
+@Language.component("test_returns_a_new_doc")
+def _returns_a_new_doc(doc):
+    return spacy.tokens.Doc(doc.vocab, words=[t.text for t in doc])
+
+
+def test_a_component_that_drops_the_documents_data_is_a_clear_error():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("test_returns_a_new_doc")
+    with pytest.raises(RuntimeError, match="without the document's user_data"):
+        list(extract_documents(nlp, [("d0", "feed", "Varna Mills paid $4m.")]))
