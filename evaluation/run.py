@@ -20,6 +20,7 @@ from pathlib import Path
 from evaluation.folds import CrossValidation, cross_validate, format_summary
 from evaluation.scoring import Scores, Tables, format_table, score
 from evaluation.trainable import COMPONENT_MODELS_ENV
+from flows.preflight import UsageError
 from flows.warehouse import connect_readonly
 
 # The input record format of the flow (README, Inputs); everything but `gold`.
@@ -143,7 +144,7 @@ def _write_json(report: dict, json_path: Path | None, to_stdout: bool) -> None:
 
 def evaluate(gold: Path, out: Path | None, spacy_model: str | None, as_json: bool,
              folds: int | None = None, seed: int = 0, json_path: Path | None = None,
-             scored_out: Path | None = None) -> int:
+             scored_out: Path | None = None, choosers: tuple[str, ...] | None = None) -> int:
     """Score the pipeline on a gold file and print the metrics; returns the exit code.
 
     out (Path | None): where the evaluation run publishes; by default a temporary folder.
@@ -153,15 +154,23 @@ def evaluate(gold: Path, out: Path | None, spacy_model: str | None, as_json: boo
     folds (int | None): K-fold cross-validation by article, seeded with `seed`.
     json_path (Path | None): also write the report there as JSON.
     scored_out (Path | None): score this already published output instead of running the flow.
+    choosers (tuple | None): with `folds`, refit only these extractors' learned choosers on
+        articles parsed once (`evaluation.choosers`; empty: all of them) instead of the flow.
     """
     if not gold.exists():
         raise FileNotFoundError(f"gold file does not exist: {gold}")
     if scored_out is not None and not scored_out.exists():
         raise FileNotFoundError(f"output folder does not exist: {scored_out}")
+    if choosers is not None and (folds is None or scored_out is not None):
+        raise UsageError("--choosers cross-validates: it needs --folds and no --scored-out")
     records = read_gold(gold)
     if folds is not None:
         try:
-            if scored_out is not None:
+            if choosers is not None:
+                from evaluation.choosers import SECTIONS, cross_validate_choosers
+
+                cv = cross_validate_choosers(records, folds, seed, choosers or SECTIONS)
+            elif scored_out is not None:
                 cv = cross_validate_output(records, folds, seed, scored_out)
             else:
                 cv = cross_validate_flow(records, folds, seed, spacy_model, out)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from evaluation.scoring import GoldEntities, actor_matches, greedy_pairs, placed_span
 from evaluation.trainable import register_trainer
@@ -132,13 +133,19 @@ def _shipped(chooser: str) -> Ranker:
     return model
 
 
+def fit_models(docs: Iterable, records: list[dict]) -> tuple[dict, dict]:
+    """The choosers fitted on parsed, linked articles (read once, in order) and their gold
+    records, and what the model folder's meta records of them."""
+    found = [e for doc, rec in zip(docs, records) for e in examples(doc, rec)]
+    return fit_choosers(found), {"readings": len(found), "demands": sum(e.gold is not None for e in found)}
+
+
 def train_demands(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
     """Fit the choosers on `records` and write them to `out_dir`/newsfacts_demands."""
     started = time.perf_counter()
-    found = [e for doc, rec in zip(parse(records), records) for e in examples(doc, rec)]
-    return save_folder(Path(out_dir) / COMPONENT, fit_choosers(found), {
-        "component": COMPONENT, "articles": len(records), "readings": len(found),
-        "demands": sum(e.gold is not None for e in found), "seed": seed,
+    models, counts = fit_models(parse(records), records)
+    return save_folder(Path(out_dir) / COMPONENT, models, {
+        "component": COMPONENT, "articles": len(records), **counts, "seed": seed,
         "seconds": round(time.perf_counter() - started, 1)})
 
 register_trainer(COMPONENT, train_demands)

@@ -173,19 +173,24 @@ def _shipped() -> dict[str, Ranker]:
     return models
 
 
-def train_events(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
-    """Fit the choosers on `records` and write them to `out_dir`/newsfacts_events."""
-    started = time.perf_counter()
-    docs = list(parse(records))
+def fit_models(docs: list, records: list[dict]) -> tuple[dict, dict]:
+    """The choosers fitted on parsed, linked articles and their gold records, and what the
+    model folder's meta records of them."""
     vocab = vocabulary(zip(docs, records))
     lex = load_lexicon()
     known = known_lemmas(vocab, lex)
     found = [e for doc, rec in zip(docs, records) for e in examples(doc, rec, lex, known)]
     # Gold without events (an amounts-only file) has nothing to teach: the shipped weights stay.
     models = fit_choosers(found, vocab) if any(e.gold for e in found) else _shipped()
+    return models, {"candidates": len(found), "events": sum(len(e.gold) for e in found)}
+
+
+def train_events(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
+    """Fit the choosers on `records` and write them to `out_dir`/newsfacts_events."""
+    started = time.perf_counter()
+    models, counts = fit_models(list(parse(records)), records)
     return save_folder(Path(out_dir) / COMPONENT, models, {
-        "component": COMPONENT, "articles": len(records), "candidates": len(found),
-        "events": sum(len(e.gold) for e in found), "seed": seed,
+        "component": COMPONENT, "articles": len(records), **counts, "seed": seed,
         "seconds": round(time.perf_counter() - started, 1)})
 
 

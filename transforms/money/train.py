@@ -154,10 +154,9 @@ def _dated(nlp, record: dict):
     return doc
 
 
-def train_amounts(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
-    """Fit the three choosers on `records` and write them to `out_dir`/newsfacts_amounts."""
-    started = time.perf_counter()
-    docs = list(parse(records))
+def fit_models(docs: list, records: list[dict]) -> tuple[dict, dict]:
+    """The choosers fitted on parsed, linked articles (`parse`) and their gold records, with the
+    anaphora resolver under `COREF`, and what the model folder's meta records of them."""
     # The anaphora resolver (`transforms.coref`) is trained on the same articles and ships
     # beside the choosers; their examples are read with resolvers that never saw the article.
     resolver = fit_resolver(docs, records)
@@ -170,8 +169,15 @@ def train_amounts(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
     models = fit_choosers(found)
     if resolver is not None:
         models[COREF] = resolver.model
+    return models, {"amounts": len(found)}
+
+
+def train_amounts(records: list[dict], out_dir: Path, seed: int = 0) -> Path:
+    """Fit the three choosers on `records` and write them to `out_dir`/newsfacts_amounts."""
+    started = time.perf_counter()
+    models, counts = fit_models(list(parse(records)), records)
     return save_folder(Path(out_dir) / COMPONENT, models, {
-        "component": COMPONENT, "articles": len(records), "amounts": len(found), "seed": seed,
+        "component": COMPONENT, "articles": len(records), **counts, "seed": seed,
         "seconds": round(time.perf_counter() - started, 1)})
 
 
