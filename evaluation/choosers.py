@@ -20,7 +20,6 @@ the entities are not scored, and the parties the choosers pick among differ a li
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from evaluation.folds import CrossValidation, FoldResult, split_folds
 from evaluation.scoring import Scores, score
@@ -33,6 +32,7 @@ from transforms.events.component import event_facts
 from transforms.events.dates import resolve_event_dates
 from transforms.events.learned import CHOOSERS as EVENT_CHOOSERS, EventModel
 from transforms.facts import set_facts, table_rows
+from transforms.ingest import parse_published
 from transforms.money import train as amounts_train
 from transforms.money.component import amount_facts
 from transforms.money.learned import CHOOSERS as AMOUNT_CHOOSERS, AmountModel
@@ -75,15 +75,10 @@ def held_rows(doc, record: dict, doc_id: str, models: FoldModels) -> dict[str, l
         if model is not None:
             set_facts(doc, name, facts(doc, model))
     rows = table_rows(doc, doc_id, _VERSION)
-    published = _published(record)
+    published = parse_published(record.get("published"))  # (as ingestion reads it)
     resolve_event_dates(rows.get("events", []), published)
     rows["documents"] = [{"doc_id": doc_id, "external_id": record["id"], "text": doc.text, "published_at": published}]
     return rows
-
-
-def _published(record: dict) -> date | None:
-    value = record.get("published")
-    return date.fromisoformat(str(value)[:10]) if value else None
 
 
 def cross_validate_choosers(records: list[dict], k: int, seed: int = 0,
