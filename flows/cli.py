@@ -389,7 +389,8 @@ def _model_commands(sub) -> None:
                     help="score what an earlier run published under DIR instead of running the flow "
                          "(with --folds: each fold's records on that output, nothing trained)")
     ev.add_argument("--choosers", nargs="*", default=None, metavar="SECTION",
-                    choices=("amounts", "demands", "events"),
+                    choices=("amounts", "demands", "events"),  # (`evaluation.choosers.SECTIONS`, not
+                    # imported here: it loads spaCy)
                     help="with --folds: parse once and refit only these extractors' learned choosers "
                          "per fold (default all three), scoring their sections: minutes instead of "
                          "the official run's half hour, for trying a change (evaluation/choosers.py)")

@@ -55,7 +55,7 @@ for _a in ARTICLES:
     _a["events_exhaustive"] = True
 
 
-def test_each_fold_fits_the_choosers_on_the_other_folds_only():
+def test_a_fold_fits_what_its_sections_need_on_the_articles_given():
     docs = list(parse(ARTICLES[:3]))
     models = fit_fold(docs, ARTICLES[:3], ("amounts",))
     # one choice per gold amount the finder matched, in the three training articles only
