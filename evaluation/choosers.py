@@ -29,9 +29,9 @@ from transforms.demands.component import demand_facts
 from transforms.demands.learned import CHOOSERS as DEMAND_CHOOSERS, DemandModel
 from transforms.events import train as events_train
 from transforms.events.component import event_facts
-from transforms.events.dates import resolve_event_dates
 from transforms.events.learned import CHOOSERS as EVENT_CHOOSERS, EventModel
-from transforms.facts import set_facts, table_rows
+from transforms.extract import doc_rows
+from transforms.facts import set_facts
 from transforms.ingest import parse_published
 from transforms.money import train as amounts_train
 from transforms.money.component import amount_facts
@@ -69,14 +69,13 @@ def fit_fold(docs: list, records: list[dict], sections: tuple[str, ...]) -> Fold
 
 def held_rows(doc, record: dict, doc_id: str, models: FoldModels) -> dict[str, list[dict]]:
     """The published rows of one held article: its facts made with the fold's extractors, in
-    pipeline order, as `transforms.extract` turns a Doc into rows."""
+    pipeline order, turned into rows as extraction does (`transforms.extract.doc_rows`)."""
     for name, facts, model in (("amounts", amount_facts, models.amounts), ("demands", demand_facts, models.demands),
                                ("events", event_facts, models.events)):
         if model is not None:
             set_facts(doc, name, facts(doc, model))
-    rows = table_rows(doc, doc_id, _VERSION)
     published = parse_published(record.get("published"))  # (as ingestion reads it)
-    resolve_event_dates(rows.get("events", []), published)
+    rows = doc_rows(doc, doc_id, published, _VERSION)
     rows["documents"] = [{"doc_id": doc_id, "external_id": record["id"], "text": doc.text, "published_at": published}]
     return rows
 

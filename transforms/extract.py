@@ -218,11 +218,17 @@ def _alarm(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+def doc_rows(doc, doc_id: str, published, extractor_version: str | None) -> dict[str, list[dict]]:
+    """The table rows of one extracted Doc (`transforms.facts.table_rows`), its events dated
+    against the publication date."""
+    rows = table_rows(doc, doc_id, extractor_version)
+    resolve_event_dates(rows.get("events", []), published)
+    return rows
+
+
 def _rows(doc, doc_id: str, source: str, published, extractor_version: str | None) -> tuple[str, dict] | Rejected:
     try:
-        rows = table_rows(doc, doc_id, extractor_version)
-        resolve_event_dates(rows.get("events", []), published)
-        return doc_id, rows
+        return doc_id, doc_rows(doc, doc_id, published, extractor_version)
     except Exception as e:  # a component set facts its table cannot hold: this document only
         return Rejected(source, f"extraction failed: {type(e).__name__}: {e}", doc_id=doc_id,
                         stage="extract")

@@ -10,49 +10,47 @@ from flows.cli import main
 from transforms.money.train import parse
 
 
-def _event(type_, source, target, trigger):
-    return {"type": type_, "source": source, "target": target, "trigger": trigger}
+def _article(id_, published, text, amount, demand, events):
+    """A gold record (GOLD.md) with one exact amount, one demand and exhaustive events.
+    amount: (text, value, currency, purpose, subject, payer); demand: (actor, addressee, text,
+    category, status); events: (type, source, target, trigger) each."""
+    a_text, value, currency, purpose, subject, payer = amount
+    actor, addressee, d_text, category, status = demand
+    return {"id": id_, "published": published, "text": text, "events_exhaustive": True,
+            "gold": {"amounts": [{"text": a_text, "value": value, "currency": currency, "qualifier": "exact",
+                                  "purpose": purpose, "subject": subject, "payer": payer}],
+                     "demands": [{"actor": actor, "addressee": addressee, "text": d_text,
+                                  "category": category, "status": status}],
+                     "events": [dict(zip(("type", "source", "target", "trigger"), e)) for e in events]}}
 
 
 ARTICLES = [
-    {"id": "dock-1", "published": "2031-05-09",
-     "text": "The Dockers' Union asked Marlow Ports to raise wages by 4 pct. Marlow Ports rejected the "
+    _article("dock-1", "2031-05-09",
+             "The Dockers' Union asked Marlow Ports to raise wages by 4 pct. Marlow Ports rejected the "
              "request on Friday. The dispute has cost the port $2 million.",
-     "gold": {"amounts": [{"text": "$2 million", "value": 2e6, "currency": "USD", "qualifier": "exact",
-                           "purpose": "other", "subject": "Marlow Ports"}],
-              "demands": [{"actor": "Dockers' Union", "addressee": "Marlow Ports", "text": "raise wages by 4 pct",
-                           "category": "payment", "status": "rejected"}],
-              "events": [_event("REQUEST", "Dockers' Union", "Marlow Ports", "asked"),
-                         _event("REJECT", "Marlow Ports", "Dockers' Union", "rejected")]}},
-    {"id": "farm-2", "published": "2031-06-02",
-     "text": "Farmers in Tarvo urged the Tarvo government to cut fuel taxes. The government agreed to "
+             ("$2 million", 2e6, "USD", "other", "Marlow Ports", None),
+             ("Dockers' Union", "Marlow Ports", "raise wages by 4 pct", "payment", "rejected"),
+             [("REQUEST", "Dockers' Union", "Marlow Ports", "asked"),
+              ("REJECT", "Marlow Ports", "Dockers' Union", "rejected")]),
+    _article("farm-2", "2031-06-02",
+             "Farmers in Tarvo urged the Tarvo government to cut fuel taxes. The government agreed to "
              "pay the farmers $15 million in aid.",
-     "gold": {"amounts": [{"text": "$15 million", "value": 1.5e7, "currency": "USD", "qualifier": "exact",
-                           "purpose": "aid", "subject": "farmers", "payer": "Tarvo"}],
-              "demands": [{"actor": "Farmers in Tarvo", "addressee": "Tarvo", "text": "cut fuel taxes",
-                           "category": "policy_change", "status": "pending"}],
-              "events": [_event("REQUEST", "Farmers in Tarvo", "Tarvo", "urged"),
-                         _event("AID", "Tarvo", "farmers", "pay")]}},
-    {"id": "bank-3", "published": None,
-     "text": "Pellam Bank demanded that Corvan Ltd repay a loan of $40 million. Corvan Ltd met Pellam "
+             ("$15 million", 1.5e7, "USD", "aid", "farmers", "Tarvo"),
+             ("Farmers in Tarvo", "Tarvo", "cut fuel taxes", "policy_change", "pending"),
+             [("REQUEST", "Farmers in Tarvo", "Tarvo", "urged"), ("AID", "Tarvo", "farmers", "pay")]),
+    _article("bank-3", None,
+             "Pellam Bank demanded that Corvan Ltd repay a loan of $40 million. Corvan Ltd met Pellam "
              "Bank officials in Leeds on Monday.",
-     "gold": {"amounts": [{"text": "$40 million", "value": 4e7, "currency": "USD", "qualifier": "exact",
-                           "purpose": "loan", "subject": "Corvan Ltd", "payer": "Corvan Ltd"}],
-              "demands": [{"actor": "Pellam Bank", "addressee": "Corvan Ltd", "text": "repay a loan of $40 million",
-                           "category": "payment", "status": "pending"}],
-              "events": [_event("REQUEST", "Pellam Bank", "Corvan Ltd", "demanded"),
-                         _event("CONSULT", "Corvan Ltd", "Pellam Bank", "met")]}},
-    {"id": "mine-4", "published": "2031-02-14",
-     "text": "The Hallam Trust called for an inquiry into the collapse of Brindle Mining. Brindle "
+             ("$40 million", 4e7, "USD", "loan", "Corvan Ltd", "Corvan Ltd"),
+             ("Pellam Bank", "Corvan Ltd", "repay a loan of $40 million", "payment", "pending"),
+             [("REQUEST", "Pellam Bank", "Corvan Ltd", "demanded"), ("CONSULT", "Corvan Ltd", "Pellam Bank", "met")]),
+    _article("mine-4", "2031-02-14",
+             "The Hallam Trust called for an inquiry into the collapse of Brindle Mining. Brindle "
              "Mining posted a loss of £8 million last year.",
-     "gold": {"amounts": [{"text": "£8 million", "value": 8e6, "currency": "GBP", "qualifier": "exact",
-                           "purpose": "revenue", "subject": "Brindle Mining"}],
-              "demands": [{"actor": "Hallam Trust", "text": "an inquiry into the collapse of Brindle Mining",
-                           "category": "other", "status": "pending"}],
-              "events": [_event("REQUEST", "Hallam Trust", None, "called for")]}},
+             ("£8 million", 8e6, "GBP", "revenue", "Brindle Mining", None),
+             ("Hallam Trust", None, "an inquiry into the collapse of Brindle Mining", "other", "pending"),
+             [("REQUEST", "Hallam Trust", None, "called for")]),
 ]
-for _a in ARTICLES:
-    _a["events_exhaustive"] = True
 
 
 def test_a_fold_fits_what_its_sections_need_on_the_articles_given():
