@@ -500,6 +500,11 @@ def _join_names(named: list, clusters: _Clusters) -> dict[int, dict[str, int]]:
         if not same and len(candidates) > 1:
             # "Soros" (a person) of "George Soros", not of "Soros Foundation"
             same = [c for c in candidates if _short_form_type(words, words_of(c.name)) == label]
+        pool = same or candidates
+        if len(pool) > 1 and all(_variant_of(pool[0], c) for c in pool[1:]):
+            # "Mr Grant" of "Hugh M. Grant" and "Hugh Grant", one man written two ways (the
+            # variants join later): the longest
+            same = pool[:1]
         if len(same) == 1 or len(candidates) == 1:
             cluster = (same or candidates)[0]
             long = _words(cluster.name, suffixes)

@@ -30,6 +30,15 @@ def test_variants_of_one_name_join(nlp, text, spans, name, aliases):
     assert clusters[name].aliases == aliases
 
 
+def test_a_surname_joins_a_person_written_two_ways(nlp):
+    # The surname has two candidates until the two full forms are known to be one person.
+    text = "Petra K. Vorlund leads the fund. Ms Vorlund said it would grow. Petra Vorlund smiled."
+    clusters = clusters_after(nlp, text, [("Petra K. Vorlund", "PER", 0), ("Vorlund", "PER", 1),
+                                          ("Petra Vorlund", "PER", 0)])
+    assert list(clusters) == ["Petra K. Vorlund"]
+    assert sorted(clusters["Petra K. Vorlund"].aliases) == ["Petra K. Vorlund", "Petra Vorlund", "Vorlund"]
+
+
 def test_two_people_sharing_a_surname_stay_apart(nlp):
     text = "John Ferrow and Mary Ferrow sued. Ferrow declined to comment."
     clusters = clusters_after(nlp, text, [("John Ferrow", "PER", 0), ("Mary Ferrow", "PER", 0),
