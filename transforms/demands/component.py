@@ -112,6 +112,7 @@ def _fact(doc: Doc, dec: Decided, spans_taken: set[tuple[int, int]]) -> dict:
         # (for the events component: the words that ask, and that answer)
         "cue_chars": _chars(d.cue),
         "answer_chars": _chars(d.answer) if d.answer is not None else None,
+        "answered_by_entity_id": d.answered_by[0], "answered_by_text": d.answered_by[1],
     }
 
 

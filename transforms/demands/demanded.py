@@ -32,6 +32,7 @@ class Demand:
     evidence: str | None = None
     hedge: str | None = None
     answer: object | None = None  # the word of the reply that settled the status
+    answered_by: tuple = (None, None)  # who replied (`who`), when the reply names someone else
     open_framing: bool = True
     source: str = "rule"  # "rule:" and the finder, or the kind of candidate reading (`candidates`)
 

@@ -24,9 +24,9 @@ from transforms.demands.demanded import Demand
 from transforms.demands.lexicon import Lexicon
 from transforms.entities.linking import cluster_id
 from transforms.money.features import MAX_PATH, whole_phrase
-from transforms.parse import dependency_path
+from transforms.parse import DIRECT_OBJECT, dependency_path, is_verb_by_tag, lemma, sentence_index_at, \
+    sentence_of, sentence_start
 from transforms.parties import PARTY_POS, Party, ranked_actors
-from transforms.parse import DIRECT_OBJECT, is_verb_by_tag, lemma, sentence_index_at, sentence_of, sentence_start
 
 # Inside a name or compound: the phrase's head stands for these words.
 _INSIDE_PHRASE = ("compound", "flat", "flat:name", "fixed")

@@ -48,10 +48,10 @@ def answers(sents: list[Span], lex: Lexicon) -> list[Answer]:
                 found = _noun_answer(tok, lex)
             else:
                 continue
-            if found is None or found[2] is None:
+            if found is None or found[2] is None and not _plain_reply(tok):
                 continue
             polarity, responder, target = found
-            target, quantifier = _quantified(target, lex)
+            target, quantifier = _quantified(target, lex) if target is not None else (None, None)
             hedges = [c.text for c in tok.children if c.dep_ == "advmod" and c.lower_ in lex.hedge_adverbs]
             if quantifier:
                 hedges.append(quantifier)
@@ -97,6 +97,13 @@ def _verb_answer(tok: Token, lex: Lexicon) -> tuple | None:
     return pol, responder, target
 
 
+def _plain_reply(tok: Token) -> bool:
+    """A reply told as a plain past fact in a main clause ("The company refused."): only such
+    a reply may answer without saying what it answers."""
+    return tok.tag_ == "VBD" and tok.dep_ in ("ROOT", "conj") and not any(
+        c.dep_ == "mark" for c in tok.children)
+
+
 def _noun_answer(tok: Token, lex: Lexicon) -> tuple:
     """(polarity, responder, target) of "the board's rejection of the demand", "its refusal to
     pay"."""
@@ -128,6 +135,8 @@ def _refers_to(ans: Answer, demands: list[Demand], lex: Lexicon, actors: Actors)
     that an anaphor ("these requests", "its demands") points to, or those whose head word it
     names."""
     target = ans.target
+    if target is None or target.tag_ == "PRP" and _plain_reply(ans.cue):
+        return _just_asked(ans, demands, actors, lex)
     before = [d for d in demands if d.sent_index <= ans.sent_index and
               (d.sent_index < ans.sent_index or d.end <= ans.cue.i or d.cue in target.subtree)]
     # The reply's object is a demand found in the same phrase ("rejects IMF demand for ...").
@@ -144,6 +153,16 @@ def _refers_to(ans: Answer, demands: list[Demand], lex: Lexicon, actors: Actors)
     words = {lemma(t) for t in target.subtree if t.pos_ in ("NOUN", "VERB", "PROPN")}
     return [d for d in before if lemma(d.head) in words and d.head.pos_ in ("NOUN", "VERB")
             and ans.sent_index - d.sent_index <= 8]
+
+
+def _just_asked(ans: Answer, demands: list[Demand], actors: Actors, lex: Lexicon) -> list[Demand]:
+    """"The union demanded a raise. The company refused." / "... rejected it": a reply with
+    nothing or a pronoun as its object answers the demands of the sentence just before it (or
+    earlier in its own), unless it is the asker who replies."""
+    responder = who(ans.responder, lex, actors) if ans.responder is not None else (None, None)
+    recent = [d for d in demands if ans.sent_index - 1 <= d.sent_index <= ans.sent_index and d.end <= ans.cue.i]
+    last = max((d.sent_index for d in recent), default=None)
+    return [d for d in recent if d.sent_index == last and (responder == (None, None) or d.actor != responder)]
 
 
 def _anaphor_demands(ans: Answer, before: list[Demand], dets: list, lex: Lexicon, actors: Actors) -> list[Demand]:
@@ -174,9 +193,12 @@ def settle(demands: list[Demand], replies: list[Answer], sents: list[Span], lex:
                 d.status = "accepted" if ans.polarity == "accept" else "rejected"
             d.evidence, d.answer = ans.sentence, ans.cue
             d.hedge = "; ".join(ans.hedges) or None
-            if d.addressee == (None, None) and ans.responder is not None:
-                responder = who(ans.responder, lex, actors)
-                if responder != d.actor and responder != (None, None):
+            responder = who(ans.responder, lex, actors) if ans.responder is not None else (None, None)
+            if responder != d.actor and responder != (None, None):
+                d.answered_by = responder
+                # (a reply that names what it answers names whom it was asked of; a bare
+                # "refused." is read by the status only: cross-validation, one demand fewer)
+                if d.addressee == (None, None) and ans.target is not None:
                     d.addressee = responder
     texts: dict[int, str] = {}  # (the sentences lower-cased, read only where a demand is left)
     for d in demands:

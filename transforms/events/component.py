@@ -107,7 +107,9 @@ def link_demands(doc: Doc, facts: list[dict], demands: list[dict]) -> list[dict]
         if answer and d.get("answer_chars"):
             replied = _at(facts, d["answer_chars"], ("REJECT", "AGREE", "CONCEDE"))
             if replied is None:
-                replied = _from_demand(doc, d, answer, d["answer_chars"], ("addressee", "actor"))
+                # (the one who replied answers, where the demand names no one it was asked of)
+                replier = "addressee" if _names(d, "addressee") or not _names(d, "answered_by") else "answered_by"
+                replied = _from_demand(doc, d, answer, d["answer_chars"], (replier, "actor"))
                 facts.append(replied)
             replied["demand_id_parts"] = replied["demand_id_parts"] or d["id_parts"]
     return facts

@@ -33,6 +33,18 @@ def test_refusing_to_meet_the_demands_rejects_them_all():
                           "refused to meet the demands.") == ["rejected", "rejected"]
 
 
+def test_a_reply_with_no_object_or_a_pronoun_answers_the_demands_just_made():
+    # (`_just_asked`: "refused." alone, "turned it down")
+    assert model_statuses("The porters demanded a night bonus and a rest room. The station refused.") == [
+        "rejected", "rejected"]
+    assert model_statuses("Velma Ostrander asked the council for a grant. The council rejected it.") == ["rejected"]
+
+
+def test_the_asker_refusing_answers_no_demand_of_its_own():
+    assert model_statuses("The porters demanded a night bonus. The station offered a smaller one, but the "
+                          "porters refused.") == ["pending"]
+
+
 def test_a_rejection_noun_answers_the_demand_of_its_of_phrase():
     # (`_noun_answer`: the possessor is the one who answered)
     _, rows = full_rows("Carmen Ortiz demanded a recount. The electoral board's rejection of the demand came "

@@ -69,6 +69,23 @@ def test_the_models_request_takes_its_demands_parties():
     assert (e["source_entity_id"], e["target_text"], e["demand_id_parts"]) == ("ent_union", None, [1, 2])
 
 
+def test_an_answer_made_from_a_demand_naming_no_addressee_is_the_repliers(nlp):
+    text = "The dockers demanded a bonus. The board refused."
+    doc = nlp(text)
+    at = text.index("refused")
+    demand = {"id_parts": [1, 2], "cue_chars": [12, 20], "answer_chars": [at, at + 7], "status": "rejected",
+              "actor_entity_id": None, "actor_text": "dockers", "addressee_entity_id": None,
+              "addressee_text": None, "answered_by_entity_id": None, "answered_by_text": "board"}
+    request = {"event_type": "REQUEST", "trigger_start": 12, "trigger_end": 20, "source_entity_id": None,
+               "source_text": "dockers", "target_entity_id": None, "target_text": None, "demand_id_parts": None}
+    [_, reply] = link_demands(doc, [request], [demand])
+    assert (reply["event_type"], reply["source_text"], reply["target_text"], reply["demand_id_parts"]) == (
+        "REJECT", "board", "dockers", [1, 2])
+    # Where the demand names whom it asked, that one answers.
+    [_, reply] = link_demands(doc, [dict(request)], [{**demand, "addressee_text": "port"}])
+    assert reply["source_text"] == "port"
+
+
 def test_the_date_phrase_of_the_clause_and_its_tense(nlp):
     doc = nlp("Ministers of Norway and Chile held talks in Oslo on Friday.")
     talks = _trigger(doc, "talks")
