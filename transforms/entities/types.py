@@ -374,7 +374,8 @@ def _suffixed_companies(doc: Doc, legal_forms: frozenset[str]) -> list[Span]:
     """Capitalised words ending in a legal form ("Ostrava Holdings Corp.", "Kestrel Co.") name
     a company even where the model saw nothing there."""
     def legal_form(t) -> bool:
-        return t.text[:1].isupper() and t.lower_.rstrip(".") in legal_forms
+        # ("plc" is written lower-case as often as not: "Marlow Ports plc")
+        return (t.text[:1].isupper() or t.lower_ == "plc") and t.lower_.rstrip(".") in legal_forms
 
     out = []
     words = lowers(doc)

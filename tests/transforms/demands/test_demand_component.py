@@ -45,7 +45,8 @@ def test_facts_are_the_columns_the_component_fills_and_the_key_parts():
     facts = get_facts(doc, "demands")
     assert facts == demand_facts(doc)
     filled = set(DEMANDS.column_names) - {"doc_id", "demand_id", "sentence_index", "extractor_version"}
-    assert [set(f) for f in facts] == [filled | {"id_parts", "cue_chars", "answer_chars", "answered_by_entity_id", "answered_by_text"}] * 2
+    internal = {"id_parts", "cue_chars", "answer_chars", "answered_by_entity_id", "answered_by_text"}
+    assert [set(f) for f in facts] == [filled | internal] * 2
     # the second actor sharing the span adds its id to the key
     first, second = facts
     assert first["id_parts"] == [first["start"], first["end"]]

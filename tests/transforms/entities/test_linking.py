@@ -267,6 +267,14 @@ def test_capitalised_words_ending_in_a_legal_form_are_a_company(nlp):
     assert [(e.text, e.label_) for e in doc.ents] == [("Ostrava Holdings Corp.", "ORG"), ("Halvorsen Corp.", "ORG")]
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Marlow Ports plc reported a loss on Tuesday.", "Marlow Ports plc"),
+    ("Ostrava Steel NV said profit rose.", "Ostrava Steel NV"),
+])
+def test_a_lower_case_plc_and_continental_legal_forms_end_a_company_name(nlp, text, name):
+    assert (name, "ORG") in [(e.text, e.label_) for e in nlp(text).ents]
+
+
 def test_a_name_right_after_a_person_s_title_is_a_person(nlp):
     doc = as_if_the_model_read(nlp, "Democrats want U.S. President Bush to act, and General Motors agrees.",
                                [("U.S.", "LOC", 0)])
