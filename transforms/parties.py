@@ -10,6 +10,7 @@ from transforms.ranker import Ranker
 
 # The words that can name a party.
 PARTY_POS = ("NOUN", "PROPN", "PRON")
+NOBODY = ("nobody",)  # the key of the candidate that is nobody
 
 
 @dataclass
@@ -29,14 +30,33 @@ class Party:
 
 def choose(model: Ranker, found: list[Party]) -> Party | None:
     """The party whose words add up to the highest probability; None when that is nobody."""
+    total, first = by_party(model, found)
+    best = max(total, key=total.__getitem__)
+    return None if best == NOBODY else first[best]
+
+
+def choose_two(first: Ranker, second: Ranker, found: list[Party], same: float = 1.0) -> tuple[Party | None, Party | None]:
+    """Two roles chosen together (an amount's subject and payer): the pair of parties whose
+    probabilities, each summed over a party's mentions as `choose` sums them, multiply highest,
+    a pair of one party (nobody aside) weighed by `same` (below 1 where the two are seldom one:
+    the company bought and the one buying)."""
+    a, first_seen = by_party(first, found)
+    b, second_seen = by_party(second, found)
+    best = max(((pa * pb * (same if ka == kb and ka != NOBODY else 1.0), ka, kb)
+                for ka, pa in a.items() for kb, pb in b.items()), key=lambda pair: pair[0])
+    return (None if best[1] == NOBODY else first_seen[best[1]],
+            None if best[2] == NOBODY else second_seen[best[2]])
+
+
+def by_party(model: Ranker, found: list[Party]) -> tuple[dict[tuple, float], dict[tuple, Party]]:
+    """{party key: the probability of its mentions together}, {party key: its first mention}."""
     total: dict[tuple, float] = {}
     first: dict[tuple, Party] = {}
     for party, p in zip(found, model.probabilities([f.features for f in found])):
-        key = party.key if party.token is not None else ("nobody",)
+        key = party.key if party.token is not None else NOBODY
         total[key] = total.get(key, 0.0) + p
         first.setdefault(key, party)
-    best = max(total, key=total.__getitem__)
-    return None if best == ("nobody",) else first[best]
+    return total, first
 
 
 def role_columns(role: str, party: Party | None) -> dict:

@@ -20,7 +20,7 @@ from transforms.demands.lexicon import Lexicon
 from transforms.events.candidates import Trigger, candidates
 from transforms.events.features import DOCUMENT_ACTORS, NONE, parties, trigger_features
 from transforms.events.lexicon import POS, EventLexicon, load_lexicon
-from transforms.parties import Party, ranked_actors
+from transforms.parties import NOBODY, Party, by_party, ranked_actors
 from transforms.ranker import Ranker, label_candidates, load_folder
 from transforms.schemas import EVENT_TYPES
 
@@ -55,9 +55,6 @@ def known_lemmas(vocabulary: dict[str, list[str]], lex: EventLexicon):
     return known
 
 
-_NOBODY = ("nobody",)
-
-
 def choose_pair(source: Ranker, target: Ranker, found: list[Party]) -> tuple[Party | None, Party | None, float]:
     """The source and target whose probabilities (each summed over the mentions of a party)
     multiply highest, never one party twice, and the source's probability; the source is
@@ -66,33 +63,22 @@ def choose_pair(source: Ranker, target: Ranker, found: list[Party]) -> tuple[Par
     5-fold CV on gold-paired triggers, source and target both right: the source first, then the
     target among the rest and nobody 0.337; without nobody 0.363; as a pair 0.372; event F1
     0.202 (source first, without nobody) -> 0.205 (as a pair)."""
-    sources, first = _by_party(source, found)
-    targets, _ = _by_party(target, found)
-    targets.pop(_NOBODY, None)
+    sources, first = by_party(source, found)
+    targets, _ = by_party(target, found)
+    targets.pop(NOBODY, None)
     # (The best pair is among the two likeliest of each side: were its source not, one of
     # those two would be another party than its target, and a likelier pair.)
-    pairs = [(sources[s] * targets[t], s, t) for s in _top(sources, 2, skip=_NOBODY) for t in _top(targets, 2)
+    pairs = [(sources[s] * targets[t], s, t) for s in _top(sources, 2, skip=NOBODY) for t in _top(targets, 2)
              if s != t]
     if not pairs:
-        s, t = max(sources, key=sources.__getitem__), _NOBODY
+        s, t = max(sources, key=sources.__getitem__), NOBODY
     else:
         _, s, t = max(pairs, key=lambda pair: pair[0])
-    return first.get(s) if s != _NOBODY else None, first.get(t) if t != _NOBODY else None, sources[s]
+    return first.get(s) if s != NOBODY else None, first.get(t) if t != NOBODY else None, sources[s]
 
 
 def _top(probabilities: dict[tuple, float], n: int, skip: tuple | None = None) -> list[tuple]:
     return sorted((k for k in probabilities if k != skip), key=probabilities.__getitem__, reverse=True)[:n]
-
-
-def _by_party(model: Ranker, found: list[Party]) -> tuple[dict[tuple, float], dict[tuple, Party]]:
-    """{party key: the probability of its mentions together}, {party key: its first mention}."""
-    total: dict[tuple, float] = {}
-    first: dict[tuple, Party] = {}
-    for party, p in zip(found, model.probabilities([f.features for f in found])):
-        key = party.key if party.token is not None else _NOBODY
-        total[key] = total.get(key, 0.0) + p
-        first.setdefault(key, party)
-    return total, first
 
 
 @dataclass

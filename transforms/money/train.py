@@ -136,7 +136,22 @@ def fit_choosers(all_examples: list[Example], l2: dict | None = None) -> dict:
     """{chooser: Ranker} fitted on the examples."""
     l2 = {**L2, **(l2 or {})}
     own = [e for e in all_examples if not e.restates]
-    return {c: fit([getattr(e, c) for e in own], l2=l2[c], min_count=MIN_COUNT) for c in CHOOSERS}
+    models = {c: fit([getattr(e, c) for e in own], l2=l2[c], min_count=MIN_COUNT) for c in CHOOSERS}
+    models["payer"].meta["same_party"] = same_party(own)
+    return models
+
+
+def same_party(found: list[Example]) -> dict[str, list[int]]:
+    """{purpose: [amounts whose gold subject is their payer, amounts whose gold gives both]}
+    (`AmountModel.same_party` weighs a pair of one party by them)."""
+    counts: dict[str, list[int]] = {}
+    for e in found:
+        subject, payer = e.gold.get("subject"), e.gold.get("payer")
+        if subject and payer:
+            tally = counts.setdefault((listify(e.gold.get("purpose")) or ["other"])[0], [0, 0])
+            tally[0] += fold(subject) == fold(payer)
+            tally[1] += 1
+    return dict(sorted(counts.items()))
 
 
 def parse(records: list[dict]):

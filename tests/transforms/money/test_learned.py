@@ -10,7 +10,7 @@ from transforms.money.component import amount_views
 from transforms.money.features import context_features, parties, purpose_features, verb_kind, whole_phrase
 from transforms.money.learned import SHIPPED, AmountModel
 from transforms.parse import dependency_path
-from transforms.parties import Party, choose
+from transforms.parties import Party, choose, choose_two
 from transforms.money.train import align, entity_actors, role_choices, train_amounts
 from transforms.ranker import Ranker, label_candidates
 from transforms.schemas import PURPOSES
@@ -151,6 +151,21 @@ def test_choose_adds_up_the_mentions_of_one_party():
     assert choose(Ranker({"nobody": 5.0}), found) is None
 
 
+def test_subject_and_payer_are_chosen_together_one_party_weighed_by_the_purpose():
+    buyer, bought = Party(object(), "ent_buyer", None, ["buyer"]), Party(object(), "ent_bought", None, ["bought"])
+    found = [Party(None, None, None, ["nobody"]), buyer, bought]
+    subject = Ranker({"bought": 3.0})
+    payer = Ranker({"bought": 1.1, "buyer": 1.0})  # alone, the payer chooser would take the thing bought
+    assert choose_two(subject, payer, found) == (bought, bought)
+    assert choose_two(subject, payer, found, same=0.5) == (bought, buyer)
+    # the odds come from the training gold: one party for fines, seldom for purchases
+    model = AmountModel(Ranker(), subject, Ranker(payer.weights, {"same_party": {"deal": [2, 77], "fine": [21, 21]}}),
+                        "test")
+    assert model.same_party("deal") < 0.3 and model.same_party("fine") > 3
+    assert model.same_party("bail") == 1.0  # (never seen: even odds)
+    assert AmountModel(Ranker(), subject, payer, "old").same_party("deal") == 1.0
+
+
 def test_align_pairs_by_currency_value_and_placed_text():
     text = "It paid $5m, then $5m again."
     gold = [{"text": "$5m", "value": 5e6, "currency": "USD", "context": "then $5m again"},
@@ -193,6 +208,7 @@ def test_the_trainer_writes_a_model_the_component_loads(nlp, tmp_path):
     model = AmountModel.load(folder)
     assert json.loads((folder / "meta.json").read_text())["amounts"] == 1
     assert model.subject.meta["seed"] == 7 and model.digest != AmountModel.load(None).digest
+    assert model.payer.meta["same_party"] == {"fine": [1, 1]}  # (the fined party pays)
 
 
 def test_the_shipped_model_is_small_and_loads():
