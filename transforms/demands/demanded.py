@@ -13,6 +13,9 @@ from transforms.demands.lexicon import Lexicon, lexicon
 from transforms.parse import ACTIVE_SUBJECT, DIRECT_OBJECT, child, entity_of, is_nominal, \
     is_verb_by_tag, lemma, prep_phrases
 
+# Words of a speaker's name between a title the parser hung on the demanded phrase and the verb
+# of saying after it (", union leader Tom Hale said").
+_SPEAKER_NAME_WORDS = 4
 # Openers of a phrase set off inside the demanded one ("officials—many accused of corruption—").
 _ASIDE_OPENERS = ("—", "–", "--", "(")
 
@@ -72,7 +75,24 @@ def _before_attribution(doc: Doc, start: int, end: int) -> int:
         if clause is not None and child(clause, ACTIVE_SUBJECT) is not None and \
                 rest == {x.i for x in clause.subtree if not (x.is_punct or x.is_space)}:
             return t.i
+        if _speaker_before_attribution(doc, t.i + 1, end, lex):
+            return t.i
     return end
+
+
+def _speaker_before_attribution(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """", union leader Tom Hale said": the phrase's last words are the start of a speaker whose
+    verb of saying the parser left outside it."""
+    words = doc[start:end]
+    if not len(words) or not all(w.pos_ in ("NOUN", "PROPN", "ADJ", "DET") for w in words):
+        return False
+    after = doc[end:end + _SPEAKER_NAME_WORDS + 1]
+    for k, w in enumerate(after):
+        if lemma(w) in lex.attribution_verbs and is_verb_by_tag(w):
+            return all(x.pos_ == "PROPN" or x.is_punct for x in after[:k])
+        if w.pos_ != "PROPN":
+            return False
+    return False
 
 
 def conjuncts(head: Token, lex: Lexicon, actors: Actors, extra_roots=()) -> list[Token]:

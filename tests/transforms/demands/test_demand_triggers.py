@@ -171,6 +171,12 @@ def test_closing_attribution_hung_inside_the_phrase_is_cut():
     assert rows == [("Okafor", None, "an audit of the state pension fund")]
 
 
+def test_a_speakers_title_the_parser_hung_on_the_phrase_is_cut():
+    # (the parser reads "union leader" as an apposition of the raise, and "said" apart)
+    _, rows = full_rows("The ferry crews demanded a 7 pct raise, union leader Tom Hale said.")
+    assert [r["text"] for r in rows] == ["a 7 pct raise"]
+
+
 def test_a_debtor_asks_the_creditors_it_owes():
     rows = model_rows("Lagos will seek to defer the interest payments due to its commercial lenders, the "
                       "minister said.")
