@@ -106,6 +106,9 @@ def link_demands(doc: Doc, facts: list[dict], demands: list[dict]) -> list[dict]
         answer = ANSWER_TYPES.get(d["status"])
         if answer and d.get("answer_chars"):
             replied = _at(facts, d["answer_chars"], ("REJECT", "AGREE", "CONCEDE"))
+            if replied is not None and replied["demand_id_parts"] is None and _names(d, "actor"):
+                # (a reply is to the one who asked)
+                replied.update({"target_entity_id": d.get("actor_entity_id"), "target_text": d.get("actor_text")})
             if replied is None:
                 # (the one who replied answers, where the demand names no one it was asked of)
                 replier = "addressee" if _names(d, "addressee") or not _names(d, "answered_by") else "answered_by"

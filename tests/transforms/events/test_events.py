@@ -44,6 +44,8 @@ def test_a_demand_and_its_refusal_are_linked_events(nlp):
     assert by_type["REQUEST"]["demand_id"] == demand["demand_id"] == by_type["REJECT"]["demand_id"]
     assert by_type["REQUEST"]["trigger"] == "demanded" and by_type["REJECT"]["trigger"] == "rejected"
     assert by_type["REJECT"]["source_text"] == "port authority"
+    # a reply is to the one who asked
+    assert by_type["REJECT"]["target_text"] == demand["actor_text"] == "union"
 
 
 def test_the_models_request_takes_its_demands_parties():

@@ -24,6 +24,8 @@ def test_the_seed_yields_the_refusal_and_the_requests_of_its_demands(nlp):
     events = [(e["event_type"], e["trigger"], names.get(e["source_entity_id"], e["source_text"]),
                e["demand_id"] is not None) for e in rows["events"]]
     assert ("REJECT", "refused", "Donald Trump", True) in events
+    [refusal] = [e for e in rows["events"] if e["trigger"] == "refused"]
+    assert names.get(refusal["target_entity_id"]) == "Nicolás Maduro"  # (he asked)
     requests = [e for e in events if e[0] == "REQUEST" and e[3]]
     assert {"sought", "requested"} <= {e[1] for e in requests}
     assert all(e[2] == "Nicolás Maduro" for e in requests)
