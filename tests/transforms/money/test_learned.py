@@ -166,6 +166,11 @@ def test_subject_and_payer_are_chosen_together_one_party_weighed_by_the_purpose(
     assert AmountModel(Ranker(), subject, payer, "old").same_party("deal") == 1.0
 
 
+def test_the_buyer_pays_for_the_company_bought(nlp):
+    assert facts_of(nlp, "Orvel Corp agreed to buy Tamsin Ltd for 300 million dlrs, the companies said on "
+                         "Monday.") == [("300 million dlrs", "deal", "Tamsin Ltd", "Orvel Corp")]
+
+
 def test_align_pairs_by_currency_value_and_placed_text():
     text = "It paid $5m, then $5m again."
     gold = [{"text": "$5m", "value": 5e6, "currency": "USD", "context": "then $5m again"},
