@@ -35,7 +35,8 @@ def choose(model: Ranker, found: list[Party]) -> Party | None:
     return None if best == NOBODY else first[best]
 
 
-def choose_two(first: Ranker, second: Ranker, found: list[Party], same: float = 1.0) -> tuple[Party | None, Party | None]:
+def choose_two(first: Ranker, second: Ranker, found: list[Party],
+               same: float = 1.0) -> tuple[Party | None, Party | None]:
     """Two roles chosen together (an amount's subject and payer): the pair of parties whose
     probabilities, each summed over a party's mentions as `choose` sums them, multiply highest,
     a pair of one party (nobody aside) weighed by `same` (below 1 where the two are seldom one:
