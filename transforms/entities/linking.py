@@ -496,17 +496,8 @@ def _join_names(named: list, clusters: _Clusters) -> dict[int, dict[str, int]]:
                       and (words_of(c.name) == words
                            or (not complete and _part_of(words, words_of(c.name))
                                and not _division_of(words, words_of(c.name), label, c.type)))]
-        same = [c for c in candidates if words_of(c.name) == words]
-        if not same and len(candidates) > 1:
-            # "Soros" (a person) of "George Soros", not of "Soros Foundation"
-            same = [c for c in candidates if _short_form_type(words, words_of(c.name)) == label]
-        pool = same or candidates
-        if len(pool) > 1 and all(_variant_of(pool[0], c) for c in pool[1:]):
-            # "Mr Grant" of "Hugh M. Grant" and "Hugh Grant", one man written two ways (the
-            # variants join later): the longest
-            same = pool[:1]
-        if len(same) == 1 or len(candidates) == 1:
-            cluster = (same or candidates)[0]
+        cluster = _the_one(words, label, candidates, words_of)
+        if cluster is not None:
             long = _words(cluster.name, suffixes)
             rule = "name" if long == words else "surname" if label == "PERSON" else "short_name"
             cluster.mentions.append(Mention(span.start_char, span.end_char, span.text, rule))
@@ -522,6 +513,22 @@ def _join_names(named: list, clusters: _Clusters) -> dict[int, dict[str, int]]:
         if role and role not in cluster.roles:
             cluster.roles.append(role)
     return votes
+
+
+def _the_one(words: tuple[str, ...], label: str, candidates: list[Cluster], words_of) -> Cluster | None:
+    """Of the clusters a name may join, the one it joins: the only one; else the one of the
+    same name; else the one its shape makes of its type ("Soros", a person, of "George Soros",
+    not of "Soros Foundation"); several ways of writing one person are one ("Mr Grant" of
+    "Hugh M. Grant" and "Hugh Grant": the longest, the variants join later). None: no
+    candidate, or several."""
+    if len(candidates) == 1:
+        return candidates[0]
+    same = [c for c in candidates if words_of(c.name) == words] or \
+        [c for c in candidates if _short_form_type(words, words_of(c.name)) == label]
+    pool = same or candidates
+    if len(pool) > 1 and all(_variant_of(pool[0], c) for c in pool[1:]):
+        return pool[0]
+    return same[0] if len(same) == 1 else None
 
 
 def _settle_types(doc: Doc, clusters: _Clusters, votes: dict[int, dict[str, int]]) -> None:
