@@ -152,6 +152,16 @@ def post_nominal_after(span: Span) -> str | None:
     return None
 
 
+def person_roles(span: Span) -> list[str]:
+    """What is written around a person's name that is no part of it, kept as roles: the title
+    before it ("Gov.", "former US President"), else an honorific ("Dr", "Mrs"), and a
+    post-nominal after it ("QC")."""
+    before = roles_before(span)[0]
+    if before is None and span.start > 0 and span.doc[span.start - 1].lower_ in _rules()["honorifics"]:
+        before = span.doc[span.start - 1].text
+    return [r for r in (before, post_nominal_after(span)) if r]
+
+
 def _is_actor(token: Token) -> bool:
     rules = _rules()
     if token.dep_ in rules["actor_deps"]:
@@ -422,7 +432,7 @@ def _place_entities(doc: Doc, ents: list[tuple[str, Span]], clusters: _Clusters)
         text = span.text
         mention = Mention(span.start_char, span.end_char, text, "name")
         if label == "PERSON":
-            named.append((label, span, roles_before(span)[0] or post_nominal_after(span)))
+            named.append((label, span, person_roles(span)))
             continue
         if fold(text) in rules["seats"]:
             clusters.add("ORG", text, mention)  # the White House, the Kremlin: the institution itself
@@ -448,7 +458,7 @@ def _place_entities(doc: Doc, ents: list[tuple[str, Span]], clusters: _Clusters)
         if label == "ORG" or (label in ("LOC", "GPE") and len(span) == 1 and not gaz.knows(text)):
             # A lone word the model called a place though no gazetteer knows it is as often
             # a company or a surname ("Analysts expect Vantor to win"): it may join a name below.
-            named.append((label, span, None))
+            named.append((label, span, []))
             continue
         clusters.add(label, text, mention)
     return named, acronyms
@@ -487,7 +497,7 @@ def _join_names(named: list, clusters: _Clusters) -> dict[int, dict[str, int]]:
     for c in clusters:
         index(c)
     votes: dict[int, dict[str, int]] = {}
-    for label, span, role in sorted(named, key=lambda n: (-len(words_of(n[1].text)), n[1].start)):
+    for label, span, roles in sorted(named, key=lambda n: (-len(words_of(n[1].text)), n[1].start)):
         words = words_of(span.text)
         # A name written with its corporate suffix is complete: "Orion Corp." is not a short
         # form of "Orion Marine Inc.".
@@ -510,8 +520,7 @@ def _join_names(named: list, clusters: _Clusters) -> dict[int, dict[str, int]]:
         for vote in (label, shape):
             if vote in ("PERSON", "ORG"):
                 counts[vote] = counts.get(vote, 0) + 1
-        if role and role not in cluster.roles:
-            cluster.roles.append(role)
+        cluster.roles.extend(r for r in roles if r not in cluster.roles)
     return votes
 
 

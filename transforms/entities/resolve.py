@@ -22,6 +22,15 @@ def _name_preference(name: str) -> tuple:
     return (len(name.split()), sum(not c.isascii() for c in name), not name.isupper(), len(name), name)
 
 
+# Honorifics a person keeps as roles that say nothing of who they are ("Mr Smith" of one
+# article and "Mr John Smith" of another may be two men): no evidence for a surname's join.
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "mr.", "mrs.", "ms."})
+
+
+def _telling_roles(row: dict) -> set[str]:
+    return {fold(x) for x in row["roles"]} - _COURTESY
+
+
 def _surname_key(name: str) -> str:
     return fold(name.split()[-1]) if name.split() else ""
 
@@ -119,8 +128,7 @@ def _match(row: dict, table: dict, index: dict, gazetteer_ids: set) -> tuple[str
         surname = fold(row["name"])
         candidates = [r for r in table.values() if r["type"] == "PERSON"
                       and len(r["name"].split()) > 1 and _surname_key(r["name"]) == surname]
-        roles = {fold(x) for x in row["roles"]}
-        if len(candidates) == 1 and roles & {fold(x) for x in candidates[0]["roles"]}:
+        if len(candidates) == 1 and _telling_roles(row) & _telling_roles(candidates[0]):
             return candidates[0]["entity_id"], "surname_and_role"
     return None, None
 

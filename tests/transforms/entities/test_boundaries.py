@@ -48,6 +48,20 @@ def test_a_title_is_cut_from_a_person_and_kept_as_a_role(nlp):
     assert clusters["Petra Langvik"].roles == ["Finance Minister"]
 
 
+@pytest.mark.parametrize("text, written, name, roles", [
+    ("Gov. Ilse Brandvold vetoed the transit bill.", "Ilse Brandvold", "Ilse Brandvold", ["Gov."]),
+    ("Sen. Arlo Whitcombe voted against it.", "Arlo Whitcombe", "Arlo Whitcombe", ["Sen."]),
+    ("Rep. Dana Kovich said the bill was dead.", "Dana Kovich", "Dana Kovich", ["Rep."]),
+    ("Dr Oona Pellworth QC told the inquiry it had no case.", "Oona Pellworth", "Oona Pellworth",
+     ["Dr", "QC"]),
+    ("Mrs Tilde Aarsund will chair the panel.", "Tilde Aarsund", "Tilde Aarsund", ["Mrs"]),
+])
+def test_abbreviated_titles_and_honorifics_are_kept_as_roles(nlp, text, written, name, roles):
+    clusters = clusters_after(nlp, text, [(written, "PER", 0)])
+    assert list(clusters) == [name]
+    assert clusters[name].roles == roles
+
+
 def test_a_word_capitalised_after_an_abbreviated_country_is_not_a_name(nlp):
     text = "Japan will allow U.K. Insurers to sell policies, officials said."
     doc = as_if_the_model_read(nlp, text, [("Japan", "LOC", 0), ("U.K. Insurers", "ORG", 0)])

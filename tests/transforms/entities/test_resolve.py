@@ -34,6 +34,16 @@ def test_a_shared_surname_alone_never_merges_two_people():
     assert merges == [{"entity_id": published[0]["entity_id"], "alias": "Smith", "rule": "surname_and_role"}]
 
 
+def test_a_courtesy_title_is_no_role_a_surname_joins_by():
+    published = [person("Tomas Ferrell", ["Mr", "Dr"])]
+    mister = person("Ferrell", ["Mr"])
+    _, mapping, _ = resolve_entities(published, [mister])
+    assert mapping[mister["entity_id"]] == mister["entity_id"]
+    doctor = person("Ferrell", ["Dr"])
+    _, mapping, _ = resolve_entities(published, [doctor])
+    assert mapping[doctor["entity_id"]] == published[0]["entity_id"]
+
+
 def test_user_gazetteer_seeds_entities_with_wikidata_ids():
     known = parse_entities_yaml("""
 - name: Nicolás Maduro
