@@ -56,7 +56,7 @@ def demand_features(r: Reading, lex: Lexicon) -> list[str]:
     cue_lemma = lemma(cue)
     feats = [f"src={src}", f"src={d.source}|actor={_kind_of(d.actor)}", f"cue={cue_lemma}", f"cue={cue_lemma}|src={d.source}",
              f"cue_tag={cue.tag_}|src={src}", f"head_pos={head.pos_}|src={d.source}",
-             f"head={lemma(head)}", f"gov={lemma(cue.head)}|src={src}", f"cat={r.rule_category}",
+             f"gov={lemma(cue.head)}|src={src}", f"cat={r.rule_category}",
              f"actor={_kind_of(d.actor)}|src={src}", f"cue={cue_lemma}|actor={_kind_of(d.actor)}",
              f"cue_pos={cue.pos_}|actor={_kind_of(d.actor)}|src={src}"]
     if is_verb_by_tag(cue) and not_asserted(cue, lex):
@@ -70,6 +70,7 @@ def demand_features(r: Reading, lex: Lexicon) -> list[str]:
     asked = next((c for c in cue.children if c.dep_ in DIRECT_OBJECT and c.i != head.i and could_act(c)), None)
     if asked is not None:
         feats += [f"party_object|src={d.source}", f"party_object|cue={cue_lemma}"]
+    feats.append(f"head={lemma(head)}|{'other' if asked is not None else 'self'}")
     if src != "condition" and d.source != "rule:condition":
         feats += _frame(cue, cue_lemma, src)
     if src == "condition":

@@ -40,6 +40,16 @@ def test_coordinated_infinitives_are_one_demand_each():
         ("union", "company", "raise wages"), ("union", "company", "cut hours")]
 
 
+def test_three_coordinated_infinitives_asked_of_another_party_are_three_demands():
+    # "sell" is mostly an intention ("Orvel wants to sell its bus unit"): the model reads the
+    # demanded verb apart when another party is asked to do it
+    assert model_rows("The fund wants the board to cut the dividend, reduce executive pay and "
+                      "sell the bus unit.") == [
+        ("fund", "board", "cut the dividend"), ("fund", "board", "reduce executive pay"),
+        ("fund", "board", "sell the bus unit")]
+    assert model_rows("Orvel Holdings wants to sell its bus unit.") == []
+
+
 def test_a_request_made_through_a_noun():
     rows = model_rows("The carrier renewed its request for a seat on the board of the airport operator.")
     assert rows == [("carrier", None, "a seat on the board of the airport operator")]
