@@ -51,6 +51,8 @@ SHARED = "$shared"
 # A word of a place name: "U.K.", "d'Ivoire", "Bissau" ("Guinea-Bissau" is two), "Canada" (of
 # "Canada's").
 _WORD = re.compile(r"[^\W\d_]+(?:['’.](?![sS]\b)[^\W\d_]+)*\.?")
+# A city a company is written as based in: "Zurich-based", "based in Sao Paulo".
+_BASED = re.compile(r"\b(?P<a>[A-Z][a-z]+(?: [A-Z][a-z]+)?)-based\b|\bbased in (?P<b>[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 # A year written in the text, not part of a longer number or an amount ("$1990").
 _YEAR = re.compile(r"(?<![\d$€£¥.,])(?:19|20)\d\d(?![\d%]|[.,]\d)")
 # Currencies given up before this are no reading of news ("kronor" were Norway's until 1905).
@@ -192,7 +194,18 @@ class Countries:
                         i += n - 1
                         break
             i += 1
-        return found
+        return sorted(found + self._based(text))
+
+    def _based(self, text: str) -> list[tuple[int, frozenset[str]]]:
+        """(offset, territory) of each city a company is written as based in ("Zurich-based",
+        "based in Toronto"), of the cities a dateline may name."""
+        out = []
+        for m in _BASED.finditer(text):
+            at = m.start("a") if m.group("a") else m.start("b")
+            territory = self.places.get(fold(m.group("a") or m.group("b")).upper())
+            if territory:
+                out.append((at, frozenset({territory})))
+        return out
 
     def dateline(self, text: str, dateline: re.Pattern) -> str | None:
         """The territory of the dateline's place ("SYDNEY, March 3 -"), if the text has one."""

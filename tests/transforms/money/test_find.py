@@ -229,6 +229,12 @@ def test_per_unit_amounts_keep_the_amount_and_record_the_unit(text, unit):
     # a story filed from another dollar country counts in its dollar, unless the sentence names the US
     ("TORONTO, March 3 - Acme Ltd earned 79 mln dlrs in the quarter.", "CAD"),
     ("TORONTO, March 3 - Acme sold its American unit for 79 mln dlrs.", "USD"),
+    # a company written with its country or base counts in that country's dollar (GOLD.md's
+    # convention for newswire "dlrs"); a country the money only goes to does not
+    ("Canada's Northgate Minerals said it would spend 40 mln dlrs on a new mill.", "CAD"),
+    ("Toronto-based Halden Resources posted a loss of 12 mln dlrs.", "CAD"),
+    ("Halden Resources, based in Perth, raised 25 mln dlrs.", "AUD"),
+    ("Halden Resources sold 5 mln dlrs of turbines to Canada.", "USD"),
 ])
 def test_a_bare_dollar_is_the_dollar_of_the_government_that_spends_it(text, currency):
     [a] = find_amounts(text)
@@ -244,6 +250,9 @@ def test_a_bare_dollar_is_the_dollar_of_the_government_that_spends_it(text, curr
     ("Egypt's government will spend 3 billion pounds on roads.", None, "EGP"),
     ("Kenya's treasury set aside 5 billion shillings.", None, "KES"),
     ("Cameroon budgeted 20 billion CFA francs.", None, "XAF"),
+    # the city a company is based in
+    ("Zurich-based Kessler Bank said profit rose to 45 mln francs.", None, "CHF"),
+    ("Kessler Bank, based in Geneva, earned 45 mln francs.", None, "CHF"),
     # the dateline
     ("MANILA, May 2 - The central bank sold 3 billion pesos of bills.", None, "PHP"),
     ("ABIDJAN, March 4 - Growers expect 535 billion CFA francs.", None, "XOF"),
