@@ -13,6 +13,9 @@
   spaces ("Pell" of "Pell-Dorne Co.", "Dorne" of "IG-Dorne") takes in the word it joins.
 - "U.S. Banks": a word capitalised after an abbreviated country, whose period read as a
   sentence end, is no part of a name; the country is.
+- A shop or firm named with a possessive ("Macy's", "Sotheby's") keeps its "'s" wherever the
+  story writes it once owning nothing ("stores like Macy's, Bloomingdale's and ...", "the sale at
+  Sotheby's, which ..."): the NER mostly leaves the "'s" out.
 """
 
 from __future__ import annotations
@@ -58,8 +61,35 @@ def repair_boundaries(doc: Doc) -> Doc:
     bracketed = _bracketed_names(doc)
     inside = {i for s in bracketed for i in range(s.start, s.end)}
     spans = [s for s in spans if not inside.intersection(range(s.start, s.end))] + bracketed
+    names = possessive_names(doc, spans)
+    spans = [Span(doc, s.start, s.end + 1, label="ORG") if s.text in names and _possessive_after(s) else s
+             for s in spans]
     doc.set_ents(sorted(spans), default="outside")
     return doc
+
+
+def possessive_names(doc: Doc, spans=None) -> frozenset[str]:
+    """The texts of the spans (`doc.ents` by default) that the story writes once with an "'s"
+    that owns nothing: a comma, a conjunction or a finite verb after it ("Macy's and
+    Bloomingdale's", "at Sotheby's, which", "Harrow's said"). Those names end in their "'s"."""
+    out = set()
+    for s in doc.ents if spans is None else spans:
+        if s.text.endswith(("'s", "’s")):
+            s = s[:-1]  # (a span that has it already)
+        if s.end + 1 < len(doc) and _possessive_after(s) and _owns_nothing(doc[s.end + 1]):
+            out.add(s.text)
+    return frozenset(out)
+
+
+def _possessive_after(span: Span) -> bool:
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].tag_ == "POS" and doc[span.end].lower_ in ("'s", "’s")
+
+
+def _owns_nothing(tok) -> bool:
+    # (a participle may be owned, "Acme's proposed bid"; a bracket opens an acronym, a period
+    # may end an owner written alone, "a stake in Acme's.")
+    return tok.text in (",", ";", ":") or tok.pos_ == "CCONJ" or tok.tag_ in ("VBD", "VBZ", "VBP", "MD")
 
 
 def _outside_brackets(ent: Span) -> list[Span]:

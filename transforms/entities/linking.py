@@ -46,6 +46,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from transforms.entities.boundaries import possessive_names
 from transforms.entities.names import fold, gazetteer
 from transforms.entities.types import past_corporate_suffix
 from transforms.entities.variants import name_words, person_compatible, spelling_variant
@@ -107,11 +108,15 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w.lower() not in connectors and w[:1].isalpha()).upper()
 
 
-def _strip_possessive(span: Span, label: str) -> Span:
+def _strip_possessive(span: Span, label: str, names: frozenset[str] = frozenset()) -> Span:
     """The name without its possessive ("Reid's" -> "Reid"), except an organisation's name
     that is a possessive ("Sainsbury's are", "Standard & Poor's 500"): a noun, an adjective or a
-    capitalised word after it ("Acme's chairman", "Acme's Trust Fund") makes it a possessive."""
+    capitalised word after it ("Acme's chairman", "Acme's Trust Fund") makes it a possessive,
+    unless the story writes the name elsewhere owning nothing (`names`: "at Crowley's, which
+    ..." makes "Crowley's chairman" the chairman of Crowley's)."""
     if len(span) > 1 and span[-1].lower_ in ("'s", "’s", "'"):
+        if span[:-1].text in names:
+            return span
         doc = span.doc
         after = doc[span.end] if span.end < len(doc) else None
         if label == "ORG" and not (after is not None and (after.is_title or after.pos_ in ("NOUN", "ADJ"))):
@@ -405,9 +410,10 @@ def _linkable_entities(doc: Doc) -> list[tuple[str, Span]]:
             and (e.start not in in_headline or fold(e.text) in body
                  or (len(e) > 1 and body_words.intersection(fold(e.text).split())))]
     types = _consistent_types(ents)
+    names = possessive_names(doc)
     out = []
     for ent in ents:
-        span = _strip_possessive(ent, types.get(fold(ent.text), ent.label_))
+        span = _strip_possessive(ent, types.get(fold(ent.text), ent.label_), names)
         while len(span) > 2 and span[0].lower_ in honorifics \
                 or len(span) == 2 and span[0].lower_ in honorifics and span[0].lower_ not in peers:
             span = span[1:]

@@ -62,6 +62,21 @@ def test_abbreviated_titles_and_honorifics_are_kept_as_roles(nlp, text, written,
     assert clusters[name].roles == roles
 
 
+def test_a_name_written_once_with_an_s_that_owns_nothing_keeps_it_everywhere(nlp):
+    text = ("The sale at Crowley's, which opens on Monday, includes 40 paintings. Crowley's "
+            "chairman said bids were strong, and Harrow's said it would bid.")
+    clusters = clusters_after(nlp, text, [("Crowley", "ORG", 0), ("Crowley", "ORG", 1), ("Harrow", "PER", 0)])
+    assert sorted(clusters) == ["Crowley's", "Harrow's"]
+    assert [m.text for m in clusters["Crowley's"].mentions] == ["Crowley's", "Crowley's"]
+    assert clusters["Harrow's"].type == "ORG"
+
+
+def test_an_s_that_owns_something_stays_a_possessive(nlp):
+    text = "Tom Bardell's proposed bid surprised the club. Bardell's agent declined to comment."
+    clusters = clusters_after(nlp, text, [("Tom Bardell", "PER", 0), ("Bardell", "PER", 1)])
+    assert list(clusters) == ["Tom Bardell"]
+
+
 def test_a_word_capitalised_after_an_abbreviated_country_is_not_a_name(nlp):
     text = "Japan will allow U.K. Insurers to sell policies, officials said."
     doc = as_if_the_model_read(nlp, text, [("Japan", "LOC", 0), ("U.K. Insurers", "ORG", 0)])

@@ -75,11 +75,16 @@ def test_a_headline_name_the_body_shortens_is_kept(nlp):
 
 
 def test_a_possessive_company_name_keeps_its_s(nlp):
+    # "Hadley's are cutting prices" names the shop Hadley's: its chairman is Hadley's chairman
     text = ("Shoppers said Hadley's are cutting prices; Hadley's chairman and Hadley's Trust "
             "Fund agreed.")
     doc = link(as_if_the_model_read(nlp, text, [("Hadley's", "ORG", 0), ("Hadley's", "ORG", 1),
                                                 ("Hadley's", "ORG", 2)]))
-    assert [m["text"] for m in get_facts(doc, "mentions")] == ["Hadley's", "Hadley", "Hadley"]
+    assert [m["text"] for m in get_facts(doc, "mentions")] == ["Hadley's", "Hadley's", "Hadley's"]
+    # written only as an owner, it is the company Hadley
+    text = "Hadley's chairman and Hadley's Trust Fund agreed."
+    doc = link(as_if_the_model_read(nlp, text, [("Hadley's", "ORG", 0), ("Hadley's", "ORG", 1)]))
+    assert [m["text"] for m in get_facts(doc, "mentions")] == ["Hadley", "Hadley"]
 
 
 def test_a_place_no_gazetteer_knows_that_the_text_treats_as_a_company_is_one(nlp):
