@@ -51,6 +51,9 @@ class EntityTypes:
         self.legal_forms = frozenset(rules["legal_forms"])
         self.person_titles = frozenset(rules["person_titles"])
         self.honorifics = frozenset(rules["honorifics"])
+        # (no name alone: "Ltd", "N.V.", "MEP")
+        self.never_alone = self.corporate_suffixes | self.legal_forms | frozenset(
+            w.lower() for w in rules["post_nominals"])
         self.institution_heads = frozenset(rules["institution_heads"])
         self.organisation_openers = self.institution_heads | frozenset(rules["organisation_openers"])
         # Capitalised words before a name that are no part of it ("President", "Mr").
@@ -113,7 +116,7 @@ class EntityTypes:
         # A surname written after "Mr" or "Ms" once is a person's wherever it ends a name.
         surnames = {ent[-1].text for ent in repaired if self._after_honorific(ent)}
         return places, [(ent, self.type_of(ent, surnames)) for ent in repaired
-                        if _plausible(ent) and not taken.intersection(range(ent.start, ent.end))]
+                        if _plausible(ent, self.never_alone) and not taken.intersection(range(ent.start, ent.end))]
 
     def type_of(self, ent: Span, surnames: Iterable[str] = ()) -> str | None:
         target = self.label_map.get(ent.label_)
@@ -146,6 +149,8 @@ class EntityTypes:
 
 _GENERATIONAL = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _MONEY_MARKS = set("$€£¥₹₩₽₺")
+# Prefixes that make a name a modifier ("non-OPEC members", "anti-Castro groups").
+_NAME_PREFIXES = frozenset({"non", "anti", "pro", "ex"})
 
 
 def _repaired(doc: Doc, suffixes: frozenset[str] = frozenset(),
@@ -482,9 +487,24 @@ def past_corporate_suffix(doc: Doc, end: int, suffixes: frozenset[str]) -> int:
     return end
 
 
-def _plausible(span: Span) -> bool:
-    """Not a name: a lone function word the model capitalised into one ("Moreover", "Much"), or
-    a money figure ("AU$12.5")."""
+def _plausible(span: Span, never_alone: frozenset[str] = frozenset()) -> bool:
+    """Not a name: a lone function word the model capitalised into one ("Moreover", "Much"), a
+    money figure ("AU$12.5"), words that only follow a name (`never_alone`: "Ltd", "N.V.",
+    "MEP"), or a word a name is hyphenated into ("non-OPEC", "anti-Castro", "U.S.-made")."""
     if len(span) == 1 and span[0].is_stop and not span[0].is_upper:
         return False
+    if all(t.lower_.rstrip(".") in never_alone or t.is_punct for t in span):
+        return False
+    if _hyphened_modifier(span.text):
+        return False
     return not any(c in _MONEY_MARKS for c in span.text)
+
+
+def _hyphened_modifier(text: str) -> bool:
+    """A span that opens with a prefix a name is hyphened to, or is one word that ends in a
+    participle ("Oscar-nominated")."""
+    prefix, hyphen, _ = text.partition("-")
+    if hyphen and prefix.lower() in _NAME_PREFIXES:
+        return True
+    head, hyphen, tail = text.rpartition("-")
+    return bool(hyphen) and " " not in text and tail.isalpha() and tail.islower() and tail.endswith(("ed", "de"))

@@ -77,6 +77,17 @@ def test_an_s_that_owns_something_stays_a_possessive(nlp):
     assert list(clusters) == ["Tom Bardell"]
 
 
+@pytest.mark.parametrize("text, slip", [
+    ("It added Ltd to its name in 1990.", "Ltd"),
+    ("The vote was backed by every MEP present.", "MEP"),
+    ("Non-OPEC producers will cut output by 3 pct.", "Non-OPEC"),
+    ("Anti-Velasco groups marched in the capital.", "Anti-Velasco"),
+    ("The Emmy-nominated writer said the series would end.", "Emmy-nominated"),
+])
+def test_a_suffix_alone_or_a_name_hyphened_into_a_modifier_is_no_name(nlp, text, slip):
+    assert slip not in [e for e, _ in ents(as_if_the_model_read(nlp, text, [(slip, "ORG", 0)]))]
+
+
 def test_a_word_capitalised_after_an_abbreviated_country_is_not_a_name(nlp):
     text = "Japan will allow U.K. Insurers to sell policies, officials said."
     doc = as_if_the_model_read(nlp, text, [("Japan", "LOC", 0), ("U.K. Insurers", "ORG", 0)])
