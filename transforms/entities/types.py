@@ -506,5 +506,5 @@ def _hyphened_modifier(text: str) -> bool:
     prefix, hyphen, _ = text.partition("-")
     if hyphen and prefix.lower() in _NAME_PREFIXES:
         return True
-    head, hyphen, tail = text.rpartition("-")
+    _, hyphen, tail = text.rpartition("-")
     return bool(hyphen) and " " not in text and tail.isalpha() and tail.islower() and tail.endswith(("ed", "de"))

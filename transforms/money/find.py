@@ -441,7 +441,7 @@ def local_dollar(text: str, start: int, end: int, lex: Lexicon | None = None, wh
 
 # A country written as the owner of a name ("Canada's Northgate", "Australia’s Coralbay"), or a
 # city as a company's base ("Toronto-based").
-_OWNER_OF_NAME = re.compile(r"[A-Za-z .]*?(?:['’]s\s+[A-Z]|-based\b)")
+_OWNER_OF_NAME = re.compile(r"[A-Za-z.]+(?: [A-Z][A-Za-z.]*)*?(?:['’]s\s+[A-Z]|-based\b)")
 
 
 def _owner_dollar(sentence: str, lex: Lexicon, when: date | None) -> str | None:
