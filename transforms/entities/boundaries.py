@@ -13,6 +13,8 @@
   spaces ("Pell" of "Pell-Dorne Co.", "Dorne" of "IG-Dorne") takes in the word it joins.
 - "U.S. Banks": a word capitalised after an abbreviated country, whose period read as a
   sentence end, is no part of a name; the country is.
+- A legal form ends a company's name: a capitalised word after it inside one span begins another
+  ("Goldman, Sachs and Co. Hertz Corp.").
 - A shop or firm named with a possessive ("Macy's", "Sotheby's") keeps its "'s" wherever the
   story writes it once owning nothing ("stores like Macy's, Bloomingdale's and ...", "the sale at
   Sotheby's, which ..."): the NER mostly leaves the "'s" out.
@@ -39,7 +41,8 @@ def _rules() -> dict:
             "post_nominals": frozenset(rules["post_nominals"]),
             "peerage_titles": frozenset(rules["peerage_titles"]),
             "honorifics": frozenset(rules["honorifics"]),
-            "titles": frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"])}
+            "titles": frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]),
+            "legal_forms": frozenset(rules["legal_forms"])}
 
 
 def repair_boundaries(doc: Doc) -> Doc:
@@ -57,7 +60,7 @@ def repair_boundaries(doc: Doc) -> Doc:
             free = spans[-1].end if spans else 0
             piece = _trimmed(_country_alone(_with_peerage(_hyphen_completed(piece, free), rules, free)), rules)
             if piece is not None:
-                spans.append(piece)
+                spans += _split_after_legal_form(piece, rules)
     bracketed = _bracketed_names(doc)
     inside = {i for s in bracketed for i in range(s.start, s.end)}
     spans = [s for s in spans if not inside.intersection(range(s.start, s.end))] + bracketed
@@ -128,6 +131,18 @@ def _trimmed(span: Span, rules: dict) -> Span | None:
     if (start, end) == (span.start, span.end):
         return span
     return Span(doc, start, end, label=span.label) if end > start else None
+
+
+def _split_after_legal_form(span: Span, rules: dict) -> list[Span]:
+    """Two companies the model read as one name: a legal form ends a company's name, so a
+    capitalised word after it begins another ("Goldman, Sachs and Co. Hertz Corp.")."""
+    forms = rules["legal_forms"]
+    for t in span[1:-1]:
+        after = t.doc[t.i + 1]
+        if t.lower_.rstrip(".") in forms and after.is_title and after.lower_.rstrip(".") not in forms:
+            return [Span(span.doc, span.start, t.i + 1, label=span.label),
+                    *_split_after_legal_form(Span(span.doc, t.i + 1, span.end, label=span.label), rules)]
+    return [span]
 
 
 def _hyphen_completed(span: Span, free: int = 0) -> Span:

@@ -88,6 +88,16 @@ def test_a_suffix_alone_or_a_name_hyphened_into_a_modifier_is_no_name(nlp, text,
     assert slip not in [e for e, _ in ents(as_if_the_model_read(nlp, text, [(slip, "ORG", 0)]))]
 
 
+def test_a_legal_form_ends_a_company_the_next_capitalised_word_begins_another(nlp):
+    text = "The notes were sold through Marden, Pike and Co. Tessaly Corp. will use the money."
+    doc = as_if_the_model_read(nlp, text, [("Marden, Pike and Co. Tessaly Corp.", "ORG", 0)])
+    assert ents(doc) == [("Marden, Pike and Co.", "ORG"), ("Tessaly Corp.", "ORG")]
+    # a legal form after a legal form is still one name
+    doc = as_if_the_model_read(nlp, "Harlow Mortgage Co Inc. said it would merge.",
+                               [("Harlow Mortgage Co Inc.", "ORG", 0)])
+    assert ents(doc) == [("Harlow Mortgage Co Inc.", "ORG")]
+
+
 def test_a_word_capitalised_after_an_abbreviated_country_is_not_a_name(nlp):
     text = "Japan will allow U.K. Insurers to sell policies, officials said."
     doc = as_if_the_model_read(nlp, text, [("Japan", "LOC", 0), ("U.K. Insurers", "ORG", 0)])
