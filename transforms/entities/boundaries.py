@@ -15,6 +15,8 @@
   sentence end, is no part of a name; the country is.
 - A legal form ends a company's name: a capitalised word after it inside one span begins another
   ("Goldman, Sachs and Co. Hertz Corp.").
+- An owner the story also names alone is no part of what it owns ("Finance Ministry's Trust
+  Fund": two names).
 - A shop or firm named with a possessive ("Macy's", "Sotheby's") keeps its "'s" wherever the
   story writes it once owning nothing ("stores like Macy's, Bloomingdale's and ...", "the sale at
   Sotheby's, which ..."): the NER mostly leaves the "'s" out.
@@ -64,6 +66,8 @@ def repair_boundaries(doc: Doc) -> Doc:
     bracketed = _bracketed_names(doc)
     inside = {i for s in bracketed for i in range(s.start, s.end)}
     spans = [s for s in spans if not inside.intersection(range(s.start, s.end))] + bracketed
+    alone = {s.text for s in spans if not _possessive_after(s)}
+    spans = [q for s in spans for q in _owner_and_owned(s, alone)]
     names = possessive_names(doc, spans)
     spans = [Span(doc, s.start, s.end + 1, label="ORG") if s.text in names and _possessive_after(s) else s
              for s in spans]
@@ -142,6 +146,16 @@ def _split_after_legal_form(span: Span, rules: dict) -> list[Span]:
         if t.lower_.rstrip(".") in forms and after.is_title and after.lower_.rstrip(".") not in forms:
             return [Span(span.doc, span.start, t.i + 1, label=span.label),
                     *_split_after_legal_form(Span(span.doc, t.i + 1, span.end, label=span.label), rules)]
+    return [span]
+
+
+def _owner_and_owned(span: Span, alone: set[str]) -> list[Span]:
+    """"Finance Ministry's Trust Fund", "Doumeng's Interagra": an owner the story also names
+    alone, and what it owns, read as one name; two names ("Hudson's Bay Co.", whose "Hudson" is
+    never alone, stays one)."""
+    for t in span[1:-1]:
+        if t.tag_ == "POS" and span.doc[span.start:t.i].text in alone:
+            return [Span(span.doc, span.start, t.i, label=span.label), Span(span.doc, t.i + 1, span.end, label=span.label)]
     return [span]
 
 

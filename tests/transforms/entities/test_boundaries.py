@@ -98,6 +98,16 @@ def test_a_legal_form_ends_a_company_the_next_capitalised_word_begins_another(nl
     assert ents(doc) == [("Harlow Mortgage Co Inc.", "ORG")]
 
 
+def test_an_owner_the_story_names_alone_is_cut_from_what_it_owns(nlp):
+    text = "Kestrel Holdings said profit rose. Kestrel Holdings's Marine Division will be sold."
+    doc = as_if_the_model_read(nlp, text, [("Kestrel Holdings", "ORG", 0),
+                                           ("Kestrel Holdings's Marine Division", "ORG", 0)])
+    assert ents(doc) == [("Kestrel Holdings", "ORG"), ("Kestrel Holdings", "ORG"), ("Marine Division", "ORG")]
+    # an owner never named alone is part of the name
+    doc = as_if_the_model_read(nlp, "Harrow's Bay Co. said sales rose.", [("Harrow's Bay Co.", "ORG", 0)])
+    assert ents(doc) == [("Harrow's Bay Co.", "ORG")]
+
+
 def test_a_word_capitalised_after_an_abbreviated_country_is_not_a_name(nlp):
     text = "Japan will allow U.K. Insurers to sell policies, officials said."
     doc = as_if_the_model_read(nlp, text, [("Japan", "LOC", 0), ("U.K. Insurers", "ORG", 0)])
