@@ -4,7 +4,8 @@ Rules, applied in order over the typed entities of one parsed document:
 - `country`: a GPE written any known way takes the country's standard English name ("US" ->
   "United States"), from countryinfo's alternative spellings.
 - `state`: a US state abbreviated as newswire does takes its name ("Nev." -> "Nevada").
-- `title`: titles and roles before a person's name are recorded as roles, honorifics dropped.
+- `title`: titles and roles before a person's name, an honorific before it and a post-nominal
+  after it are recorded as roles.
 - `surname` / `short_name`: a person or organisation mention joins the one longer name of the
   same type that starts or ends with it ("Maduro" -> "Nicolás Maduro", "Kestrel" -> "Kestrel
   Co."); when two names qualify it joins the one it equals but for a corporate suffix, else stays

@@ -14,6 +14,7 @@ import yaml
 from transforms.entities.linking import entity_id
 from transforms.entities.names import fold
 from transforms.entities.variants import name_words, person_compatible, same_organisation
+from transforms.lexicons import load
 from transforms.schemas import ENTITY_TYPES
 
 
@@ -22,9 +23,8 @@ def _name_preference(name: str) -> tuple:
     return (len(name.split()), sum(not c.isascii() for c in name), not name.isupper(), len(name), name)
 
 
-# Honorifics a person keeps as roles that say nothing of who they are ("Mr Smith" of one
-# article and "Mr John Smith" of another may be two men): no evidence for a surname's join.
-_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "mr.", "mrs.", "ms."})
+# (roles that are no evidence for a surname's join: `courtesy_titles` of the entities lexicon)
+_COURTESY = frozenset(load("entities")["courtesy_titles"])
 
 
 def _telling_roles(row: dict) -> set[str]:
