@@ -54,55 +54,68 @@ def resolve_entities(published: list[dict], local: list[dict], known: list[dict]
     the United States in one article does not make the city that country in another. Counts are summed: a run only extracts
     documents that were never extracted before.
     """
-    table: dict[str, dict] = {}
-    index: dict[tuple[str, str], str] = {}
-
-    def register(row: dict) -> None:
-        table[row["entity_id"]] = row
-        for alias in _matching_forms(row):
-            index.setdefault((row["type"], fold(alias)), row["entity_id"])
-
-    for entry in known:
-        eid = entity_id(entry["type"], entry["name"])
-        register({"entity_id": eid, "name": entry["name"], "type": entry["type"],
-                  "aliases": sorted(set(entry.get("aliases") or [])), "roles": [], "doc_count": 0,
-                  "mention_count": 0, "wikidata_id": entry.get("wikidata_id"),
-                  "country": entry.get("country")})
-    gazetteer_ids = set(table)
-    for row in sorted(published, key=lambda r: r["entity_id"]):
-        if row["entity_id"] in table:  # a gazetteer entity: keep its counts, the file wins names
-            cur = table[row["entity_id"]]
-            cur.update(doc_count=row["doc_count"], mention_count=row["mention_count"],
-                       aliases=sorted(set(cur["aliases"]) | set(row["aliases"] or [])),
-                       roles=list(row["roles"] or []))
-        else:
-            register({**row, "aliases": list(row["aliases"] or []), "roles": list(row["roles"] or [])})
-
+    known_table = _Known(known, published)
     mapping: dict[str, str] = {}
     merges: list[dict] = []
     for row in sorted(local, key=lambda r: (r["entity_id"], r["name"])):
-        target, rule = _match(row, table, index, gazetteer_ids)
+        target, rule = known_table.fold_in(row)
+        mapping[row["entity_id"]] = target
+        if rule and target != row["entity_id"]:
+            merges.append({"entity_id": target, "alias": row["name"], "rule": rule})
+    return known_table.rows(), mapping, merges
+
+
+class _Known:
+    """The entities known so far: rows by id, and the (type, folded name) index they match
+    under; the user gazetteer's ids apart (its names are never replaced)."""
+
+    def __init__(self, known: list[dict], published: list[dict]):
+        self.table: dict[str, dict] = {}
+        self.index: dict[tuple[str, str], str] = {}
+        for entry in known:
+            self.register({"entity_id": entity_id(entry["type"], entry["name"]), "name": entry["name"],
+                           "type": entry["type"], "aliases": sorted(set(entry.get("aliases") or [])),
+                           "roles": [], "doc_count": 0, "mention_count": 0,
+                           "wikidata_id": entry.get("wikidata_id"), "country": entry.get("country")})
+        self.gazetteer_ids = set(self.table)
+        for row in sorted(published, key=lambda r: r["entity_id"]):
+            if row["entity_id"] in self.table:  # a gazetteer entity: keep its counts, the file wins names
+                cur = self.table[row["entity_id"]]
+                cur.update(doc_count=row["doc_count"], mention_count=row["mention_count"],
+                           aliases=sorted(set(cur["aliases"]) | set(row["aliases"] or [])),
+                           roles=list(row["roles"] or []))
+            else:
+                self.register({**row, "aliases": list(row["aliases"] or []), "roles": list(row["roles"] or [])})
+
+    def register(self, row: dict) -> None:
+        self.table[row["entity_id"]] = row
+        for alias in _matching_forms(row):
+            self.index.setdefault((row["type"], fold(alias)), row["entity_id"])
+
+    def fold_in(self, row: dict) -> tuple[str, str | None]:
+        """Add one document's entity row: (the entity id it joins or starts, the merge rule)."""
+        target, rule = _match(row, self.table, self.index, self.gazetteer_ids)
         if target is None:
             target = row["entity_id"]
-            if target not in table:
-                register({**row, "aliases": list(row["aliases"]), "roles": list(row["roles"]),
-                          "doc_count": 0, "mention_count": 0})
+            if target not in self.table:
+                self.register({**row, "aliases": list(row["aliases"]), "roles": list(row["roles"]),
+                               "doc_count": 0, "mention_count": 0})
                 rule = None
-        cur = table[target]
+        cur = self.table[target]
         cur["doc_count"] += row["doc_count"]
         cur["mention_count"] += row["mention_count"]
         cur["aliases"] = sorted(set(cur["aliases"]) | set(row["aliases"]))
         cur["roles"] = sorted(set(cur["roles"]) | set(row["roles"]))
-        if target not in gazetteer_ids:
+        if target not in self.gazetteer_ids:
             cur["name"] = max([cur["name"], row["name"]], key=_name_preference)
         for alias in _matching_forms(row):
-            index.setdefault((cur["type"], fold(alias)), target)
-        mapping[row["entity_id"]] = target
-        if rule and target != row["entity_id"]:
-            merges.append({"entity_id": target, "alias": row["name"], "rule": rule})
-    rows = sorted((r for r in table.values() if r["doc_count"] or r["entity_id"] not in gazetteer_ids),
-                  key=lambda r: r["entity_id"])
-    return rows, mapping, merges
+            self.index.setdefault((cur["type"], fold(alias)), target)
+        return target, rule
+
+    def rows(self) -> list[dict]:
+        """The entities table: every entity but gazetteer entries no document has named."""
+        return sorted((r for r in self.table.values() if r["doc_count"] or r["entity_id"] not in self.gazetteer_ids),
+                      key=lambda r: r["entity_id"])
 
 
 def _matching_forms(row: dict) -> list[str]:
