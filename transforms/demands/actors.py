@@ -206,6 +206,11 @@ def _named_beside(tok: Token, lex: Lexicon, actors: Actors) -> str | None:
                 eid = actors.entity(c)
                 if eid is not None:
                     return eid
+        # "a spokesman for the union", "officials of the ministry": whom they speak for
+        for p, h in prep_phrases(tok):
+            eid = actors.entity(h) if p in ("for", "of") else None
+            if eid is not None:
+                return eid
     return None
 
 

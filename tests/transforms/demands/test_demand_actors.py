@@ -5,7 +5,7 @@ read by the shipped pipeline)."""
 from __future__ import annotations
 
 from tests.transforms.demands.helpers import full_rows, model_rows
-from transforms.demands.actors import Actors
+from transforms.demands.actors import Actors, who
 from transforms.demands.component import readings
 from transforms.demands.lexicon import lexicon
 from transforms.entities.linking import cluster_id
@@ -134,3 +134,13 @@ def test_a_demand_against_a_measure_is_made_of_whoever_introduced_it():
 def test_what_is_done_to_a_company_is_asked_of_it():
     rows = model_rows("Shareholder group Orion Partners pressed for a sale of Delmar Foods Inc.")
     assert rows == [("Orion Partners", "Delmar Foods Inc.", "a sale of Delmar Foods Inc.")]
+
+
+def test_a_spokesman_for_a_named_body_stands_for_it():
+    doc = load_pipeline()("A spokeswoman for the Harbour Workers Federation urged the port authority to "
+                          "reopen the north gate.")
+    lex, actors = lexicon(), Actors(doc)
+    spokeswoman = next(t for t in doc if t.lower_ == "spokeswoman")
+    federation = next(t for t in doc if t.text == "Federation")
+    assert who(spokeswoman, lex, actors) == (actors.entity(federation), None)
+    assert actors.entity(federation) is not None
