@@ -130,6 +130,19 @@ def sentence_index_at(doc: Doc, char: int) -> int:
     return max(bisect_right(starts, char) - 1, 0)
 
 
+# Dashes that end a newswire dateline ("PARIS, March 5 - ...") within its first words.
+_DATELINE_DASHES = ("-", "--", "\u2013", "\u2014")
+_DATELINE_WORDS = 15
+
+
+def dateline_end(doc: Doc) -> int:
+    """The index of the dash ending the newswire dateline that opens the text ("GENEVA, March 5
+    - ..."), else 0: the place there is where the story was filed, not a party to it."""
+    if not len(doc) or not doc[0].is_upper:
+        return 0
+    return next((w.i for w in doc[1:_DATELINE_WORDS] if w.text in _DATELINE_DASHES), 0)
+
+
 def sentence_of(token: Token) -> Span:
     """`token.sent`, read from `sentences` (each `token.sent` walks the sentence again)."""
     return sentences(token.doc)[sentence_index(token)]

@@ -27,7 +27,7 @@ from transforms.events.lexicon import POS, EventLexicon
 from transforms.money.features import MAX_PATH
 from transforms.events.when import clause_head
 from transforms.parse import (AGENT, AUXILIARY, NEGATION, OBJECT, POSSESSOR, SUBJECT, VERB_PARTICLE,
-                              clause_subject, dependency_path, lemma, sentence_start)
+                              clause_subject, dateline_end, dependency_path, lemma, sentence_start)
 from transforms.parties import Party
 
 _COMPLEMENT = ("xcomp", "ccomp")
@@ -37,9 +37,6 @@ _REPORTING = {"say", "tell", "announce", "report", "state", "add", "claim", "not
 # reported event: "the minister said the talks had failed", "he argued").
 _SPEECH = _REPORTING | {"argue", "explain", "write", "insist", "reply", "declare", "stress", "acknowledge",
                         "admit", "believe", "think", "warn", "predict", "suggest"}
-# Dashes that end a newswire dateline ("PARIS, March 5 - ...") within its first words.
-_DATELINE_DASHES = ("-", "--", "—", "–")
-_DATELINE_WORDS = 12
 NONE = "none"
 DOCUMENT_ACTORS = 6
 
@@ -99,7 +96,7 @@ def parties(t: Trigger, event_type: str, lex: Lexicon, actors: Actors, ranked: l
     roles = _roles(t)
     found = [Party(None, None, None, ["nobody", f"nobody|type={event_type}", f"nobody|lemma={t.lemma}"])]
     own = [w.i for w in t.words]
-    dateline = _dateline_end(t.token.doc)
+    dateline = dateline_end(t.token.doc)
     for w, entity_id, text, whole in nearby_words(t.token, range(own[0], own[-1] + 1), lex, actors):
         feats = _party_features(t, event_type, w, entity_id)
         acts = "y" if entity_id or is_human(w, lex, actors) else "n"
@@ -156,11 +153,6 @@ def _speaker(tok):
             if c.dep_ in ("obl", "nmod", "prep") and any(m.lower_ == "according" for m in c.children):
                 return c
     return None
-
-
-def _dateline_end(doc) -> int:
-    """The index of the dash ending the document's dateline ("PARIS, March 5 - "), else 0."""
-    return next((w.i for w in doc[:_DATELINE_WORDS] if w.text in _DATELINE_DASHES and w.i > 0), 0)
 
 
 def _party_features(t: Trigger, event_type: str, w, entity_id: str | None) -> list[str]:

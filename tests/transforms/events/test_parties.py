@@ -93,3 +93,12 @@ def test_an_event_whose_source_is_unsure_is_left_out(nlp):
     # A source chooser with no weights gives every party alike: none reaches SOURCE_MIN.
     unsure = EventModel(shipped.type, shipped.mode, Ranker({}), shipped.target, "test")
     assert not [e for e in event_facts(doc, unsure) if e["trigger"] == "accused"]
+
+
+def test_a_place_named_only_in_the_dateline_is_no_document_actor(nlp):
+    def ranked(text):
+        return [first.text for _, first, *_ in ranked_actors(nlp(text), 6)]
+    body = " - Dockers at Fjordline Cargo struck on Monday. Fjordline Cargo said talks would resume."
+    assert ranked("BERGEN, May 4" + body) == ["Fjordline Cargo"]
+    # named in the story too, the place is a party by its first mention there
+    assert sorted(ranked("BERGEN, May 4" + body + " Bergen offered to mediate.")) == ["Bergen", "Fjordline Cargo"]
