@@ -9,7 +9,8 @@ overlap, as the scorer pairs them (largest overlap first): a paired reading is a
 other is not. A paired reading then makes three choices: its actor and addressee among its
 parties (`features.parties`), the right ones being those the strict scorer accepts
 (`evaluation.scoring.actor_matches`), or "nobody" for an absent addressee; its category among
-the labels, learned where the rules' words name none. Labels therefore mean exactly what is measured. Training is
+the labels, learned where the rules' words name none or a broad one
+(`learned.CHOSEN_CATEGORIES`). Labels therefore mean exactly what is measured. Training is
 deterministic (L-BFGS from zero weights); `seed` is recorded only.
 """
 
@@ -25,7 +26,7 @@ from evaluation.trainable import register_trainer
 from transforms.demands.actors import Actors
 from transforms.demands.component import readings
 from transforms.demands.features import Reading, category_candidates, demand_features, parties
-from transforms.demands.learned import CHOOSERS, SHIPPED, yes_no
+from transforms.demands.learned import CHOOSERS, CHOSEN_CATEGORIES, SHIPPED, yes_no
 from transforms.demands.lexicon import lexicon
 from transforms.money.train import entity_actors, parse, party_actor
 from transforms.ranker import Choice, Ranker, fit, save_folder
@@ -73,7 +74,7 @@ def examples(doc, record: dict) -> list[Example]:
             candidates = parties(r, lex, actors)
             ex.actor, ex.addressee = (Choice([p.features for p in candidates], _right(candidates, g.get(role), entities, named))
                                       for role in ("actor", "addressee"))
-            if r.rule_category == "other":  # (the only readings the chooser decides)
+            if r.rule_category in CHOSEN_CATEGORIES:  # (the only readings the chooser decides)
                 ex.category = _label_choice(category_candidates(r, DEMAND_CATEGORIES), DEMAND_CATEGORIES, g.get("category"))
         out.append(ex)
     return out
