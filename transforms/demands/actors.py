@@ -44,12 +44,24 @@ class Actors:
                 if title:
                     self.titled.append((m.start, eid, frozenset(title.lower().split())))
         self.titled.sort()
+        # (char offset, entity id, lower-case words) of every named mention, for descriptions
+        self.named_words = sorted((m.start, entity_id(c.type, c.name), frozenset(m.text.lower().split()))
+                                  for c in clusters(doc) for m in c.mentions if not m.is_pronoun)
 
     def titled_before(self, tok: Token) -> str | None:
         """"the spokesman", "the president": whoever was last introduced with that title
         ("Party spokesman Jane Doe", "President Smith")."""
         for start, eid, words in reversed(self.titled):
             if start < tok.idx and tok.lower_ in words:
+                return eid
+        return None
+
+    def named_with_head(self, tok: Token) -> str | None:
+        """"the court", "the department": the entity last named before `tok` with that word in
+        its name ("the Delaware Chancery Court")."""
+        word = tok.lower_
+        for start, eid, words in reversed(self.named_words):
+            if start < tok.idx and word in words:
                 return eid
         return None
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from transforms.demands.actors import Actors, who
+from transforms.demands.actors import Actors, is_role_description, who
 from transforms.demands.candidates import asker
 from transforms.demands.clauses import could_act, not_asserted
 from transforms.demands.demanded import Demand
@@ -31,6 +31,10 @@ from transforms.parties import PARTY_POS, Party, ranked_actors
 # Inside a name or compound: the phrase's head stands for these words.
 _INSIDE_PHRASE = ("compound", "flat", "flat:name", "fixed")
 DOCUMENT_ACTORS = 6
+# The feature of a description's candidate that is the entity last named with its word ("the
+# court": the Delaware Chancery Court): an addressee's candidate, never an asker's (5-fold CV
+# on train.jsonl: as a candidate of both, demands 163 -> 162 right, addressee 70 -> 72).
+NAMED_WITH_HEAD = "form=named_with_head"
 PASSIVE = ("nsubj:pass", "nsubjpass", "aux:pass", "auxpass")
 
 
@@ -118,25 +122,34 @@ def parties(r: Reading, lex: Lexicon, actors: Actors) -> list[Party]:
     # (the dateline's place is where the story was filed, not who asks: 5-fold CV on
     # train.jsonl, demand F1 0.355 -> 0.367)
     dateline = dateline_end(d.cue.doc)
-    for t, entity_id, text, whole in nearby_words(d.cue, range(d.start, d.end), lex, actors):
+    for t, entity_id, text, whole, named in nearby_words(d.cue, range(d.start, d.end), lex, actors):
         if t.i < dateline:
             continue
         if entity_id or text:
             found.append(Party(t, entity_id, text, _token_features(r, t, entity_id)))
         if whole:
             found.append(Party(t, None, whole, [*_token_features(r, t, None), "form=whole"]))
+        if named:
+            found.append(Party(t, named, None, [*_token_features(r, t, None), NAMED_WITH_HEAD]))
     for role, value in (("actor", d.actor), ("addressee", d.addressee)):
         if value != (None, None):
             found.append(Party(d.cue, *value, [f"rule_{role}", f"rule_{role}|src={d.source}"]))
-    near = {p.entity_id for p in found if p.entity_id}
+    near = {p.entity_id for p in askers(found) if p.entity_id}
     return found + [p for p in _document_actors(r) if p.entity_id not in near]
 
 
+def askers(found: list[Party]) -> list[Party]:
+    """The candidates that may ask: all but a description's named entity (`NAMED_WITH_HEAD`)."""
+    return [p for p in found if NAMED_WITH_HEAD not in p.features]
+
+
 def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):
-    """(word, entity id, words, whole phrase) for each word of the cue's sentence and the one
-    before that can name a party, outside `inside`: the value `who` reads (entity id or words,
-    both None when it names no one) and, for words that are no entity, the whole noun phrase
-    when it says more (else None). A word inside a name or compound is left to its head."""
+    """(word, entity id, words, whole phrase, named) for each word of the cue's sentence and the
+    one before that can name a party, outside `inside`: the value `who` reads (entity id or
+    words, both None when it names no one), for words that are no entity the whole noun phrase
+    when it says more (else None), and for a role description the entity last named with its
+    word (`Actors.named_with_head`, else None). A word inside a name or compound is left to its
+    head."""
     doc, sent = cue.doc, sentence_of(cue)
     start = sentence_start(doc[sent.start - 1]) if sent.start > 0 else sent.start
     for t in doc[start:sent.end]:
@@ -147,7 +160,9 @@ def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):
         entity_id, text = who(t, lex, actors)
         # (a pronoun nobody resolved names no one: "They" is no actor_text)
         whole = None if entity_id or t.pos_ == "PRON" else whole_phrase(t, inside)
-        yield t, entity_id, text, whole if whole != text else None
+        # ("the court": also the entity last named with that word, a candidate of its own)
+        named = actors.named_with_head(t) if not entity_id and is_role_description(t) else None
+        yield t, entity_id, text, whole if whole != text else None, named
 
 
 def _token_features(r: Reading, t, entity_id: str | None) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transforms.demands.actors import Actors
-from transforms.demands.features import Reading, category_candidates, demand_features, parties
+from transforms.demands.features import Reading, askers, category_candidates, demand_features, parties
 from transforms.demands.lexicon import Lexicon
 from transforms.parties import Party, choose
 from transforms.ranker import Ranker, load_folder
@@ -91,7 +91,7 @@ class DemandModel:
         demanded") when the chosen actor is one of those the rules named."""
         r = group[0]
         found = parties(r, lex, actors)
-        actor = self._actor(r, found)
+        actor = self._actor(r, askers(found))
         if actor is None:
             return []
         rows = [(r, actor)]

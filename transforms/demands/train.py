@@ -25,7 +25,7 @@ from evaluation.scoring import GoldEntities, actor_matches, greedy_pairs, placed
 from evaluation.trainable import register_trainer
 from transforms.demands.actors import Actors
 from transforms.demands.component import readings
-from transforms.demands.features import Reading, category_candidates, demand_features, parties
+from transforms.demands.features import Reading, askers, category_candidates, demand_features, parties
 from transforms.demands.learned import CHOOSERS, CHOSEN_CATEGORIES, SHIPPED, yes_no
 from transforms.demands.lexicon import lexicon
 from transforms.money.train import entity_actors, parse, party_actor
@@ -72,8 +72,8 @@ def examples(doc, record: dict) -> list[Example]:
         ex = Example(r, g, demand)
         if g is not None:
             candidates = parties(r, lex, actors)
-            ex.actor, ex.addressee = (Choice([p.features for p in candidates], _right(candidates, g.get(role), entities, named))
-                                      for role in ("actor", "addressee"))
+            ex.actor, ex.addressee = (Choice([p.features for p in found], _right(found, g.get(role), entities, named))
+                                      for role, found in (("actor", askers(candidates)), ("addressee", candidates)))
             if r.rule_category in CHOSEN_CATEGORIES:  # (the only readings the chooser decides)
                 ex.category = _label_choice(category_candidates(r, DEMAND_CATEGORIES), DEMAND_CATEGORIES, g.get("category"))
         out.append(ex)

@@ -144,3 +144,15 @@ def test_a_spokesman_for_a_named_body_stands_for_it():
     federation = next(t for t in doc if t.text == "Federation")
     assert who(spokeswoman, lex, actors) == (actors.entity(federation), None)
     assert actors.entity(federation) is not None
+
+
+def test_a_description_may_be_asked_as_the_entity_last_named_with_its_word():
+    # "the court": the court the story named; the candidate is the addressee's, not the asker's
+    doc = load_pipeline()("Harlow Mills filed a suit in the Kessington County Court on Monday. The company "
+                          "asked the court to freeze the assets of its former owner.")
+    actors = Actors(doc)
+    court = next(t for t in doc if t.lower_ == "court" and t.i > 12)
+    named = next(t for t in doc if t.text == "Kessington")
+    assert actors.named_with_head(court) == actors.entity(named) is not None
+    assert actors.named_with_head(next(t for t in doc if t.lower_ == "company")) is None
+    assert model_rows(doc.text) == [("Harlow Mills", "Kessington County Court", "freeze the assets of its former owner")]
