@@ -137,7 +137,8 @@ _DATELINE_WORDS = 15
 
 def dateline_end(doc: Doc) -> int:
     """The index of the dash ending the newswire dateline that opens the text ("GENEVA, March 5
-    - ..."), else 0: the place there is where the story was filed, not a party to it."""
+    - ..."), else 0: the place there is where the story was filed, not a party to it. (The
+    amounts read the place name itself, for its currency: `money.context.dateline_end`.)"""
     if not len(doc) or not doc[0].is_upper:
         return 0
     return next((w.i for w in doc[1:_DATELINE_WORDS] if w.text in _DATELINE_DASHES), 0)

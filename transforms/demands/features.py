@@ -24,8 +24,8 @@ from transforms.demands.demanded import Demand
 from transforms.demands.lexicon import Lexicon
 from transforms.entities.linking import cluster_id
 from transforms.money.features import MAX_PATH, whole_phrase
-from transforms.parse import DIRECT_OBJECT, INDIRECT_OBJECT, dateline_end, dependency_path, is_verb_by_tag, lemma, sentence_index_at, \
-    sentence_of, sentence_start
+from transforms.parse import DIRECT_OBJECT, INDIRECT_OBJECT, dateline_end, dependency_path, is_verb_by_tag, \
+    lemma, sentence_index_at, sentence_of, sentence_start
 from transforms.parties import PARTY_POS, Party, ranked_actors
 
 # Inside a name or compound: the phrase's head stands for these words.

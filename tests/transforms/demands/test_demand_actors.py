@@ -155,4 +155,5 @@ def test_a_description_may_be_asked_as_the_entity_last_named_with_its_word():
     named = next(t for t in doc if t.text == "Kessington")
     assert actors.named_with_head(court) == actors.entity(named) is not None
     assert actors.named_with_head(next(t for t in doc if t.lower_ == "company")) is None
-    assert model_rows(doc.text) == [("Harlow Mills", "Kessington County Court", "freeze the assets of its former owner")]
+    assert model_rows(doc.text) == [
+        ("Harlow Mills", "Kessington County Court", "freeze the assets of its former owner")]

@@ -221,6 +221,8 @@ def test_coordinated_things_are_one_demand_each():
 def test_broad_categories_are_the_choosers():
     # The rules' "payment" and "policy_change" words overlap ("subsidy", "budget"): the chooser
     # decides those, the rules' category one of its features.
-    assert [r["category"] for r in full_rows("The union demanded a cut in the fuel tax.")[1]] == ["policy_change"]
-    assert [r["category"] for r in full_rows("Wheat farmers urged the ministry to pay higher subsidies.")[1]] == ["payment"]
-    assert [r["category"] for r in full_rows("The IMF urged Ghana to devalue the cedi.")[1]] == ["policy_change"]
+    def categories(text):
+        return [r["category"] for r in full_rows(text)[1]]
+    assert categories("The union demanded a cut in the fuel tax.") == ["policy_change"]
+    assert categories("Wheat farmers urged the ministry to pay higher subsidies.") == ["payment"]
+    assert categories("The IMF urged Ghana to devalue the cedi.") == ["policy_change"]
