@@ -33,6 +33,8 @@ class Actors:
         self.titled: list[tuple[int, str, frozenset]] = []  # (char offset, entity id, title words)
         self._ids: dict[int, str | None] = {}
         self._who: dict[tuple[int, int], tuple] = {}  # (lexicon id, token index) -> `who`
+        # (char offset, entity id, lower-case words) of every named mention, for descriptions
+        self.named_words: list[tuple[int, str, frozenset]] = []
         for c in clusters(doc):
             eid = entity_id(c.type, c.name)
             self.types[eid] = c.type
@@ -43,10 +45,10 @@ class Actors:
                 title = roles_before(span)[0] if span is not None else None
                 if title:
                     self.titled.append((m.start, eid, frozenset(title.lower().split())))
+                if not m.is_pronoun:
+                    self.named_words.append((m.start, eid, frozenset(m.text.lower().split())))
         self.titled.sort()
-        # (char offset, entity id, lower-case words) of every named mention, for descriptions
-        self.named_words = sorted((m.start, entity_id(c.type, c.name), frozenset(m.text.lower().split()))
-                                  for c in clusters(doc) for m in c.mentions if not m.is_pronoun)
+        self.named_words.sort()
 
     def titled_before(self, tok: Token) -> str | None:
         """"the spokesman", "the president": whoever was last introduced with that title

@@ -122,13 +122,15 @@ def parties(r: Reading, lex: Lexicon, actors: Actors) -> list[Party]:
     # (the dateline's place is where the story was filed, not who asks: 5-fold CV on
     # train.jsonl, demand F1 0.355 -> 0.367)
     dateline = dateline_end(d.cue.doc)
-    for t, entity_id, text, whole, named in nearby_words(d.cue, range(d.start, d.end), lex, actors):
+    for t, entity_id, text, whole in nearby_words(d.cue, range(d.start, d.end), lex, actors):
         if t.i < dateline:
             continue
         if entity_id or text:
             found.append(Party(t, entity_id, text, _token_features(r, t, entity_id)))
         if whole:
             found.append(Party(t, None, whole, [*_token_features(r, t, None), "form=whole"]))
+        # ("the court": also the entity last named with that word, an addressee's candidate)
+        named = actors.named_with_head(t) if not entity_id and is_role_description(t) else None
         if named:
             found.append(Party(t, named, None, [*_token_features(r, t, None), NAMED_WITH_HEAD]))
     for role, value in (("actor", d.actor), ("addressee", d.addressee)):
@@ -144,12 +146,10 @@ def askers(found: list[Party]) -> list[Party]:
 
 
 def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):
-    """(word, entity id, words, whole phrase, named) for each word of the cue's sentence and the
-    one before that can name a party, outside `inside`: the value `who` reads (entity id or
-    words, both None when it names no one), for words that are no entity the whole noun phrase
-    when it says more (else None), and for a role description the entity last named with its
-    word (`Actors.named_with_head`, else None). A word inside a name or compound is left to its
-    head."""
+    """(word, entity id, words, whole phrase) for each word of the cue's sentence and the one
+    before that can name a party, outside `inside`: the value `who` reads (entity id or words,
+    both None when it names no one) and, for words that are no entity, the whole noun phrase
+    when it says more (else None). A word inside a name or compound is left to its head."""
     doc, sent = cue.doc, sentence_of(cue)
     start = sentence_start(doc[sent.start - 1]) if sent.start > 0 else sent.start
     for t in doc[start:sent.end]:
@@ -160,9 +160,7 @@ def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):
         entity_id, text = who(t, lex, actors)
         # (a pronoun nobody resolved names no one: "They" is no actor_text)
         whole = None if entity_id or t.pos_ == "PRON" else whole_phrase(t, inside)
-        # ("the court": also the entity last named with that word, a candidate of its own)
-        named = actors.named_with_head(t) if not entity_id and is_role_description(t) else None
-        yield t, entity_id, text, whole if whole != text else None, named
+        yield t, entity_id, text, whole if whole != text else None
 
 
 def _token_features(r: Reading, t, entity_id: str | None) -> list[str]:

@@ -155,7 +155,8 @@ def _owner_and_owned(span: Span, alone: set[str]) -> list[Span]:
     never alone, stays one)."""
     for t in span[1:-1]:
         if t.tag_ == "POS" and span.doc[span.start:t.i].text in alone:
-            return [Span(span.doc, span.start, t.i, label=span.label), Span(span.doc, t.i + 1, span.end, label=span.label)]
+            return [Span(span.doc, span.start, t.i, label=span.label),
+                    Span(span.doc, t.i + 1, span.end, label=span.label)]
     return [span]
 
 

@@ -8,6 +8,7 @@ document of the run and the published table.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import yaml
 
@@ -23,12 +24,14 @@ def _name_preference(name: str) -> tuple:
     return (len(name.split()), sum(not c.isascii() for c in name), not name.isupper(), len(name), name)
 
 
-# (roles that are no evidence for a surname's join: `courtesy_titles` of the entities lexicon)
-_COURTESY = frozenset(load("entities")["courtesy_titles"])
+@lru_cache(maxsize=1)
+def _courtesy() -> frozenset[str]:
+    """Roles that are no evidence for a surname's join (`courtesy_titles`, entities lexicon)."""
+    return frozenset(load("entities")["courtesy_titles"])
 
 
 def _telling_roles(row: dict) -> set[str]:
-    return {fold(x) for x in row["roles"]} - _COURTESY
+    return {fold(x) for x in row["roles"]} - _courtesy()
 
 
 def _surname_key(name: str) -> str:

@@ -97,7 +97,7 @@ def parties(t: Trigger, event_type: str, lex: Lexicon, actors: Actors, ranked: l
     found = [Party(None, None, None, ["nobody", f"nobody|type={event_type}", f"nobody|lemma={t.lemma}"])]
     own = [w.i for w in t.words]
     dateline = dateline_end(t.token.doc)
-    for w, entity_id, text, whole, _ in nearby_words(t.token, range(own[0], own[-1] + 1), lex, actors):
+    for w, entity_id, text, whole in nearby_words(t.token, range(own[0], own[-1] + 1), lex, actors):
         feats = _party_features(t, event_type, w, entity_id)
         acts = "y" if entity_id or is_human(w, lex, actors) else "n"
         feats += [f"actor={acts}", f"actor={acts}|{event_type}"]
