@@ -15,6 +15,9 @@
   sentence end, is no part of a name; the country is.
 - A legal form ends a company's name: a capitalised word after it inside one span begins another
   ("Goldman, Sachs and Co. Hertz Corp.").
+- A company named for its partners is one name ("Hollis, Marden and Co Inc", "Kessler and Platt
+  Inc"), though the model reads the partners as people; not where a partner is named alone too,
+  or ends in a legal form of its own ("Dale Corp and Varno Inc": two companies).
 - An owner the story also names alone is no part of what it owns ("Finance Ministry's Trust
   Fund": two names).
 - A shop or firm named with a possessive ("Macy's", "Sotheby's") keeps its "'s" wherever the
@@ -44,7 +47,8 @@ def _rules() -> dict:
             "peerage_titles": frozenset(rules["peerage_titles"]),
             "honorifics": frozenset(rules["honorifics"]),
             "titles": frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]),
-            "legal_forms": frozenset(rules["legal_forms"])}
+            "legal_forms": frozenset(rules["legal_forms"]),
+            "corporate_suffixes": frozenset(rules["corporate_suffixes"]) | frozenset(rules["legal_forms"])}
 
 
 def repair_boundaries(doc: Doc) -> Doc:
@@ -68,6 +72,7 @@ def repair_boundaries(doc: Doc) -> Doc:
     spans = [s for s in spans if not inside.intersection(range(s.start, s.end))] + bracketed
     alone = {s.text for s in spans if not _possessive_after(s)}
     spans = [q for s in spans for q in _owner_and_owned(s, alone)]
+    spans = _coordinated_firms(spans, rules)
     names = possessive_names(doc, spans)
     spans = [Span(doc, s.start, s.end + 1, label="ORG") if s.text in names and _possessive_after(s) else s
              for s in spans]
@@ -147,6 +152,52 @@ def _split_after_legal_form(span: Span, rules: dict) -> list[Span]:
             return [Span(span.doc, span.start, t.i + 1, label=span.label),
                     *_split_after_legal_form(Span(span.doc, t.i + 1, span.end, label=span.label), rules)]
     return [span]
+
+
+def _coordinated_firms(spans: list[Span], rules: dict) -> list[Span]:
+    """"Tessler and Grant Co", "Hollis, Marden and Co Inc": a company named for its partners
+    is one name, though the model reads the partners before "and" as people or places; unless
+    the story names those words alone too ("Ford and Mazda Corp": two companies)."""
+    out = []
+    for span in spans:
+        start = _partners_start(span, rules) if span.label_ == "ORG" else span.start
+        taken = [s for s in out if s.end > start]
+        if start < span.start and all(t.start >= start for t in taken) and not any(
+                s.text == t.text for t in taken for s in spans if s.end <= start or s.start >= span.end):
+            out = out[:len(out) - len(taken)]
+            span = Span(span.doc, start, span.end, label="ORG")
+        out.append(span)
+    return out
+
+
+def _partners_start(span: Span, rules: dict) -> int:
+    """Where the capitalised partners' names before a company's "and" begin (at most three
+    words, commas between them), or the span's start when its last word is no corporate
+    suffix or no "and" comes before it."""
+    doc, i = span.doc, span.start - 1
+    joined = doc[i].lower_ in _AND if i > 0 else False
+    # (or the model took "Marden and Co Inc" of "Hollis, Marden and Co Inc")
+    listed = i > 0 and doc[i].text == "," and any(t.lower_ in _AND for t in span[1:-1])
+    suffixes = rules["corporate_suffixes"]
+    named = [t for t in span if t.lower_.rstrip(".") not in suffixes and t.lower_ not in _AND]
+    # (one word before the suffixes: "AFG Industries Inc" after "and" is a company of its own)
+    if span[-1].lower_.rstrip(".") not in suffixes or len(named) > 1 + listed or not (joined or listed):
+        return span.start
+    words = 0
+    while i > 0 and words <= 3:
+        t = doc[i - 1]
+        if t.lower_.rstrip(".") in suffixes or t.lower_ in _AND:
+            return span.start  # (another company ends there, or a longer list: "Wagner and Brown and")
+        if t.is_alpha and (t.is_title or t.is_upper) and t.lower_ not in rules["not_name_openers"]:
+            words, i = words + 1, i - 1
+        elif t.text == "," and words and i > 1 and doc[i - 2].is_title:
+            i -= 1
+        else:
+            break
+    return i if 0 < words <= 3 else span.start
+
+
+_AND = ("and", "&")
 
 
 def _owner_and_owned(span: Span, alone: set[str]) -> list[Span]:

@@ -98,6 +98,26 @@ def test_a_legal_form_ends_a_company_the_next_capitalised_word_begins_another(nl
     assert ents(doc) == [("Harlow Mortgage Co Inc.", "ORG")]
 
 
+def test_a_company_named_for_its_partners_is_one_name(nlp):
+    text = "Orsova hired Hollis, Marden and Co Inc, while Kessler and Platt Inc sold shares."
+    doc = as_if_the_model_read(nlp, text, [("Orsova", "ORG", 0), ("Hollis", "PER", 0), ("Marden and Co Inc", "ORG", 0),
+                                           ("Kessler", "PER", 0), ("Platt Inc", "ORG", 0)])
+    assert ents(doc) == [("Orsova", "ORG"), ("Hollis, Marden and Co Inc", "ORG"), ("Kessler and Platt Inc", "ORG")]
+
+
+@pytest.mark.parametrize("text, spans", [
+    # a partner the story names alone is a company of its own
+    ("Dunmore said it and Vasko Corp would build a plant. Dunmore and Vasko Corp will share costs.",
+     [("Dunmore", "ORG", 0), ("Vasko Corp", "ORG", 0), ("Dunmore", "ORG", 1), ("Vasko Corp", "ORG", 1)]),
+    # a company's legal form ends its name, and a name of two words after "and" is another's
+    ("Dale Telcom Corp and Varno Inc will merge with Bell and Orland Mining Inc.",
+     [("Dale Telcom Corp", "ORG", 0), ("Varno Inc", "ORG", 0), ("Bell", "PER", 0), ("Orland Mining Inc.", "ORG", 0)]),
+])
+def test_companies_joined_by_and_stay_apart(nlp, text, spans):
+    assert ents(as_if_the_model_read(nlp, text, spans)) == [(w, "PERSON" if label == "PER" else label)
+                                                            for w, label, _ in spans]
+
+
 def test_an_owner_the_story_names_alone_is_cut_from_what_it_owns(nlp):
     text = "Kestrel Holdings said profit rose. Kestrel Holdings's Marine Division will be sold."
     doc = as_if_the_model_read(nlp, text, [("Kestrel Holdings", "ORG", 0),
