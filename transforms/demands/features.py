@@ -88,7 +88,25 @@ def demand_features(r: Reading, lex: Lexicon) -> list[str]:
     if is_verb_by_tag(head) and any(c.dep_.startswith("aux") and c.lower_ in lex.obligation_modals
                                     for c in head.children):
         feats.append(f"modal|src={src}")
+    mood = _mood(head)
+    if mood:
+        feats += [f"mood={mood}|src={src}", f"mood={mood}|cue={cue_lemma}"]
     return feats
+
+
+def _mood(head) -> str | None:
+    """The mood of a demanded clause with its own subject: "subjunctive" where its first verb is
+    the bare form ("insisted that the loan be repaid", "asked that he resign": a demand),
+    "modal", or "indicative" ("said that the loan was repaid"); None for no such clause."""
+    if not any(c.dep_.startswith("nsubj") for c in head.children):
+        return None
+    # (the parser takes the "be" of "be rebuilt" for a copula as often as for an auxiliary)
+    first = next((c for c in head.children if c.dep_ in ("aux", "aux:pass", "cop") and c.i < head.i), head)
+    tag = first.tag_
+    return "subjunctive" if tag == "VB" else "modal" if tag == "MD" else "indicative" if tag in _FINITE else None
+
+
+_FINITE = ("VBD", "VBZ", "VBP")
 
 
 # The cue's own modifiers whose words matter: auxiliaries ("would seek": an intent), adjectives

@@ -13,7 +13,7 @@ from tests.transforms.demands.helpers import full_rows, model_rows
 from transforms.demands.actors import Actors
 from transforms.demands.candidates import extra_candidates
 from transforms.demands.component import Demands, readings
-from transforms.demands.features import parties
+from transforms.demands.features import demand_features, parties
 from transforms.demands.learned import CHOOSERS, SHIPPED, DemandModel
 from transforms.demands.lexicon import lexicon
 from transforms.demands.train import COMPONENT, train_demands
@@ -177,3 +177,16 @@ def test_the_documents_actors_say_how_lately_they_were_named():
                           and "|type=" not in f]
             for p in parties(r, lex, actors) if "document" in p.features}
     assert ["document|seen=2-3"] in seen.values()  # (Harlow Freight, three sentences back)
+
+
+def test_a_demanded_clause_says_its_mood():
+    # the bare verb of "that the quay be rebuilt" is a demand's; "was rebuilt" reports a fact
+    moods = {}
+    for text in ("The ferry owners insisted that the quay be rebuilt before May.",
+                 "The ferry owners insisted that the quay was rebuilt before May.",
+                 "The ferry owners insisted that the quay should be rebuilt before May."):
+        doc = load_pipeline()(text)
+        lex, actors = lexicon(), Actors(doc)
+        [r] = readings(doc, lex, actors)
+        moods[text.split()[7]] = [f.split("|")[0] for f in demand_features(r, lex) if f.startswith("mood=")][:1]
+    assert moods == {"be": ["mood=subjunctive"], "was": ["mood=indicative"], "should": ["mood=modal"]}
