@@ -18,6 +18,8 @@
 - A company named for its partners is one name ("Hollis, Marden and Co Inc", "Kessler and Platt
   Inc"), though the model reads the partners as people; not where a partner is named alone too,
   or ends in a legal form of its own ("Dale Corp and Varno Inc": two companies).
+- Names listed together ("Orvel and Dunmore Bank") that the story also names each alone are
+  two names, though the model read one.
 - An owner the story also names alone is no part of what it owns ("Finance Ministry's Trust
   Fund": two names).
 - A shop or firm named with a possessive ("Macy's", "Sotheby's") keeps its "'s" wherever the
@@ -72,6 +74,7 @@ def repair_boundaries(doc: Doc) -> Doc:
     spans = [s for s in spans if not inside.intersection(range(s.start, s.end))] + bracketed
     alone = {s.text for s in spans if not _possessive_after(s)}
     spans = [q for s in spans for q in _owner_and_owned(s, alone)]
+    spans = [q for s in spans for q in _listed_apart(s, alone)]
     spans = _coordinated_firms(spans, rules)
     names = possessive_names(doc, spans)
     spans = [Span(doc, s.start, s.end + 1, label="ORG") if s.text in names and _possessive_after(s) else s
@@ -198,6 +201,18 @@ def _partners_start(span: Span, rules: dict) -> int:
 
 
 _AND = ("and", "&")
+
+
+def _listed_apart(span: Span, alone: set[str]) -> list[Span]:
+    """"Merrill Lynch and Harwood Bank", "Orvel, Dunmore": names listed together that the
+    model read as one, each named alone elsewhere in the story: two names."""
+    for t in span[1:-1]:
+        if t.lower_ == "and" or t.text == ",":  # ("&" joins partners of one firm: "Reiss & Co")
+            left, right = span.doc[span.start:t.i], span.doc[t.i + 1:span.end]
+            if left.text in alone and right.text in alone:
+                return [Span(span.doc, left.start, left.end, label=span.label),
+                        Span(span.doc, right.start, right.end, label=span.label)]
+    return [span]
 
 
 def _owner_and_owned(span: Span, alone: set[str]) -> list[Span]:

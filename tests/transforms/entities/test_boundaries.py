@@ -134,6 +134,13 @@ def test_companies_joined_by_and_stay_apart(nlp, text, spans):
                                                             for w, label, _ in spans]
 
 
+def test_names_listed_together_and_named_alone_elsewhere_are_two(nlp):
+    text = "Orvel and Dunmore Bank will lend the money. Orvel said so, and Dunmore Bank agreed."
+    doc = as_if_the_model_read(nlp, text, [("Orvel and Dunmore Bank", "ORG", 0), ("Orvel", "ORG", 1),
+                                           ("Dunmore Bank", "ORG", 1)])
+    assert ents(doc) == [("Orvel", "ORG"), ("Dunmore Bank", "ORG")] * 2
+
+
 def test_an_owner_the_story_names_alone_is_cut_from_what_it_owns(nlp):
     text = "Kestrel Holdings said profit rose. Kestrel Holdings's Marine Division will be sold."
     doc = as_if_the_model_read(nlp, text, [("Kestrel Holdings", "ORG", 0),
