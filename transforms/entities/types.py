@@ -493,24 +493,11 @@ def _plausible(span: Span, never_alone: frozenset[str] = frozenset()) -> bool:
     "MEP"), or a word a name is hyphenated into ("non-OPEC", "anti-Castro", "U.S.-made")."""
     if len(span) == 1 and span[0].is_stop and not span[0].is_upper:
         return False
-    if len(span) == 1 and _capitalised_by_place(span[0]):
-        return False
     if all(t.lower_.rstrip(".") in never_alone or t.is_punct for t in span):
         return False
     if _hyphened_modifier(span.text):
         return False
     return not any(c in _MONEY_MARKS for c in span.text)
-
-
-def _capitalised_by_place(tok) -> bool:
-    """"Yesterday", "Publicly", "Tens" opening a sentence: a word the tagger reads as a common
-    noun, adverb or adjective, and a common word written lower-case (one the word vectors know:
-    an unknown surname, "Ferrow declined", is tagged a noun there too)."""
-    return (tok.is_sent_start and not tok.is_upper and tok.tag_ in _SENTENCE_OPENER_TAGS
-            and tok.vocab.has_vector(tok.lower_))
-
-
-_SENTENCE_OPENER_TAGS = ("NN", "NNS", "RB", "JJ", "CD")
 
 
 def _hyphened_modifier(text: str) -> bool:

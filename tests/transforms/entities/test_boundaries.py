@@ -88,22 +88,6 @@ def test_a_suffix_alone_or_a_name_hyphened_into_a_modifier_is_no_name(nlp, text,
     assert slip not in [e for e, _ in ents(as_if_the_model_read(nlp, text, [(slip, "ORG", 0)]))]
 
 
-@pytest.mark.parametrize("text, slip", [
-    ("Publicly, the board of Orvel backed the plan.", "Publicly"),
-    ("Tens of workers at Orvel walked out.", "Tens"),
-    ("Suspension of the Orvel shares followed.", "Suspension"),
-])
-def test_a_common_word_capitalised_by_its_place_alone_is_no_name(nlp, text, slip):
-    doc = as_if_the_model_read(nlp, text, [(slip, "ORG", 0), ("Orvel", "ORG", 0)])
-    assert ents(doc) == [("Orvel", "ORG")]
-
-
-def test_a_dateline_place_or_a_name_opening_a_sentence_stays(nlp):
-    text = "OSLO, May 2 - Orvel said sales rose. Brastad will buy it."
-    doc = as_if_the_model_read(nlp, text, [("OSLO", "LOC", 0), ("Orvel", "ORG", 0), ("Brastad", "ORG", 0)])
-    assert ents(doc) == [("OSLO", "GPE"), ("Orvel", "ORG"), ("Brastad", "ORG")]
-
-
 def test_a_legal_form_ends_a_company_the_next_capitalised_word_begins_another(nlp):
     text = "The notes were sold through Marden, Pike and Co. Tessaly Corp. will use the money."
     doc = as_if_the_model_read(nlp, text, [("Marden, Pike and Co. Tessaly Corp.", "ORG", 0)])
