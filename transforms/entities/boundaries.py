@@ -50,7 +50,7 @@ def _rules() -> dict:
             "honorifics": frozenset(rules["honorifics"]),
             "titles": frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]),
             "legal_forms": frozenset(rules["legal_forms"]),
-            "corporate_suffixes": frozenset(rules["corporate_suffixes"]) | frozenset(rules["legal_forms"])}
+            "corporate_suffixes": frozenset(rules["corporate_suffixes"])}  # (the legal forms among them)
 
 
 def repair_boundaries(doc: Doc) -> Doc:
@@ -164,11 +164,12 @@ def _coordinated_firms(spans: list[Span], rules: dict) -> list[Span]:
     out = []
     for span in spans:
         start = _partners_start(span, rules) if span.label_ == "ORG" else span.start
-        taken = [s for s in out if s.end > start]
-        if start < span.start and all(t.start >= start for t in taken) and not any(
-                s.text == t.text for t in taken for s in spans if s.end <= start or s.start >= span.end):
-            out = out[:len(out) - len(taken)]
-            span = Span(span.doc, start, span.end, label="ORG")
+        if start < span.start:
+            taken = [s for s in out if s.end > start]  # (the partners' own spans)
+            elsewhere = {s.text for s in spans if s.end <= start or s.start >= span.end}
+            if all(t.start >= start and t.text not in elsewhere for t in taken):
+                out = out[:len(out) - len(taken)]
+                span = Span(span.doc, start, span.end, label="ORG")
         out.append(span)
     return out
 
@@ -178,7 +179,7 @@ def _partners_start(span: Span, rules: dict) -> int:
     words, commas between them), or the span's start when its last word is no corporate
     suffix or no "and" comes before it."""
     doc, i = span.doc, span.start - 1
-    joined = doc[i].lower_ in _AND if i > 0 else False
+    joined = i > 0 and doc[i].lower_ in _AND
     # (or the model took "Marden and Co Inc" of "Hollis, Marden and Co Inc")
     listed = i > 0 and doc[i].text == "," and any(t.lower_ in _AND for t in span[1:-1])
     suffixes = rules["corporate_suffixes"]
