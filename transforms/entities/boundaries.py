@@ -4,7 +4,9 @@
   "RepublicBank Corp <RPT>"): a span never crosses a bracket, and what a pair of brackets
   encloses is one organisation.
 - A sentence-opening conjunction or adverb is capitalised only by its place ("But Reid",
-  "Yesterday Funaro"): it is cut from the front of a span, and a function word from its end.
+  "Yesterday Funaro"): it is cut from the front of a span, and a function word from its end;
+  so are a lower-case article ("the United States") and a description written before a name
+  ("British bank Abbey National").
 - A post-nominal ("Alan Reid MP", "Ann Lee QC") or a title ("Finance Minister Ann Lee") is no
   part of a person's name: it is cut, and the linker records it as a role. A peer's title with
   one name is the name ("Lord Browne"); an honorific or a rank alone ("Mr.", "Sgt") names
@@ -18,6 +20,9 @@
 - A company named for its partners is one name ("Hollis, Marden and Co Inc", "Kessler and Platt
   Inc"), though the model reads the partners as people; not where a partner is named alone too,
   or ends in a legal form of its own ("Dale Corp and Varno Inc": two companies).
+- A name joined by "and" to a word for a firm's partners ("Brown and Partners", "Hale & Sons
+  Ltd") is one company, whatever the model read; a possessive firm and its town ("Smith's of
+  Leeds") too, where the story writes the possessive alone as a name or the whole owns nothing.
 - Names listed together ("Orvel and Dunmore Bank") that the story also names each alone are
   two names, though the model read one.
 - An owner the story also names alone is no part of what it owns ("Finance Ministry's Trust
@@ -50,7 +55,8 @@ def _rules() -> dict:
             "honorifics": frozenset(rules["honorifics"]),
             "titles": frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]),
             "legal_forms": frozenset(rules["legal_forms"]),
-            "corporate_suffixes": frozenset(rules["corporate_suffixes"])}  # (the legal forms among them)
+            "corporate_suffixes": frozenset(rules["corporate_suffixes"]),
+            "partners_words": frozenset(rules["partners_words"])}  # (the legal forms among them)
 
 
 def repair_boundaries(doc: Doc) -> Doc:
@@ -76,7 +82,9 @@ def repair_boundaries(doc: Doc) -> Doc:
     spans = [q for s in spans for q in _owner_and_owned(s, alone)]
     spans = [q for s in spans for q in _listed_apart(s, alone)]
     spans = _coordinated_firms(spans, rules)
+    spans = _named_for_partners(doc, spans, rules)
     names = possessive_names(doc, spans)
+    spans = _possessive_of_place(spans, names)
     spans = [Span(doc, s.start, s.end + 1, label="ORG") if s.text in names and _possessive_after(s) else s
              for s in spans]
     doc.set_ents(sorted(spans), default="outside")
@@ -131,6 +139,17 @@ def _trimmed(span: Span, rules: dict) -> Span | None:
     while end - start > 1 and doc[start].is_title and (doc[start].lower_ in rules["not_name_openers"]
                                                        or doc[start].tag_ == "VBG"):
         start += 1
+    # "the United States": a name written mid-sentence never opens with a lower-case article
+    # (a capitalised one is part of it: "The Hague")
+    while end - start > 1 and doc[start].lower_ in ("the", "a", "an") and doc[start].is_lower:
+        start += 1
+    # "British bank Abbey National", "Environmental group Tidewatch": a description (an
+    # adjective or a nationality, then a lower-case noun) written before a name is no part of it
+    described = next((i for i in range(start + 1, min(start + 3, end - 1)) if doc[i].is_lower and doc[i].pos_ == "NOUN"
+                      and doc[i + 1].is_title and all(t.is_title and (t.tag_ == "JJ" or gazetteer().is_demonym(t.text))
+                                                      for t in doc[start:i])), None)
+    if described is not None:
+        start = described + 1
     # "Hewlett-Packard Co. Recently", "Sydney-": a name never ends in a function word
     while end - start > 1 and (doc[end - 1].lower_ in rules["not_name_openers"] or _dangling(doc[end - 1])):
         end -= 1
@@ -202,6 +221,55 @@ def _partners_start(span: Span, rules: dict) -> int:
 
 
 _AND = ("and", "&")
+
+
+def _named_for_partners(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
+    """"Brown and Partners", "Hale & Sons Ltd": capitalised names joined by "and" to a word that
+    names a firm's partners ("Partners", "Sons", "Associates", "Co") are one company, whatever
+    the model read of them (often nothing). Such a word names nobody alone, so the story may
+    name "Brown" alone too: he is then a person of his own, not the firm."""
+    firms = []
+    for t in doc[1:-1]:
+        word = doc[t.i + 1]
+        inside = any(s.start < t.i and s.end > word.i for s in spans)  # ("Hollis, Marden and Co Inc")
+        if t.lower_ in _AND and word.is_title and word.lower_.rstrip(".") in rules["partners_words"] and not inside:
+            start, end = _partners_before(doc, t.i, spans, rules), word.i + 1
+            while end < len(doc) and doc[end].lower_.rstrip(".") in rules["legal_forms"]:
+                end += 1
+            if start < t.i and (end == len(doc) or not (doc[end].is_alpha and doc[end].is_title)):
+                firms.append(Span(doc, start, end, label="ORG"))
+    taken = {i for f in firms for i in range(f.start, f.end)}
+    return sorted([s for s in spans if not taken.intersection(range(s.start, s.end))] + firms)
+
+
+def _partners_before(doc: Doc, i: int, spans: list[Span], rules: dict) -> int:
+    """Where the names before the "and" at `i` begin: the span ending there, else up to three
+    capitalised words; `i` when there are none."""
+    ending = [s for s in spans if s.end == i]
+    if ending:
+        return ending[0].start
+    start = i
+    while start > 0 and i - start < 3 and doc[start - 1].is_alpha and doc[start - 1].is_title \
+            and doc[start - 1].lower_ not in rules["not_name_openers"]:
+        start -= 1
+    return start
+
+
+def _possessive_of_place(spans: list[Span], names: frozenset[str]) -> list[Span]:
+    """"Smith's of Leeds": a firm named by a possessive and its town is one name, where the
+    story writes the possessive alone as a name too, or the whole owns nothing ("Tandler's of
+    Bristol has been sold")."""
+    out: list[Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and span.start == prev.end + 2
+                and (span.label_ in ("GPE", "LOC") or gazetteer().knows(span.text))
+                and _possessive_after(prev) and span.doc[prev.end + 1].lower_ == "of"
+                and (prev.text in names or span.end == len(span.doc) or _owns_nothing(span.doc[span.end]))):
+            out[-1] = Span(span.doc, prev.start, span.end, label="ORG")
+            continue
+        out.append(span)
+    return out
 
 
 def _listed_apart(span: Span, alone: set[str]) -> list[Span]:

@@ -182,11 +182,15 @@ def _is_actor(token: Token) -> bool:
 
 
 def _words(name: str, suffixes: frozenset[str]) -> tuple[str, ...]:
-    """Folded words of a name without trailing corporate suffixes ("Orion Inc." -> orion)."""
+    """Folded words of a name without trailing corporate suffixes ("Orion Inc." -> orion) or a
+    generational one ("Hal Mefford Jr." -> hal mefford: "Mefford" is his surname)."""
     words = tuple(fold(w) for w in name.replace(",", " ").split())
-    while len(words) > 1 and words[-1] in suffixes:
+    while len(words) > 1 and (words[-1] in suffixes or words[-1].rstrip(".") in _GENERATIONAL):
         words = words[:-1]
     return words
+
+
+_GENERATIONAL = ("jr", "sr")
 
 
 def _part_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:

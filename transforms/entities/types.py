@@ -202,7 +202,8 @@ def _company_and_place(span: Span, institution_heads: frozenset[str]) -> list[Sp
     if of is None:
         return [span]
     doc = span.doc
-    company, place = doc[span.start:of], doc[of + 1:span.end]
+    after = of + 2 if doc[of + 1].lower_ == "the" and of + 2 < span.end else of + 1  # ("... Co of the United States")
+    company, place = doc[span.start:of], doc[after:span.end]
     if any(t.lower_ in institution_heads or t.is_lower for t in company) \
             or not gazetteer().knows(place.text):
         return [span]

@@ -61,7 +61,7 @@ def _given_agree(a: str, b: str) -> bool:
 def person_compatible(a: str, b: str) -> bool:
     """Same surname, and the given names both write agree in order ("John Smith" ~ "John K.
     Smith", "J. Smith" ~ "John Smith"; not "John Smith" ~ "Mary Smith")."""
-    wa, wb = name_words(a), name_words(b)
+    wa, wb = _without_generation(name_words(a)), _without_generation(name_words(b))
     if not wa or not wb or wa[-1] != wb[-1]:
         return False
     ga, gb = wa[:-1], wb[:-1]
@@ -73,6 +73,11 @@ def person_compatible(a: str, b: str) -> bool:
     short, long_ = sorted((ga[1:], gb[1:]), key=len)
     rest = iter(long_)
     return all(any(_given_agree(s, x) for x in rest) for s in short)
+
+
+def _without_generation(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A person's words without a generational suffix ("Hal Mefford Jr." -> hal mefford)."""
+    return words[:-1] if len(words) > 1 and words[-1].rstrip(".") in ("jr", "sr") else words
 
 
 def same_organisation(a: str, b: str) -> bool:

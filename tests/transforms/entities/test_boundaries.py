@@ -118,6 +118,71 @@ def test_companies_joined_by_and_stay_apart(nlp, text, spans):
                                                             for w, label, _ in spans]
 
 
+def test_a_firm_named_for_its_partners_is_one_company_beside_the_person(nlp):
+    text = "Calder and Partners will audit the mill. Ewan Calder, a partner, said the fee was fair. Calder left."
+    clusters = clusters_after(nlp, text, [("Ewan Calder", "PER", 0), ("Calder", "PER", 2)])
+    assert clusters["Calder and Partners"].type == "ORG"
+    assert [m.text for m in clusters["Calder and Partners"].mentions] == ["Calder and Partners"]
+    assert sorted(m.text for m in clusters["Ewan Calder"].mentions) == ["Calder", "Ewan Calder"]
+
+
+@pytest.mark.parametrize("text, firm", [
+    ("Pell & Sons Ltd repaired the roof.", "Pell & Sons Ltd"),
+    ("The bank hired Hollis, Marden and Co Inc on Monday.", "Hollis, Marden and Co Inc"),
+])
+def test_partners_words_end_a_firms_name(nlp, text, firm):
+    spans = [("Hollis", "PER", 0), ("Marden and Co Inc", "ORG", 0)] if "Hollis" in text else []
+    assert (firm, "ORG") in ents(as_if_the_model_read(nlp, text, spans))
+
+
+def test_partners_in_lower_case_are_no_firm(nlp):
+    doc = as_if_the_model_read(nlp, "Nora Pell and partners bought the flat.", [("Nora Pell", "PER", 0)])
+    assert ents(doc) == [("Nora Pell", "PERSON")]
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("Dobbin's of Exeter, the toy shop, was sold. Dobbin's had traded for a century.",
+     [("Dobbin", "PER", 0), ("Exeter", "ORG", 0), ("Dobbin", "PER", 1)]),
+    ("Brannock's of Hull has closed its doors.", [("Brannock", "PER", 0), ("Hull", "LOC", 0)]),
+])
+def test_a_possessive_firm_of_a_town_is_one_name(nlp, text, spans):
+    clusters = clusters_after(nlp, text, spans)
+    name = text.split(",")[0].split(" has")[0]
+    assert clusters[name].type == "ORG"
+    assert {m.text for m in clusters[name].mentions} <= {name, name.split(" of ")[0]}
+
+
+def test_a_possessive_before_a_town_it_owns_something_of_stays_apart(nlp):
+    doc = as_if_the_model_read(nlp, "Brannock's of Hull trawler fleet sailed.",
+                               [("Brannock", "PER", 0), ("Hull", "LOC", 0)])
+    assert ("Brannock's of Hull", "ORG") not in ents(doc)
+
+
+def test_a_mention_keeps_the_surname_before_a_generational_suffix(nlp):
+    text = "Harold Mefford Jr. will chair the board. Mefford said the plant would stay open."
+    clusters = clusters_after(nlp, text, [("Harold Mefford Jr.", "PER", 0), ("Mefford", "PER", 1)])
+    assert sorted(m.text for m in clusters["Harold Mefford Jr."].mentions) == ["Harold Mefford Jr.", "Mefford"]
+
+
+def test_a_lower_case_article_opens_no_name(nlp):
+    text = "The fine was paid by Orland Grain Co of the United States in May."
+    doc = as_if_the_model_read(nlp, text, [("Orland Grain Co of the United States", "ORG", 0)])
+    assert ents(doc) == [("Orland Grain Co", "ORG"), ("United States", "GPE")]
+
+
+@pytest.mark.parametrize("text, glued, name", [
+    ("The deal was struck by British bank Harwell National on Monday.", "British bank Harwell National", "Harwell National"),
+    ("The road was opposed by Norwegian group Tidewatch, which sued.", "Norwegian group Tidewatch", "Tidewatch"),
+])
+def test_a_description_before_a_name_is_cut(nlp, text, glued, name):
+    assert name in [e.text for e in as_if_the_model_read(nlp, text, [(glued, "ORG", 0)]).ents]
+
+
+def test_a_lower_case_particle_inside_a_name_stays(nlp):
+    doc = as_if_the_model_read(nlp, "Talks resumed in Punta del Vento on Friday.", [("Punta del Vento", "LOC", 0)])
+    assert [e.text for e in doc.ents] == ["Punta del Vento"]
+
+
 def test_names_listed_together_and_named_alone_elsewhere_are_two(nlp):
     text = "Orvel and Dunmore Bank will lend the money. Orvel said so, and Dunmore Bank agreed."
     doc = as_if_the_model_read(nlp, text, [("Orvel and Dunmore Bank", "ORG", 0), ("Orvel", "ORG", 1),

@@ -14,6 +14,8 @@ from transforms.entities.variants import person_compatible, same_organisation, s
     ("John Smith", "Mary Smith", False),
     ("John K. Smith", "John L. Smith", False),
     ("John Smith", "John Smithers", False),
+    ("Harold Mefford Jr.", "Mefford", True),  # a generational suffix is no surname
+    ("Harold Mefford Jr.", "Harold Mefford Sr.", True),  # (the names agree; the linker keeps roles apart)
 ])
 def test_people_agree_on_surname_and_every_given_name_both_write(a, b, same):
     assert person_compatible(a, b) is same
