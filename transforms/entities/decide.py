@@ -96,6 +96,10 @@ def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues
     if before is not None and before.lower_ in cues.person_titles:
         feats.append("after_title")
     feats += [f"other={label}" for label in sorted(set(others) - {ner})]
+    # (a function word capitalised inside the span marks a title of a work, "Shall We Dance",
+    # not a name, "Bank of Leith": 5-fold entity F1 0.9422 -> 0.9426)
+    if any(t.is_title and t.is_stop for t in ent[1:]):
+        feats.append("capital_function_word")
     # (a capitalised common word, "Spring", "Bouncers", and the last word's vector, which places
     # names never seen in training among similar words: 5-fold entity F1 0.9279 -> 0.9285;
     # the previous word's vector as well: 0.9283)

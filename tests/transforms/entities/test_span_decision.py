@@ -47,6 +47,15 @@ def test_features_read_shape_cues_and_context():
     assert "after_honorific" in person or "first=mr" in person
 
 
+def test_a_capitalised_function_word_inside_a_span_is_a_feature():
+    doc = raw_docs([{"text": "Critics liked Wait For The Tide, and Bank of Leith paid for it."}])[0]
+    types = EntityTypes(_rules()["label_map"])
+    spans = types.spans(doc)[1]
+    feats = {ent.text: set(f for f in fs if isinstance(f, str)) for (ent, _), fs in zip(spans, types.features(spans))}
+    assert "capital_function_word" in feats["Wait For The Tide"]
+    assert "capital_function_word" not in feats["Bank of Leith"]
+
+
 def test_choices_put_drop_first_with_no_features():
     cands = candidates(["ner=PER", "caps"])
     assert cands[0] == [] and len(cands) == len(LABELS) == 5
