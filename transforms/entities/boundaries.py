@@ -23,6 +23,8 @@
 - A name joined by "and" to a word for a firm's partners ("Brown and Partners", "Hale & Sons
   Ltd") is one company, whatever the model read; a possessive firm and its town ("Smith's of
   Leeds") too, where the story writes the possessive alone as a name or the whole owns nothing.
+- A court is named with the district or place it serves ("District Court for the Eastern
+  District of Lorwick", "Circuit Court of Tandle County"), which the model reads apart.
 - Names listed together ("Orvel and Dunmore Bank") that the story also names each alone are
   two names, though the model read one.
 - An owner the story also names alone is no part of what it owns ("Finance Ministry's Trust
@@ -83,6 +85,7 @@ def repair_boundaries(doc: Doc) -> Doc:
     spans = [q for s in spans for q in _listed_apart(s, alone)]
     spans = _coordinated_firms(spans, rules)
     spans = _named_for_partners(doc, spans, rules)
+    spans = _court_of_district(doc, spans)
     names = possessive_names(doc, spans)
     spans = _possessive_of_place(spans, names)
     spans = [Span(doc, s.start, s.end + 1, label="ORG") if s.text in names and _possessive_after(s) else s
@@ -253,6 +256,30 @@ def _partners_before(doc: Doc, i: int, spans: list[Span], rules: dict) -> int:
             and doc[start - 1].lower_ not in rules["not_name_openers"]:
         start -= 1
     return start
+
+
+def _court_of_district(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"District Court for the Eastern District of Lorwick", "Circuit Court of Tandle County":
+    a court is named for the district or the place it serves, which the model reads apart."""
+    out: list[Span] = []
+    for span in spans:
+        if out and out[-1].end > span.start:
+            continue  # (taken in by the court before it)
+        end = _district_end(doc, span.end) if span[-1].lower_ in ("court", "appeals") else span.end
+        out.append(span if end == span.end else Span(doc, span.start, end, label="ORG"))
+    return out
+
+
+def _district_end(doc: Doc, i: int) -> int:
+    """The end of "for the Eastern District of Lorwick" or "of Tandle County" at `i`, or `i`."""
+    j = i + 2 if doc[i:i + 2].text.lower() == "for the" else i + 1 if i < len(doc) and doc[i].lower_ == "of" else i
+    end = j
+    while end < len(doc) and (doc[end].is_title or (doc[end].lower_ == "of" and end + 1 < len(doc) and doc[end + 1].is_title)):
+        end += 1
+    served = doc[j:end]
+    if j == i or not len(served) or (j == i + 2 and not {"district", "circuit"} & {t.lower_ for t in served}):
+        return i
+    return end
 
 
 def _possessive_of_place(spans: list[Span], names: frozenset[str]) -> list[Span]:

@@ -5,6 +5,7 @@ import pytest
 
 from tests.transforms.entities.test_linking import as_if_the_model_read
 from transforms.entities.linking import clusters as linked
+from transforms.entities.boundaries import repair_boundaries
 from transforms.entities.linking import link
 
 
@@ -181,6 +182,28 @@ def test_a_description_before_a_name_is_cut(nlp, text, glued, name):
 def test_a_lower_case_particle_inside_a_name_stays(nlp):
     doc = as_if_the_model_read(nlp, "Talks resumed in Punta del Vento on Friday.", [("Punta del Vento", "LOC", 0)])
     assert [e.text for e in doc.ents] == ["Punta del Vento"]
+
+
+@pytest.mark.parametrize("text, spans, court", [
+    ("The case was heard in the U.S. District Court for the Eastern District of Lorwick on Monday.",
+     [("U.S. District Court", "ORG", 0), ("Eastern District", "ORG", 0), ("Lorwick", "LOC", 0)],
+     "U.S. District Court for the Eastern District of Lorwick"),
+    ("Harwell appealed to the Court of Appeals for the Ninth Circuit, which refused.",
+     [("Harwell", "PER", 0), ("Court of Appeals", "ORG", 0), ("Ninth Circuit", "MISC", 0)],
+     "Court of Appeals for the Ninth Circuit"),
+])
+def test_a_court_is_named_with_the_district_it_serves(nlp, text, spans, court):
+    # (the repair itself: whether the span decision then keeps a court it never saw is its own matter)
+    doc = nlp(text)
+    doc.set_ents([doc.char_span(text.index(w), text.index(w) + len(w), label=label) for w, label, _ in spans],
+                 default="outside")
+    assert (court, "ORG") in ents(repair_boundaries(doc))
+
+
+def test_a_court_for_no_district_stays_as_written(nlp):
+    doc = as_if_the_model_read(nlp, "Harwell asked the Supreme Court for the Lorwick papers.",
+                               [("Harwell", "PER", 0), ("Supreme Court", "ORG", 0), ("Lorwick", "LOC", 0)])
+    assert "Supreme Court" in [e.text for e in doc.ents]
 
 
 def test_names_listed_together_and_named_alone_elsewhere_are_two(nlp):
