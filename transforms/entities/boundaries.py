@@ -160,8 +160,10 @@ def _trimmed(span: Span, rules: dict) -> Span | None:
         # "Prime Minister Ann Lee": the title is a role (read by the linker), not the name
         while end - start > 2 and doc[start].lower_.rstrip(".") in rules["titles"]:
             start += 1
-        while end - start > 1 and doc[end - 1].text.rstrip(".") in rules["post_nominals"]:
-            end -= 1  # "Alan Reid MP": the linker reads the post-nominal as a role
+    # "Alan Reid MP", "Ealing North MP" (whatever the model called it): the linker reads the
+    # post-nominal as a role
+    while end - start > 1 and doc[end - 1].text.rstrip(".") in rules["post_nominals"]:
+        end -= 1
     if (start, end) == (span.start, span.end):
         return span
     return Span(doc, start, end, label=span.label) if end > start else None

@@ -42,6 +42,11 @@ def test_a_post_nominal_is_cut_and_kept_as_a_role(nlp):
     assert clusters["Wendell Ashby"].roles == ["MP"]
 
 
+def test_a_post_nominal_is_cut_whatever_the_model_called_the_name(nlp):
+    doc = as_if_the_model_read(nlp, "The motion was tabled by Morag Keel MSP on Tuesday.", [("Morag Keel MSP", "ORG", 0)])
+    assert [e.text for e in doc.ents] == ["Morag Keel"]
+
+
 def test_a_title_is_cut_from_a_person_and_kept_as_a_role(nlp):
     text = "Finance Minister Petra Langvik said the budget was balanced."
     clusters = clusters_after(nlp, text, [("Finance Minister Petra Langvik", "PER", 0)])
