@@ -25,6 +25,8 @@
   Leeds") too, where the story writes the possessive alone as a name or the whole owns nothing.
 - A court is named with the district or place it serves ("District Court for the Eastern
   District of Lorwick", "Circuit Court of Tandle County"), which the model reads apart.
+- The capitalised words right after a word for a work ("the film Black Friday", "the single
+  Return of the Mack") are its title, not the people or firms the model read in them.
 - Names listed together ("Orvel and Dunmore Bank") that the story also names each alone are
   two names, though the model read one.
 - An owner the story also names alone is no part of what it owns ("Finance Ministry's Trust
@@ -58,7 +60,8 @@ def _rules() -> dict:
             "titles": frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]),
             "legal_forms": frozenset(rules["legal_forms"]),
             "corporate_suffixes": frozenset(rules["corporate_suffixes"]),
-            "partners_words": frozenset(rules["partners_words"])}  # (the legal forms among them)
+            "partners_words": frozenset(rules["partners_words"]),
+            "work_nouns": frozenset(rules["work_nouns"])}  # (the legal forms among them)
 
 
 def repair_boundaries(doc: Doc) -> Doc:
@@ -86,6 +89,7 @@ def repair_boundaries(doc: Doc) -> Doc:
     spans = _coordinated_firms(spans, rules)
     spans = _named_for_partners(doc, spans, rules)
     spans = _court_of_district(doc, spans)
+    spans = _titles_of_works(doc, spans, rules)
     names = possessive_names(doc, spans)
     spans = _possessive_of_place(spans, names)
     spans = [Span(doc, s.start, s.end + 1, label="ORG") if s.text in names and _possessive_after(s) else s
@@ -258,6 +262,35 @@ def _partners_before(doc: Doc, i: int, spans: list[Span], rules: dict) -> int:
             and doc[start - 1].lower_ not in rules["not_name_openers"]:
         start -= 1
     return start
+
+
+def _titles_of_works(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
+    """"the film Black Friday", "the 1996 single Return of the Mack": the capitalised words
+    right after a word for a work are its title (OntoNotes' WORK_OF_ART), not the people or
+    firms the model read in them."""
+    titles = []
+    for t in doc[:-1]:
+        if t.lower_ in rules["work_nouns"] and t.is_lower:
+            end = _title_end(doc, t.i + 1)
+            if end > t.i + 1:
+                titles.append(Span(doc, t.i + 1, end, label="WORK_OF_ART"))
+    taken = {i for s in titles for i in range(s.start, s.end)}
+    return sorted([s for s in spans if not taken.intersection(range(s.start, s.end))] + titles)
+
+
+def _title_end(doc: Doc, i: int) -> int:
+    """The end of the title that starts at `i`: capitalised words and numbers, with the lower-case
+    function words between them ("Return of the Mack"); `i` when no capitalised word starts there."""
+    end = i
+    while end < len(doc) and (doc[end].is_title or doc[end].is_upper and doc[end].is_alpha or (
+            end > i and doc[end].like_num)):
+        end += 1
+        k = end
+        while k < len(doc) and doc[k].is_lower and doc[k].is_stop and k - end < 2:
+            k += 1
+        if k > end and k < len(doc) and doc[k].is_title:
+            end = k
+    return end
 
 
 def _court_of_district(doc: Doc, spans: list[Span]) -> list[Span]:
