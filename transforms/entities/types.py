@@ -410,6 +410,9 @@ def _towns_and_states(doc: Doc) -> list[Span]:
     before the comma, whatever the model made of them."""
     spans: list[Span] = []
     for i in range(2, len(doc)):
+        if _party_state(doc, i):
+            spans.append(Span(doc, i, _state_at(doc, i), label="GPE"))
+            continue
         if doc[i - 1].text != "," or (spans and i < spans[-1].end):
             continue
         state_end = _state_at(doc, i)
@@ -427,6 +430,14 @@ def _towns_and_states(doc: Doc) -> list[Span]:
             spans.append(Span(doc, start, i - 1, label="GPE"))
             spans.append(Span(doc, i, state_end, label="GPE"))
     return spans
+
+
+def _party_state(doc: Doc, i: int) -> bool:
+    """A lawmaker's party and state at token i, as US news writes them: "(D-N.J.)", "(R-Texas)"."""
+    if i < 3 or doc[i - 1].text != "-" or doc[i - 2].text not in ("D", "R", "I") or doc[i - 3].text != "(":
+        return False
+    end = _state_at(doc, i)
+    return end is not None and end < len(doc) and doc[end].text == ")"
 
 
 def _state_at(doc: Doc, i: int) -> int | None:

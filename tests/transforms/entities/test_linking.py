@@ -171,6 +171,12 @@ def test_town_comma_state_makes_two_places_and_names_the_state_in_full(nlp):
     assert names[("GPE", "New Mexico")] == ["N.M."] and names[("GPE", "Mississippi")] == ["Miss."]
 
 
+def test_a_lawmakers_party_and_state_name_the_state(nlp):
+    doc = nlp("Sen. Dale Orvik (D-N.J.) and Rep. Ann Foy (R-Texas) urged the agency to act.")
+    names = {(c.type, c.name): c.aliases for c in linked(doc)}
+    assert names[("GPE", "New Jersey")] == ["N.J."] and names[("GPE", "Texas")] == ["Texas"]
+
+
 @pytest.mark.parametrize("text, places", [
     # a state written twice, or a list of states, is no town of the state after it
     ("The plants are in Wixom, Michigan, Michigan and in Louisville, Kentucky.",
