@@ -59,9 +59,9 @@ def _rules() -> dict:
             "honorifics": frozenset(rules["honorifics"]),
             "titles": frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]),
             "legal_forms": frozenset(rules["legal_forms"]),
-            "corporate_suffixes": frozenset(rules["corporate_suffixes"]),
+            "corporate_suffixes": frozenset(rules["corporate_suffixes"]),  # (the legal forms among them)
             "partners_words": frozenset(rules["partners_words"]),
-            "work_nouns": frozenset(rules["work_nouns"])}  # (the legal forms among them)
+            "work_nouns": frozenset(rules["work_nouns"])}
 
 
 def repair_boundaries(doc: Doc) -> Doc:
@@ -240,13 +240,14 @@ def _named_for_partners(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     firms = []
     for t in doc[1:-1]:
         word = doc[t.i + 1]
-        inside = any(s.start < t.i and s.end > word.i for s in spans)  # ("Hollis, Marden and Co Inc")
-        if t.lower_ in _AND and word.is_title and word.lower_.rstrip(".") in rules["partners_words"] and not inside:
-            start, end = _partners_before(doc, t.i, spans, rules), word.i + 1
-            while end < len(doc) and doc[end].lower_.rstrip(".") in rules["legal_forms"]:
-                end += 1
-            if start < t.i and (end == len(doc) or not (doc[end].is_alpha and doc[end].is_title)):
-                firms.append(Span(doc, start, end, label="ORG"))
+        if not (t.lower_ in _AND and word.is_title and word.lower_.rstrip(".") in rules["partners_words"]) \
+                or any(s.start < t.i and s.end > word.i for s in spans):  # (read whole: "Hollis, Marden and Co Inc")
+            continue
+        start, end = _partners_before(doc, t.i, spans, rules), word.i + 1
+        while end < len(doc) and doc[end].lower_.rstrip(".") in rules["legal_forms"]:
+            end += 1
+        if start < t.i and (end == len(doc) or not (doc[end].is_alpha and doc[end].is_title)):
+            firms.append(Span(doc, start, end, label="ORG"))
     taken = {i for f in firms for i in range(f.start, f.end)}
     return sorted([s for s in spans if not taken.intersection(range(s.start, s.end))] + firms)
 

@@ -50,7 +50,7 @@ from spacy.tokens import Doc, Span, Token
 from transforms.entities.boundaries import possessive_names
 from transforms.entities.names import fold, gazetteer
 from transforms.entities.types import past_corporate_suffix
-from transforms.entities.variants import name_words, person_compatible, spelling_variant
+from transforms.entities.variants import GENERATIONAL, name_words, person_compatible, spelling_variant
 from transforms.facts import get_facts, set_facts
 from transforms.ids import stable_id
 from transforms.lexicons import load
@@ -185,12 +185,10 @@ def _words(name: str, suffixes: frozenset[str]) -> tuple[str, ...]:
     """Folded words of a name without trailing corporate suffixes ("Orion Inc." -> orion) or a
     generational one ("Hal Mefford Jr." -> hal mefford: "Mefford" is his surname)."""
     words = tuple(fold(w) for w in name.replace(",", " ").split())
-    while len(words) > 1 and (words[-1] in suffixes or words[-1].rstrip(".") in _GENERATIONAL):
+    while len(words) > 1 and (words[-1] in suffixes or words[-1].rstrip(".") in GENERATIONAL):
         words = words[:-1]
     return words
 
-
-_GENERATIONAL = ("jr", "sr")
 
 
 def _part_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
