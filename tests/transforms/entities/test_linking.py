@@ -93,6 +93,13 @@ def test_a_corporate_suffix_left_out_of_the_span_is_taken_in(nlp):
     assert clusters["Kestrel Co."].aliases == ["Kestrel Co.", "Kestrel"]
 
 
+@pytest.mark.parametrize("suffix", ["N.V.", "B.V.", "L.P.", "N.A."])
+def test_a_legal_form_written_with_periods_is_taken_in(nlp, suffix):
+    text = f"Shares of Kestrel Shipping {suffix} fell after the warning. Kestrel Shipping blamed fuel costs."
+    doc = as_if_the_model_read(nlp, text, [("Kestrel Shipping", "ORG", 0), ("Kestrel Shipping", "ORG", 1)])
+    assert f"Kestrel Shipping {suffix}" in [e.text for e in doc.ents]
+
+
 def test_and_co_completes_a_firm_the_model_took_for_a_place(nlp):
     doc = nlp("Clients of stockbroker Pemberton and Co were told to sell.")
     assert [(e.text, e.label_) for e in doc.ents] == [("Pemberton and Co", "ORG")]
