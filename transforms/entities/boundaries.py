@@ -38,6 +38,7 @@
 
 from __future__ import annotations
 
+import calendar
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
@@ -270,13 +271,20 @@ def _titles_of_works(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     right after a word for a work are its title (OntoNotes' WORK_OF_ART), not the people or
     firms the model read in them."""
     titles = []
-    for t in doc[:-1]:
-        if t.lower_ in rules["work_nouns"] and t.is_lower:
+    for t in doc[1:-1]:
+        # (a noun after a determiner, an adjective or a number: not "figures show Britain",
+        # "will play Chelsea"; and no date after it: "the game Saturday")
+        if t.lower_ in rules["work_nouns"] and t.is_lower and t.pos_ == "NOUN" \
+                and doc[t.i - 1].tag_ in _NOUN_PHRASE_OPENERS and doc[t.i + 1].lower_ not in _CALENDAR:
             end = _title_end(doc, t.i + 1)
             if end > t.i + 1:
                 titles.append(Span(doc, t.i + 1, end, label="WORK_OF_ART"))
     taken = {i for s in titles for i in range(s.start, s.end)}
     return sorted([s for s in spans if not taken.intersection(range(s.start, s.end))] + titles)
+
+
+_NOUN_PHRASE_OPENERS = frozenset({"DT", "JJ", "CD", "NN", "NNP", "PRP$", "POS"})
+_CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)
 
 
 def _title_end(doc: Doc, i: int) -> int:

@@ -212,14 +212,18 @@ def test_a_court_for_no_district_stays_as_written(nlp):
 
 
 def test_the_title_after_a_word_for_a_work_is_no_person_or_firm(nlp):
-    text = "Riots delayed the film Black Harbour, and the 1998 single Return of the Drifter sold well."
+    text = "Riots delayed the film Black Harbour, and the 1998 album Return of the Drifter sold well."
     doc = as_if_the_model_read(nlp, text, [("Black Harbour", "PER", 0), ("Drifter", "ORG", 0)])
     assert ents(doc) == [("Black Harbour", "WORK_OF_ART"), ("Return of the Drifter", "WORK_OF_ART")]
 
 
-def test_a_name_after_a_word_for_a_work_used_as_a_modifier_stays(nlp):
-    doc = as_if_the_model_read(nlp, "The film star Dana Holt met Gregor Pell.", [("Dana Holt", "PER", 0), ("Gregor Pell", "PER", 0)])
-    assert ents(doc) == [("Dana Holt", "PERSON"), ("Gregor Pell", "PERSON")]
+@pytest.mark.parametrize("text, spans", [
+    ("The film star Dana Holt met Gregor Pell.", [("Dana Holt", "PER", 0), ("Gregor Pell", "PER", 0)]),
+    ("Figures show Britain grew faster than France.", [("Britain", "LOC", 0), ("France", "LOC", 0)]),  # a verb
+    ("Arsenal will play Chelsea, and the game Saturday was moved.", [("Arsenal", "ORG", 0), ("Chelsea", "ORG", 0)]),
+])
+def test_a_name_after_a_word_for_a_work_that_is_no_title_stays(nlp, text, spans):
+    assert [e.text for e in as_if_the_model_read(nlp, text, spans).ents] == [w for w, _, _ in spans]
 
 
 def test_names_listed_together_and_named_alone_elsewhere_are_two(nlp):
