@@ -25,7 +25,7 @@
   Leeds") too, where the story writes the possessive alone as a name or the whole owns nothing.
 - A court is named with the district or place it serves ("District Court for the Eastern
   District of Lorwick", "Circuit Court of Tandle County"), which the model reads apart.
-- The capitalised words right after a word for a work ("the film Black Friday", "the single
+- The capitalised words right after a noun for a work ("the film Black Friday", "the album
   Return of the Mack") are its title, not the people or firms the model read in them.
 - Names listed together ("Orvel and Dunmore Bank") that the story also names each alone are
   two names, though the model read one.
@@ -267,7 +267,7 @@ def _partners_before(doc: Doc, i: int, spans: list[Span], rules: dict) -> int:
 
 
 def _titles_of_works(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
-    """"the film Black Friday", "the 1996 single Return of the Mack": the capitalised words
+    """"the film Black Friday", "the 1996 album Return of the Mack": the capitalised words
     right after a word for a work are its title (OntoNotes' WORK_OF_ART), not the people or
     firms the model read in them."""
     titles = []
