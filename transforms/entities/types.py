@@ -410,8 +410,9 @@ def _towns_and_states(doc: Doc) -> list[Span]:
     before the comma, whatever the model made of them."""
     spans: list[Span] = []
     for i in range(2, len(doc)):
-        if _party_state(doc, i):
-            spans.append(Span(doc, i, _state_at(doc, i), label="GPE"))
+        party_state = _party_state_end(doc, i)
+        if party_state is not None:
+            spans.append(Span(doc, i, party_state, label="GPE"))
             continue
         if doc[i - 1].text != "," or (spans and i < spans[-1].end):
             continue
@@ -432,12 +433,13 @@ def _towns_and_states(doc: Doc) -> list[Span]:
     return spans
 
 
-def _party_state(doc: Doc, i: int) -> bool:
-    """A lawmaker's party and state at token i, as US news writes them: "(D-N.J.)", "(R-Texas)"."""
+def _party_state_end(doc: Doc, i: int) -> int | None:
+    """Where the state of a lawmaker's party and state at token i ends, as US news writes them
+    ("(D-N.J.)", "(R-Texas)"); None when there is none."""
     if i < 3 or doc[i - 1].text != "-" or doc[i - 2].text not in ("D", "R", "I") or doc[i - 3].text != "(":
-        return False
+        return None
     end = _state_at(doc, i)
-    return end is not None and end < len(doc) and doc[end].text == ")"
+    return end if end is not None and end < len(doc) and doc[end].text == ")" else None
 
 
 def _state_at(doc: Doc, i: int) -> int | None:
