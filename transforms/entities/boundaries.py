@@ -43,7 +43,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from transforms.entities.names import gazetteer
+from transforms.entities.names import gazetteer, suffix_form
 from transforms.lexicons import load
 
 _OPEN, _CLOSE = "<", ">"
@@ -81,9 +81,7 @@ def repair_boundaries(doc: Doc) -> Doc:
             piece = _trimmed(_country_alone(_with_peerage(_hyphen_completed(piece, free), rules, free)), rules)
             if piece is not None:
                 spans += _split_after_legal_form(piece, rules)
-    bracketed = _bracketed_names(doc)
-    inside = {i for s in bracketed for i in range(s.start, s.end)}
-    spans = [s for s in spans if not inside.intersection(range(s.start, s.end))] + bracketed
+    spans = _in_place_of(spans, _bracketed_names(doc))
     alone = {s.text for s in spans if not _possessive_after(s)}
     spans = [q for s in spans for q in _owner_and_owned(s, alone)]
     spans = [q for s in spans for q in _listed_apart(s, alone)]
@@ -180,7 +178,7 @@ def _split_after_legal_form(span: Span, rules: dict) -> list[Span]:
     forms = rules["legal_forms"]
     for t in span[1:-1]:
         after = t.doc[t.i + 1]
-        if t.lower_.rstrip(".") in forms and after.is_title and after.lower_.rstrip(".") not in forms:
+        if suffix_form(t.text) in forms and after.is_title and suffix_form(after.text) not in forms:
             return [Span(span.doc, span.start, t.i + 1, label=span.label),
                     *_split_after_legal_form(Span(span.doc, t.i + 1, span.end, label=span.label), rules)]
     return [span]
@@ -212,14 +210,14 @@ def _partners_start(span: Span, rules: dict) -> int:
     # (or the model took "Marden and Co Inc" of "Hollis, Marden and Co Inc")
     listed = i > 0 and doc[i].text == "," and any(t.lower_ in _AND for t in span[1:-1])
     suffixes = rules["corporate_suffixes"]
-    named = [t for t in span if t.lower_.rstrip(".") not in suffixes and t.lower_ not in _AND]
+    named = [t for t in span if suffix_form(t.text) not in suffixes and t.lower_ not in _AND]
     # (one word before the suffixes: "AFG Industries Inc" after "and" is a company of its own)
-    if span[-1].lower_.rstrip(".") not in suffixes or len(named) > 1 + listed or not (joined or listed):
+    if suffix_form(span[-1].text) not in suffixes or len(named) > 1 + listed or not (joined or listed):
         return span.start
     words = 0
     while i > 0 and words <= 3:
         t = doc[i - 1]
-        if t.lower_.rstrip(".") in suffixes or t.lower_ in _AND:
+        if suffix_form(t.text) in suffixes or t.lower_ in _AND:
             return span.start  # (another company ends there, or a longer list: "Wagner and Brown and")
         if t.is_alpha and (t.is_title or t.is_upper) and t.lower_ not in rules["not_name_openers"]:
             words, i = words + 1, i - 1
@@ -245,12 +243,17 @@ def _named_for_partners(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
                 or any(s.start < t.i and s.end > word.i for s in spans):  # (read whole: "Hollis, Marden and Co Inc")
             continue
         start, end = _partners_before(doc, t.i, spans, rules), word.i + 1
-        while end < len(doc) and doc[end].lower_.rstrip(".") in rules["legal_forms"]:
+        while end < len(doc) and suffix_form(doc[end].text) in rules["legal_forms"]:
             end += 1
         if start < t.i and (end == len(doc) or not (doc[end].is_alpha and doc[end].is_title)):
             firms.append(Span(doc, start, end, label="ORG"))
-    taken = {i for f in firms for i in range(f.start, f.end)}
-    return sorted([s for s in spans if not taken.intersection(range(s.start, s.end))] + firms)
+    return _in_place_of(spans, firms)
+
+
+def _in_place_of(spans: list[Span], found: list[Span]) -> list[Span]:
+    """`found` in place of the spans they overlap, in order."""
+    taken = {i for s in found for i in range(s.start, s.end)}
+    return sorted([s for s in spans if not taken.intersection(range(s.start, s.end))] + found)
 
 
 def _partners_before(doc: Doc, i: int, spans: list[Span], rules: dict) -> int:
@@ -279,8 +282,7 @@ def _titles_of_works(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
             end = _title_end(doc, t.i + 1)
             if end > t.i + 1:
                 titles.append(Span(doc, t.i + 1, end, label="WORK_OF_ART"))
-    taken = {i for s in titles for i in range(s.start, s.end)}
-    return sorted([s for s in spans if not taken.intersection(range(s.start, s.end))] + titles)
+    return _in_place_of(spans, titles)
 
 
 _NOUN_PHRASE_OPENERS = frozenset({"DT", "JJ", "CD", "NN", "NNP", "PRP$", "POS"})
@@ -316,14 +318,18 @@ def _court_of_district(doc: Doc, spans: list[Span]) -> list[Span]:
 
 def _district_end(doc: Doc, i: int) -> int:
     """The end of "for the Eastern District of Lorwick" or "of Tandle County" at `i`, or `i`."""
-    j = i + 2 if doc[i:i + 2].text.lower() == "for the" else i + 1 if i < len(doc) and doc[i].lower_ == "of" else i
+    if doc[i:i + 2].text.lower() == "for the":
+        j = i + 2
+    elif i < len(doc) and doc[i].lower_ == "of":
+        j = i + 1
+    else:
+        return i
     end = j
     while end < len(doc) and (doc[end].is_title or (doc[end].lower_ == "of" and end + 1 < len(doc) and doc[end + 1].is_title)):
         end += 1
-    served = doc[j:end]
-    if j == i or not len(served) or (j == i + 2 and not {"district", "circuit"} & {t.lower_ for t in served}):
-        return i
-    return end
+    words = {t.lower_ for t in doc[j:end]}
+    # ("for the" names a district or a circuit; "of" a place)
+    return end if words and (j == i + 1 or words & {"district", "circuit"}) else i
 
 
 def _possessive_of_place(spans: list[Span], names: frozenset[str]) -> list[Span]:

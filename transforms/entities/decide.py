@@ -19,7 +19,7 @@ from typing import Sequence
 
 from spacy.tokens import Span
 
-from transforms.entities.names import gazetteer
+from transforms.entities.names import gazetteer, suffix_form
 from transforms.parse import cached
 from transforms.ranker import Feature, Ranker, label_candidates, load_folder
 
@@ -85,7 +85,7 @@ def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues
         feats.append("demonym")
     if gaz.country_name(text):
         feats.append("country")
-    if ent[-1].lower_.rstrip(".") in cues.corporate_suffixes:
+    if suffix_form(ent[-1].text) in cues.corporate_suffixes:
         feats.append("corporate_suffix")
     if ent[0].lower_ in cues.organisation_openers:
         feats.append("organisation_opener")

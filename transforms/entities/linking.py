@@ -185,7 +185,7 @@ def _words(name: str, suffixes: frozenset[str]) -> tuple[str, ...]:
     """Folded words of a name without trailing corporate suffixes ("Orion Inc." -> orion) or a
     generational one ("Hal Mefford Jr." -> hal mefford: "Mefford" is his surname)."""
     words = tuple(fold(w) for w in name.replace(",", " ").split())
-    while len(words) > 1 and (words[-1] in suffixes or words[-1].rstrip(".") in GENERATIONAL):
+    while len(words) > 1 and (words[-1] in suffixes or words[-1] in GENERATIONAL):
         words = words[:-1]
     return words
 

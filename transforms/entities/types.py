@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from transforms.entities.boundaries import repair_boundaries
 from transforms.entities.decide import Cues, SpanModel, decided, span_features
-from transforms.entities.names import gazetteer
+from transforms.entities.names import gazetteer, suffix_form
 from transforms.lexicons import load
 from transforms.parse import forget, lowers
 
@@ -120,7 +120,7 @@ class EntityTypes:
 
     def type_of(self, ent: Span, surnames: Iterable[str] = ()) -> str | None:
         target = self.label_map.get(ent.label_)
-        if target and len(ent) > 1 and ent[-1].lower_.rstrip(".") in self.corporate_suffixes:
+        if target and len(ent) > 1 and suffix_form(ent[-1].text) in self.corporate_suffixes:
             return "ORG"  # "Kestrel Co.", whatever the model called it
         if target and (self._after_honorific(ent) or ent[-1].text in surnames):
             return "PERSON"  # "Mr Pellow", "Ms Vaszary": whatever the model made of the surname
@@ -381,12 +381,12 @@ def _suffixed_companies(doc: Doc, legal_forms: frozenset[str]) -> list[Span]:
     a company even where the model saw nothing there."""
     def legal_form(t) -> bool:
         # ("plc" is written lower-case as often as not: "Marlow Ports plc")
-        return (t.text[:1].isupper() or t.lower_ == "plc") and t.lower_.rstrip(".") in legal_forms
+        return (t.text[:1].isupper() or t.lower_ == "plc") and suffix_form(t.text) in legal_forms
 
     out = []
     words = lowers(doc)
     for i in range(1, len(doc)):
-        if words[i].rstrip(".") not in legal_forms:
+        if suffix_form(words[i]) not in legal_forms:
             continue  # (most words: read from the column, no token made)
         t = doc[i]
         if not legal_form(t) or t.ent_type_ or (t.i + 1 < len(doc) and legal_form(doc[t.i + 1])):
@@ -495,7 +495,7 @@ def past_corporate_suffix(doc: Doc, end: int, suffixes: frozenset[str]) -> int:
     while end < len(doc):
         at = end + 1 if doc[end].lower_ in ("and", "&") else end
         tok = doc[at] if at < len(doc) else None
-        if tok is None or not tok.text[:1].isupper() or tok.lower_.rstrip(".") not in suffixes:
+        if tok is None or not tok.text[:1].isupper() or suffix_form(tok.text) not in suffixes:
             break
         end = at + 1
     return end
@@ -507,7 +507,7 @@ def _plausible(span: Span, never_alone: frozenset[str] = frozenset()) -> bool:
     "MEP"), or a word a name is hyphenated into ("non-OPEC", "anti-Castro", "U.S.-made")."""
     if len(span) == 1 and span[0].is_stop and not span[0].is_upper:
         return False
-    if all(t.lower_.rstrip(".") in never_alone or t.is_punct for t in span):
+    if all(suffix_form(t.text) in never_alone or t.is_punct for t in span):
         return False
     if _hyphened_modifier(span.text):
         return False

@@ -26,7 +26,7 @@ FUZZY_THRESHOLD = 85.0
 FUZZY_MIN_LENGTH = 6
 
 _SPLIT = re.compile(r"[\s\-]+")
-# Generational suffixes (folded, without their period): no surname ("Hal Mefford Jr.": Mefford).
+# Generational suffixes, folded (no period): no surname ("Hal Mefford Jr.": Mefford).
 GENERATIONAL = frozenset({"jr", "sr"})
 
 
@@ -79,7 +79,7 @@ def person_compatible(a: str, b: str) -> bool:
 
 def _without_generation(words: tuple[str, ...]) -> tuple[str, ...]:
     """A person's words without a generational suffix ("Hal Mefford Jr." -> hal mefford)."""
-    return words[:-1] if len(words) > 1 and words[-1].rstrip(".") in GENERATIONAL else words
+    return words[:-1] if len(words) > 1 and words[-1] in GENERATIONAL else words
 
 
 def same_organisation(a: str, b: str) -> bool:
