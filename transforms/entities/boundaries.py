@@ -73,12 +73,13 @@ def repair_boundaries(doc: Doc) -> Doc:
     """
     rules = _rules()
     spans: list[Span] = []
+    names = tuple(e.text for e in doc.ents)
     for ent in doc.ents:
         for piece in _outside_brackets(ent):
             # (a span grows left only over words no span before it took: "Buick-Oldsmobile-
             # Cadillac" of two spans gives "Oldsmobile" to the first)
             free = spans[-1].end if spans else 0
-            piece = _trimmed(_country_alone(_with_peerage(_hyphen_completed(piece, free), rules, free)), rules)
+            piece = _trimmed(_country_alone(_with_peerage(_hyphen_completed(piece, free), rules, free), names), rules)
             if piece is not None:
                 spans += _split_after_legal_form(piece, rules)
     spans = _in_place_of(spans, _bracketed_names(doc))
@@ -88,6 +89,7 @@ def repair_boundaries(doc: Doc) -> Doc:
     spans = _coordinated_firms(spans, rules)
     spans = _named_for_partners(doc, spans, rules)
     spans = _court_of_district(doc, spans)
+    spans = _in_place_of(spans, _short_forms(doc, spans))
     spans = _titles_of_works(doc, spans, rules)
     names = possessive_names(doc, spans)
     spans = _possessive_of_place(spans, names)
@@ -250,6 +252,22 @@ def _named_for_partners(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     return _in_place_of(spans, firms)
 
 
+def _short_forms(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"U.S. Video's bid" where the story names "U.S. Video Vending Corp": a span and the
+    capitalised words after it that begin a longer organisation's name of the story are that
+    name's short form, though the model read only the place ("U.S.")."""
+    longer = [s.text for s in spans if s.label_ == "ORG" and len(s) > 2]
+    found = []
+    for span in spans:
+        for end in range(min(span.end + 2, len(doc)), span.end, -1):
+            words = doc[span.end:end]
+            if all(t.is_alpha and t.is_title and not t.ent_type_ for t in words) \
+                    and any(n.startswith(doc[span.start:end].text + " ") for n in longer):
+                found.append(Span(doc, span.start, end, label="ORG"))
+                break
+    return found
+
+
 def _in_place_of(spans: list[Span], found: list[Span]) -> list[Span]:
     """`found` in place of the spans they overlap, in order."""
     taken = {i for s in found for i in range(s.start, s.end)}
@@ -403,12 +421,15 @@ def _with_peerage(span: Span, rules: dict, free: int = 0) -> Span:
     return span
 
 
-def _country_alone(span: Span) -> Span:
+def _country_alone(span: Span, names: tuple[str, ...] = ()) -> Span:
     """"U.S. Banks", "U.K. Demands": a word capitalised after an abbreviated country only
-    because the abbreviation's period read as a sentence end; the country is the name."""
+    because the abbreviation's period read as a sentence end; the country is the name. Not
+    where the two words begin a longer name of the story's `names` ("U.S. Video" of "U.S.
+    Video Vending Corp"): they are its short form."""
     first = span[0]
     if len(span) > 1 and first.text.endswith(".") and span[1].is_title \
-            and (len(span) == 2 or span[1].is_stop) and gazetteer().country_name(first.text):
+            and (len(span) == 2 or span[1].is_stop) and gazetteer().country_name(first.text) \
+            and not any(n.startswith(span.text + " ") for n in names):
         return Span(span.doc, span.start, span.start + 1, label="LOC")
     return span
 

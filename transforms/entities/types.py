@@ -139,6 +139,8 @@ class EntityTypes:
                 return "EVENT"
             if head in self.law_heads:
                 return "LAW"
+            if gazetteer().knows(ent.text):
+                return gazetteer().place_type(ent.text)  # "Mediterranean", "Cupertino" read as MISC
             return None
         return target
 
@@ -422,7 +424,7 @@ def _towns_and_states(doc: Doc) -> list[Span]:
         start = i - 1
         # (in a list of states, "New Mexico, Arizona, Wyoming", a state is no town of the next)
         floor = spans[-1].end if spans else 0
-        while start > floor and doc[start - 1].is_alpha \
+        while start > floor and (doc[start - 1].is_alpha or _place_abbreviation(doc[start - 1])) \
                 and (doc[start - 1].is_title or doc[start - 1].is_upper) and "\n" not in doc[start - 1].whitespace_:
             start -= 1
         while start < i - 1 and doc[start].is_stop:
@@ -431,6 +433,15 @@ def _towns_and_states(doc: Doc) -> list[Span]:
             spans.append(Span(doc, start, i - 1, label="GPE"))
             spans.append(Span(doc, i, state_end, label="GPE"))
     return spans
+
+
+# Abbreviations that begin a town's name ("St. Paul, Minn.", "Mt. Vernon, N.Y."), those the
+# tokenizer keeps whole ("Ft." it splits).
+_PLACE_ABBREVIATIONS = frozenset({"st.", "mt."})
+
+
+def _place_abbreviation(t) -> bool:
+    return t.lower_ in _PLACE_ABBREVIATIONS
 
 
 def _party_state_end(doc: Doc, i: int) -> int | None:

@@ -262,3 +262,17 @@ def test_a_name_ended_at_a_hyphen_goes_on_to_the_word_it_joins(nlp):
     text = "Trade Minister Kwon Dae-sung met Ilse Brandt-Weber on Monday."
     doc = as_if_the_model_read(nlp, text, [("Kwon Dae", "PER", 0), ("Ilse Brandt", "PER", 0)])
     assert ents(doc) == [("Kwon Dae-sung", "PERSON"), ("Ilse Brandt-Weber", "PERSON")]
+
+
+def test_a_country_and_a_word_beginning_a_longer_name_are_its_short_form(nlp):
+    text = ("Shares of U.K. Petfoods Holdings Ltd rose. U.K. Petfoods said sales grew, and "
+            "U.K. Petfoods's chairman will retire.")
+    # the model reads the country alone, or country and word as one span that reads like "U.S. Banks"
+    doc = as_if_the_model_read(nlp, text, [("U.K. Petfoods Holdings Ltd", "ORG", 0), ("U.K. Petfoods", "ORG", 1),
+                                           ("U.K.", "LOC", 2)])
+    assert ents(doc) == [("U.K. Petfoods Holdings Ltd", "ORG"), ("U.K. Petfoods", "ORG"), ("U.K. Petfoods", "ORG")]
+
+
+def test_a_country_before_a_capitalised_word_alone_is_still_the_country(nlp):
+    doc = as_if_the_model_read(nlp, "U.K. Farmers face a hard winter, the union said.", [("U.K. Farmers", "ORG", 0)])
+    assert ents(doc)[0] == ("U.K.", "GPE")

@@ -178,6 +178,15 @@ def test_town_comma_state_makes_two_places_and_names_the_state_in_full(nlp):
     assert names[("GPE", "New Mexico")] == ["N.M."] and names[("GPE", "Mississippi")] == ["Miss."]
 
 
+@pytest.mark.parametrize("text, town", [
+    ("The mill near Mt. Halloway, Oregon, will close next month.", "Mt. Halloway"),
+    ("Workers at the St. Orvane, Minnesota, plant voted to strike.", "St. Orvane"),
+])
+def test_a_town_opening_with_an_abbreviation_keeps_it(nlp, text, town):
+    doc = as_if_the_model_read(nlp, text, [(town.split()[1], "LOC", 0)])
+    assert (town, "GPE") in {(e.text, e.label_) for e in doc.ents}
+
+
 def test_a_lawmakers_party_and_state_name_the_state(nlp):
     doc = nlp("Sen. Dale Orvik (D-N.J.) and Rep. Ann Foy (R-Texas) urged the agency to act.")
     names = {(c.type, c.name): c.aliases for c in linked(doc)}

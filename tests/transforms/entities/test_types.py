@@ -40,3 +40,15 @@ def test_boundary_repairs_and_implausible_spans():
     doc = nlp("Jean-Luc Ferrand met Walter Brisco Jr. in the US. Moreover, AU$ 12.5 was paid.")
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("Jean-Luc Ferrand", "PERSON"), ("Walter Brisco Jr.", "PERSON"), ("US", "GPE")]
+
+
+def test_a_known_place_the_model_calls_other_is_typed_as_a_place():
+    from transforms.entities.types import EntityTypes, _rules
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "MISC", "pattern": "Mediterranean"},
+                                               {"label": "MISC", "pattern": "Quillonese"}])
+    types = EntityTypes(_rules()["label_map"])  # (the rules alone: the model is one more feature)
+    doc = types(nlp("Ferries crossed the Mediterranean with Quillonese fruit."))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Mediterranean", "LOC")]
