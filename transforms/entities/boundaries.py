@@ -114,7 +114,8 @@ def possessive_names(doc: Doc, spans=None) -> frozenset[str]:
 
 def _possessive_after(span: Span) -> bool:
     doc = span.doc
-    return span.end < len(doc) and doc[span.end].tag_ == "POS" and doc[span.end].lower_ in ("'s", "’s")
+    # (the tagger sometimes reads an "'s" before a comma as a plural noun: any tag but a verb's)
+    return span.end < len(doc) and not doc[span.end].tag_.startswith("VB") and doc[span.end].lower_ in ("'s", "’s")
 
 
 def _owns_nothing(tok) -> bool:

@@ -276,3 +276,13 @@ def test_a_country_and_a_word_beginning_a_longer_name_are_its_short_form(nlp):
 def test_a_country_before_a_capitalised_word_alone_is_still_the_country(nlp):
     doc = as_if_the_model_read(nlp, "U.K. Farmers face a hard winter, the union said.", [("U.K. Farmers", "ORG", 0)])
     assert ents(doc)[0] == ("U.K.", "GPE")
+
+
+@pytest.mark.parametrize("tag", ["POS", "NNS"])
+def test_a_firm_named_with_a_possessive_keeps_it_however_the_tagger_read_it(nlp, tag):
+    text = "According to Brandt & Coyle's, which rates the bonds, the outlook is stable."
+    doc = nlp(text)
+    doc[5].tag_ = tag  # ("'s": the tagger has read it as a plural noun before a comma)
+    doc.set_ents([doc.char_span(13, 27, label="ORG")], default="outside")
+    assert ents(nlp.get_pipe("newsfacts_entity_types")(doc)) == [("Brandt & Coyle's", "ORG")]
+
