@@ -103,7 +103,12 @@ def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues
     # (a capitalised common word, "Spring", "Bouncers", and the last word's vector, which places
     # names never seen in training among similar words: 5-fold entity F1 0.9279 -> 0.9285;
     # the previous word's vector as well: 0.9283)
-    feats += _common_word(ent)
+    # (an ordinary word capitalised because it opens the sentence, "Diplomats said": 5-fold
+    # entity F1 0.9457 -> 0.9460)
+    common = _common_word(ent)
+    feats += common
+    if common and "opens_sentence" in feats:
+        feats += [f"opener_{c}" for c in common]
     feats += _vector("vec_last", ent[-1])
     return feats
 

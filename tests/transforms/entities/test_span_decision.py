@@ -56,6 +56,19 @@ def test_a_capitalised_function_word_inside_a_span_is_a_feature():
     assert "capital_function_word" not in feats["Bank of Leith"]
 
 
+def test_an_ordinary_word_opening_a_sentence_is_a_feature():
+    from spacy.tokens import Span
+
+    doc = raw_docs([{"text": "Bankers said rates would fall. The union wrote to Bankers about it."}])[0]
+    types = EntityTypes(_rules()["label_map"])
+    opener, inside = Span(doc, 0, 1, label="PER"), Span(doc, 10, 11, label="PER")
+    assert opener.text == inside.text == "Bankers"
+    feats = [set(f for f in decide.span_features(s, "PERSON", ["PER"], types.cues) if isinstance(f, str))
+             for s in (opener, inside)]
+    assert {"common_word", "opener_common_word"} <= feats[0]
+    assert "common_word" in feats[1] and "opener_common_word" not in feats[1]
+
+
 def test_choices_put_drop_first_with_no_features():
     cands = candidates(["ner=PER", "caps"])
     assert cands[0] == [] and len(cands) == len(LABELS) == 5
