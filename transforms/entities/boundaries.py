@@ -294,29 +294,55 @@ def _titles_of_works(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     firms the model read in them."""
     titles = []
     for t in doc[1:-1]:
+        if not (t.lower_ in rules["work_nouns"] and t.is_lower and t.pos_ == "NOUN"):
+            continue
+        listed = _examples_after(doc, t.i + 1)
+        if listed is not None:  # "films such as Troy and Ransom", "games including Halo, Myst"
+            titles += _listed_titles(doc, listed)
         # (a noun after a determiner, an adjective or a number: not "figures show Britain",
         # "will play Chelsea"; and no date after it: "the game Saturday")
-        if t.lower_ in rules["work_nouns"] and t.is_lower and t.pos_ == "NOUN" \
-                and doc[t.i - 1].tag_ in _NOUN_PHRASE_OPENERS and doc[t.i + 1].lower_ not in _CALENDAR:
+        elif doc[t.i - 1].tag_ in _NOUN_PHRASE_OPENERS and doc[t.i + 1].lower_ not in _CALENDAR:
             end = _title_end(doc, t.i + 1)
             if end > t.i + 1:
                 titles.append(Span(doc, t.i + 1, end, label="WORK_OF_ART"))
     return _in_place_of(spans, titles)
 
 
+def _examples_after(doc: Doc, i: int) -> int | None:
+    """Where the examples begin after "such as", "including" or "like" at `i`; None if none do."""
+    if i + 1 < len(doc) and doc[i].lower_ == "such" and doc[i + 1].lower_ == "as":
+        return i + 2
+    return i + 1 if i < len(doc) and doc[i].lower_ in ("including", "like") else None
+
+
+def _listed_titles(doc: Doc, i: int) -> list[Span]:
+    """The titles listed from `i`, commas or "and" between them."""
+    out = []
+    while (end := _title_end(doc, i, listed=True)) > i:
+        out.append(Span(doc, i, end, label="WORK_OF_ART"))
+        if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ == "and":
+            end += 1
+        if end + 1 >= len(doc) or doc[end].lower_ not in (",", "and"):
+            break
+        i = end + 1
+    return out
+
+
 _NOUN_PHRASE_OPENERS = frozenset({"DT", "JJ", "CD", "NN", "NNP", "PRP$", "POS"})
 _CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)
 
 
-def _title_end(doc: Doc, i: int) -> int:
+def _title_end(doc: Doc, i: int, listed: bool = False) -> int:
     """The end of the title that starts at `i`: capitalised words and numbers, with the lower-case
-    function words between them ("Return of the Mack"); `i` when no capitalised word starts there."""
+    function words between them ("Return of the Mack"), but for an "and" in a list of titles;
+    `i` when no capitalised word starts there."""
     end = i
     while end < len(doc) and (doc[end].is_title or doc[end].is_upper and doc[end].is_alpha or (
             end > i and doc[end].like_num)):
         end += 1
         k = end
-        while k < len(doc) and doc[k].is_lower and doc[k].is_stop and k - end < 2:
+        while k < len(doc) and doc[k].is_lower and doc[k].is_stop and k - end < 2 \
+                and not (listed and doc[k].lower_ == "and"):
             k += 1
         if k > end and k < len(doc) and doc[k].is_title:
             end = k

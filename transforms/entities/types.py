@@ -120,6 +120,8 @@ class EntityTypes:
 
     def type_of(self, ent: Span, surnames: Iterable[str] = ()) -> str | None:
         target = self.label_map.get(ent.label_)
+        if ent.label_ == "WORK_OF_ART":
+            return target  # a title the repairs found ("Lord of the Rings" names no lord)
         if target and len(ent) > 1 and suffix_form(ent[-1].text) in self.corporate_suffixes:
             return "ORG"  # "Kestrel Co.", whatever the model called it
         if target and (self._after_honorific(ent) or ent[-1].text in surnames):

@@ -217,6 +217,15 @@ def test_the_title_after_a_word_for_a_work_is_no_person_or_firm(nlp):
     assert ents(doc) == [("Black Harbour", "WORK_OF_ART"), ("Return of the Drifter", "WORK_OF_ART")]
 
 
+def test_titles_listed_after_a_word_for_works_are_titles(nlp):
+    text = "The studio makes films such as Harbor Lights, Quiet Orchard and Lord of the Tides, and it paid Orla Vane."
+    doc = as_if_the_model_read(nlp, text, [("Harbor Lights", "ORG", 0), ("Quiet Orchard and Lord of the Tides", "ORG", 0),
+                                           ("Orla Vane", "PER", 0)])
+    # (and "Lord" opens a title, not a peer's name)
+    assert ents(doc) == [("Harbor Lights", "WORK_OF_ART"), ("Quiet Orchard", "WORK_OF_ART"),
+                         ("Lord of the Tides", "WORK_OF_ART"), ("Orla Vane", "PERSON")]
+
+
 @pytest.mark.parametrize("text, spans", [
     ("The film star Dana Holt met Gregor Pell.", [("Dana Holt", "PER", 0), ("Gregor Pell", "PER", 0)]),
     ("Figures show Britain grew faster than France.", [("Britain", "LOC", 0), ("France", "LOC", 0)]),  # a verb
