@@ -48,6 +48,7 @@ class EntityTypes:
         self.feature_heads = frozenset(rules["feature_heads"])
         self.corporate_suffixes = frozenset(rules["corporate_suffixes"])
         self.connectors = frozenset(rules["name_connectors"])
+        self.openers = frozenset(rules["not_name_openers"])
         self.legal_forms = frozenset(rules["legal_forms"])
         self.person_titles = frozenset(rules["person_titles"])
         self.honorifics = frozenset(rules["honorifics"])
@@ -109,7 +110,7 @@ class EntityTypes:
         capitalised = _capitalised_runs(doc, self.not_given_names, self.honorifics)
         if capitalised:
             doc.set_ents(sorted(list(doc.ents) + capitalised), default="outside")
-        places = _towns_and_states(doc)
+        places = _towns_and_states(doc, self.openers)
         taken = {i for span in places for i in range(span.start, span.end)}
         repaired = _repaired(doc, self.corporate_suffixes, self.connectors, self.not_given_names,
                              self.institution_heads)
@@ -408,10 +409,11 @@ def _suffixed_companies(doc: Doc, legal_forms: frozenset[str]) -> list[Span]:
     return out
 
 
-def _towns_and_states(doc: Doc) -> list[Span]:
+def _towns_and_states(doc: Doc, openers: frozenset[str] = frozenset()) -> list[Span]:
     """GPE spans for "Town, State" as news writes it ("the Dayton, Ohio, plant", "CEDAR FALLS,
     Iowa, May 2", "Tupelo, Miss."): the state, full or abbreviated, and the capitalised words
-    before the comma, whatever the model made of them."""
+    before the comma, whatever the model made of them; not a word that only opens sentences
+    (`openers`: "Yesterday, Washington announced")."""
     spans: list[Span] = []
     for i in range(2, len(doc)):
         party_state = _party_state_end(doc, i)
@@ -429,7 +431,7 @@ def _towns_and_states(doc: Doc) -> list[Span]:
         while start > floor and (doc[start - 1].is_alpha or _place_abbreviation(doc[start - 1])) \
                 and (doc[start - 1].is_title or doc[start - 1].is_upper) and "\n" not in doc[start - 1].whitespace_:
             start -= 1
-        while start < i - 1 and doc[start].is_stop:
+        while start < i - 1 and (doc[start].is_stop or doc[start].lower_ in openers):
             start += 1  # "The Dayton, Ohio, plant", "In Houston, Texas"
         if start < i - 1:  # a town is needed: in "Her daughter, Georgia, said" no state is named
             spans.append(Span(doc, start, i - 1, label="GPE"))

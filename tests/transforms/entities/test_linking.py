@@ -187,6 +187,11 @@ def test_a_town_opening_with_an_abbreviation_keeps_it(nlp, text, town):
     assert (town, "GPE") in {(e.text, e.label_) for e in doc.ents}
 
 
+def test_a_word_that_only_opens_sentences_is_no_town_of_a_state(nlp):
+    doc = nlp("Talks ended late. Yesterday, Washington announced new tariffs on steel.")
+    assert "Yesterday" not in {e.text for e in doc.ents}
+
+
 def test_a_lawmakers_party_and_state_name_the_state(nlp):
     doc = nlp("Sen. Dale Orvik (D-N.J.) and Rep. Ann Foy (R-Texas) urged the agency to act.")
     names = {(c.type, c.name): c.aliases for c in linked(doc)}
