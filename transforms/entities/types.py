@@ -506,9 +506,10 @@ def _first_word_left_out(doc: Doc, start: int, not_given_names: frozenset[str],
 
 def past_corporate_suffix(doc: Doc, end: int, suffixes: frozenset[str]) -> int:
     """Where a name ends once the capitalised corporate suffixes right after it are taken in
-    ("Kestrel Co.", "Harlow Electric Industrial Co Ltd", "Pemberton and Co")."""
+    ("Kestrel Co.", "Harlow Electric Industrial Co Ltd", "Pemberton and Co"; "Pemberton amp Co."
+    where a feed turned "&amp;" into "amp")."""
     while end < len(doc):
-        at = end + 1 if doc[end].lower_ in ("and", "&") else end
+        at = end + 1 if doc[end].lower_ in ("and", "&") or doc[end].text == "amp" else end
         tok = doc[at] if at < len(doc) else None
         if tok is None or not tok.text[:1].isupper() or suffix_form(tok.text) not in suffixes:
             break

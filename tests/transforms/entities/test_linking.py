@@ -93,6 +93,12 @@ def test_a_corporate_suffix_left_out_of_the_span_is_taken_in(nlp):
     assert clusters["Kestrel Co."].aliases == ["Kestrel Co.", "Kestrel"]
 
 
+def test_a_suffix_after_an_ampersand_a_feed_mangled_is_taken_in(nlp):
+    doc = as_if_the_model_read(nlp, "Bankers at Pemberton Hale amp Co. declined to comment.",
+                               [("Pemberton Hale", "PER", 0)])
+    assert [(e.text, e.label_) for e in doc.ents] == [("Pemberton Hale amp Co.", "ORG")]
+
+
 @pytest.mark.parametrize("suffix", ["N.V.", "B.V.", "L.P.", "N.A."])
 def test_a_legal_form_written_with_periods_is_taken_in(nlp, suffix):
     text = f"Shares of Kestrel Shipping {suffix} fell after the warning. Kestrel Shipping blamed fuel costs."
