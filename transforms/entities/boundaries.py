@@ -301,7 +301,7 @@ def _titles_of_works(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
             titles += _listed_titles(doc, listed)
         # (a noun after a determiner, an adjective or a number: not "figures show Britain",
         # "will play Chelsea"; and no date after it: "the game Saturday")
-        elif doc[t.i - 1].tag_ in _NOUN_PHRASE_OPENERS and doc[t.i + 1].lower_ not in _CALENDAR:
+        elif doc[t.i - 1].tag_ in _NOUN_PHRASE_OPENERS and doc[t.i + 1].lower_ not in CALENDAR:
             end = _title_end(doc, t.i + 1)
             if end > t.i + 1:
                 titles.append(Span(doc, t.i + 1, end, label="WORK_OF_ART"))
@@ -329,7 +329,7 @@ def _listed_titles(doc: Doc, i: int) -> list[Span]:
 
 
 _NOUN_PHRASE_OPENERS = frozenset({"DT", "JJ", "CD", "NN", "NNP", "PRP$", "POS"})
-_CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)
+CALENDAR = frozenset(n.lower() for n in (*calendar.month_name, *calendar.day_name) if n)
 
 
 def _title_end(doc: Doc, i: int, listed: bool = False) -> int:

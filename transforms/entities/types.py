@@ -14,7 +14,7 @@ from typing import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from transforms.entities.boundaries import repair_boundaries
+from transforms.entities.boundaries import CALENDAR, repair_boundaries
 from transforms.entities.decide import Cues, SpanModel, decided, span_features
 from transforms.entities.names import gazetteer, suffix_form
 from transforms.lexicons import load
@@ -463,8 +463,11 @@ def _state_at(doc: Doc, i: int) -> int | None:
     end = next((j for j in range(min(i + 3, len(doc)), i, -1)
                 if all(t.is_title or t.is_upper for t in doc[i:j]) and gaz.state_name(doc[i:j].text)), None)
     after = doc[end] if end is not None and end < len(doc) else None
-    if after is not None and (after.lower_ in ("'s", "’s") or (after.is_alpha and after.is_title)):
-        return None  # "Texas's senator", "Sen. Ann Lee, Texas Republican": the state qualifies a person
+    if after is not None and (after.lower_ in ("'s", "’s") or (after.is_alpha and after.is_title and not (
+            after.is_stop or after.lower_ in CALENDAR))):
+        # "Texas's senator", "Sen. Ann Lee, Texas Republican": the state qualifies a person (not in
+        # "Southport, Conn. The utility", "LAKE SUCCESS, N.Y. March 3")
+        return None
     return end
 
 

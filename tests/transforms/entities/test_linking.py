@@ -193,6 +193,14 @@ def test_a_town_opening_with_an_abbreviation_keeps_it(nlp, text, town):
     assert (town, "GPE") in {(e.text, e.label_) for e in doc.ents}
 
 
+@pytest.mark.parametrize("text, town, state", [
+    ("The plant belongs to Harlan Tool Inc. of Wexley, Conn. The utility will buy it.", "Wexley", "Conn."),
+    ("DORSET FALLS, N.Y. March 3 - Harlan Tool Inc said it would close a plant.", "DORSET FALLS", "N.Y."),
+])
+def test_a_state_before_a_new_sentence_or_a_date_is_a_state(nlp, text, town, state):
+    assert {(town, "GPE"), (state, "GPE")} <= {(e.text, e.label_) for e in nlp(text).ents}
+
+
 def test_a_word_that_only_opens_sentences_is_no_town_of_a_state(nlp):
     doc = nlp("Talks ended late. Yesterday, Washington announced new tariffs on steel.")
     assert "Yesterday" not in {e.text for e in doc.ents}
