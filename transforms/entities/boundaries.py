@@ -125,10 +125,12 @@ def _owns_nothing(tok) -> bool:
 
 
 def _outside_brackets(ent: Span) -> list[Span]:
-    """The parts of a span between angle brackets ("RepublicBank Corp <RPT" -> two parts)."""
+    """The parts of a span between angle brackets ("RepublicBank Corp <RPT" -> two parts), or
+    on each side of a round one it opens and does not close ("ASEAN (Association of ...")."""
     pieces, start = [], ent.start
+    unclosed = "(" in ent.text and ")" not in ent.text
     for tok in ent:
-        if tok.text in (_OPEN, _CLOSE):
+        if tok.text in (_OPEN, _CLOSE) or (unclosed and tok.text == "("):
             if tok.i > start:
                 pieces.append(Span(ent.doc, start, tok.i, label=ent.label))
             start = tok.i + 1

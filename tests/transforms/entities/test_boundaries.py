@@ -26,6 +26,12 @@ def test_angle_brackets_enclose_a_company_and_end_the_name_before_them(nlp):
     assert clusters["Quillon Bank Corp"].aliases == ["Quillon Bank Corp", "QBC"]  # the ticker joins
 
 
+def test_a_round_bracket_the_span_opens_and_does_not_close_parts_two_names(nlp):
+    text = "Members of the OTPA (Organisation of Tidal Power Authorities met in Oslo."
+    doc = as_if_the_model_read(nlp, text, [("OTPA (Organisation of Tidal Power Authorities", "ORG", 0)])
+    assert ents(doc)[:2] == [("OTPA", "ORG"), ("Organisation of Tidal Power Authorities", "ORG")]
+
+
 @pytest.mark.parametrize("text, glued, name", [
     ("But Ostrander refused to comment on the deal.", "But Ostrander", "Ostrander"),
     ("Yesterday Ostrander refused to comment on the deal.", "Yesterday Ostrander", "Ostrander"),
