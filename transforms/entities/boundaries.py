@@ -59,6 +59,8 @@ def _rules() -> dict:
             "peerage_titles": frozenset(rules["peerage_titles"]),
             "honorifics": frozenset(rules["honorifics"]),
             "titles": frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]),
+            "title_heads": frozenset(rules["title_heads"]),
+            "title_modifiers": frozenset(rules["title_modifiers"]),
             "legal_forms": frozenset(rules["legal_forms"]),
             "corporate_suffixes": frozenset(rules["corporate_suffixes"]),  # (the legal forms among them)
             "partners_words": frozenset(rules["partners_words"]),
@@ -168,6 +170,11 @@ def _trimmed(span: Span, rules: dict) -> Span | None:
         # "Prime Minister Ann Lee": the title is a role (read by the linker), not the name
         while end - start > 2 and doc[start].lower_.rstrip(".") in rules["titles"]:
             start += 1
+    # "Scottish National Party Justice Minister Ann Lee": a title's first words are no part of
+    # the name before it
+    if end - start > 1 and end == span.end < len(doc) and doc[end].lower_ in rules["title_heads"] \
+            and doc[end - 1].is_title and doc[end - 1].lower_ in rules["title_modifiers"]:
+        end -= 1
     # "Alan Reid MP", "Ealing North MP" (whatever the model called it): the linker reads the
     # post-nominal as a role
     while end - start > 1 and doc[end - 1].text.rstrip(".") in rules["post_nominals"]:

@@ -53,6 +53,12 @@ def test_a_post_nominal_is_cut_whatever_the_model_called_the_name(nlp):
     assert [e.text for e in doc.ents] == ["Morag Keel"]
 
 
+def test_a_titles_first_word_is_no_part_of_the_party_before_it(nlp):
+    text = "Green Union Party Justice Minister Ola Brandt said the bill would pass."
+    doc = as_if_the_model_read(nlp, text, [("Green Union Party Justice", "ORG", 0), ("Ola Brandt", "PER", 0)])
+    assert ents(doc) == [("Green Union Party", "ORG"), ("Ola Brandt", "PERSON")]
+
+
 def test_a_title_is_cut_from_a_person_and_kept_as_a_role(nlp):
     text = "Finance Minister Petra Langvik said the budget was balanced."
     clusters = clusters_after(nlp, text, [("Finance Minister Petra Langvik", "PER", 0)])
