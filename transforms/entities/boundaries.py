@@ -2,19 +2,23 @@
 
 - Newswire marks company names and tickers in angle brackets ("talks with <Wagner and Brown>",
   "RepublicBank Corp <RPT>"): a span never crosses a bracket, and what a pair of brackets
-  encloses is one organisation.
+  encloses is one organisation. A round bracket a span opens and does not close parts two names
+  ("ASEAN (Association of ...").
 - A sentence-opening conjunction or adverb is capitalised only by its place ("But Reid",
   "Yesterday Funaro"): it is cut from the front of a span, and a function word from its end;
   so are a lower-case article ("the United States") and a description written before a name
   ("British bank Abbey National").
 - A post-nominal ("Alan Reid MP", "Ann Lee QC") or a title ("Finance Minister Ann Lee") is no
-  part of a person's name: it is cut, and the linker records it as a role. A peer's title with
+  part of a person's name: it is cut, and the linker records it as a role. A title's first word
+  is no part of the name before it ("Scottish National Party Justice Minister"). A peer's title with
   one name is the name ("Lord Browne"); an honorific or a rank alone ("Mr.", "Sgt") names
   nobody.
 - A hyphenated word is one word: a span that begins or ends at a hyphen written without
   spaces ("Pell" of "Pell-Dorne Co.", "Dorne" of "IG-Dorne") takes in the word it joins.
 - "U.S. Banks": a word capitalised after an abbreviated country, whose period read as a
-  sentence end, is no part of a name; the country is.
+  sentence end, is no part of a name; the country is. But the country and the words after it
+  that begin a longer company name of the story ("U.S. Video" of "U.S. Video Vending Corp") are
+  that name's short form.
 - A legal form ends a company's name: a capitalised word after it inside one span begins another
   ("Goldman, Sachs and Co. Hertz Corp.").
 - A company named for its partners is one name ("Hollis, Marden and Co Inc", "Kessler and Platt
@@ -26,7 +30,8 @@
 - A court is named with the district or place it serves ("District Court for the Eastern
   District of Lorwick", "Circuit Court of Tandle County"), which the model reads apart.
 - The capitalised words right after a noun for a work ("the film Black Friday", "the album
-  Return of the Mack") are its title, not the people or firms the model read in them.
+  Return of the Mack"), or listed after one ("films such as Troy and Ransom"), are titles, not
+  the people or firms the model read in them.
 - Names listed together ("Orvel and Dunmore Bank") that the story also names each alone are
   two names, though the model read one.
 - An owner the story also names alone is no part of what it owns ("Finance Ministry's Trust
