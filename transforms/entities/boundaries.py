@@ -80,13 +80,13 @@ def repair_boundaries(doc: Doc) -> Doc:
     """
     rules = _rules()
     spans: list[Span] = []
-    names = tuple(e.text for e in doc.ents)
+    read = tuple(e.text for e in doc.ents)
     for ent in doc.ents:
         for piece in _outside_brackets(ent):
             # (a span grows left only over words no span before it took: "Buick-Oldsmobile-
             # Cadillac" of two spans gives "Oldsmobile" to the first)
             free = spans[-1].end if spans else 0
-            piece = _trimmed(_country_alone(_with_peerage(_hyphen_completed(piece, free), rules, free), names), rules)
+            piece = _trimmed(_country_alone(_with_peerage(_hyphen_completed(piece, free), rules, free), read), rules)
             if piece is not None:
                 spans += _split_after_legal_form(piece, rules)
     spans = _in_place_of(spans, _bracketed_names(doc))
@@ -277,10 +277,15 @@ def _short_forms(doc: Doc, spans: list[Span]) -> list[Span]:
         for end in range(min(span.end + 2, len(doc)), span.end, -1):
             words = doc[span.end:end]
             if all(t.is_alpha and t.is_title and not t.ent_type_ for t in words) \
-                    and any(n.startswith(doc[span.start:end].text + " ") for n in longer):
+                    and _begins_longer(doc[span.start:end].text, longer):
                 found.append(Span(doc, span.start, end, label="ORG"))
                 break
     return found
+
+
+def _begins_longer(text: str, names) -> bool:
+    """Whether `text` is the first words of one of the longer `names`."""
+    return any(n.startswith(text + " ") for n in names)
 
 
 def _in_place_of(spans: list[Span], found: list[Span]) -> list[Span]:
@@ -470,7 +475,7 @@ def _country_alone(span: Span, names: tuple[str, ...] = ()) -> Span:
     first = span[0]
     if len(span) > 1 and first.text.endswith(".") and span[1].is_title \
             and (len(span) == 2 or span[1].is_stop) and gazetteer().country_name(first.text) \
-            and not any(n.startswith(span.text + " ") for n in names):
+            and not _begins_longer(span.text, names):
         return Span(span.doc, span.start, span.start + 1, label="LOC")
     return span
 

@@ -428,7 +428,7 @@ def _towns_and_states(doc: Doc, openers: frozenset[str] = frozenset()) -> list[S
         start = i - 1
         # (in a list of states, "New Mexico, Arizona, Wyoming", a state is no town of the next)
         floor = spans[-1].end if spans else 0
-        while start > floor and (doc[start - 1].is_alpha or _place_abbreviation(doc[start - 1])) \
+        while start > floor and (doc[start - 1].is_alpha or doc[start - 1].lower_ in _PLACE_ABBREVIATIONS) \
                 and (doc[start - 1].is_title or doc[start - 1].is_upper) and "\n" not in doc[start - 1].whitespace_:
             start -= 1
         while start < i - 1 and (doc[start].is_stop or doc[start].lower_ in openers):
@@ -442,10 +442,6 @@ def _towns_and_states(doc: Doc, openers: frozenset[str] = frozenset()) -> list[S
 # Abbreviations that begin a town's name ("St. Paul, Minn.", "Mt. Vernon, N.Y."), those the
 # tokenizer keeps whole ("Ft." it splits).
 _PLACE_ABBREVIATIONS = frozenset({"st.", "mt."})
-
-
-def _place_abbreviation(t) -> bool:
-    return t.lower_ in _PLACE_ABBREVIATIONS
 
 
 def _party_state_end(doc: Doc, i: int) -> int | None:
