@@ -256,7 +256,7 @@ def _named_for_partners(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     firms = []
     for t in doc[1:-1]:
         word = doc[t.i + 1]
-        if not (t.lower_ in _AND and word.is_title and word.lower_.rstrip(".") in rules["partners_words"]) \
+        if not (t.lower_ in _AND and word.is_title and suffix_form(word.text) in rules["partners_words"]) \
                 or any(s.start < t.i and s.end > word.i for s in spans):  # (read whole: "Hollis, Marden and Co Inc")
             continue
         start, end = _partners_before(doc, t.i, spans, rules), word.i + 1

@@ -17,13 +17,13 @@ _SPACE = re.compile(r"\s+")
 _CAPITAL_SUFFIX = re.compile(r",?\s+(D\.C\.|City)$")
 
 
-@lru_cache(maxsize=1 << 16)
 def suffix_form(word: str) -> str:
     """A corporate suffix or legal form as the lexicon writes it: lower case, no periods ("N.V."
     -> nv, "Co." -> co)."""
     return word.lower().replace(".", "")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
     """Matching key: case, accents, periods and a leading "the" folded away.
 
