@@ -291,9 +291,11 @@ _LOWER_CASE_TEXT = 0.05
 def _lower_case_places(doc: Doc) -> list[Span]:
     """In a text written in lower case ("talks in lisbon with kenya's lenders"), the
     countries, capitals, US states and world regions the gazetteers know, written as words
-    (not function words: "us"), as places the model missed."""
+    (not function words: "us"), as places the model missed. A text is written so when few of
+    its words are capitalised, or when it writes two countries or capitals in lower case (a
+    story may keep its headline and its first names capitalised)."""
     words = [t for t in doc if t.is_alpha]
-    if not words or sum(t.text[0].isupper() for t in words) >= _LOWER_CASE_TEXT * len(words):
+    if not words:
         return []
     gaz = gazetteer()
 
@@ -311,6 +313,9 @@ def _lower_case_places(doc: Doc) -> list[Span]:
             continue
         out.append(Span(doc, i, end, label="LOC"))
         i = end
+    countries = {s.text for s in out if gaz.country_name(s.text) or gaz.capital_of(s.text)}
+    if len(countries) < 2 and sum(t.text[0].isupper() for t in words) >= _LOWER_CASE_TEXT * len(words):
+        return []
     return out
 
 

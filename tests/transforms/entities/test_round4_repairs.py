@@ -54,8 +54,19 @@ def test_places_are_found_in_a_text_written_in_lower_case(nlp):
 
 
 def test_no_place_is_added_to_a_text_written_with_capitals(nlp):
-    doc = pinned(nlp, "Output fell in spain and peru, Ann Lee said.", [("Ann Lee", "PER")])
-    assert [t for t, _, _ in spans_of(doc)] == ["Ann Lee"]
+    doc = pinned(nlp, "Output fell in Spain, and the turkey was carved, Ann Lee said.",
+                 [("Spain", "LOC"), ("Ann Lee", "PER")])
+    assert [t for t, _, _ in spans_of(doc)] == ["Spain", "Ann Lee"]
+
+
+def test_two_countries_in_lower_case_make_a_lower_case_text_whatever_its_headline(nlp):
+    text = ("Andean Fishing Council Meets In Lima\n\nThe Andean Fishing Council said on Monday that "
+            "catches off chile and peru fell, and that its members would meet in quito and then in "
+            "europe to agree quotas.")
+    doc = pinned(nlp, text, [("Andean Fishing Council", "ORG"), ("Lima", "LOC"),
+                             ("The Andean Fishing Council", "ORG")])
+    assert {(t, rule) for t, _, rule in spans_of(doc)} >= {
+        ("chile", "GPE"), ("peru", "GPE"), ("quito", "GPE"), ("europe", "LOC")}
 
 
 def test_capitalised_words_the_model_missed_inside_a_sentence_are_candidates(nlp):
