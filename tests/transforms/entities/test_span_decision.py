@@ -69,6 +69,20 @@ def test_an_ordinary_word_opening_a_sentence_is_a_feature():
     assert "common_word" in feats[1] and "opener_common_word" not in feats[1]
 
 
+def test_a_sentence_opener_the_tagger_reads_as_no_proper_noun_is_a_feature():
+    from spacy.tokens import Span
+
+    doc = raw_docs([{"text": "Stranded on a reef, the crew waited. Orvella Shipping said the crew was safe."}])[0]
+    types = EntityTypes(_rules()["label_map"])
+    opener, company = Span(doc, 0, 1, label="PER"), Span(doc, 9, 11, label="ORG")
+    assert (opener.text, company.text) == ("Stranded", "Orvella Shipping")
+    assert doc[0].tag_ not in ("NNP", "NNPS") and doc[9].tag_ == "NNP"
+    feats = [set(f for f in decide.span_features(s, r, [], types.cues) if isinstance(f, str))
+             for s, r in ((opener, "PERSON"), (company, "ORG"))]
+    assert "opener_not_proper" in feats[0]
+    assert "opens_sentence" in feats[1] and "opener_not_proper" not in feats[1]
+
+
 def test_choices_put_drop_first_with_no_features():
     cands = candidates(["ner=PER", "caps"])
     assert cands[0] == [] and len(cands) == len(LABELS) == 5
