@@ -436,6 +436,9 @@ def _towns_and_states(doc: Doc, openers: frozenset[str] = frozenset()) -> list[S
         while start > floor and (doc[start - 1].is_alpha or doc[start - 1].lower_ in _PLACE_ABBREVIATIONS) \
                 and (doc[start - 1].is_title or doc[start - 1].is_upper) and "\n" not in doc[start - 1].whitespace_:
             start -= 1
+        if start - 2 >= floor and doc[start - 1].text == "." and f"{doc[start - 2].lower_}." in _PLACE_ABBREVIATIONS \
+                and doc[start - 2].is_upper and not doc[start - 2].whitespace_:
+            start -= 2  # a dateline's capitals, "ST. PAUL, Minn.", which the tokenizer splits
         while start < i - 1 and (doc[start].is_stop or doc[start].lower_ in openers):
             start += 1  # "The Dayton, Ohio, plant", "In Houston, Texas"
         if start < i - 1:  # a town is needed: in "Her daughter, Georgia, said" no state is named

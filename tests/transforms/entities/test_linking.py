@@ -187,6 +187,7 @@ def test_town_comma_state_makes_two_places_and_names_the_state_in_full(nlp):
 @pytest.mark.parametrize("text, town", [
     ("The mill near Mt. Halloway, Oregon, will close next month.", "Mt. Halloway"),
     ("Workers at the St. Orvane, Minnesota, plant voted to strike.", "St. Orvane"),
+    ("ST. ORVANE, Minn., March 3 - Harlan Tool Inc said sales rose.", "ST. ORVANE"),
 ])
 def test_a_town_opening_with_an_abbreviation_keeps_it(nlp, text, town):
     doc = as_if_the_model_read(nlp, text, [(town.split()[1], "LOC", 0)])
