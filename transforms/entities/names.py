@@ -58,9 +58,10 @@ class Gazetteer:
 
     def state_name(self, name: str) -> str | None:
         """The name of a US state written in full or abbreviated ("N.M." -> "New Mexico")."""
-        # ("W. Va." as "W.Va."; "Calif" as "Calif.")
+        # ("W. Va." as "W.Va."; "Calif" as "Calif."; a dateline's capitals, "IND.", as "Ind.")
         return self.states.get(name) or self.states.get(name.replace(" ", "")) \
-            or (len(name) > 3 and self.states.get(name + ".")) or self.states.get(fold(name))
+            or (len(name) > 3 and self.states.get(name + ".")) or self.states.get(fold(name)) \
+            or (name.isupper() and self.states.get(name.title())) or None
 
     def capital_of(self, name: str) -> str | None:
         return self.capitals.get(fold(name))
