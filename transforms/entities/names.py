@@ -47,7 +47,8 @@ class Gazetteer:
     countries: dict[str, str]
     # folded capital -> country name ("caracas" -> "Venezuela", "washington" -> "United States")
     capitals: dict[str, str]
-    # US state written in full (folded) or abbreviated as newswire does ("Nev.") -> its name
+    # US state or Canadian province written in full (folded) or abbreviated as newswire does
+    # ("Nev.", "Ont.") -> its name
     states: dict[str, str]
     # words that name a region: compass points and the words of continents' names
     region_words: frozenset[str] = frozenset()
@@ -57,7 +58,8 @@ class Gazetteer:
         return self.countries.get(fold(name))
 
     def state_name(self, name: str) -> str | None:
-        """The name of a US state written in full or abbreviated ("N.M." -> "New Mexico")."""
+        """The name of a US state or Canadian province written in full or abbreviated ("N.M." ->
+        "New Mexico", "B.C." -> "British Columbia")."""
         # ("W. Va." as "W.Va."; "Calif" as "Calif."; a dateline's capitals, "IND.", as "Ind.")
         return self.states.get(name) or self.states.get(name.replace(" ", "")) \
             or (len(name) > 3 and self.states.get(name + ".")) or self.states.get(fold(name)) \
@@ -142,4 +144,7 @@ def _us_states(geo) -> dict[str, str]:
     for abbreviation, code in load("entities")["state_abbreviations"].items():
         if code in by_code:
             states[abbreviation] = by_code[code]
+    for province, abbreviations in load("entities")["provinces"].items():
+        states[fold(province)] = province
+        states.update(dict.fromkeys(abbreviations, province))
     return states

@@ -19,7 +19,7 @@ def test_gazetteer_splits_gpe_from_loc(name, type_):
 
 @pytest.mark.parametrize("written, name", [
     ("Nev.", "Nevada"), ("N.M.", "New Mexico"), ("Tenn.", "Tennessee"), ("ohio", "Ohio"),
-    ("CALIF.", "California"), ("IND.", "Indiana"), ("Ind", None), ("miss", None), ("IND", None)])
+    ("CALIF.", "California"), ("IND.", "Indiana"), ("B.C.", "British Columbia"), ("nova scotia", "Nova Scotia"), ("Ind", None), ("miss", None), ("IND", None)])
 def test_us_states_written_in_full_or_abbreviated(written, name):
     assert gazetteer().state_name(written) == name
 
