@@ -436,7 +436,8 @@ def _towns_and_states(doc: Doc, openers: frozenset[str] = frozenset()) -> list[S
         while start > floor and (doc[start - 1].is_alpha or doc[start - 1].lower_ in _PLACE_ABBREVIATIONS) \
                 and (doc[start - 1].is_title or doc[start - 1].is_upper) and "\n" not in doc[start - 1].whitespace_:
             start -= 1
-        if start - 2 >= floor and _capitals_period(doc[start - 1]) and f"{doc[start - 2].lower_}." in _PLACE_ABBREVIATIONS:
+        if start - 2 >= floor and doc[start - 1].text == "." and f"{doc[start - 2].lower_}." in _PLACE_ABBREVIATIONS \
+                and doc[start - 2].is_upper and not doc[start - 2].whitespace_:
             start -= 2  # a dateline's capitals, "ST. PAUL, Minn.", which the tokenizer splits
         while start < i - 1 and (doc[start].is_stop or doc[start].lower_ in openers):
             start += 1  # "The Dayton, Ohio, plant", "In Houston, Texas"
@@ -461,11 +462,19 @@ def _party_state_end(doc: Doc, i: int) -> int | None:
 
 
 def _state_at(doc: Doc, i: int) -> int | None:
-    """Where a US state written from token i ends, if one is."""
+    """Where a US state or Canadian province written from token i ends, if one is."""
     gaz = gazetteer()
+
+    def written(j: int) -> bool:
+        # an abbreviation's period the tokenizer split off ("IND.", "Ont.") belongs to it; a
+        # sentence's period after a name ("... in New York.") does not
+        if doc[j - 1].text == ".":
+            return j - 1 > i and doc[j - 2].is_alpha and not doc[j - 2].whitespace_ \
+                and not gaz.state_name(doc[i:j - 1].text) and written(j - 1)
+        return all(t.is_title or t.is_upper for t in doc[i:j])
+
     end = next((j for j in range(min(i + 3, len(doc)), i, -1)
-                if not doc[i].is_punct and all(t.is_title or t.is_upper or _capitals_period(t) for t in doc[i:j])
-                and gaz.state_name(doc[i:j].text)), None)
+                if written(j) and gaz.state_name(doc[i:j].text)), None)
     after = doc[end] if end is not None and end < len(doc) else None
     if after is not None and (after.lower_ in ("'s", "’s") or (after.is_alpha and after.is_title and not (
             after.is_stop or after.lower_ in CALENDAR))):
@@ -473,11 +482,6 @@ def _state_at(doc: Doc, i: int) -> int | None:
         # "Southport, Conn. The utility", "LAKE SUCCESS, N.Y. March 3")
         return None
     return end
-
-
-def _capitals_period(t) -> bool:
-    """The period of an abbreviation in capitals that the tokenizer split off ("IND." in a dateline)."""
-    return t.text == "." and t.i > 0 and t.nbor(-1).is_upper and not t.nbor(-1).whitespace_
 
 
 def _cut_at_connector(prev: Span, ent: Span, connectors: frozenset[str]) -> bool:
