@@ -523,7 +523,10 @@ def _first_word_left_out(doc: Doc, start: int, not_given_names: frozenset[str],
 def past_corporate_suffix(doc: Doc, end: int, suffixes: frozenset[str]) -> int:
     """Where a name ends once the capitalised corporate suffixes right after it are taken in
     ("Kestrel Co.", "Harlow Electric Industrial Co Ltd", "Pemberton and Co"; "Pemberton amp Co."
-    where a feed turned "&amp;" into "amp")."""
+    where a feed turned "&amp;" into "amp"; "Orvella S.p.A.", whose form the tokenizer cut)."""
+    if 0 < end and end + 2 <= len(doc) and " " not in doc[end - 1:end + 1].text_with_ws \
+            and suffix_form(doc[end - 1:end + 2].text) in suffixes:
+        end += 2  # the name's last word is the first of a form's three pieces
     while end < len(doc):
         at = end + 1 if doc[end].lower_ in ("and", "&") or doc[end].text == "amp" else end
         tok = doc[at] if at < len(doc) else None

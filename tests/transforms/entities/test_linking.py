@@ -99,6 +99,13 @@ def test_a_suffix_after_an_ampersand_a_feed_mangled_is_taken_in(nlp):
     assert [(e.text, e.label_) for e in doc.ents] == [("Pemberton Hale amp Co.", "ORG")]
 
 
+def test_a_legal_form_the_tokenizer_cut_into_pieces_is_taken_in_whole(nlp):
+    doc = as_if_the_model_read(nlp, "Shares of Orvella S.p.A. rose after the results.",
+                               [("Orvella S.p", "ORG", 0)])
+    assert [t.text for t in doc[2:6]] == ["Orvella", "S.p", ".", "A."]
+    assert [(e.text, e.label_) for e in doc.ents] == [("Orvella S.p.A.", "ORG")]
+
+
 @pytest.mark.parametrize("suffix", ["N.V.", "B.V.", "L.P.", "N.A."])
 def test_a_legal_form_written_with_periods_is_taken_in(nlp, suffix):
     text = f"Shares of Kestrel Shipping {suffix} fell after the warning. Kestrel Shipping blamed fuel costs."
