@@ -133,12 +133,12 @@ def gazetteer() -> Gazetteer:
     region_words = {w for r in continents for w in r.split()} \
         | {fold(w) for w in load("entities")["region_words"]}
     return Gazetteer(frozenset(gpe - regions), frozenset(regions), frozenset(demonyms),
-                     countries, capitals, _us_states(geo), frozenset(region_words))
+                     countries, capitals, _states_and_provinces(geo), frozenset(region_words))
 
 
-def _us_states(geo) -> dict[str, str]:
-    """Folded state names and their newswire abbreviations, exactly as written ("Nev."),
-    since folded they would read as words ("ind", "miss")."""
+def _states_and_provinces(geo) -> dict[str, str]:
+    """Folded names of US states and Canadian provinces and their newswire abbreviations,
+    exactly as written ("Nev.", "Ont."), since folded they would read as words ("ind", "miss")."""
     by_code = {code: state["name"] for code, state in geo.get_us_states().items()}
     states = {fold(name): name for name in by_code.values()}
     for abbreviation, code in load("entities")["state_abbreviations"].items():

@@ -19,8 +19,9 @@ def test_gazetteer_splits_gpe_from_loc(name, type_):
 
 @pytest.mark.parametrize("written, name", [
     ("Nev.", "Nevada"), ("N.M.", "New Mexico"), ("Tenn.", "Tennessee"), ("ohio", "Ohio"),
-    ("CALIF.", "California"), ("IND.", "Indiana"), ("B.C.", "British Columbia"), ("nova scotia", "Nova Scotia"), ("Ind", None), ("miss", None), ("IND", None)])
-def test_us_states_written_in_full_or_abbreviated(written, name):
+    ("CALIF.", "California"), ("IND.", "Indiana"), ("B.C.", "British Columbia"),
+    ("nova scotia", "Nova Scotia"), ("Ind", None), ("miss", None), ("IND", None)])
+def test_us_states_and_provinces_written_in_full_or_abbreviated(written, name):
     assert gazetteer().state_name(written) == name
 
 
