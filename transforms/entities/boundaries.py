@@ -10,7 +10,7 @@
   ("British bank Abbey National").
 - A post-nominal ("Alan Reid MP", "Ann Lee QC") or a title ("Finance Minister Ann Lee") is no
   part of a person's name: it is cut, and the linker records it as a role. A title's first word
-  is no part of the name before it ("Scottish National Party Justice Minister"). A peer's title with
+  is no part of the name before it ("Green Union Party Justice Minister"). A peer's title with
   one name is the name ("Lord Browne"); an honorific or a rank alone ("Mr.", "Sgt") names
   nobody.
 - A hyphenated word is one word: a span that begins or ends at a hyphen written without
@@ -175,7 +175,7 @@ def _trimmed(span: Span, rules: dict) -> Span | None:
         # "Prime Minister Ann Lee": the title is a role (read by the linker), not the name
         while end - start > 2 and doc[start].lower_.rstrip(".") in rules["titles"]:
             start += 1
-    # "Scottish National Party Justice Minister Ann Lee": a title's first words are no part of
+    # "Green Union Party Justice Minister Ann Lee": a title's first words are no part of
     # the name before it
     if end - start > 1 and end == span.end < len(doc) and doc[end].lower_ in rules["title_heads"] \
             and doc[end - 1].is_title and doc[end - 1].lower_ in rules["title_modifiers"]:

@@ -104,8 +104,8 @@ def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues
     # names never seen in training among similar words: 5-fold entity F1 0.9279 -> 0.9285;
     # the previous word's vector as well: 0.9283)
     feats += _common_word(ent, "opens_sentence" in feats)
-    # (a sentence's first word the tagger reads as no proper noun, "Rescued on ...", "Steps
-    # being taken": 5-fold entity F1 0.9468 -> 0.9473; for one-word spans only, 0.9470)
+    # (a sentence's first word the tagger reads as no proper noun, "Stranded on a reef ...",
+    # "Talks being held": 5-fold entity F1 0.9468 -> 0.9473; for one-word spans only, 0.9470)
     if "opens_sentence" in feats and ent[0].tag_ not in ("NNP", "NNPS"):
         feats.append("opener_not_proper")
     feats += _vector("vec_last", ent[-1])

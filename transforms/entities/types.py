@@ -445,9 +445,9 @@ def _towns_and_states(doc: Doc, openers: frozenset[str] = frozenset()) -> list[S
         while start > floor and (doc[start - 1].is_alpha or doc[start - 1].lower_ in _PLACE_ABBREVIATIONS) \
                 and (doc[start - 1].is_title or doc[start - 1].is_upper) and "\n" not in doc[start - 1].whitespace_:
             start -= 1
-        if start - 2 >= floor and doc[start - 1].text == "." and f"{doc[start - 2].lower_}." in _PLACE_ABBREVIATIONS \
-                and doc[start - 2].is_upper and not doc[start - 2].whitespace_:
-            start -= 2  # a dateline's capitals, "ST. PAUL, Minn.", which the tokenizer splits
+        if start - 2 >= floor and _cut_period(doc[start - 1]) and doc[start - 2].is_upper \
+                and f"{doc[start - 2].lower_}." in _PLACE_ABBREVIATIONS:
+            start -= 2  # a dateline's capitals, "ST. PAUL, Minn."
         while start < i - 1 and (doc[start].is_stop or doc[start].lower_ in openers):
             start += 1  # "The Dayton, Ohio, plant", "In Houston, Texas"
         if start < i - 1:  # a town is needed: in "Her daughter, Georgia, said" no state is named
@@ -459,6 +459,12 @@ def _towns_and_states(doc: Doc, openers: frozenset[str] = frozenset()) -> list[S
 # Abbreviations that begin a town's name ("St. Paul, Minn.", "Mt. Vernon, N.Y."), those the
 # tokenizer keeps whole ("Ft." it splits).
 _PLACE_ABBREVIATIONS = frozenset({"st.", "mt."})
+
+
+def _cut_period(t) -> bool:
+    """A period written right after a word that the tokenizer split from it: an abbreviation's
+    in capitals ("ST.", "IND."), one the tokenizer has no exception for ("Ont."), or a sentence's."""
+    return t.text == "." and t.i > 0 and t.nbor(-1).is_alpha and not t.nbor(-1).whitespace_
 
 
 def _party_state_end(doc: Doc, i: int) -> int | None:
@@ -475,12 +481,11 @@ def _state_at(doc: Doc, i: int) -> int | None:
     gaz = gazetteer()
 
     def written(j: int) -> bool:
-        # an abbreviation's period the tokenizer split off ("IND.", "Ont.") belongs to it; a
-        # sentence's period after a name ("... in New York.") does not
-        if doc[j - 1].text == ".":
-            return j - 1 > i and doc[j - 2].is_alpha and not doc[j - 2].whitespace_ \
-                and not gaz.state_name(doc[i:j - 1].text) and written(j - 1)
-        return all(t.is_title or t.is_upper for t in doc[i:j])
+        # an abbreviation's cut period ("IND.", "Ont.") belongs to it; a sentence's period
+        # after a name ("... in New York.") does not
+        words = j - 1 if _cut_period(doc[j - 1]) else j
+        return words > i and all(t.is_title or t.is_upper for t in doc[i:words]) \
+            and (words == j or not gaz.state_name(doc[i:words].text))
 
     end = next((j for j in range(min(i + 3, len(doc)), i, -1)
                 if written(j) and gaz.state_name(doc[i:j].text)), None)
