@@ -7,7 +7,7 @@ import numpy
 import pytest
 import spacy
 
-from transforms.entities import ner
+from transforms.entities import confirm, ner
 from transforms.nlp import ModelError, PipelineSpec, load_pipeline
 from transforms.pipeline import BUNDLED_MODEL, ENV_COMPONENT_MODELS, META_NER
 
@@ -91,6 +91,11 @@ def test_tuning_is_seeded_and_learns_the_gold(tuned, base):
     assert not (first / "ner" / "vocab").exists()  # the bundled model's, not copied
     meta = json.loads((first / "meta.json").read_text())
     assert meta["articles"] == 10 and meta["rehearsal_documents"] == 1
+    # the verifiers: the same tuning with the next seeds, as seeded
+    assert meta["verifier_seeds"] == [1, 2]
+    models = [(first / f"verify-{i}" / "model").read_bytes() for i in (1, 2)]
+    assert models == [(second / f"verify-{i}" / "model").read_bytes() for i in (1, 2)]
+    assert len({(first / "ner" / "model").read_bytes(), *models}) == 3
     text = "Karin Dahl said zentrova would hire."
     assert "zentrova" not in [e.text for e in base(text).ents]
     nlp = spacy.load(BUNDLED_MODEL)
@@ -117,6 +122,10 @@ def test_pipeline_loads_a_folds_tuned_ner_and_names_it(tuned, monkeypatch):
     monkeypatch.setenv(ENV_COMPONENT_MODELS, json.dumps({"ner": str(first)}))
     nlp = load_pipeline(PipelineSpec(extractors=()))
     assert nlp.meta[META_NER].startswith("ner-")
+    # its verifiers read the doubtful entities again, after the parser
+    steps = nlp.get_pipe("newsfacts_on_words").components
+    assert isinstance(steps[-1], confirm.Confirm) and len(steps[-1].verifiers) == 2
+    assert any(isinstance(s, confirm.MarginNER) for s in steps)
     assert "zentrova" in [e.text for e in nlp("Karin Dahl said zentrova would hire.").ents]
     # the trainers read the untuned NER's parse
     assert META_NER not in load_pipeline(PipelineSpec(extractors=(), tuned_ner=False)).meta
@@ -127,3 +136,15 @@ def test_a_bad_tuned_ner_folder_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_COMPONENT_MODELS, json.dumps({"ner": str(tmp_path)}))
     with pytest.raises(ModelError, match="tuned NER"):
         load_pipeline(PipelineSpec(extractors=()))
+
+
+def test_the_recorded_weights_name_covers_the_verifiers(tuned, tmp_path):
+    import shutil
+
+    first, _ = tuned
+    alone = tmp_path / "alone"
+    shutil.copytree(first / "ner", alone / "ner")
+    assert ner.weights_name(alone) != ner.weights_name(first)
+    without = ner.weights_name(alone)
+    shutil.copytree(first / "verify-1", alone / "verify-1")
+    assert ner.weights_name(alone) not in (without, ner.weights_name(first))
