@@ -18,6 +18,7 @@ train.jsonl: benchmarks/README.md, "Twenty-first round".
 from __future__ import annotations
 
 import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
@@ -63,17 +64,16 @@ def decode(ner, docs: list[Doc]) -> tuple[list, list[numpy.ndarray]]:
     moves = _Moves(ner)
     ends = [_ends(doc) for doc in docs]
     inside = numpy.zeros(len(docs), dtype=int)
-    model = ner.model.predict([docs[i] for i in todo])
+    model = ner.model.predict(docs)
     step = 0
     while todo:
         scores = model.predict([states[i] for i in todo])
         rows = numpy.array(todo)
-        at_end = numpy.array([ends[i][step] for i in todo])
-        valid = moves.valid[at_end.astype(int), inside[rows]]
-        masked = numpy.where(valid, scores, -numpy.inf)
+        at_end = numpy.array([ends[i][step] for i in todo], dtype=int)
+        masked = numpy.where(moves.valid[at_end, inside[rows]], scores, -numpy.inf)
         best = masked.argmax(axis=1)
-        top = numpy.partition(masked, -2, axis=1)[:, -2:] if masked.shape[1] > 1 else masked
-        for i, m in zip(todo, top[:, -1] - top[:, 0]):
+        top = numpy.partition(masked, -2, axis=1)[:, -2:]  # (the runner-up, then the best)
+        for i, m in zip(todo, top[:, 1] - top[:, 0]):
             margins[i][step] = m
         inside[rows] = moves.next[best]
         ner.transition_states([states[i] for i in todo], numpy.ascontiguousarray(scores, dtype="float32"))
@@ -83,10 +83,10 @@ def decode(ner, docs: list[Doc]) -> tuple[list, list[numpy.ndarray]]:
     return states, margins
 
 
-def _ends(doc: Doc) -> list[bool]:
+def _ends(doc: Doc) -> numpy.ndarray:
     """Per word: whether an entity must end there (the last word, or the next starts a sentence)."""
-    starts = [t.is_sent_start is True for t in doc]
-    return [i + 1 == len(doc) or starts[i + 1] for i in range(len(doc))]
+    starts = doc.to_array([SENT_START]).reshape(-1) == 1
+    return numpy.append(starts[1:], True)
 
 
 class MarginNER:
