@@ -53,15 +53,15 @@ class _Moves:
                                  for kind, label in zip(kinds, label_of)])
 
 
-def decode(ner, docs: list[Doc]) -> tuple[list, list[numpy.ndarray]]:
+def decode(ner, docs: list[Doc], moves: _Moves | None = None) -> tuple[list, list[numpy.ndarray]]:
     """spaCy's greedy decoding of `docs` (its states, for `ner.set_annotations`), and each doc's
-    margins, one per word (each action reads one word)."""
+    margins, one per word (each action reads one word). moves: `_Moves(ner)`, built once."""
     states = ner.moves.init_batch(docs)
     margins = [numpy.full(len(doc), numpy.inf, dtype="float32") for doc in docs]
     todo = [i for i, s in enumerate(states) if not s.is_final()]
     if not todo:
         return states, margins
-    moves = _Moves(ner)
+    moves = moves or _Moves(ner)
     ends = [_ends(doc) for doc in docs]
     inside = numpy.zeros(len(docs), dtype=int)
     model = ner.model.predict(docs)
@@ -94,13 +94,14 @@ class MarginNER:
 
     def __init__(self, ner):
         self.ner = ner
+        self.moves = _Moves(ner)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
 
     def pipe(self, docs, batch_size: int = 64):
         for batch in minibatch(docs, batch_size):
-            states, margins = decode(self.ner, batch)
+            states, margins = decode(self.ner, batch, self.moves)
             self.ner.set_annotations(batch, states)
             for doc, m in zip(batch, margins):
                 doc.user_data[_MARGINS] = m
@@ -126,12 +127,12 @@ class Confirm:
         asks = [(doc, sent, ents) for doc in docs for sent, ents in self.doubtful(doc)]
         if not asks:
             return
+        words = [([t.text for t in sent], [bool(t.whitespace_) for t in sent]) for _, sent, _ in asks]
         found = None
         for verifier in self.verifiers:
-            # (fresh words: a verifier keeps entities already set)
-            words = (Doc(doc.vocab, words=[t.text for t in sent], spaces=[bool(t.whitespace_) for t in sent])
-                     for doc, sent, _ in asks)
-            spans = [{(e.start, e.end) for e in d.ents} for d in verifier.pipe(words, batch_size=batch_size)]
+            # (fresh docs for each: a verifier keeps entities already set)
+            fresh = (Doc(docs[0].vocab, words=w, spaces=sp) for w, sp in words)
+            spans = [{(e.start, e.end) for e in d.ents} for d in verifier.pipe(fresh, batch_size=batch_size)]
             found = spans if found is None else [a & b for a, b in zip(found, spans)]
         dropped: dict[int, set] = {}
         for (doc, sent, ents), seen in zip(asks, found):

@@ -148,3 +148,14 @@ def test_the_recorded_weights_name_covers_the_verifiers(tuned, tmp_path):
     without = ner.weights_name(alone)
     shutil.copytree(first / "verify-1", alone / "verify-1")
     assert ner.weights_name(alone) not in (without, ner.weights_name(first))
+
+
+def test_a_verifier_folder_without_its_weights_is_a_clear_error(tuned, tmp_path, monkeypatch):
+    import shutil
+
+    first, _ = tuned
+    shutil.copytree(first / "ner", tmp_path / "ner")
+    (tmp_path / "verify-1").mkdir()
+    monkeypatch.setenv(ENV_COMPONENT_MODELS, json.dumps({"ner": str(tmp_path)}))
+    with pytest.raises(ModelError, match="tuned NER"):
+        load_pipeline(PipelineSpec(extractors=()))
