@@ -115,6 +115,7 @@ def _only(scores: Scores, sections: tuple[str, ...]) -> Scores:
 
 
 def _section_of(error: str) -> str | None:
-    """The section a scorer's error line is about ("record id: section: what")."""
+    """The section a scorer's error line is about ("record id: section: what", or "record id:
+    section 'its text': what" for a matched fact's attribute)."""
     parts = error.split(": ", 2)
-    return parts[1] if len(parts) == 3 else None
+    return parts[1].split(" ", 1)[0] if len(parts) == 3 else None

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from evaluation.choosers import cross_validate_choosers, fit_fold
+from evaluation.choosers import _only, _section_of, cross_validate_choosers, fit_fold
+from evaluation.scoring import Scores
 from flows.cli import main
 from transforms.money.train import parse
 
@@ -72,7 +73,16 @@ def test_choosers_cross_validation_scores_only_the_refitted_sections():
     # the finders are rules: every invented amount is found whatever the fold learned
     assert (summary["amounts"]["recall"]["correct"], summary["amounts"]["recall"]["total"]) == (4, 4)
     assert summary["demands"]["recall"]["total"] == 4
-    assert all(e.split(": ")[1] in ("amounts", "demands") for f in cv.folds for e in f.scores.errors)
+    assert all(e.split(": ")[1].split(" ")[0] in ("amounts", "demands") for f in cv.folds for e in f.scores.errors)
+
+
+def test_an_attribute_error_of_a_matched_fact_keeps_its_section():
+    # (the scorer writes "id: section 'text': attribute ..." for a matched fact's attribute)
+    assert _section_of("a1: amounts '40 pesos': subject 'the mill' != 'Oruna Mills'") == "amounts"
+    assert _section_of("a1: demands: missed 'a pay rise'") == "demands"
+    kept = _only(Scores(sections={}, errors=["a1: amounts '9 euros': payer None != 'Velder'",
+                                             "a1: entities: missed 'Velder'"]), ("amounts",))
+    assert kept.errors == ["a1: amounts '9 euros': payer None != 'Velder'"]
 
 
 def test_eval_choosers_through_the_cli(tmp_path, capsys):
