@@ -1,6 +1,7 @@
 """Fold split by article and the cross-validation driver with a trainer registered in the hook."""
 
 import json
+import os
 
 import pytest
 
@@ -96,3 +97,19 @@ def test_the_span_decision_trains_before_the_extractors_that_parse_with_it():
     order = list(load_trainers())
     assert order[0] == "newsfacts_entity_types"
     assert order[1:] == sorted(order[1:])
+
+
+def train_pid(training, out_dir, seed):
+    """A trainer that records which process trained it (module level: a new process imports it)."""
+    (out_dir / "pid.txt").write_text(f"{os.getpid()} {len(training)} {seed}")
+    return out_dir
+
+
+def test_each_fold_can_train_in_a_new_process(tmp_path):
+    models = []
+    cv = cross_validate(records(6), 3, seed=2, work_dir=tmp_path, trainers={"pid": train_pid}, fresh_process=True,
+                        run_fold=lambda i, held, m: models.append(m["pid"]) or Scores(sections={}))
+    written = [(folder / "pid.txt").read_text().split() for folder in models]
+    pids = {int(pid) for pid, _, _ in written}
+    assert len(pids) == 3 and os.getpid() not in pids  # a new process for every fold
+    assert all((n, seed) == ("4", "2") for _, n, seed in written) and len(cv.folds) == 3
