@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from evaluation.scoring import SCORED_ENTITY_TYPES, fold
@@ -56,11 +57,37 @@ def examples_from(types: EntityTypes, spans: list, record: dict) -> list[Choice]
     required, optional = gold_types(record)
     out = []
     for (ent, rule), feats in zip(spans, types.features(spans)):
-        key = fold(ent.text)
+        key = _gold_key(ent, required.keys() | optional)
         if not types.decided(ent, rule) or (key in optional and key not in required):
             continue
         out.append(Choice(candidates(feats), frozenset({LABELS.index(required.get(key))})))
     return out
+
+
+def _gold_key(ent, known) -> str:
+    """The folded text to look a span up in the gold by: its own, or when only that is a gold
+    alias (`known`), the name the linker publishes for it: without a leading honorific ("Mr.
+    Orvell"), a possessive ("Orvell's") or the period of a name that ends a paragraph ("Velder
+    Co.\n\n"), so that a span the linker would publish right is not taught as wrong (5-fold
+    entity F1 0.9507 -> 0.9508, and 0.9498 -> 0.9499 with the fold NERs of another training)."""
+    key = fold(ent.text)
+    if key in known or len(ent) < 2:
+        return key
+    doc = ent.doc
+    published = []
+    if ent.text.endswith(".") and (ent.end == len(doc) or doc[ent.end - 1].whitespace_.startswith("\n")
+                                   or doc[ent.end].text.startswith("\n")):
+        published.append(ent.text[:-1])
+    if ent[0].lower_ in _honorifics():
+        published.append(ent[1:].text)
+    if ent[-1].lower_ in ("'s", "’s", "'"):
+        published.append(ent[:-1].text)
+    return next((fold(p) for p in published if fold(p) in known), key)
+
+
+@lru_cache(maxsize=1)
+def _honorifics() -> frozenset[str]:
+    return frozenset(_rules()["honorifics"])
 
 
 def raw_docs(records: list[dict]) -> list:

@@ -3,10 +3,11 @@
 import json
 
 import pytest
+import spacy
 
 from transforms.entities import decide
 from transforms.entities.decide import LABELS, SpanModel, candidates
-from transforms.entities.train import examples, main, raw_docs, train_entities
+from transforms.entities.train import _gold_key, examples, main, raw_docs, train_entities
 from transforms.entities.types import EntityTypes, _rules, make_entity_types
 from transforms.ranker import Ranker
 
@@ -157,3 +158,16 @@ def test_the_decision_is_the_best_of_the_five_choices():
         model = SpanModel(Ranker(weights), "test")
         feats = [f"f{rng.randrange(8)}" for _ in range(rng.randrange(0, 5))]
         assert model.decide(feats) == LABELS[model.span.best(candidates(feats))]
+
+
+def test_a_span_is_looked_up_in_the_gold_by_the_name_the_linker_publishes():
+    doc = spacy.blank("en")("Mr. Orvell joined Velder Co.\n\nOrvell's plan for Velder Co. won.")
+    mr_orvell, velder_end, orvells, velder_mid = doc[0:2], doc[3:5], doc[6:8], doc[10:12]
+    assert (mr_orvell.text, velder_end.text, orvells.text, velder_mid.text) == \
+        ("Mr. Orvell", "Velder Co.", "Orvell's", "Velder Co.")
+    known = {"orvell", "velder co"}
+    assert [_gold_key(s, known) for s in (mr_orvell, velder_end, orvells)] == ["orvell", "velder co", "orvell"]
+    # mid-paragraph the period may be the name's own: the span's text is kept, as the linker keeps it
+    assert _gold_key(velder_mid, known) == "velder co."
+    # a span whose own text the gold lists is looked up by it
+    assert _gold_key(mr_orvell, known | {"mr. orvell"}) == "mr. orvell"
