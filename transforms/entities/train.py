@@ -5,10 +5,10 @@
 Each article is parsed by the bundled model without the entity typing; each span the NER found,
 boundaries repaired (`EntityTypes.spans`), is one choice among drop/PERSON/ORG/GPE/LOC. The
 right choice is the type of the gold entity one of whose aliases the span's text is (folded as
-the scorer folds), "drop" when no gold entity has it; spans whose text is only an optional
-entity's alias, or that the rules keep (`decide.decided`: NORP, EVENT, LAW...), teach nothing.
-Labels therefore mean what the scorer measures. Training is deterministic (L-BFGS from zero weights); `seed` is
-recorded only.
+the scorer folds), or the name the linker publishes for it (`_gold_key`); "drop" when no gold
+entity has either. Spans whose text is only an optional entity's alias, or that the rules keep
+(`decide.decided`: NORP, EVENT, LAW...), teach nothing. Labels therefore mean what the scorer
+measures. Training is deterministic (L-BFGS from zero weights); `seed` is recorded only.
 """
 
 from __future__ import annotations
