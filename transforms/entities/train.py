@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from functools import lru_cache
 from pathlib import Path
 
 from evaluation.scoring import SCORED_ENTITY_TYPES, fold
@@ -57,19 +56,19 @@ def examples_from(types: EntityTypes, spans: list, record: dict) -> list[Choice]
     required, optional = gold_types(record)
     out = []
     for (ent, rule), feats in zip(spans, types.features(spans)):
-        key = _gold_key(ent, required.keys() | optional)
+        key = _gold_key(ent, required.keys() | optional, types.honorifics)
         if not types.decided(ent, rule) or (key in optional and key not in required):
             continue
         out.append(Choice(candidates(feats), frozenset({LABELS.index(required.get(key))})))
     return out
 
 
-def _gold_key(ent, known) -> str:
+def _gold_key(ent, known, honorifics: frozenset[str]) -> str:
     """The folded text to look a span up in the gold by: its own, or where that is no gold alias
-    (`known`) and a published form of it is, that form: without a leading honorific ("Mr.
-    Orvell"), a possessive ("Orvell's"), or the final period at the end of a paragraph or of the
-    text ("Velder Co.\n\n"), so that a span the linker publishes right is not taught as wrong
-    (5-fold entity F1 0.9507 -> 0.9508, and 0.9498 -> 0.9499 with the fold NERs of another
+    (`known`) and a form the linker may publish for it is, that form: without a leading
+    honorific ("Mr. Orvell"), a possessive ("Orvell's"), or the final period before a paragraph
+    break or the text's end ("Velder Co.\n\n"), so that a span published right is not taught as
+    wrong (5-fold entity F1 0.9507 -> 0.9508, and 0.9498 -> 0.9499 with the fold NERs of another
     training)."""
     key = fold(ent.text)
     if key in known or len(ent) < 2:
@@ -78,16 +77,11 @@ def _gold_key(ent, known) -> str:
     published = []
     if ent.text.endswith(".") and (ent.end == len(doc) or doc[ent.end].text.startswith("\n")):
         published.append(ent.text[:-1])
-    if ent[0].lower_ in _honorifics():
+    if ent[0].lower_ in honorifics:
         published.append(ent[1:].text)
     if ent[-1].lower_ in ("'s", "’s", "'"):
         published.append(ent[:-1].text)
     return next((fold(p) for p in published if fold(p) in known), key)
-
-
-@lru_cache(maxsize=1)
-def _honorifics() -> frozenset[str]:
-    return frozenset(_rules()["honorifics"])
 
 
 def raw_docs(records: list[dict]) -> list:

@@ -165,9 +165,9 @@ def test_a_span_is_looked_up_in_the_gold_by_the_name_the_linker_publishes():
     mr_orvell, velder_end, orvells, velder_mid = doc[0:2], doc[3:5], doc[6:8], doc[10:12]
     assert (mr_orvell.text, velder_end.text, orvells.text, velder_mid.text) == \
         ("Mr. Orvell", "Velder Co.", "Orvell's", "Velder Co.")
-    known = {"orvell", "velder co"}
-    assert [_gold_key(s, known) for s in (mr_orvell, velder_end, orvells)] == ["orvell", "velder co", "orvell"]
+    known, honorifics = {"orvell", "velder co"}, EntityTypes(_rules()["label_map"]).honorifics
+    assert [_gold_key(s, known, honorifics) for s in (mr_orvell, velder_end, orvells)] == ["orvell", "velder co", "orvell"]
     # mid-paragraph the period may be the name's own: the span's text is kept, as the linker keeps it
-    assert _gold_key(velder_mid, known) == "velder co."
+    assert _gold_key(velder_mid, known, honorifics) == "velder co."
     # a span whose own text the gold lists is looked up by it
-    assert _gold_key(mr_orvell, known | {"mr. orvell"}) == "mr. orvell"
+    assert _gold_key(mr_orvell, known | {"mr. orvell"}, honorifics) == "mr. orvell"
