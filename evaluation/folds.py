@@ -121,9 +121,10 @@ def cross_validate(records: list[dict], k: int, seed: int, run_fold: RunFold,
         temporary folder removed afterwards.
     train (bool): False scores each fold with the shipped models (no trainer is called).
     trainers (dict | None): {component: trainer} to use instead of the registered ones.
-    fresh_process (bool | None): train each fold in a new process (module-level trainers only);
-        by default the registered trainers do, so that a fold's models are the ones `newsfacts
-        train` makes from the same articles.
+    fresh_process (bool | None): train each fold in a new process (module-level trainers only;
+        a calling script guards its top level with `if __name__ == "__main__"`, as spawned
+        processes need); by default the registered trainers do, so that a fold's models are the
+        ones `newsfacts train` makes from the same articles. A trainer's error is raised here.
     """
     folds = split_folds(records, k, seed)
     registry = (load_trainers() if trainers is None else trainers) if train else {}
