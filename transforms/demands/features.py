@@ -25,7 +25,7 @@ from transforms.demands.lexicon import Lexicon
 from transforms.entities.linking import cluster_id
 from transforms.money.features import MAX_PATH, whole_phrase
 from transforms.parse import DIRECT_OBJECT, INDIRECT_OBJECT, dateline_end, dependency_path, is_verb_by_tag, \
-    lemma, sentence_index_at, sentence_of, sentence_start
+    lemma, parts_of_speech, sentence_index_at, sentence_of, sentence_start, tokens
 from transforms.parties import PARTY_POS, Party, ranked_actors
 
 # Inside a name or compound: the phrase's head stands for these words.
@@ -170,9 +170,11 @@ def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):
     when it says more (else None). A word inside a name or compound is left to its head."""
     doc, sent = cue.doc, sentence_of(cue)
     start = sentence_start(doc[sent.start - 1]) if sent.start > 0 else sent.start
-    for t in doc[start:sent.end]:
-        if t.pos_ not in PARTY_POS or t.i in inside:
+    pos, words = parts_of_speech(doc), tokens(doc)  # (asked for every cue: the cached columns)
+    for i in range(start, sent.end):
+        if pos[i] not in PARTY_POS or i in inside:
             continue
+        t = words[i]
         if t.dep_ in _INSIDE_PHRASE and t.head.pos_ in ("NOUN", "PROPN") and cluster_id(t) == cluster_id(t.head):
             continue
         entity_id, text = who(t, lex, actors)

@@ -9,7 +9,7 @@ from transforms.demands.actors import Actors, is_human, who
 from transforms.demands.clauses import subject
 from transforms.demands.demanded import Demand
 from transforms.demands.lexicon import Lexicon
-from transforms.parse import DIRECT_OBJECT, is_nominal, is_verb_by_tag, lemma, prep_phrases, \
+from transforms.parse import DIRECT_OBJECT, is_nominal, is_verb_by_tag, lemma, lemmas, prep_phrases, \
     sentence_window_start
 
 
@@ -69,13 +69,16 @@ def _author_of_target(d: Demand, lex: Lexicon, actors: Actors, reach: int = 3):
     against a measure the story introduced is made of whoever introduced it."""
     doc = d.head.doc
     first = sentence_window_start(doc[d.start], reach)
+    lemma_of = lemmas(doc)  # (the words before are compared by lemma first: no Token made for most)
     for t in doc[d.start:d.end]:
         if not is_nominal(t) or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "these")
                                         for c in t.children):
             continue
-        for earlier in reversed(doc[first:d.start]):
-            if lemma(earlier) != lemma(t) or earlier.dep_ not in DIRECT_OBJECT or \
-                    lemma(earlier.head) not in lex.authoring_verbs:
+        for j in range(d.start - 1, first - 1, -1):
+            if lemma_of[j] != lemma_of[t.i]:
+                continue
+            earlier = doc[j]
+            if earlier.dep_ not in DIRECT_OBJECT or lemma(earlier.head) not in lex.authoring_verbs:
                 continue
             author = who(subject(earlier.head), lex, actors)
             if author not in ((None, None), d.actor):

@@ -50,6 +50,7 @@ from spacy.tokens import Doc, Span
 
 from transforms.entities.names import gazetteer, suffix_form
 from transforms.lexicons import load
+from transforms.parse import lowers
 
 _OPEN, _CLOSE = "<", ">"
 # (a ticker or a company name; a longer run between brackets is no name)
@@ -253,10 +254,12 @@ def _named_for_partners(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     names a firm's partners ("Partners", "Sons", "Associates", "Co") are one company, whatever
     the model read of them (often nothing). Such a word names nobody alone, so the story may
     name "Brown" alone too: he is then a person of his own, not the firm."""
-    firms = []
-    for t in doc[1:-1]:
-        word = doc[t.i + 1]
-        if not (t.lower_ in _AND and word.is_title and suffix_form(word.text) in rules["partners_words"]) \
+    firms, low = [], lowers(doc)
+    for i in range(1, len(doc) - 1):
+        if low[i] not in _AND:  # (the cheap test first: a Token is made only for the hits)
+            continue
+        t, word = doc[i], doc[i + 1]
+        if not (word.is_title and suffix_form(word.text) in rules["partners_words"]) \
                 or any(s.start < t.i and s.end > word.i for s in spans):  # (read whole: "Hollis, Marden and Co Inc")
             continue
         start, end = _partners_before(doc, t.i, spans, rules), word.i + 1
@@ -311,9 +314,12 @@ def _titles_of_works(doc: Doc, spans: list[Span], rules: dict) -> list[Span]:
     """"the film Black Friday", "the 1996 album Return of the Mack": the capitalised words
     right after a word for a work are its title (OntoNotes' WORK_OF_ART), not the people or
     firms the model read in them."""
-    titles = []
-    for t in doc[1:-1]:
-        if not (t.lower_ in rules["work_nouns"] and t.is_lower and t.pos_ == "NOUN"):
+    titles, low = [], lowers(doc)
+    for i in range(1, len(doc) - 1):
+        if low[i] not in rules["work_nouns"]:
+            continue
+        t = doc[i]
+        if not (t.is_lower and t.pos_ == "NOUN"):
             continue
         listed = _examples_after(doc, t.i + 1)
         if listed is not None:  # "films such as Troy and Ransom", "games including Halo, Myst"
@@ -487,10 +493,10 @@ def _dangling(tok) -> bool:
 
 def _bracketed_names(doc: Doc) -> list[Span]:
     """ORG spans for what angle brackets enclose ("<Wagner and Brown>", "<RPT>")."""
-    out = []
+    out, low = [], lowers(doc)
     i = 0
     while i < len(doc):
-        if doc[i].text != _OPEN:
+        if low[i] != _OPEN:
             i += 1
             continue
         close = next((j for j in range(i + 1, min(i + 2 + _MAX_BRACKETED, len(doc)))

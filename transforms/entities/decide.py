@@ -20,7 +20,7 @@ from typing import Sequence
 from spacy.tokens import Span
 
 from transforms.entities.names import gazetteer, suffix_form
-from transforms.parse import cached
+from transforms.parse import texts, word_cached
 from transforms.ranker import Feature, Ranker, label_candidates, load_folder
 
 SHIPPED = Path(__file__).resolve().parents[2] / "models" / "newsfacts_entities"
@@ -129,13 +129,13 @@ def _common_word(ent: Span, opens_sentence: bool = False) -> list[str]:
     out = []
     if ent.vocab.has_vector(low):
         out.append("common_word")
-    if low in cached(ent.doc, "lower_words", _lower_words):
+    if low in word_cached(ent.doc, "lower_words", _lower_words):
         out.append("lower_elsewhere")
     return out + [f"opener_{c}" for c in out] if opens_sentence else out
 
 
 def _lower_words(doc) -> frozenset[str]:
-    return frozenset(t.text for t in doc if t.is_lower)
+    return frozenset(w for w in texts(doc) if w.islower())  # (`Token.is_lower` is `str.islower`)
 
 
 def _shape(ent: Span) -> str:

@@ -54,7 +54,7 @@ from transforms.entities.variants import GENERATIONAL, name_words, person_compat
 from transforms.facts import get_facts, set_facts
 from transforms.ids import stable_id
 from transforms.lexicons import load
-from transforms.parse import cached, doc_text, forget, lowers
+from transforms.parse import cached, doc_text, forget_entities, lowers, sentences, texts, tokens
 
 NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")
 
@@ -313,9 +313,9 @@ def _spells(acronym: str, name: str) -> bool:
 def _headline_sentences(doc: Doc) -> list[Span]:
     """Sentences in title case (headlines, section titles): capitals there say nothing about
     names, so the NER's spans inside them are only trusted when the body repeats them."""
-    out = []
-    for sent in doc.sents:
-        words = [t for t in sent if t.is_alpha and len(t) > 3]
+    out, all_words = [], tokens(doc)
+    for sent in sentences(doc):
+        words = [t for t in all_words[sent.start:sent.end] if t.is_alpha and len(t) > 3]
         if len(words) >= 2 and all(t.is_title or t.is_upper for t in words) and not sent.text.rstrip().endswith(".") \
                 and not _opens_with_dateline(sent) and _whole_line(sent):
             out.append(sent)
@@ -682,7 +682,7 @@ def _add_repeats(doc: Doc, clusters: list[Cluster]) -> None:
             offer(words, c, "repeat")
             if len(initials(c.name)) >= 2:
                 offer((initials(c.name),), c, "acronym")
-    words = [t.text for t in doc]
+    words = texts(doc)
     starts: dict[str, list[int]] = {}
     for i, word in enumerate(words):
         if word[:1].isupper():
@@ -780,7 +780,7 @@ def _set_cluster_ids(doc: Doc, mentions: list[dict]) -> None:
         eid = by_start[n][2] if n >= 0 and ent.start_char < by_start[n][1] else ""
         ents.append(Span(doc, ent.start, ent.end, label=ent.label, kb_id=eid))
     doc.set_ents(ents, default="unmodified")
-    forget(doc)
+    forget_entities(doc)
 
 
 def cluster_id(span: Span | Token) -> str | None:

@@ -19,7 +19,7 @@ from transforms.entities.boundaries import CALENDAR, repair_boundaries
 from transforms.entities.decide import Cues, SpanModel, decided, span_features
 from transforms.entities.names import gazetteer, suffix_form
 from transforms.lexicons import load
-from transforms.parse import forget, lowers
+from transforms.parse import forget_entities, lowers, tokens
 
 
 def _rules() -> dict:
@@ -69,7 +69,7 @@ class EntityTypes:
         typed = list(places) + [Span(doc, ent.start, ent.end, label=label)
                                 for ent, label in self.decide(spans)]
         doc.set_ents(sorted(typed), default="outside")
-        return forget(doc)
+        return forget_entities(doc)
 
     def decide(self, spans: list[tuple[Span, str | None]]) -> list[tuple[Span, str]]:
         """(span, type) of the spans kept: the rules' type, or the model's choice."""
@@ -241,11 +241,11 @@ def _acronym_expansions(doc: Doc, connectors: frozenset[str]) -> list[Span]:
     (GM) said ... GM would cut"): typed as the model typed that acronym elsewhere in the text;
     an acronym the model never recognised ("Gross Domestic Product (GDP)") adds nothing."""
     typed = {e.text: e.label_ for e in doc.ents if e.text.isupper() and len(e) == 1}
-    out = []
-    for t in doc[1:-2]:
-        if t.text != "(":  # (first: most words are not, and reading two more per word is not free)
+    out, low = [], lowers(doc)
+    for i in range(1, len(doc) - 2):
+        if low[i] != "(":  # (first, on the cached column: a Token is made only for the hits)
             continue
-        acronym, close = doc[t.i + 1], doc[t.i + 2]
+        t, acronym, close = doc[i], doc[i + 1], doc[i + 2]
         if close.text != ")" or acronym.text not in typed:
             continue
         letters, start = list(acronym.text.replace(".", "")), t.i
@@ -268,9 +268,12 @@ def _named_after_title(doc: Doc, titles: frozenset[str], not_names: frozenset[st
     """Capitalised words right after a person's title that the model left untagged ("U.S.
     President Bush", "Senator Ann Lee"): a person's name. Titles that also begin company or
     office names ("General", "Chief", "Justice") are not in `titles`."""
-    out = []
-    for t in doc[:-1]:
-        if not (t.is_title and t.lower_ in titles) or t.ent_type_:
+    out, low = [], lowers(doc)
+    for i in range(len(doc) - 1):
+        if low[i] not in titles:
+            continue
+        t = doc[i]
+        if not t.is_title or t.ent_type_:
             continue
         end = t.i + 1
         while end < len(doc) and end - t.i <= 3 and not doc[end].ent_type_ and doc[end].is_title \
@@ -295,7 +298,7 @@ def _lower_case_places(doc: Doc) -> list[Span]:
     (not function words: "us"), as places the model missed. A text is written so when few of
     its words are capitalised, or when it writes two countries or capitals in lower case (a
     story may keep its headline and its first names capitalised)."""
-    words = [t for t in doc if t.is_alpha]
+    words = [t for t in tokens(doc) if t.is_alpha]
     if not words:
         return []
     gaz = gazetteer()
@@ -339,22 +342,22 @@ def _capitalised_runs(doc: Doc, titles: frozenset[str], honorifics: frozenset[st
     word is capitalised anyway), less an honorific before them and the titles after them
     ("Treasury" of "Treasury Secretary"; "General Motors" keeps its first word), and not touching
     another span (whose boundaries the repairs mend)."""
-    out, i = [], 1
-    while i < len(doc):
-        t = doc[i]
-        if not _capitalised_word(t) or t.is_sent_start or not (doc[i - 1].is_lower or doc[i - 1].like_num
-                                                              or doc[i - 1].text in (",", "(")):
+    out, i, words = [], 1, tokens(doc)  # (each word is read several times: the cached Tokens)
+    while i < len(words):
+        t = words[i]
+        if not _capitalised_word(t) or t.is_sent_start or not (words[i - 1].is_lower or words[i - 1].like_num
+                                                              or words[i - 1].text in (",", "(")):
             i += 1
             continue
         end = i
-        while end < len(doc) and _capitalised_word(doc[end]) and not doc[end].is_sent_start:
+        while end < len(words) and _capitalised_word(words[end]) and not words[end].is_sent_start:
             end += 1
         start, stop = i, end
-        while start < stop and (doc[start].lower_ in honorifics or doc[start].is_stop):
+        while start < stop and (words[start].lower_ in honorifics or words[start].is_stop):
             start += 1
-        while stop > start and (doc[stop - 1].lower_ in titles or doc[stop - 1].is_stop):
+        while stop > start and (words[stop - 1].lower_ in titles or words[stop - 1].is_stop):
             stop -= 1
-        touching = (start > 0 and doc[start - 1].ent_type_) or (stop < len(doc) and doc[stop].ent_type_)
+        touching = (start > 0 and words[start - 1].ent_type_) or (stop < len(words) and words[stop].ent_type_)
         if stop > start and end - i <= _MAX_RUN and not touching:
             out.append(Span(doc, start, stop, label=CAPITALISED))
         i = end
@@ -429,7 +432,10 @@ def _towns_and_states(doc: Doc, openers: frozenset[str] = frozenset()) -> list[S
     before the comma, whatever the model made of them; not a word that only opens sentences
     (`openers`: "Yesterday, Washington announced")."""
     spans: list[Span] = []
+    low = lowers(doc)
     for i in range(2, len(doc)):
+        if low[i - 1] not in ("-", ","):  # (what both readings need before i, on the cached column)
+            continue
         party_state = _party_state_end(doc, i)
         if party_state is not None:
             spans.append(Span(doc, i, party_state, label="GPE"))
