@@ -375,7 +375,8 @@ def is_verb_by_tag(token: Token) -> bool:
 # (`lemma(doc[i]) == lemmas(doc)[i]`, `is_verb_by_tag(doc[i]) == verbs_by_tag(doc)[i]`).
 def lemmas(doc: Doc) -> list[str]:
     """`lemma` of every token."""
-    return word_cached(doc, "lemmas", lambda d: _column(d, (LEMMA, ORTH), lambda s, lem, orth: (s[lem] or s[orth]).lower()))
+    return word_cached(doc, "lemmas", lambda d: _column(
+        d, (LEMMA, ORTH), lambda s, lem, orth: (s[lem] or s[orth]).lower()))
 
 
 def texts(doc: Doc) -> list[str]:
