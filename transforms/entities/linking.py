@@ -56,6 +56,8 @@ from transforms.ids import stable_id
 from transforms.lexicons import load
 from transforms.parse import cached, doc_text, forget_entities, lowers, sentences, texts, tokens
 
+# The possessive's tokens ("Reid's", "Reid’s", "Jones'").
+POSSESSIVES = ("'s", "’s", "'")
 NAME_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")
 
 
@@ -115,7 +117,7 @@ def _strip_possessive(span: Span, label: str, names: frozenset[str] = frozenset(
     capitalised word after it ("Acme's chairman", "Acme's Trust Fund") makes it a possessive,
     unless the story writes the name elsewhere owning nothing (`names`: "at Crowley's, which
     ..." makes "Crowley's chairman" the chairman of Crowley's)."""
-    if len(span) > 1 and span[-1].lower_ in ("'s", "’s", "'"):
+    if len(span) > 1 and span[-1].lower_ in POSSESSIVES:
         if span[:-1].text in names:
             return span
         doc = span.doc
@@ -252,7 +254,7 @@ def _unknown_place_of_business(doc: Doc, cluster: Cluster, rules: dict) -> bool:
 
 def _organisation_context(span: Span, rules: dict) -> bool:
     doc = span.doc
-    after = span.end + (1 if span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s", "'") else 0)
+    after = span.end + (1 if span.end < len(doc) and doc[span.end].lower_ in POSSESSIVES else 0)
     if after < len(doc) and doc[after].lower_ in rules["organisation_cues_after"]:
         return True
     before = span.start - 1
@@ -390,14 +392,21 @@ def _paragraph_periods_cut(doc: Doc, clusters: list[Cluster]) -> None:
     """"Acme Co.\\n\\n": the period of a corporate suffix that ends a paragraph ends the
     sentence, not the name ("Acme Co"), as the annotators of the training articles write it (9
     of 10 such names there); at the end of the text, and mid-paragraph, it stays."""
-    text, suffixes = doc_text(doc), _rules()["corporate_suffixes"]
+    text = doc_text(doc)
     for c in clusters:
         for k, m in enumerate(c.mentions):
-            last = m.text.rsplit(None, 1)[-1]
-            if last.endswith(".") and last[:-1].lower() in suffixes and text[m.end:m.end + 1] == "\n":
+            if paragraph_period_cut(text, m.end, m.text):
                 c.mentions[k] = Mention(m.start, m.end - 1, m.text[:-1], m.rule, m.is_pronoun)
         if c.name.endswith(".") and all(m.text != c.name for m in c.mentions):
             c.name = c.name[:-1]
+
+
+def paragraph_period_cut(text: str, end: int, name: str) -> bool:
+    """Whether the linker publishes `name` (ending at `end` of `text`) without its final period:
+    a corporate suffix's period right before a line break (`_paragraph_periods_cut`)."""
+    last = name.rsplit(None, 1)[-1]
+    return last.endswith(".") and last[:-1].lower() in _rules()["corporate_suffixes"] \
+        and text[end:end + 1] == "\n"
 
 
 def _linkable_entities(doc: Doc) -> list[tuple[str, Span]]:
