@@ -15,6 +15,7 @@ from transforms.demands.lexicon import Lexicon
 from transforms.parse import ACTIVE_SUBJECT, entity_of, DIRECT_OBJECT, PASSIVE_SUBJECT, POSSESSOR, \
     lemma, prep_phrases, sentence_start, sentence_window_start
 from transforms.entities.linking import cluster_id, clusters, entity_id, roles_before
+from transforms.entities.names import fold, gazetteer
 
 # Named entity labels an actor may be known by when the linker made no cluster of the span.
 _ACTOR_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP")
@@ -24,7 +25,7 @@ NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
 class Actors:
     """Entity ids for tokens: the linker's clusters (names, surnames, resolved pronouns), else
     the NER span as written; and what the clusters tell beyond that (types, titles, the main
-    country)."""
+    country, the country a nationality word acts for)."""
 
     def __init__(self, doc: Doc):
         self.doc = doc
@@ -35,11 +36,16 @@ class Actors:
         self._who: dict[tuple[int, int], tuple] = {}  # (lexicon id, token index) -> `who`
         # (char offset, entity id, lower-case words) of every named mention, for descriptions
         self.named_words: list[tuple[int, str, frozenset]] = []
+        self.countries: dict[str, str] = {}  # folded standard name of a country named -> entity id
+        gaz = gazetteer()
         for c in clusters(doc):
             eid = entity_id(c.type, c.name)
             self.types[eid] = c.type
             if c.type == "GPE":
                 self.country_mentions[eid] = len(c.mentions)
+                country = gaz.country_name(c.name)
+                if country:
+                    self.countries.setdefault(fold(country), eid)
             for m in c.mentions:
                 span = None if m.is_pronoun else doc.char_span(m.start, m.end)
                 title = roles_before(span)[0] if span is not None else None
@@ -80,6 +86,29 @@ class Actors:
         if tok.i not in self._ids:
             self._ids[tok.i] = cluster_id(tok) or self._as_written(tok)
         return self._ids[tok.i]
+
+    def party(self, tok: Token) -> str | None:
+        """`entity`, or the country a nationality word acting as a party stands for."""
+        eid = self.entity(tok)
+        return self._nation(tok, eid) or eid
+
+    def _nation(self, tok: Token, eid: str | None) -> str | None:
+        """The country a nationality word stands for, when the story names that country: "the
+        Russian government", "Argentine officials", "the Japanese" act for Russia, Argentina,
+        Japan (GOLD.md names a country's government by the country)."""
+        if eid is None or not self.countries or self.types.get(eid) == "GPE" or not tok.is_title:
+            return None
+        span = entity_of(tok)
+        if span is None or len(span) != 1:  # ("Chinese Petroleum Corp" is no nationality)
+            return None
+        key = fold(tok.text)
+        named = {self.countries[fold(c)] for c in gazetteer().countries_of(tok.text) if fold(c) in self.countries}
+        if named or len(key) < 4 or key in self.countries:
+            return named.pop() if len(named) == 1 else None
+        # A nationality the gazetteer lacks ("Argentine", "Saudi"): the one country of the
+        # story whose name has a word with its first four letters.
+        close = {e for name, e in self.countries.items() if any(w[:4] == key[:4] for w in name.split())}
+        return close.pop() if len(close) == 1 else None
 
     def _as_written(self, tok: Token) -> str | None:
         ent = entity_of(tok) if tok.ent_type_ in _ACTOR_LABELS else None
@@ -183,7 +212,7 @@ def who(tok: Token | None, lex: Lexicon, actors: Actors) -> tuple[str | None, st
 
 
 def _who(tok: Token, lex: Lexicon, actors: Actors) -> tuple[str | None, str | None]:
-    eid = actors.entity(tok) or _named_beside(tok, lex, actors)
+    eid = actors.party(tok) or _named_beside(tok, lex, actors)
     if eid is not None:
         return eid, None
     if tok.lower_ in ("he", "she"):
@@ -211,13 +240,13 @@ def _named_beside(tok: Token, lex: Lexicon, actors: Actors) -> str | None:
         if c.dep_ in ("appos", "flat", "compound", *POSSESSOR, "nmod:desc") and \
                 (c.dep_ in ("appos", "flat") or lemma(tok) in lex.proxy_nouns or
                  c.dep_ == "compound" and lemma(tok) in lex.human_nouns - lex.relation_nouns):
-            eid = actors.entity(c)
+            eid = actors.party(c)
             if eid is not None:
                 return eid
     if lemma(tok) in lex.proxy_nouns:
         for c in tok.children:
             if c.dep_ == "amod" and c.ent_type_ in ("NORP", "GPE"):
-                eid = actors.entity(c)
+                eid = actors.party(c)
                 if eid is not None:
                     return eid
         # "a spokesman for the union", "officials of the ministry": whom they speak for

