@@ -30,8 +30,9 @@ DATE_PHRASE = re.compile(
     rf"|(?:{_RELATIVE}|(?i:earlier this|later this)) (?i:week|month|year|weekend)"
     rf"|(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) ago"
     rf"|(?i:in|since|by) (?:19|20)\d\d)\b")
-# A dateline ("PARIS, March 5 -") dates the filing, not an event of the story.
-_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]*, ?$")
+# A dateline ("PARIS, March 5 -", "PORTLAND, Maine, May 4 -") dates the filing, not an event of
+# the story.
+_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]*(?:, [A-Z][A-Za-z.'-]*)*, ?$")
 
 
 def clause_head(t: Token) -> Token:

@@ -178,6 +178,8 @@ def test_a_date_of_a_noun_in_the_clause_dates_only_that_noun(nlp):
 def test_a_dateline_dates_no_event(nlp):
     doc = nlp("OSLO, May 4 - The fishermen's union called a strike.")
     assert date_phrase(_trigger(doc, "called").token) is None
+    doc = nlp("PORTLAND, Maine, May 4 - The fishermen's union called a strike.")
+    assert date_phrase(_trigger(doc, "called").token) is None
 
 
 def test_candidates_count_earlier_mentions_and_take_full_verbs_tagged_auxiliary(nlp):
