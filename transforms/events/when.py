@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from transforms.parse import AUXILIARY, POSSESSOR, doc_text
+from transforms.parse import AUXILIARY, doc_text
 
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _WEEKDAY = r"(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -47,10 +47,8 @@ def date_phrase(t: Token) -> str | None:
     """The date phrase of the trigger's sentence attached to the trigger or to the verb of its
     clause (through words that are not themselves verbs, but for infinitives: a date of another
     clause is that clause's), nearest first; else one attached to a verb above the clause ("said
-    on Friday that it had agreed": the report's date); else the sentence's only date phrase. A
-    date written as another noun's possessive dates that noun ("to stand in this year's
-    election"), not the event."""
-    spans = [s for s in date_spans(t.sent) if s.root.dep_ not in POSSESSOR or s.root.head.i == t.i]
+    on Friday that it had agreed": the report's date); else the sentence's only date phrase."""
+    spans = date_spans(t.sent)
     head = clause_head(t)
     for anchors in ({t.i, head.i}, {a.i for a in head.ancestors if a.pos_ in ("VERB", "AUX")}):
         found = [(abs(s.root.i - t.i), s.text) for s in spans if _attached(s, anchors)]

@@ -168,13 +168,6 @@ def test_a_date_phrase_in_any_case_or_on_the_reporting_verb(nlp):
     assert date_phrase(_trigger(doc, "agreed").token) == "Tuesday"
 
 
-def test_a_date_of_a_noun_in_the_clause_dates_only_that_noun(nlp):
-    doc = nlp("The farmers held a rally in Lyon to urge the minister to stand in this year's election.")
-    assert date_phrase(_trigger(doc, "urge").token) is None
-    doc = nlp("Last week's talks between the two ferry companies broke down.")
-    assert date_phrase(_trigger(doc, "talks").token) == "Last week"
-
-
 def test_a_dateline_dates_no_event(nlp):
     doc = nlp("OSLO, May 4 - The fishermen's union called a strike.")
     assert date_phrase(_trigger(doc, "called").token) is None
