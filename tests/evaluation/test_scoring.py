@@ -222,7 +222,7 @@ def test_events_precision_date_and_triggers():
               target_entity_id="e_ostmark"),
     ])
     c = counts(score([GOLD], t), "events")
-    assert c == {"recall": (1, 2), "precision": (1, 2), "date": (1, 1),
+    assert c == {"recall": (1, 2), "precision": (1, 2), "date": (1, 1), "date_precision": (1, 1),
                  "trigger_precision": (2, 2), "trigger_recall": (2, 2), "trigger_f1": (4, 4),
                  "trigger_type": (1, 2)}
 
@@ -233,6 +233,15 @@ def test_a_wrong_date_is_listed_among_the_errors():
     s = score([GOLD], t)
     assert counts(s, "events")["date"] == (0, 1)
     assert [e for e in s.errors if "dated" in e] == [f"{GOLD['id']}: events: ACCUSE 'sued' dated 2031-05-02 != 2031-05-01"]
+
+
+def test_a_date_the_gold_does_not_give_counts_against_date_precision():
+    # (the gold's REQUEST has no date: the text does not fix one)
+    t = tables(events=[event("REQUEST", "urged", "Quist urged the Ostmark Council", event_date=date(2031, 5, 2),
+                             source_entity_id="e_quist", target_entity_id="e_ostmark")])
+    s = score([GOLD], t)
+    assert (counts(s, "events")["date"], counts(s, "events")["date_precision"]) == ((0, 0), (0, 1))
+    assert [e for e in s.errors if "dated" in e] == [f"{GOLD['id']}: events: REQUEST 'urged' dated 2031-05-02 != None"]
 
 
 def test_a_row_that_places_its_trigger_is_scored_there():

@@ -141,8 +141,9 @@ def gazetteer() -> Gazetteer:
     regions = continents | {fold(r) for r in load("entities")["regions"]}
     region_words = {w for r in continents for w in r.split()} \
         | {fold(w) for w in load("entities")["region_words"]}
-    return Gazetteer(frozenset(gpe - regions), frozenset(regions), {d: frozenset(c) for d, c in demonyms.items()},
-                     countries, capitals, _states_and_provinces(geo), frozenset(region_words))
+    return Gazetteer(frozenset(gpe - regions), frozenset(regions),
+                     {d: frozenset(c) for d, c in demonyms.items()}, countries, capitals,
+                     _states_and_provinces(geo), frozenset(region_words))
 
 
 def _states_and_provinces(geo) -> dict[str, str]:
