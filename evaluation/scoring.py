@@ -605,10 +605,11 @@ def score_events(docs: list[tuple[dict, _Document]], scores: Scores) -> list[Met
     records whose gold sets `events_exhaustive`. `date` counts matched gold events that give a
     date, when the document's publication date is known (relative dates are otherwise not
     scored); `date_precision` the matched events a prediction dates to the day, right only when
-    the gold gives that date (GOLD.md gives one whenever the text fixes the day). Triggers, on `events_exhaustive` records with gold triggers: a predicted trigger
-    matches a gold one when their character spans overlap (the gold trigger placed by its
-    `context`, else any occurrence); `trigger_f1` is 2·TP / (predicted + gold) and `trigger_type`
-    the type accuracy on trigger-matched pairs.
+    the gold gives that date (GOLD.md gives one whenever the text fixes the day). Triggers, on
+    `events_exhaustive` records with gold triggers: a predicted trigger matches a gold one when
+    their character spans overlap (the gold trigger placed by its `context`, else any
+    occurrence); `trigger_f1` is 2·TP / (predicted + gold) and `trigger_type` the type accuracy
+    on trigger-matched pairs.
     """
     recall, precision, date_ok, date_p = _Counter(), _Counter(), _Counter(), _Counter()
     trig_tp = trig_pred = trig_gold = 0
@@ -648,13 +649,17 @@ def score_events(docs: list[tuple[dict, _Document]], scores: Scores) -> list[Met
                 scores.errors.append(f"{doc.record_id}: events: missed {g.get('type')} "
                                      f"{g.get('source')!r} -> {g.get('target')!r}")
                 continue
-            predicted_date = _iso_date(pred[matched[gi]].get("event_date"))
+            predicted = pred[matched[gi]]
+            predicted_date = _iso_date(predicted.get("event_date"))
             # (GOLD.md dates to the day only: a month or a year the text gives is not held against it)
-            if predicted_date and doc.published and pred[matched[gi]].get("date_precision") in (None, "day"):
-                date_p.add(predicted_date == g.get("date"))
-            if g.get("date") and doc.published:
+            to_the_day = predicted_date is not None and predicted.get("date_precision") in (None, "day")
+            if not doc.published:
+                continue
+            if g.get("date"):
                 date_ok.add(predicted_date == g["date"])
-            if doc.published and predicted_date != g.get("date"):
+            if to_the_day:
+                date_p.add(predicted_date == g.get("date"))
+            if (g.get("date") or to_the_day) and predicted_date != g.get("date"):
                 scores.errors.append(f"{doc.record_id}: events: {g.get('type')} {g.get('trigger')!r} "
                                      f"dated {predicted_date} != {g.get('date')}")
         if exhaustive:

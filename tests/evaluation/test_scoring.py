@@ -242,6 +242,10 @@ def test_a_date_the_gold_does_not_give_counts_against_date_precision():
     s = score([GOLD], t)
     assert (counts(s, "events")["date"], counts(s, "events")["date_precision"]) == ((0, 0), (0, 1))
     assert [e for e in s.errors if "dated" in e] == [f"{GOLD['id']}: events: REQUEST 'urged' dated 2031-05-02 != None"]
+    # a month the text gives is no day the gold could have written
+    t["events"][0]["date_precision"] = "month"
+    s = score([GOLD], t)
+    assert counts(s, "events")["date_precision"] == (0, 0) and not [e for e in s.errors if "dated" in e]
 
 
 def test_a_row_that_places_its_trigger_is_scored_there():
