@@ -92,15 +92,16 @@ _WORD_CACHE = "newsfacts_word_cache"
 
 def cached(doc: Doc, key: str, build: Callable[[Doc], Any]) -> Any:
     """`build(doc)`, computed once per document until its entities change (`forget_entities`)."""
-    store = doc.user_data.setdefault(_CACHE, {})
-    if key not in store:
-        store[key] = build(doc)
-    return store[key]
+    return _kept(doc, _CACHE, key, build)
 
 
 def word_cached(doc: Doc, key: str, build: Callable[[Doc], Any]) -> Any:
     """`build(doc)` of what the entities do not change, computed once per document (until `forget`)."""
-    store = doc.user_data.setdefault(_WORD_CACHE, {})
+    return _kept(doc, _WORD_CACHE, key, build)
+
+
+def _kept(doc: Doc, cache: str, key: str, build: Callable[[Doc], Any]) -> Any:
+    store = doc.user_data.setdefault(cache, {})
     if key not in store:
         store[key] = build(doc)
     return store[key]
