@@ -170,8 +170,8 @@ def test_a_nationality_acts_for_its_country_when_the_story_names_it():
     # whose name starts alike)
     assert _party_names("Portugal's sardine fleet is shrinking. The Portuguese government urged the "
                         "European Commission to raise the quota.", ("Portuguese",)) == ["Portugal"]
-    assert _party_names("Argentina owes its creditors 40 billion dollars. The Argentine government asked "
-                        "the banks for more time.", ("Argentine",)) == ["Argentina"]
+    assert _party_names("Argentina sells most of its beef to Europe. The Argentine government asked the "
+                        "European Union to cut the tariff.", ("Argentine",)) == ["Argentina"]
 
 
 def test_a_nationality_stays_itself_inside_a_name_or_without_its_country():
