@@ -168,6 +168,13 @@ def test_a_date_phrase_in_any_case_or_on_the_reporting_verb(nlp):
     assert date_phrase(_trigger(doc, "agreed").token) == "Tuesday"
 
 
+def test_a_participles_date_is_its_nouns(nlp):
+    # (a second date phrase, of another clause, so that the attachment decides)
+    doc = nlp("The growers, who had rejected the quotas in May, approved them at a meeting held on Thursday.")
+    assert date_phrase(_trigger(doc, "approved").token) == "Thursday"
+    assert date_phrase(_trigger(doc, "rejected").token) == "May"
+
+
 def test_a_dateline_dates_no_event(nlp):
     doc = nlp("OSLO, May 4 - The fishermen's union called a strike.")
     assert date_phrase(_trigger(doc, "called").token) is None
