@@ -12,7 +12,7 @@ from transforms.demands.lexicon import lexicon
 from transforms.events.candidates import candidates
 from transforms.events.component import event_facts
 from transforms.events.features import parties, trigger_features
-from transforms.events.learned import Decided, EventModel, choose_pair
+from transforms.events.learned import TYPE_MIN, Decided, EventModel, choose_pair
 from transforms.events.lexicon import load_lexicon
 from transforms.parties import Party, ranked_actors
 from transforms.ranker import Ranker
@@ -102,3 +102,14 @@ def test_a_place_named_only_in_the_dateline_is_no_document_actor(nlp):
     assert ranked("BERGEN, May 4" + body) == ["Fjordline Cargo"]
     # named in the story too, the place is a party by its first mention there
     assert sorted(ranked("BERGEN, May 4" + body + " Bergen offered to mediate.")) == ["Bergen", "Fjordline Cargo"]
+
+
+def test_an_event_whose_type_is_unsure_is_left_out(nlp):
+    doc = nlp("The Kessington dockers' union accused the Orvel Shipping Line of cutting the night shift.")
+    shipped = EventModel.load()
+    [found] = [e for e in event_facts(doc, shipped) if e["trigger"] == "accused"]
+    assert found["event_type"] == "ACCUSE" and found["probability"] >= TYPE_MIN
+    # A type chooser with no weights gives "none" and every type alike (1/17 each): "none" is
+    # far from sure, but no type reaches TYPE_MIN either.
+    unsure = EventModel(Ranker({}, shipped.type.meta), shipped.mode, shipped.source, shipped.target, "test")
+    assert not [e for e in event_facts(doc, unsure) if e["trigger"] == "accused"]
