@@ -128,14 +128,17 @@ class Confirm:
         if not asks:
             return
         words = [([t.text for t in sent], [bool(t.whitespace_) for t in sent]) for _, sent, _ in asks]
-        found = None
+        # Per sentence, its doubtful entities every verifier so far has found (as spans in it).
+        kept = [{(e.start - sent.start, e.end - sent.start) for e in ents} for _, sent, ents in asks]
         for verifier in self.verifiers:
-            # (fresh docs for each: a verifier keeps entities already set)
-            fresh = (Doc(docs[0].vocab, words=w, spaces=sp) for w, sp in words)
-            spans = [{(e.start, e.end) for e in d.ents} for d in verifier.pipe(fresh, batch_size=batch_size)]
-            found = spans if found is None else [a & b for a, b in zip(found, spans)]
+            # (a sentence whose doubtful entities are all dropped is not read again; fresh docs
+            # for each verifier: a verifier keeps entities already set)
+            todo = [i for i, spans in enumerate(kept) if spans]
+            fresh = (Doc(docs[0].vocab, words=words[i][0], spaces=words[i][1]) for i in todo)
+            for i, d in zip(todo, verifier.pipe(fresh, batch_size=batch_size)):
+                kept[i] &= {(e.start, e.end) for e in d.ents}
         dropped: dict[int, set] = {}
-        for (doc, sent, ents), seen in zip(asks, found):
+        for (doc, sent, ents), seen in zip(asks, kept):
             dropped.setdefault(id(doc), set()).update(
                 (e.start, e.end) for e in ents if (e.start - sent.start, e.end - sent.start) not in seen)
         for doc in docs:

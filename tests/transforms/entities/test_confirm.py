@@ -72,3 +72,30 @@ def test_a_sure_entity_is_not_checked(ner):
     doc.user_data[confirm._MARGINS] = margins
     confirm.Confirm([ner]).confirm([doc], 8)
     assert [e.text for e in doc.ents] == ["met officials"]
+
+
+class _Reading:
+    """A verifier that remembers the sentences it was given."""
+
+    def __init__(self, ner):
+        self.ner, self.read = ner, []
+
+    def pipe(self, docs, batch_size=64):
+        docs = list(docs)
+        self.read += [d.text for d in docs]
+        return self.ner.pipe(docs, batch_size=batch_size)
+
+
+def test_a_sentence_whose_doubtful_entities_are_all_dropped_is_not_read_again(ner):
+    doc = _words(ner, "Ines Kolar met officials . Karin Dahl flew to Tromso .")
+    for i, t in enumerate(doc):
+        t.is_sent_start = i in (0, 5)
+    # the first sentence's only doubtful entity is no name; the second's is one
+    doc.ents = [Span(doc, 2, 4, "ORG"), Span(doc, 9, 10, "LOC")]
+    margins = numpy.full(len(doc), confirm.MARGIN, dtype="float32")
+    margins[2:4] = margins[9] = 0
+    doc.user_data[confirm._MARGINS] = margins
+    first, second = _Reading(ner), _Reading(ner)
+    confirm.Confirm([first, second]).confirm([doc], 8)
+    assert [e.text for e in doc.ents] == ["Tromso"]
+    assert len(first.read) == 2 and second.read == [first.read[1]] and "Tromso" in second.read[0]
