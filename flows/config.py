@@ -32,7 +32,7 @@ loudly at start-up instead of silently running with a default::
     backoff_s = 1.0                 # wait before retry n is backoff_s * 2**(n-1)
     max_retry_after_s = 60.0        # a server's Retry-After is honoured up to this many seconds
     per_host_interval_s = 1.0       # at least this long between two requests to the same host
-    user_agent = "newsfacts/0.3.0 (+https://github.com/newsfacts/newsfacts)"
+    user_agent = "my-newsroom-bot/1.0 (+https://example.org/contact)"  # absent: newsfacts/<version> (+project URL)
     max_redirects = 5
     max_entries_per_feed = 200      # the first entries of a feed (feeds list the newest first);
                                     # the rest are counted, not fetched

@@ -34,8 +34,7 @@ LABELS = (NONE, *EVENT_TYPES)
 # event F1 0.2298 -> 0.2315 (395/1,453 -> 396/1,436 right; folds +0.013, 0, +0.002, +0.002,
 # -0.006), trigger F1 0.465 -> 0.468, type on matched triggers 0.851 -> 0.875; at 0.15 event F1
 # 0.2332 with precision 0.254 (was 0.272), type 0.864; 0.25: 0.226; 0.3: 0.221. The official
-# run (`newsfacts eval --folds 5`): event F1 0.229 -> 0.235, type 0.848 -> 0.873. (The earlier
-# "none" threshold: 0.5: 0.168, 0.6: 0.176, 0.7: 0.178, 0.8: 0.175 in the first version.)
+# run (`newsfacts eval --folds 5`): event F1 0.229 -> 0.235, type 0.848 -> 0.873.
 TYPE_MIN = 0.2
 # An event whose source the source chooser gives less than this probability is left out: its
 # source is as likely wrong as right, and a wrong source makes a wrong row. In-process 5-fold
