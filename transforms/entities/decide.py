@@ -48,6 +48,8 @@ class Cues:
     honorifics: frozenset[str]
     person_titles: frozenset[str]
     feature_heads: frozenset[str]
+    # a currency's name or ISO code ("Ecu", "rand", "USD"), from the amounts' currency tables
+    currencies: frozenset[str] = frozenset()
 
 
 def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues) -> list[Feature]:
@@ -91,6 +93,10 @@ def span_features(ent: Span, rule: str | None, others: Sequence[str], cues: Cues
         feats.append("organisation_opener")
     if ent[-1].lower_ in cues.feature_heads:
         feats.append("feature_head")
+    # (money, not a party: "prices in Ecus", "$99 (USD)": entity harness, the span decision
+    # refitted per fold, F1 0.9496 -> 0.9500)
+    if text.lower() in cues.currencies or text in cues.currencies:
+        feats.append("currency")
     if before is not None and before.lower_ in cues.honorifics:
         feats.append("after_honorific")
     if before is not None and before.lower_ in cues.person_titles:

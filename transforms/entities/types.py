@@ -19,7 +19,15 @@ from transforms.entities.boundaries import CALENDAR, repair_boundaries
 from transforms.entities.decide import Cues, SpanModel, decided, span_features
 from transforms.entities.names import gazetteer, suffix_form
 from transforms.lexicons import load
+from transforms.money.find import lexicon
 from transforms.parse import forget_entities, lowers, tokens
+from transforms.schemas import CURRENCY_CODES
+
+
+@lru_cache(maxsize=1)
+def currency_words() -> frozenset[str]:
+    """Currencies' names in lower case ("ecu", "canadian dollars") and their ISO codes ("USD")."""
+    return frozenset(lexicon().words) | frozenset(CURRENCY_CODES)
 
 
 def _rules() -> dict:
@@ -62,7 +70,7 @@ class EntityTypes:
         self.not_given_names = frozenset(rules["title_heads"]) | frozenset(rules["title_modifiers"]) \
             | self.honorifics
         self.cues = Cues(self.corporate_suffixes, self.organisation_openers, self.honorifics,
-                         self.person_titles, self.feature_heads)
+                         self.person_titles, self.feature_heads, currency_words())
 
     def __call__(self, doc: Doc) -> Doc:
         places, spans = self.spans(doc)

@@ -95,7 +95,7 @@ def test_span_features_read_the_last_words_ending_and_the_words_shapes(nlp):
 
 
 class _NoCues:
-    corporate_suffixes = organisation_openers = honorifics = person_titles = feature_heads = frozenset()
+    corporate_suffixes = organisation_openers = honorifics = person_titles = feature_heads = currencies = frozenset()
 
 
 def test_two_names_reaching_for_the_same_hyphenated_word_do_not_overlap(nlp):

@@ -57,6 +57,15 @@ def test_a_capitalised_function_word_inside_a_span_is_a_feature():
     assert "capital_function_word" not in feats["Bank of Leith"]
 
 
+def test_a_currency_named_as_a_word_or_a_code_is_a_feature():
+    doc = raw_docs([{"text": "Tolls on the Varnel bridge are set in Ecus, and Brisco Ferries charges 40 (USD)."}])[0]
+    types = EntityTypes(_rules()["label_map"])
+    spans = types.spans(doc)[1]
+    feats = {ent.text: set(f for f in fs if isinstance(f, str)) for (ent, _), fs in zip(spans, types.features(spans))}
+    assert "currency" in feats["Ecus"] and "currency" in feats["USD"]
+    assert not any("currency" in f for text, f in feats.items() if text not in ("Ecus", "USD"))
+
+
 def test_an_ordinary_word_opening_a_sentence_is_a_feature():
     from spacy.tokens import Span
 
