@@ -99,3 +99,20 @@ def test_a_sentence_whose_doubtful_entities_are_all_dropped_is_not_read_again(ne
     confirm.Confirm([first, second]).confirm([doc], 8)
     assert [e.text for e in doc.ents] == ["Tromso"]
     assert len(first.read) == 2 and second.read == [first.read[1]] and "Tromso" in second.read[0]
+
+
+def test_a_long_sentence_is_read_only_around_its_doubtful_entities(ner):
+    words = ("After a week of talks that ran late into every night in the old port town , "
+             "the board of Brenvik Holdings agreed to sell two ferries and a small shipyard to a "
+             "buyer from Tromso for a price that neither side would disclose to reporters .").split()
+    doc = Doc(ner.vocab, words=words, sent_starts=[True] + [False] * (len(words) - 1))
+    at = words.index("Brenvik")
+    doc.ents = [Span(doc, at, at + 2, "ORG"), Span(doc, words.index("Tromso"), words.index("Tromso") + 1, "LOC")]
+    margins = numpy.full(len(doc), confirm.MARGIN, dtype="float32")
+    margins[at] = 0  # only the company is doubtful
+    doc.user_data[confirm._MARGINS] = margins
+    verifier = _Reading(ner)
+    confirm.Confirm([verifier]).confirm([doc], 8)
+    # the verifier finds the company in the words around it, and reads nothing else
+    assert [r.strip() for r in verifier.read] == [" ".join(words[at - confirm.REACH:at + 2 + confirm.REACH])]
+    assert [e.text for e in doc.ents] == ["Brenvik Holdings", "Tromso"]
