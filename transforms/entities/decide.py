@@ -5,8 +5,8 @@ inside a sentence (`types._capitalised_runs`), once boundaries are repaired, is 
 PERSON, ORG, GPE or LOC, or dropped. The rules' type (`EntityTypes.type_of`) is one feature
 among others, so the model learns when to trust it: span shape, first/last words, the words
 around it, the dependency relation of its root, gazetteer and cue hits, and whether the text
-labels the same string otherwise elsewhere, whether it is a common word capitalised, and the
-word vector of its last word. A model folder holds `span.json` (a
+labels the same string otherwise elsewhere, whether it is a common word capitalised or names a
+currency, and the word vector of its last word. A model folder holds `span.json` (a
 `transforms.ranker` model over the five choices, "drop" the reference with no features); the
 shipped one is `models/newsfacts_entities/`. Without a folder the rules decide alone.
 """
