@@ -10,7 +10,8 @@ Candidates for actor and addressee are read as the amounts' parties are
 demand's sentence and the one before it outside the demanded words and the dateline, turned
 into the row's value by the demands' own `who` (the linker's entity, a resolved pronoun or
 description, else the words); the rules' actor and addressee; and the document's most named
-actors.
+actors. A word that says when rather than who ("by Friday") is marked so, as among the amounts'
+parties (`transforms.money.cues.is_time`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from transforms.demands.clauses import could_act, not_asserted
 from transforms.demands.demanded import Demand
 from transforms.demands.lexicon import Lexicon
 from transforms.entities.linking import cluster_id
+from transforms.money.cues import is_time, rules
 from transforms.money.features import MAX_PATH, whole_phrase
 from transforms.parse import DIRECT_OBJECT, INDIRECT_OBJECT, dateline_end, dependency_path, is_verb_by_tag, \
     lemma, parts_of_speech, sentence_index_at, sentence_of, sentence_start, tokens
@@ -199,6 +201,8 @@ def _token_features(r: Reading, t, entity_id: str | None) -> list[str]:
         # and its word vector: a description unseen in training ("the growers") still acts
         # like its neighbours ("the farmers") (5-fold CV on train.jsonl: demand F1 0.385 -> 0.388)
         feats += [f"lemma={lemma(t)}", *_vector("wordvec", t)]
+    if is_time(t, rules()):
+        feats.append("time")  # ("by Friday", "this month": when, not who; as the amounts' parties)
     said = _asker(d)
     if said is not None and said.i == t.i:
         feats += ["asker", f"asker|src={d.source}", f"asker|kind={kind}"]

@@ -13,8 +13,9 @@ proper noun and pronoun of the trigger's sentence and the one before, also as it
 phrase; then the document's most named actors. Their features are the dependency path from the
 trigger, the path crossed with the type, where the word is, its preposition and what it is, its
 role (subject, agent, object, possessor, the speaker of the reported clause the trigger is in),
-whether it can act (an entity, a person or a body: "the report accused" names no accuser) and
-whether it is in the dateline.
+whether it can act (an entity, a person or a body: "the report accused" names no accuser),
+whether it is in the dateline and whether it says when rather than who (`money.cues.is_time`,
+as for the amounts' parties: "Friday", "last month").
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from transforms.demands.features import nearby_words
 from transforms.demands.lexicon import Lexicon
 from transforms.events.candidates import Trigger
 from transforms.events.lexicon import POS, EventLexicon
+from transforms.money.cues import is_time, rules
 from transforms.money.features import MAX_PATH
 from transforms.events.when import clause_head
 from transforms.parse import (AGENT, AUXILIARY, NEGATION, OBJECT, POSSESSOR, SUBJECT, VERB_PARTICLE,
@@ -171,6 +173,8 @@ def _party_features(t: Trigger, event_type: str, w, entity_id: str | None) -> li
         feats += [f"prep={prep}", f"prep={prep}|{event_type}", f"lprep={t.lemma}|{prep}"]
     if w.pos_ != "PROPN" and not entity_id:
         feats.append(f"word={lemma(w)}")
+    if is_time(w, rules()):
+        feats.append("time")  # ("on Friday", "last month": when, not who)
     return feats
 
 

@@ -48,6 +48,12 @@ def test_words_of_the_dateline_are_marked(nlp):
     assert not any("dateline" in f for f in found.values())
 
 
+def test_a_word_saying_when_is_marked(nlp):
+    found = _parties(nlp, "Last month the ferry company accused the harbour board of negligence.", "accused")
+    assert "time" in found["month"]
+    assert "time" not in found["company"] and "time" not in found["board"]
+
+
 def test_a_named_party_is_the_target_rather_than_nobody(nlp):
     doc = nlp("The fishermen's union protested on Tuesday near the harbour board's offices.")
     shipped = EventModel.load()
