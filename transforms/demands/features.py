@@ -202,7 +202,7 @@ def _token_features(r: Reading, t, entity_id: str | None) -> list[str]:
         # like its neighbours ("the farmers") (5-fold CV on train.jsonl: demand F1 0.385 -> 0.388)
         feats += [f"lemma={lemma(t)}", *_vector("wordvec", t)]
     if is_time(t, rules()):
-        feats.append("time")  # ("by Friday", "this month": when, not who; as the amounts' parties)
+        feats.append("time")
     said = _asker(d)
     if said is not None and said.i == t.i:
         feats += ["asker", f"asker|src={d.source}", f"asker|kind={kind}"]

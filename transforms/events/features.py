@@ -174,7 +174,7 @@ def _party_features(t: Trigger, event_type: str, w, entity_id: str | None) -> li
     if w.pos_ != "PROPN" and not entity_id:
         feats.append(f"word={lemma(w)}")
     if is_time(w, rules()):
-        feats.append("time")  # ("on Friday", "last month": when, not who)
+        feats.append("time")
     return feats
 
 
