@@ -2,7 +2,8 @@
 
 It runs after `newsfacts_demands`: every demand is also a REQUEST event, and the reply that
 settled it a REJECT or AGREE event, and those events carry the demand's id (`demand_id`). The
-model (`models/newsfacts_events/`, or the folder `model_dir` names) finds the others. Without a
+model (`models/newsfacts_events/`, or the folder `model_dir` names) finds the others, and the
+constructions of `transforms/lexicons/events.yaml` type what it cannot learn. Without a
 dependency parse it finds nothing: who did what to whom is read from the parse.
 """
 
@@ -79,7 +80,7 @@ def _fact(doc: Doc, e: Decided) -> dict:
         "end": clause[1],
         "date_text": date_phrase(e.trigger.token),
         "tense": tense(e.trigger.token),
-        "probability": round(e.p, 4),
+        "probability": None if e.construction else round(e.p, 4),
         "demand_id_parts": None,
     }
 

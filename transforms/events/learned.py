@@ -1,6 +1,10 @@
 """The trained choosers of `newsfacts_events` (`transforms.events.train` fits them): which
 candidate triggers are events and of which PLOVER type, their mode, source and target.
 
+A candidate a construction types (`transforms.events.constructions`: the contract's own modes,
+phone calls) skips the type and mode choosers; the party choosers still pick its parties (the
+likeliest source first, `choose_pair`).
+
 A model folder holds one `transforms.ranker` model per chooser (`type.json`, `mode.json`,
 `source.json`, `target.json`); the type model's meta also keeps the trigger lemmas seen in
 training (`vocabulary`) and the modes seen per type (`modes`). The shipped folder is
@@ -18,6 +22,7 @@ import numpy as np
 from transforms.demands.actors import Actors
 from transforms.demands.lexicon import Lexicon
 from transforms.events.candidates import Trigger, candidates
+from transforms.events.constructions import Construction, construction_of
 from transforms.events.features import DOCUMENT_ACTORS, NONE, parties, trigger_features
 from transforms.events.lexicon import POS, EventLexicon, load_lexicon
 from transforms.parties import NOBODY, Party, by_party, ranked_actors
@@ -62,17 +67,25 @@ def known_lemmas(vocabulary: dict[str, list[str]], lex: EventLexicon):
     return known
 
 
-def choose_pair(source: Ranker, target: Ranker, found: list[Party]) -> tuple[Party | None, Party | None, float]:
+def choose_pair(source: Ranker, target: Ranker, found: list[Party],
+                source_first: bool = False) -> tuple[Party | None, Party | None, float]:
     """The source and target whose probabilities (each summed over the mentions of a party)
     multiply highest, never one party twice, and the source's probability; the source is
     someone (every gold event has one), the target nobody only when no one else is there (1,757
     of the 1,985 events of train.jsonl have one).
     5-fold CV on gold-paired triggers, source and target both right: the source first, then the
     target among the rest and nobody 0.337; without nobody 0.363; as a pair 0.372; event F1
-    0.202 (source first, without nobody) -> 0.205 (as a pair)."""
+    0.202 (source first, without nobody) -> 0.205 (as a pair).
+    source_first: the likeliest source, then the likeliest other target (for an event a
+    construction typed: the choosers never saw its type, and the pair's product can let a
+    confident target push the source aside)."""
     sources, first = by_party(source, found)
     targets, _ = by_party(target, found)
     targets.pop(NOBODY, None)
+    if source_first:
+        s = _top(sources, 1, skip=NOBODY)[0]
+        t = next(iter(_top(targets, 1, skip=s)), NOBODY)
+        return first.get(s), first.get(t) if t != NOBODY else None, sources[s]
     # (The best pair is among the two likeliest of each side: were its source not, one of
     # those two would be another party than its target, and a likelier pair.)
     pairs = [(sources[s] * targets[t], s, t) for s in _top(sources, 2, skip=NOBODY) for t in _top(targets, 2)
@@ -99,6 +112,7 @@ class Decided:
     source: Party | None = None
     target: Party | None = None
     source_p: float = 1.0  # the source chooser's probability of `source`
+    construction: Construction | None = None  # the construction that typed it, if one did (`p` is then 1)
 
     @property
     def names_someone_near(self) -> bool:
@@ -132,20 +146,20 @@ class EventModel:
         return known_lemmas(self.type.meta.get("vocabulary", {}), load_lexicon())
 
     def decide(self, doc, lex: EventLexicon, words: Lexicon, actors: Actors) -> list[Decided]:
-        """The document's events in text order: candidates whose likeliest type the type model
-        gives at least `TYPE_MIN`, each with its mode and parties, one of them named near the
-        trigger and the source likely (`SOURCE_MIN`); of the mentions of one real-world event
-        (type, source and target alike), the likeliest."""
+        """The document's events in text order: candidates a construction types, or whose
+        likeliest type the type model gives at least `TYPE_MIN`, each with its mode and
+        parties, one of them named near the trigger and the source likely (`SOURCE_MIN`); of
+        the mentions of one real-world event (type, source and target alike), the likeliest."""
         found: dict[tuple, Decided] = {}
         ranked = ranked_actors(doc, DOCUMENT_ACTORS)
         for t in candidates(doc, self.known):
-            feats = trigger_features(t, lex)
-            probs = self.type_probabilities(feats)
-            best = int(probs[1:].argmax()) + 1  # (LABELS[0] is "none")
-            if probs[best] < TYPE_MIN:
+            event = self._typed(t, lex)
+            if event is None:
                 continue
-            event = self._columns(Decided(t, LABELS[best], probs[best]), feats, words, actors, ranked)
-            if not event.names_someone_near or event.source_p < SOURCE_MIN:
+            event = self._parties(event, words, actors, ranked)
+            # (a construction's event is an event whoever did it: its source is not held to
+            # `SOURCE_MIN`, which weighs the type chooser's events)
+            if not event.names_someone_near or event.source_p < SOURCE_MIN and not event.construction:
                 continue
             kept = found.get(event.key)
             if kept is None or event.p > kept.p:
@@ -160,12 +174,30 @@ class EventModel:
         e = np.exp(s - s.max())
         return e / e.sum()
 
-    def _columns(self, event: Decided, feats: list, words: Lexicon, actors: Actors, ranked: list) -> Decided:
+    def _typed(self, t: Trigger, lex: EventLexicon) -> Decided | None:
+        """The candidate as an event of its construction's type and mode, or of the type and
+        mode the choosers give it; None when it is no event."""
+        c = construction_of(t)
+        if c is not None:
+            return Decided(t, c.type, 1.0, mode=c.mode, construction=c)
+        feats = trigger_features(t, lex)
+        probs = self.type_probabilities(feats)
+        best = int(probs[1:].argmax()) + 1  # (LABELS[0] is "none")
+        if probs[best] < TYPE_MIN:
+            return None
+        event = Decided(t, LABELS[best], probs[best])
         modes = self.modes(event.type)
         if modes:
             event.mode = modes[self.mode.best(label_candidates(feats, tuple(f"{event.type}|{m}" for m in modes)))] or None
+        return event
+
+    def _parties(self, event: Decided, words: Lexicon, actors: Actors, ranked: list) -> Decided:
         found = parties(event.trigger, event.type, words, actors, ranked)
-        event.source, event.target, event.source_p = choose_pair(self.source, self.target, found)
+        c = event.construction
+        event.source, event.target, event.source_p = choose_pair(self.source, self.target, found,
+                                                                 source_first=c is not None)
+        if c is not None:
+            event.target = c.target(event.trigger, actors) or event.target
         return event
 
     def modes(self, event_type: str) -> list[str]:

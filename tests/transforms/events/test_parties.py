@@ -1,5 +1,5 @@
 """Who an event's source and target may be (`transforms.events.features.parties`) and how the
-choice is made (`EventModel._columns`), on invented sentences."""
+choice is made (`EventModel._parties`), on invented sentences."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from transforms.demands.actors import Actors
 from transforms.demands.lexicon import lexicon
 from transforms.events.candidates import candidates
 from transforms.events.component import event_facts
-from transforms.events.features import parties, trigger_features
+from transforms.events.features import parties
 from transforms.events.learned import TYPE_MIN, Decided, EventModel, choose_pair
-from transforms.events.lexicon import load_lexicon
 from transforms.parties import Party, ranked_actors
 from transforms.ranker import Ranker
 
@@ -60,8 +59,7 @@ def test_a_named_party_is_the_target_rather_than_nobody(nlp):
     # A target chooser that prefers nobody to anyone still names someone when someone is there.
     model = EventModel(shipped.type, shipped.mode, shipped.source, Ranker({"nobody": 10.0}), "test")
     [t] = [t for t in candidates(doc, lambda w, p: True) if t.token.text == "protested"]
-    event = model._columns(Decided(t, "PROTEST", 0.9), trigger_features(t, load_lexicon()), lexicon(),
-                           Actors(doc), ranked_actors(doc, 6))
+    event = model._parties(Decided(t, "PROTEST", 0.9), lexicon(), Actors(doc), ranked_actors(doc, 6))
     assert event.source is not None and event.target is not None
     assert event.target.key != event.source.key
 

@@ -1,0 +1,57 @@
+"""Events a construction types (`transforms.events.constructions`): the contract's own modes and
+phone calls, which the training corpus cannot teach the type chooser; invented sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.events.constructions import constructions, read_constructions
+from transforms.events.learned import EventModel
+from transforms.facts import table_rows
+
+
+def _events(nlp, text):
+    rows = table_rows(nlp(text), "doc_1")
+    names = {e["entity_id"]: e["name"] for e in rows["entities"]}
+    return [(e["event_type"], e["mode"], e["trigger"], names.get(e["source_entity_id"], e["source_text"]),
+             names.get(e["target_entity_id"], e["target_text"]), e["probability"]) for e in rows["events"]]
+
+
+def test_an_airspace_closure_targets_the_country_of_the_airspace(nlp):
+    events = _events(nlp, "Sweden announced the closure of Norwegian airspace on Tuesday, a day after "
+                          "Oslo expelled two Swedish diplomats from Norway.")
+    assert ("SANCTION", "airspace_closure", "closure", "Sweden", "Norway", None) in events
+
+
+def test_a_terrorist_designation_is_a_sanction_of_the_designated(nlp):
+    events = _events(nlp, "The Dutch government designated the Red Harbour Brigade as a terrorist "
+                          "organisation on Monday.")
+    [(kind, mode, trigger, _, target, _)] = [e for e in events if e[1] == "designation"]
+    assert (kind, trigger, target) == ("SANCTION", "designated", "Red Harbour Brigade")
+
+
+def test_a_phone_call_with_someone_is_a_consultation_by_phone(nlp):
+    events = _events(nlp, "Chancellor Ada Varn spoke to President Olaf Brandt in a phone call on Friday.")
+    assert ("CONSULT", "phone", "phone call", "Ada Varn", "Olaf Brandt", None) in events
+
+
+def test_phone_calls_as_a_product_are_no_event(nlp):
+    events = _events(nlp, "Grell Telecom said cheap phone calls would lift its sales next year.")
+    assert not [e for e in events if e[1] == "phone"]
+
+
+def test_a_warning_of_military_action_is_a_threat_and_of_slower_growth_is_not(nlp):
+    threats = _events(nlp, "The ministry warned of military action if the rebels did not disarm.")
+    assert [e[:3] for e in threats if e[0] == "THREATEN"] == [("THREATEN", "violence", "warned")]
+    assert not [e for e in _events(nlp, "The central bank warned of slower growth next year.") if e[1] == "violence"]
+
+
+def test_every_construction_types_words_that_are_already_candidates():
+    known = EventModel.load().known
+    for c in constructions():
+        assert all(known(w, "verb") for w in c.verbs) and all(known(w, "noun") for w in c.nouns), c.name
+
+
+def test_a_construction_with_a_type_or_mode_the_contract_lacks_is_refused():
+    with pytest.raises(ValueError, match="contract lacks"):
+        read_constructions({"blockade": {"type": "SANCTION", "mode": "blockade", "nouns": ["blockade"]}})
