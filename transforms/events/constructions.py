@@ -79,7 +79,15 @@ def read_constructions(entries: dict) -> tuple[Construction, ...]:
 
 def construction_of(t: Trigger) -> Construction | None:
     """The first construction the candidate trigger matches, else None."""
+    if (t.lemma, t.pos) not in _words():  # (every candidate of every document asks)
+        return None
     return next((c for c in constructions() if c.matches(t)), None)
+
+
+@lru_cache(maxsize=1)
+def _words() -> frozenset[tuple[str, str]]:
+    cs = constructions()
+    return frozenset({(w, "verb") for c in cs for w in c.verbs} | {(w, "noun") for c in cs for w in c.nouns})
 
 
 def _attached(tok: Token, wanted: frozenset[str]) -> Token | None:
