@@ -196,8 +196,9 @@ class EventModel:
         c = event.construction
         event.source, event.target, event.source_p = choose_pair(self.source, self.target, found,
                                                                  source_first=c is not None)
-        if c is not None:
-            event.target = c.target(event.trigger, actors) or event.target
+        named = c.target(event.trigger, actors) if c is not None else None
+        if named is not None and (event.source is None or named.key != event.source.key):
+            event.target = named  # ("closed its airspace to X": its own airspace is no target)
         return event
 
     def modes(self, event_type: str) -> list[str]:

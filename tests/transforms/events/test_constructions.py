@@ -23,6 +23,12 @@ def test_an_airspace_closure_targets_the_country_of_the_airspace(nlp):
     assert ("SANCTION", "airspace_closure", "closure", "Sweden", "Norway", None) in events
 
 
+def test_a_country_closing_its_own_airspace_is_not_its_target(nlp):
+    [closure] = [e for e in _events(nlp, "Poland closed its airspace to Belarusian airlines on Monday.")
+                 if e[1] == "airspace_closure"]
+    assert closure[3] == "Poland" and closure[4] not in (None, "Poland")
+
+
 def test_a_terrorist_designation_is_a_sanction_of_the_designated(nlp):
     events = _events(nlp, "The Dutch government designated the Red Harbour Brigade as a terrorist "
                           "organisation on Monday.")
