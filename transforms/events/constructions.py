@@ -17,7 +17,8 @@ from spacy.tokens import Token
 from transforms.demands.actors import Actors
 from transforms.events.candidates import Trigger
 from transforms.lexicons import load
-from transforms.parse import OBJECT, POSSESSOR, lemma
+from transforms.events.when import clause_head
+from transforms.parse import OBJECT, POSSESSOR, is_negated, lemma
 from transforms.parties import Party
 from transforms.schemas import EVENT_MODES, EVENT_TYPES
 
@@ -27,6 +28,7 @@ _ATTACHED = ("obj", "dobj", "obl", "nmod", "compound", "amod", "xcomp", "pobj", 
 _MODIFIER = ("amod", "compound", "nmod")
 _PARTNER_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
 _OWNER_TYPES = {"GPE", "NORP", "ORG"}
+_PLURAL = ("NNS", "NNPS")
 _WINDOW = 4
 
 
@@ -40,11 +42,18 @@ class Construction:
     attached: frozenset[str]  # empty: nothing needs to be attached
     partner: tuple[str, ...]  # empty: no partner needed
     owner_is_target: bool = False
+    singular: bool = False  # a plural noun is no event ("phone calls": a habit, a product)
 
     def matches(self, t: Trigger) -> bool:
+        """Whether the candidate is this construction's event: its lemma, what is attached, a
+        partner; and, as GOLD.md codes events, the first mention of its word in the story
+        (a later "the ultimatum" repeats it) and not negated ("had received no phone calls")."""
         words = self.verbs if t.pos == "verb" else self.nouns if t.pos == "noun" else ()
-        return (t.lemma in words and (not self.attached or _attached(t.token, self.attached) is not None)
-                and (not self.partner or _has_partner(t.token, self.partner)))
+        tok = t.token
+        return (t.lemma in words and t.nth == 0 and not (self.singular and tok.tag_ in _PLURAL)
+                and not is_negated(tok) and not is_negated(clause_head(tok))
+                and (not self.attached or _attached(tok, self.attached) is not None)
+                and (not self.partner or _has_partner(tok, self.partner)))
 
     def target(self, t: Trigger, actors: Actors) -> Party | None:
         """The target the construction names (`owner_is_target`), else None: the named owner of
@@ -73,7 +82,8 @@ def read_constructions(entries: dict) -> tuple[Construction, ...]:
                              f"({c['type']}, {c['mode']})")
         out.append(Construction(name, c["type"], c["mode"], frozenset(c.get("verbs", ())),
                                 frozenset(c.get("nouns", ())), frozenset(c.get("attached", ())),
-                                tuple(c.get("partner", ())), bool(c.get("owner_is_target"))))
+                                tuple(c.get("partner", ())), bool(c.get("owner_is_target")),
+                                bool(c.get("singular"))))
     return tuple(out)
 
 
@@ -100,14 +110,16 @@ def _attached(tok: Token, wanted: frozenset[str]) -> Token | None:
 
 
 def _has_partner(tok: Token, preps: tuple[str, ...]) -> bool:
-    """Whether the trigger's object is a party, or a party follows one of `preps` in its
-    sentence ("a phone call with the minister", "spoke to the minister in a phone call")."""
+    """Whether the trigger's object is a party, or a party follows one of `preps` (as a
+    preposition, not the "to" of an infinitive) in its sentence ("a phone call with the
+    minister", "spoke to the minister in a phone call")."""
     if any(c.dep_ in OBJECT and _is_party(c) for c in tok.children):
         return True
     sent = tok.sent
-    return any(w.lower_ in preps and any(_is_party(v) for v in sent.doc[w.i + 1:min(w.i + 1 + _WINDOW, sent.end)])
-               for w in sent)
+    return any(w.lower_ in preps and w.pos_ == "ADP"
+               and any(_is_party(v) for v in sent.doc[w.i + 1:min(w.i + 1 + _WINDOW, sent.end)]) for w in sent)
 
 
 def _is_party(w: Token) -> bool:
-    return w.ent_type_ in _PARTNER_TYPES or w.pos_ == "PRON"
+    """A named party, or a pronoun that stands for one ("with him"; not "with their bank")."""
+    return w.ent_type_ in _PARTNER_TYPES or w.pos_ == "PRON" and w.dep_ not in POSSESSOR

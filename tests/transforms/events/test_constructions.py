@@ -46,6 +46,20 @@ def test_phone_calls_as_a_product_are_no_event(nlp):
     assert not [e for e in events if e[1] == "phone"]
 
 
+def test_negated_habitual_or_unpartnered_calls_are_no_event(nlp):
+    for text in ("Grell's chief said he had received no phone call from the regulator.",
+                 "Volunteers are telephoning voters to make sure they register.",
+                 "The firm takes phone calls from the ministry every week.",
+                 "Customers can make a local telephone call to reach their bank."):
+        assert not [e for e in _events(nlp, text) if e[1] == "phone"], text
+
+
+def test_a_construction_types_the_first_mention_of_its_word_only(nlp):
+    events = _events(nlp, "The Marsh Front issued an ultimatum to the Ostrava council on Monday. "
+                          "The council said the ultimatum was unlawful.")
+    assert [e[:3] for e in events if e[1] == "ultimatum"] == [("THREATEN", "ultimatum", "ultimatum")]
+
+
 def test_a_warning_of_military_action_is_a_threat_and_of_slower_growth_is_not(nlp):
     threats = _events(nlp, "The ministry warned of military action if the rebels did not disarm.")
     assert [e[:3] for e in threats if e[0] == "THREATEN"] == [("THREATEN", "violence", "warned")]
