@@ -283,7 +283,8 @@ EVENTS = Table(
         _c("date_basis", _S, "explicit (written in full), published (resolved against the publication date), "
            "unresolved (relative, no publication date)", allowed=EVENT_DATE_BASES),
         _c("demand_id", _S, "the demand this REQUEST makes, or this REJECT/AGREE answers"),
-        _c("probability", _F, "the model's probability of the event type; null for events made from a demand or typed by a construction (`transforms/lexicons/events.yaml`)"),
+        _c("probability", _F, "the model's probability of the event type; null for events made from a demand "
+           "or typed by a construction (`transforms/lexicons/events.yaml`)"),
     ),
     key="event_id",
     id_prefix="evt",

@@ -16,8 +16,8 @@ from spacy.tokens import Token
 
 from transforms.demands.actors import Actors
 from transforms.events.candidates import Trigger
-from transforms.lexicons import load
 from transforms.events.when import clause_head
+from transforms.lexicons import load
 from transforms.parse import OBJECT, POSSESSOR, is_negated, lemma
 from transforms.parties import Party
 from transforms.schemas import EVENT_MODES, EVENT_TYPES
@@ -46,11 +46,12 @@ class Construction:
 
     def matches(self, t: Trigger) -> bool:
         """Whether the candidate is this construction's event: its lemma, what is attached, a
-        partner; and, as GOLD.md codes events, the first mention of its word in the story
-        (a later "the ultimatum" repeats it) and not negated ("had received no phone calls")."""
+        partner; and, as GOLD.md codes events, not negated ("had received no phone calls") and,
+        for a noun, its first mention in the story (a later "the ultimatum" repeats it)."""
         words = self.verbs if t.pos == "verb" else self.nouns if t.pos == "noun" else ()
         tok = t.token
-        return (t.lemma in words and t.nth == 0 and not (self.singular and tok.tag_ in _PLURAL)
+        first = t.pos == "verb" or t.nth == 0
+        return (t.lemma in words and first and not (self.singular and tok.tag_ in _PLURAL)
                 and not is_negated(tok) and not is_negated(clause_head(tok))
                 and (not self.attached or _attached(tok, self.attached) is not None)
                 and (not self.partner or _has_partner(tok, self.partner)))
