@@ -467,9 +467,11 @@ def by_phrase(verb: Token) -> Token | None:
 
 
 def to_infinitive(token: Token) -> Token | None:
-    """An infinitive complement of token ("to repay ...") under any clausal label."""
+    """An infinitive complement of token ("to repay ...") under any clausal label: a verb by
+    its tag, or by its object (`is_verb`: the tagger reads "to end fuel subsidies" with "end" a
+    noun)."""
     for c in token.children:
-        if c.dep_ in (*OPEN_COMPLEMENT, "advcl", "ccomp", "acl") and is_verb_by_tag(c) and any(
+        if c.dep_ in (*OPEN_COMPLEMENT, "advcl", "ccomp", "acl") and (is_verb_by_tag(c) or is_verb(c)) and any(
                 k.dep_ in ("mark", "aux") and k.lower_ == "to" for k in c.children):
             return c
     return None
