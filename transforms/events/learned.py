@@ -83,7 +83,9 @@ def choose_pair(source: Ranker, target: Ranker, found: list[Party],
     targets, _ = by_party(target, found)
     targets.pop(NOBODY, None)
     if source_first:
-        s = _top(sources, 1, skip=NOBODY)[0]
+        s = next(iter(_top(sources, 1, skip=NOBODY)), None)
+        if s is None:  # (no one at all: "Ultimatum." as a headline)
+            return None, None, 0.0
         t = next(iter(_top(targets, 1, skip=s)), NOBODY)
         return first.get(s), first.get(t) if t != NOBODY else None, sources[s]
     # (The best pair is among the two likeliest of each side: were its source not, one of

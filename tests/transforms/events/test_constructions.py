@@ -62,6 +62,10 @@ def test_a_warning_of_military_action_is_a_threat_and_of_slower_growth_is_not(nl
     assert not [e for e in _events(nlp, "The central bank warned of slower growth next year.") if e[1] == "violence"]
 
 
+def test_a_construction_with_no_one_around_is_no_event(nlp):
+    assert _events(nlp, "Ultimatum.") == [] and _events(nlp, "An ultimatum expired.") == []
+
+
 def test_every_construction_types_words_that_are_already_candidates():
     known = EventModel.load().known
     for c in constructions():
