@@ -78,9 +78,9 @@ def read_constructions(entries: dict) -> tuple[Construction, ...]:
     modes (a typo must not publish a mode the `events` table does not allow)."""
     out = []
     for name, c in entries.items():
-        if c["type"] not in EVENT_TYPES or c["mode"] not in EVENT_MODES:
+        if c.get("type") not in EVENT_TYPES or c.get("mode") not in EVENT_MODES:
             raise ValueError(f"events lexicon: construction {name!r} has a type or mode the contract lacks "
-                             f"({c['type']}, {c['mode']})")
+                             f"({c.get('type')}, {c.get('mode')})")
         out.append(Construction(name, c["type"], c["mode"], frozenset(c.get("verbs", ())),
                                 frozenset(c.get("nouns", ())), frozenset(c.get("attached", ())),
                                 tuple(c.get("partner", ())), bool(c.get("owner_is_target")),

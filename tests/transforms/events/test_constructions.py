@@ -75,3 +75,5 @@ def test_every_construction_types_words_that_are_already_candidates():
 def test_a_construction_with_a_type_or_mode_the_contract_lacks_is_refused():
     with pytest.raises(ValueError, match="contract lacks"):
         read_constructions({"blockade": {"type": "SANCTION", "mode": "blockade", "nouns": ["blockade"]}})
+    with pytest.raises(ValueError, match="'blockade' has a type or mode"):
+        read_constructions({"blockade": {"type": "SANCTION", "nouns": ["blockade"]}})
