@@ -18,7 +18,7 @@ from transforms.demands.actors import Actors
 from transforms.demands.lexicon import lexicon as demand_lexicon
 from transforms.events.learned import Decided, EventModel
 from transforms.events.lexicon import load_lexicon
-from transforms.events.when import date_phrase, tense
+from transforms.events.when import date_phrase, tense, when_told
 from transforms.facts import get_facts, set_facts
 from transforms.parse import doc_text
 from transforms.parties import role_columns
@@ -67,6 +67,7 @@ def _shipped() -> EventModel:
 def _fact(doc: Doc, e: Decided) -> dict:
     start, end = e.trigger.chars
     clause = e.trigger.clause
+    date_text, told_tense = when_told(e.trigger.token)
     return {
         "id_parts": [start, end, e.type],
         "event_type": e.type,
@@ -78,8 +79,8 @@ def _fact(doc: Doc, e: Decided) -> dict:
         "trigger_end": end,
         "start": clause[0],
         "end": clause[1],
-        "date_text": date_phrase(e.trigger.token),
-        "tense": tense(e.trigger.token),
+        "date_text": date_text,
+        "tense": told_tense,
         "probability": None if e.construction else round(e.p, 4),
         "demand_id_parts": None,
     }

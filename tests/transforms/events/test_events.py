@@ -14,7 +14,7 @@ from transforms.events.component import Events, event_facts, link_demands
 from transforms.events.dates import resolve_event_dates
 from transforms.events.learned import CHOOSERS, SHIPPED, EventModel
 from transforms.events.train import COMPONENT, train_events
-from transforms.events.when import date_phrase, tense
+from transforms.events.when import date_phrase, tense, when_told
 from transforms.extract import extract_documents
 from transforms.facts import table_rows
 
@@ -173,6 +173,25 @@ def test_a_participles_date_is_its_nouns(nlp):
     doc = nlp("The growers, who had rejected the quotas in May, approved them at a meeting held on Thursday.")
     assert date_phrase(_trigger(doc, "approved").token) == "Thursday"
     assert date_phrase(_trigger(doc, "rejected").token) == "May"
+
+
+def test_a_later_definite_mention_dates_a_noun_event_whose_clause_does_not(nlp):
+    doc = nlp("The mayor had a short video call with the rail unions. The call, held on Tuesday, "
+              "did not settle the strike.")
+    assert when_told(_trigger(doc, "call").token) == ("Tuesday", "past")
+    doc = nlp("The mayor held talks with the rail unions on Monday. The talks on Friday failed.")
+    assert when_told(_trigger(doc, "talks").token) == ("Monday", "past")  # (its own clause's first)
+
+
+def test_only_a_date_inside_the_definite_mention_dates_the_event(nlp):
+    # a date of the mention's sentence that hangs on another verb is that clause's
+    doc = nlp("The mayor had a short video call with the rail unions. The call went badly, the "
+              "paper reported on Tuesday.")
+    assert when_told(_trigger(doc, "call").token)[0] is None
+    # an indefinite mention may be another event
+    doc = nlp("The mayor had a short video call with the rail unions. A call on Friday with the "
+              "drivers went better.")
+    assert when_told(_trigger(doc, "call").token)[0] is None
 
 
 def test_a_dateline_dates_no_event(nlp):

@@ -4,7 +4,7 @@ Of the issue's list, the refusal of Maduro's demands and his requests come from 
 the phone call (CONSULT), the airspace closure and the terrorist designation (SANCTION) and the
 warning of military action (THREATEN) from the constructions (`transforms/lexicons/events.yaml`),
 since the training corpus codes such words too rarely for the model to learn them. The phone call
-stays undated: its date ("The call, made on November 21") is in a later mention."""
+is dated by its later mention ("The call, made on November 21")."""
 
 from __future__ import annotations
 
@@ -44,6 +44,9 @@ def test_the_seed_yields_the_call_the_threat_the_designation_and_the_closure(see
     events = {(e["event_type"], e["mode"], e["trigger"], names.get(e["source_entity_id"], e["source_text"]),
                names.get(e["target_entity_id"], e["target_text"])) for e in rows["events"]}
     assert ("CONSULT", "phone", "phone call", "Nicolás Maduro", "Donald Trump") in events
+    [call] = [e for e in rows["events"] if e["mode"] == "phone"]
+    assert (call["event_date"], call["date_precision"], call["date_text"]) == (
+        datetime.date(2025, 11, 21), "day", "November 21")
     assert ("THREATEN", "violence", "warned", "United States") == next(e for e in events if e[0] == "THREATEN")[:4]
     assert ("SANCTION", "designation", "designated", "United States", "Cartel de los Soles") in events
     [closure] = [e for e in events if e[1] == "airspace_closure"]
