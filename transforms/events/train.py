@@ -66,15 +66,16 @@ def gold_triggers(record: dict, doc) -> list[tuple[int, int, dict]]:
 
 
 def vocabulary(records_docs) -> dict[str, list[str]]:
-    """The lemmas of the words gold triggers overlap, by part of speech: candidates beyond the
-    lexicon."""
+    """The lemmas that head a gold trigger ("visit" of "state visit", `_heads`), by part of
+    speech: candidates beyond the lexicon. (Every word a gold trigger overlaps, as before, made
+    candidates of "be" and "have" of "was extended", "has been prosecuting", which are never
+    events: 5-fold quick loop, event F1 0.2324 -> 0.2344, 398 -> 402 right of 1,440 -> 1,445
+    published, folds +0.004, -0.001, +0.003, +0.003, +0.001.)"""
     seen: dict[str, set[str]] = {pos: set() for pos in TRIGGER_POS.values()}
     for doc, record in records_docs:
-        spans = gold_triggers(record, doc)
-        for t in candidates(doc, lambda word, pos: True):
-            start, end = t.chars
-            if any(start < e and s < end for s, e, _ in spans):
-                seen[t.pos].add(t.lemma)
+        found = candidates(doc, lambda word, pos: True)
+        for k in _heads(found, gold_triggers(record, doc)):
+            seen[found[k].pos].add(found[k].lemma)
     return {pos: sorted(words) for pos, words in seen.items()}
 
 
