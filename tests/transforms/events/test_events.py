@@ -13,7 +13,7 @@ from transforms.events.candidates import candidates
 from transforms.events.component import Events, event_facts, link_demands
 from transforms.events.dates import resolve_event_dates
 from transforms.events.learned import CHOOSERS, SHIPPED, EventModel
-from transforms.events.train import COMPONENT, train_events
+from transforms.events.train import COMPONENT, train_events, vocabulary
 from transforms.events.when import date_phrase, tense, when_told
 from transforms.extract import extract_documents
 from transforms.facts import table_rows
@@ -146,6 +146,17 @@ def test_the_trainer_is_registered_and_writes_a_model_the_component_loads(tmp_pa
     assert json.loads((folder / "meta.json").read_text())["events"] == 2
     assert model.type.meta["seed"] == 5 and "accuse" in model.type.meta["vocabulary"]["verb"]
     assert model.digest != EventModel.load().digest
+
+
+def test_the_vocabulary_holds_the_words_that_head_gold_triggers(nlp):
+    record = {"id": "inv-3", "text": "The fishing treaty was extended by the two ministries. "
+                                     "Lunds Bank held a state visit for the mayor.",
+              "gold": {"entities": [], "events": [
+                  {"type": "AGREE", "source": "two ministries", "trigger": "was extended"},
+                  {"type": "CONSULT", "source": "Lunds Bank", "target": "mayor", "trigger": "state visit"}]}}
+    vocab = vocabulary([(nlp(record["text"]), record)])
+    assert "extend" in vocab["verb"] and "visit" in vocab["noun"]
+    assert "be" not in vocab["verb"] and "state" not in vocab["noun"]  # (inside a trigger, heading none)
 
 
 def test_the_shipped_model_is_small_and_trained_on_the_corpus():
