@@ -13,7 +13,8 @@ from transforms.events.candidates import candidates
 from transforms.events.component import Events, event_facts, link_demands
 from transforms.events.dates import resolve_event_dates
 from transforms.events.learned import CHOOSERS, SHIPPED, EventModel
-from transforms.events.train import COMPONENT, train_events, vocabulary
+from transforms.events.lexicon import load_lexicon
+from transforms.events.train import COMPONENT, examples, train_events, vocabulary
 from transforms.events.when import date_phrase, tense, when_told
 from transforms.extract import extract_documents
 from transforms.facts import table_rows
@@ -157,6 +158,21 @@ def test_the_vocabulary_holds_the_words_that_head_gold_triggers(nlp):
     vocab = vocabulary([(nlp(record["text"]), record)])
     assert "extend" in vocab["verb"] and "visit" in vocab["noun"]
     assert "be" not in vocab["verb"] and "state" not in vocab["noun"]  # (inside a trigger, heading none)
+
+
+def test_another_mention_of_a_coded_word_teaches_nothing(nlp):
+    # (the gold codes the talks once, where they are clearest; the second "talks" may be the same)
+    record = {"id": "inv-4", "text": "Mining unions held talks with the ministry. The talks ended and the "
+                                     "unions accused the ministry of stalling.",
+              "gold": {"entities": [], "events": [
+                  {"type": "CONSULT", "source": "Mining unions", "target": "ministry", "trigger": "talks",
+                   "context": "held talks with the ministry"},
+                  {"type": "ACCUSE", "source": "unions", "target": "ministry", "trigger": "accused"}]}}
+    doc = nlp(record["text"])
+    found = examples(doc, record, load_lexicon(), lambda word, pos: True)
+    talks = [e for e in found if e.trigger.lemma == "talk"]
+    assert [(e.trigger.token.i, [g["type"] for g in e.gold]) for e in talks] == [(3, ["CONSULT"])]
+    assert any(e.trigger.lemma == "end" and not e.gold for e in found)  # (any other word: none)
 
 
 def test_the_shipped_model_is_small_and_trained_on_the_corpus():
