@@ -2,7 +2,7 @@
 
 A word is a candidate when its lemma can signal an event: the trigger lexicon derived from the
 CAMEO verb dictionary (`transforms/events/lexicon.json`, its nominal triggers included) knows
-it, or the trained model saw it as a gold trigger (`EventModel.vocabulary`; adjectives such as
+it, or the trained model saw it head a gold trigger (`EventModel.vocabulary`; adjectives such as
 "unacceptable" only so). Each candidate counts the earlier candidates of its lemma in the
 document (`Trigger.nth`): a real-world event is coded once, at its clearest mention. Whether it is an
 event, and of which type, is the model's decision in context: the lexicon proposes, it does not
