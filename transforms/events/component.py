@@ -18,7 +18,7 @@ from transforms.demands.actors import Actors
 from transforms.demands.lexicon import lexicon as demand_lexicon
 from transforms.events.learned import Decided, EventModel
 from transforms.events.lexicon import load_lexicon
-from transforms.events.when import date_phrase, tense, when_told
+from transforms.events.when import when_told
 from transforms.facts import get_facts, set_facts
 from transforms.parse import doc_text
 from transforms.parties import role_columns
@@ -128,11 +128,12 @@ def _at(facts: list[dict], chars: list[int], types: tuple[str, ...]) -> dict | N
 def _from_demand(doc: Doc, d: dict, event_type: str, chars: list[int], roles: tuple[str, str]) -> dict:
     token = doc.char_span(*chars, alignment_mode="expand").root
     sent = token.sent
+    date_text, told_tense = when_told(token)  # (as the model's events: "its request ... the request, made on")
     return {
         "id_parts": [*chars, event_type], "event_type": event_type, "mode": None, **_sides(d, roles),
         "trigger": doc_text(doc)[chars[0]:chars[1]], "trigger_start": chars[0], "trigger_end": chars[1],
-        "start": sent.start_char, "end": sent.end_char, "date_text": date_phrase(token),
-        "tense": tense(token), "probability": None, "demand_id_parts": None,
+        "start": sent.start_char, "end": sent.end_char, "date_text": date_text,
+        "tense": told_tense, "probability": None, "demand_id_parts": None,
     }
 
 

@@ -89,6 +89,16 @@ def test_an_answer_made_from_a_demand_naming_no_addressee_is_the_repliers(nlp):
     assert reply["source_text"] == "port"
 
 
+def test_a_request_made_from_a_demand_is_dated_as_the_models_events_are(nlp):
+    text = "The dockers sent a request for a bonus. The request, made on Tuesday, went unanswered."
+    doc = nlp(text)
+    at = text.index("request")
+    demand = {"id_parts": [1, 2], "cue_chars": [at, at + 7], "status": "pending", "actor_entity_id": None,
+              "actor_text": "dockers", "addressee_entity_id": None, "addressee_text": None}
+    [request] = link_demands(doc, [], [demand])
+    assert (request["event_type"], request["date_text"], request["tense"]) == ("REQUEST", "Tuesday", "past")
+
+
 def test_the_date_phrase_of_the_clause_and_its_tense(nlp):
     doc = nlp("Ministers of Norway and Chile held talks in Oslo on Friday.")
     talks = _trigger(doc, "talks")
