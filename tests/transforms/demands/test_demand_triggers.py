@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transforms.demands.helpers import full_rows, model_rows
+from tests.transforms.demands.helpers import full_rows, model_rows, names_of
 from transforms.demands.actors import Actors
 from transforms.demands.component import readings
 from transforms.demands.lexicon import lexicon
@@ -120,6 +120,25 @@ def test_a_motion_is_a_request_and_its_infinitive_is_not_an_addressee():
                       "accounts.")
     assert rows == [("Arcadia Steel", None, "lift the freeze on its accounts")]
     assert model_rows("The lawmakers tabled a motion of no confidence in the cabinet.") == []
+
+
+def _noun_readings(text):
+    doc = load_pipeline()(text)
+    names = names_of(doc)
+    return [(doc[r.demand.start:r.demand.end].text, names.get(r.demand.addressee[0], r.demand.addressee[1]))
+            for r in readings(doc, lexicon(), Actors(doc)) if r.source == "rule:noun"]
+
+
+def test_the_party_a_demand_noun_asks_to_act_is_its_addressee():
+    # (whether it is published is the demand chooser's call: the reading is the finder's)
+    assert _noun_readings("The talks went ahead despite a Dutch demand for Belgium to reopen the canal.") == [
+        ("reopen the canal", "Belgium")]
+
+
+def test_what_must_happen_to_the_thing_a_demand_noun_names_is_part_of_it():
+    # (the parser hangs "to leave" on "demand", beside "the army")
+    assert _noun_readings("The rebels renewed their demand for the army to leave the valley.") == [
+        ("the army to leave the valley", None)]
 
 
 def test_a_listing_verb_says_what_the_demands_are():
