@@ -21,7 +21,7 @@ def from_noun(noun: Token, lex: Lexicon, actors: Actors, sent_index: int) -> lis
     """The demands a demand noun names: one per coordinated part of its content."""
     if lemma(noun) not in lex.nouns or not noun_use(noun) or is_negated(noun):
         return []
-    content, addressee, actor_tok = _noun_phrases(noun, lex, actors)
+    content, addressee, actor_tok, act = _noun_phrases(noun, lex, actors)
     listing = None
     if content is None:
         content, listing = _stated_content(noun, lex)
@@ -41,11 +41,12 @@ def from_noun(noun: Token, lex: Lexicon, actors: Actors, sent_index: int) -> lis
     addr = who(addressee, lex, actors)
     verb = listing if listing is not None else (noun.head if is_verb_by_tag(noun.head) else None)
     spans = _content_spans(noun, content, compound, lex, actors)
-    act = _act_after(noun, content) if content is not noun and addr == (None, None) else None
     if act is not None and len(spans) == 1:
         # (the parser may hang the infinitive on the noun, beside the thing: the span takes both.
-        # 5-fold quick loop with the party's case below: demands 165 -> 167 right of 288 -> 287)
-        spans = [(*trim(noun.doc, spans[0][0], max(t.i for t in act.subtree) + 1), spans[0][2])]
+        # 5-fold quick loop with the party's case, `_noun_phrases`: demands 165 -> 167 right of
+        # 288 -> 287)
+        start, end, h = spans[0]
+        spans = [(*trim(noun.doc, start, max(end, max(t.i for t in act.subtree) + 1)), h)]
     out = []
     for start, end, h in spans:
         if end <= start:
@@ -59,9 +60,10 @@ def from_noun(noun: Token, lex: Lexicon, actors: Actors, sent_index: int) -> lis
     return out
 
 
-def _noun_phrases(noun, lex, actors) -> tuple[Token | None, Token | None, Token | None]:
-    """(content, addressee, actor) from the noun's prepositional phrases: "demand for X",
-    "call on Y", "request by Z", "the demands of the strikers"."""
+def _noun_phrases(noun, lex, actors) -> tuple[Token | None, Token | None, Token | None, Token | None]:
+    """(content, addressee, actor, the act asked of the content) from the noun's prepositional
+    phrases: "demand for X", "call on Y", "request by Z", "the demands of the strikers", "a call
+    for X to do Y" (the act is then the content when X is a party, asked of X)."""
     content = addressee = actor_tok = None
     for prep, h in prep_phrases(noun):
         if prep in lex.noun_content_preps and content is None and h.i > noun.i and \
@@ -73,13 +75,12 @@ def _noun_phrases(noun, lex, actors) -> tuple[Token | None, Token | None, Token 
             actor_tok = h
         elif prep == "of" and is_human(h, lex, actors) and actor_tok is None:
             actor_tok = h
-    if content is not None and addressee is None and is_human(content, lex, actors):
+    act = _act_after(noun, content) if content is not None and addressee is None else None
+    if act is not None and is_human(content, lex, actors):
         # "a demand for Belgium to reopen the canal": the party after "for" is asked, the
         # infinitive is what is asked (the parser hangs it on the noun or on the party)
-        act = _act_after(noun, content)
-        if act is not None:
-            content, addressee = act, content
-    return content, addressee, actor_tok
+        return act, content, actor_tok, None
+    return content, addressee, actor_tok, act
 
 
 def _act_after(noun, content):
