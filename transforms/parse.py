@@ -477,6 +477,14 @@ def to_infinitive(token: Token) -> Token | None:
     return None
 
 
+def infinitive_after(word: Token, governor: Token) -> Token | None:
+    """The to-infinitive that says what `word` is for or must do ("approval to close a yard",
+    "a demand for Belgium to reopen the canal"): hung on the word or, as parsers often do, on its
+    governor; only one after the word."""
+    inf = to_infinitive(word) or to_infinitive(governor)
+    return inf if inf is not None and inf.i > word.i else None
+
+
 def subjunctive_clause(verb: Token) -> Token | None:
     """A that-clause stating what must happen: bare verb or should/must ("insisted that the
     union agree", "demanded that he resign"), not a reported fact ("insisted he had done no

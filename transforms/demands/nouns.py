@@ -14,7 +14,8 @@ from transforms.demands.clauses import is_listing_verb_negated, noun_use, subjec
 from transforms.demands.demanded import Demand, allowed, beneficiary, conjuncts, open_tense, split, trim
 from transforms.demands.lexicon import Lexicon
 from transforms.parse import ACTIVE_SUBJECT, DIRECT_OBJECT, OPEN_COMPLEMENT, PASSIVE_SUBJECT, \
-    POSSESSOR, child, is_negated, is_nominal, is_relative_clause, is_verb_by_tag, lemma, prep_phrases, to_infinitive
+    POSSESSOR, child, infinitive_after, is_negated, is_nominal, is_relative_clause, is_verb_by_tag, lemma, \
+    prep_phrases
 
 
 def from_noun(noun: Token, lex: Lexicon, actors: Actors, sent_index: int) -> list[Demand]:
@@ -40,15 +41,12 @@ def from_noun(noun: Token, lex: Lexicon, actors: Actors, sent_index: int) -> lis
     actor = who(actor_tok, lex, actors) if actor_tok is not None else (None, None)
     addr = who(addressee, lex, actors)
     verb = listing if listing is not None else (noun.head if is_verb_by_tag(noun.head) else None)
-    spans = _content_spans(noun, content, compound, lex, actors)
-    if act is not None and len(spans) == 1:
-        # (the parser may hang the infinitive on the noun, beside the thing: the span takes both.
-        # 5-fold quick loop with the party's case, `_noun_phrases`: demands 165 -> 167 right of
-        # 288 -> 287)
-        start, end, h = spans[0]
-        spans = [(*trim(noun.doc, start, max(end, max(t.i for t in act.subtree) + 1)), h)]
+    # (the parser may hang the infinitive on the noun, beside the thing: the span takes both.
+    # 5-fold quick loop with the party's case, `_noun_phrases`: demands 165 -> 167 right of
+    # 288 -> 287)
+    reach = max(t.i for t in act.subtree) + 1 if act is not None else None
     out = []
-    for start, end, h in spans:
+    for start, end, h in _content_spans(noun, content, compound, lex, actors, reach):
         if end <= start:
             continue
         d = Demand(start, end, h, noun, sent_index, actor=actor, addressee=addr,
@@ -75,19 +73,12 @@ def _noun_phrases(noun, lex, actors) -> tuple[Token | None, Token | None, Token 
             actor_tok = h
         elif prep == "of" and is_human(h, lex, actors) and actor_tok is None:
             actor_tok = h
-    act = _act_after(noun, content) if content is not None and addressee is None else None
+    act = infinitive_after(content, noun) if content is not None and addressee is None else None
     if act is not None and is_human(content, lex, actors):
         # "a demand for Belgium to reopen the canal": the party after "for" is asked, the
         # infinitive is what is asked (the parser hangs it on the noun or on the party)
         return act, content, actor_tok, None
     return content, addressee, actor_tok, act
-
-
-def _act_after(noun, content):
-    """The to-infinitive after the noun's complement ("for Belgium to reopen the canal"),
-    hung on either."""
-    act = to_infinitive(content) or to_infinitive(noun)
-    return act if act is not None and act.i > content.i else None
 
 
 def _stated_content(noun, lex) -> tuple[Token | None, Token | None]:
@@ -136,9 +127,10 @@ def _naming_modifiers(noun) -> list[Token]:
     return compound
 
 
-def _content_spans(noun, content, compound, lex, actors) -> list[tuple[int, int, Token]]:
+def _content_spans(noun, content, compound, lex, actors, reach: int | None = None) -> list[tuple[int, int, Token]]:
     """Token ranges of the demanded thing: the noun with its modifiers when it is its own
-    content ("wage demands"), else each coordinated part of the content."""
+    content ("wage demands"), else each coordinated part of the content; a single content
+    reaches at least to `reach` (what must happen to it)."""
     doc = noun.doc
     if content is noun:
         start = min(c.left_edge.i for c in compound) if compound else noun.i
@@ -147,6 +139,8 @@ def _content_spans(noun, content, compound, lex, actors) -> list[tuple[int, int,
         return [(*trim(doc, start, end), noun)]
     heads = conjuncts(content, lex, actors)
     end_limit = max(max(t.i for t in h.subtree) + 1 for h in heads)
+    if reach is not None and len(heads) == 1:
+        end_limit = max(end_limit, reach)
     return split(heads, end_limit, doc)
 
 

@@ -12,8 +12,8 @@ from transforms.demands.demanded import Demand, amount_form_end, aside_start, be
     open_tense, reduced_relative_reach, scope_after, split, trim
 from transforms.demands.lexicon import Lexicon
 from transforms.parse import ACTIVE_SUBJECT, DIRECT_OBJECT, INDIRECT_OBJECT, OPEN_COMPLEMENT, \
-    PASSIVE_SUBJECT, POSSESSOR, VERB_PARTICLE, by_phrase, child, is_nominal, is_verb_by_tag, known_verb_lemma, \
-    lemma, misread_passive_subject, prep_phrases, subjunctive_clause, to_infinitive
+    PASSIVE_SUBJECT, POSSESSOR, VERB_PARTICLE, by_phrase, child, infinitive_after, is_nominal, is_verb_by_tag, \
+    known_verb_lemma, lemma, misread_passive_subject, prep_phrases, subjunctive_clause, to_infinitive
 
 # A demanded thing found on the verb: (head token, the end it reaches past its subtree or
 # None, the beneficiary it names or None).
@@ -207,8 +207,8 @@ def _consent_reach(verb, obj, lex: Lexicon) -> int | None:
     when the parser hangs the infinitive on the verb."""
     if lemma(obj) not in lex.consent_nouns:
         return None
-    inf = to_infinitive(obj) or to_infinitive(verb)
-    return max(t.i for t in inf.subtree) + 1 if inf is not None and inf.i > obj.i else None
+    inf = infinitive_after(obj, verb)
+    return max(t.i for t in inf.subtree) + 1 if inf is not None else None
 
 
 def _consent_giver(noun, actors: Actors):
