@@ -73,6 +73,15 @@ def test_an_object_control_verb_asks_its_object_to_act():
         ("council", "minister", "fund a new bridge")]
 
 
+def test_the_one_asked_need_not_be_a_word_the_lexicon_knows_for_a_party():
+    # (the parser hangs the infinitive on the object, and neither "mayor" nor "judge" is in the
+    # lexicon's human nouns: before, "asked the mayor to ..." made no demand at all)
+    assert model_rows("Tram drivers asked the mayor to reopen the Eastgate depot.") == [
+        ("Tram drivers", "mayor", "reopen the Eastgate depot")]
+    assert model_rows("Halvorsen urged the judge to dismiss the fraud charges.") == [
+        ("Halvorsen", "judge", "dismiss the fraud charges")]
+
+
 def test_a_that_clause_is_asked_of_its_subject():
     # (`_complement_things`: a subjunctive that-clause)
     assert model_rows("The dockworkers union demanded that the port authority rehire the sacked crane "
