@@ -99,10 +99,12 @@ def _prep_things(verb, preps, frame, obj, lex, actors) -> list[Thing]:
 
 
 def _called_on(verb, preps, frame) -> tuple[Token | None, list[Thing]]:
-    """"called on the donors to pay": the one called on, and the infinitive as the thing."""
+    """"called on the donors to pay": the one called on, and the infinitive as the thing. (The
+    infinitive's own "to" is no preposition: in "appealed to voters to reject the treaty" the
+    one appealed to is the voters, not "reject".)"""
     addressee, things = None, []
     for p, h in preps:
-        if p in frame.get("object_addressee_preps", ()) and h.i > verb.i:
+        if p in frame.get("object_addressee_preps", ()) and h.i > verb.i and not is_verb_by_tag(h):
             inf = to_infinitive(verb) or to_infinitive(h)
             if inf is not None:
                 addressee = h

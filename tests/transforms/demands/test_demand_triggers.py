@@ -82,6 +82,11 @@ def test_the_one_asked_need_not_be_a_word_the_lexicon_knows_for_a_party():
         ("Halvorsen", "judge", "dismiss the fraud charges")]
 
 
+def test_the_one_appealed_to_is_not_the_infinitive_after_it():
+    assert model_rows("The opposition appealed to voters to reject the treaty.") == [
+        ("opposition", "voters", "reject the treaty")]
+
+
 def test_a_that_clause_is_asked_of_its_subject():
     # (`_complement_things`: a subjunctive that-clause)
     assert model_rows("The dockworkers union demanded that the port authority rehire the sacked crane "
