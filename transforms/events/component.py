@@ -9,6 +9,7 @@ dependency parse it finds nothing: who did what to whom is read from the parse.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from spacy.language import Language
@@ -91,7 +92,7 @@ def link_demands(doc: Doc, facts: list[dict], demands: list[dict]) -> list[dict]
     demand's id: the model's event at the demand's (or the answer's) words, or, when the model
     found none there, one made from the demand (its actor asks its addressee; the addressee
     answers the actor). The model's REQUEST takes the demand's parties. A request or an answer
-    for several demands is one event, linked to the first."""
+    for several demands is one event, linked to the first. No event's target is its source."""
     for d in demands:
         asked = _at(facts, d["cue_chars"], ("REQUEST",))
         if asked is None:
@@ -117,6 +118,8 @@ def link_demands(doc: Doc, facts: list[dict], demands: list[dict]) -> list[dict]
                 replied = _from_demand(doc, d, answer, d["answer_chars"], (replier, "actor"))
                 facts.append(replied)
             replied["demand_id_parts"] = replied["demand_id_parts"] or d["id_parts"]
+    for f in facts:
+        _no_self_target(f)
     return facts
 
 
@@ -145,6 +148,22 @@ def _sides(d: dict, roles: tuple[str, ...]) -> dict:
         side[f"{col}_entity_id"] = d.get(f"{role}_entity_id")
         side[f"{col}_text"] = d.get(f"{role}_text")
     return side
+
+
+def _no_self_target(fact: dict) -> None:
+    """An event's target is never its source (no gold event of train.jsonl has one): a demand
+    with no one named to ask sets the source of the model's REQUEST and may leave the target the
+    model chose, the asker itself ("workers demanded higher wages": workers -> workers)."""
+    source, target = _side_key(fact, "source"), _side_key(fact, "target")
+    if source and source == target:
+        fact["target_entity_id"] = fact["target_text"] = None
+
+
+def _side_key(fact: dict, side: str) -> str:
+    """An event side's entity id, or its words without case or a leading article ("The
+    minister" is "minister")."""
+    text = (fact[f"{side}_text"] or "").lower()
+    return fact[f"{side}_entity_id"] or re.sub(r"^(the|a|an) ", "", text)
 
 
 def _names(d: dict, role: str) -> bool:

@@ -72,6 +72,23 @@ def test_the_models_request_takes_its_demands_parties():
     assert (e["source_entity_id"], e["target_text"], e["demand_id_parts"]) == ("ent_union", None, [1, 2])
 
 
+def test_no_event_is_its_own_target():
+    # a demand naming no one asked sets the source of the model's request, whose target was the
+    # asker's own words
+    request = {"event_type": "REQUEST", "trigger_start": 10, "trigger_end": 15, "source_entity_id": None,
+               "source_text": "ferry crews", "target_entity_id": None, "target_text": "The crews",
+               "demand_id_parts": None}
+    demand = {"id_parts": [1, 2], "cue_chars": [10, 15], "status": "pending", "actor_entity_id": None,
+              "actor_text": "crews", "addressee_entity_id": None, "addressee_text": None}
+    [e] = link_demands(None, [request], [demand])
+    assert (e["source_text"], e["target_text"], e["target_entity_id"]) == ("crews", None, None)
+    # another party stays
+    [e] = link_demands(None, [{**request, "target_text": "ferry line"}], [demand])
+    assert (e["source_text"], e["target_text"]) == ("crews", "ferry line")
+    [e] = link_demands(None, [{**request, "source_entity_id": "ent_a", "target_entity_id": "ent_a"}], [])
+    assert e["target_entity_id"] is None
+
+
 def test_an_answer_made_from_a_demand_naming_no_addressee_is_the_repliers(nlp):
     text = "The dockers demanded a bonus. The board refused."
     doc = nlp(text)
