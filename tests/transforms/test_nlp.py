@@ -1,6 +1,8 @@
 import pytest
 
-from transforms.nlp import ENV_MODEL, ModelError, load_pipeline, resolve_model_name
+from spacy.tokens import Doc
+
+from transforms.nlp import ENV_MODEL, ModelError, load_pipeline, resolve_model_name, verbs_read_as_adjectives
 
 
 def test_invalid_model_setting_is_a_clear_error(monkeypatch):
@@ -121,3 +123,32 @@ def test_an_attribute_ruler_with_other_patterns_keeps_its_matcher():
     lemmas = spacy.blank("en").add_pipe("attribute_ruler")
     lemmas.add([[{"TAG": "VBD"}]], {"LEMMA": "be"})
     assert tag_map(lemmas) is lemmas
+
+
+def _parsed(vocab, rows):
+    words, tags, heads, deps = zip(*rows)
+    return Doc(vocab, words=list(words), tags=list(tags), heads=list(heads), deps=list(deps))
+
+
+def test_a_verb_read_as_its_objects_adjective_is_the_root_again(nlp):
+    # the parser's reading: "imposed" an adjective of the root "sanctions", with a subject
+    doc = _parsed(nlp.vocab, [("But", "CC", 3, "cc"), ("Norway", "NNP", 2, "nsubj"), ("imposed", "VBD", 3, "amod"),
+                              ("sanctions", "NNS", 3, "ROOT"), ("on", "IN", 5, "case"), ("Chile", "NNP", 3, "nmod"),
+                              ("today", "NN", 3, "obl:tmod"), (".", ".", 3, "punct")])
+    verbs_read_as_adjectives(doc)
+    assert [(t.text, t.dep_, t.head.text) for t in doc] == [
+        ("But", "cc", "imposed"), ("Norway", "nsubj", "imposed"), ("imposed", "ROOT", "imposed"),
+        ("sanctions", "obj", "imposed"), ("on", "case", "Chile"), ("Chile", "nmod", "sanctions"),
+        ("today", "obl:tmod", "imposed"), (".", "punct", "imposed")]
+    assert len(list(doc.sents)) == 1
+    # the shipped parser reads this one so, and the pipeline repairs it
+    parsed = nlp("Norway imposed sanctions on Chile.")
+    assert (parsed[1].dep_, parsed[2].dep_, parsed[2].head.text) == ("ROOT", "obj", "imposed")
+
+
+def test_an_adjective_participle_or_a_relative_clause_verb_stays(nlp):
+    unchanged = [("which", "WDT", 1, "nsubj"), ("believed", "VBD", 2, "amod"), ("claims", "NNS", 2, "ROOT")]
+    leaked = [("Leaked", "VBD", 1, "amod"), ("papers", "NNS", 1, "ROOT")]  # no subject: an adjective
+    for rows in (unchanged, leaked):
+        doc = verbs_read_as_adjectives(_parsed(nlp.vocab, rows))
+        assert [(t.dep_, t.head.i) for t in doc] == [(dep, head) for _, _, head, dep in rows]
