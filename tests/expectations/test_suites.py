@@ -30,8 +30,10 @@ def amount(amount_id="a1", doc_id="doc_1", start=14, end=27, text="US$50 million
 
 
 @pytest.fixture(scope="module")
-def validator(tmp_path_factory):
-    return Validator(tmp_path_factory.mktemp("docs"))
+def validator():
+    # (no Data Docs: a context renders every result it has validated at each build, so a shared
+    # validator writing docs cost more at every test; the docs test has its own)
+    return Validator()
 
 
 def tables(documents, amounts):
@@ -41,7 +43,8 @@ def tables(documents, amounts):
     return out
 
 
-def test_good_rows_pass_and_data_docs_are_written(validator):
+def test_good_rows_pass_and_data_docs_are_written(tmp_path):
+    validator = Validator(tmp_path / "docs")
     clean, report = validator.validate(tables([document()], [amount()]), run_id="r1", at=AT)
     assert report.publishable and report.summary == "passed" and report.quarantine == []
     assert clean["amounts"].num_rows == 1
