@@ -162,7 +162,7 @@ def verbs_read_as_adjectives(words: Doc) -> Doc:
         return words
     heads = [t.head.i for t in words]
     labels = [t.dep_ for t in words]
-    for verb in fixes:
+    for verb in {v.head.i: v for v in reversed(fixes)}.values():  # (one root a sentence: the first verb)
         noun = verb.head
         heads[verb.i], labels[verb.i] = verb.i, "ROOT"
         heads[noun.i], labels[noun.i] = verb.i, "obj"
