@@ -26,7 +26,7 @@ import transforms.entities.types  # noqa: F401  (newsfacts_entity_types)
 import transforms.events.component  # noqa: F401  (newsfacts_events)
 import transforms.money.component  # noqa: F401  (newsfacts_amounts)
 from transforms import facts
-from transforms.parse import forget
+from transforms.parse import SUBJECT, forget
 from transforms.pipeline import (  # noqa: F401  (named here too: `from transforms.nlp import ...`)
     BUNDLED_MODEL, ENTITY_TYPES, ENV_COMPONENT_MODELS, ENV_MATMUL, ENV_MODEL, EXTRACTORS, META_NER, NER,
     RELEASE, PipelineSpec, resolve_model_name,
@@ -157,21 +157,19 @@ def verbs_read_as_adjectives(words: Doc) -> Doc:
     tags, deps = words.to_array([TAG, DEP]).T  # (one array, not a Token per word: it runs on every word)
     amod = numpy.flatnonzero((deps == strings.add("amod")) & numpy.isin(tags, [strings.add(t) for t in _FINITE]))
     fixes = [t for t in map(words.__getitem__, amod.tolist()) if t.head.dep_ == "ROOT" and t.head.i > t.i
-             and any(c.dep_ in ("nsubj", "nsubj:pass") and c.tag_ not in ("WDT", "WP", "DT") for c in t.children)]
+             and any(c.dep_ in SUBJECT and c.tag_ not in ("WDT", "WP", "DT") for c in t.children)]
     if not fixes:
         return words
-    heads = [t.head.i for t in words]
-    labels = [t.dep_ for t in words]
+    parse = words.to_array([HEAD, DEP])
+    heads, labels = parse[:, 0].view("int64"), parse[:, 1]  # (HEAD: offsets to the head)
     for verb in {v.head.i: v for v in reversed(fixes)}.values():  # (one root a sentence: the first verb)
         noun = verb.head
-        heads[verb.i], labels[verb.i] = verb.i, "ROOT"
-        heads[noun.i], labels[noun.i] = verb.i, "obj"
+        heads[verb.i], labels[verb.i] = 0, strings.add("ROOT")
+        heads[noun.i], labels[noun.i] = verb.i - noun.i, strings.add("obj")
         for c in noun.children:
-            if c.i != verb.i and (c.i < verb.i or labels[c.i] in _CLAUSE_DEPS):
-                heads[c.i] = verb.i
-    arr = numpy.stack([(numpy.asarray(heads) - numpy.arange(len(words))).astype("int64").astype("uint64"),
-                       numpy.asarray([strings.add(d) for d in labels], dtype="uint64")], axis=1)
-    words.from_array([HEAD, DEP], arr)
+            if c.i != verb.i and (c.i < verb.i or c.dep_ in _CLAUSE_DEPS):
+                heads[c.i] = verb.i - c.i
+    words.from_array([HEAD, DEP], parse)
     return words
 
 

@@ -9,7 +9,6 @@ dependency parse it finds nothing: who did what to whom is read from the parse.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from spacy.language import Language
@@ -17,6 +16,7 @@ from spacy.tokens import Doc
 
 from transforms.demands.actors import Actors
 from transforms.demands.lexicon import lexicon as demand_lexicon
+from transforms.entities.names import fold
 from transforms.events.learned import Decided, EventModel
 from transforms.events.lexicon import load_lexicon
 from transforms.events.when import when_told
@@ -160,10 +160,9 @@ def _no_self_target(fact: dict) -> None:
 
 
 def _side_key(fact: dict, side: str) -> str:
-    """An event side's entity id, or its words without case or a leading article ("The
-    minister" is "minister")."""
-    text = (fact[f"{side}_text"] or "").lower()
-    return fact[f"{side}_entity_id"] or re.sub(r"^(the|a|an) ", "", text)
+    """An event side's entity id, or its words folded as names are ("The minister" is
+    "minister")."""
+    return fact[f"{side}_entity_id"] or fold(fact[f"{side}_text"] or "")
 
 
 def _names(d: dict, role: str) -> bool:
