@@ -4,7 +4,12 @@
 * ner (with its own copy of the NER tok2vec, via replace_listeners) comes from
   the CoNLL-2003 + WikiNEuRal pipeline and runs first, before the parser sets sentence boundaries;
 * an attribute_ruler maps the predicted PTB tag (token.tag_) to the UPOS tag
-  (token.pos_), using the most frequent UPOS per PTB tag in UD-EWT train.
+  (token.pos_), using the most frequent UPOS per PTB tag in UD-EWT train;
+* `lemma_rules`, spaCy's rule lemmatizer with the English tables of spacy-lookups-data (WordNet
+  3.0's word index, exceptions and suffix rules, saved inside the pipeline: nothing is looked up
+  at run time), which `transforms.nlp.LemmaRepair` asks only where the edit-tree lemmatizer's
+  lemma is no English word ("blamed" -> "blam"). `--lemma-rules MODEL` adds it to an assembled
+  pipeline.
 
 Sentence boundaries come from the parser. The tokenizer gets news rules (`news_tokenizer`);
 both encoders read the static vectors saved with the UD pipeline (the same vectors table).
@@ -24,7 +29,7 @@ from spacy.tokens import DocBin
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 NAME = "newsfacts_en"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 
 
 def tag_to_pos(ud_train: Path, vocab) -> dict[str, str]:
@@ -57,13 +62,71 @@ def news_tokenizer(nlp) -> None:
             tok.add_special_case(form, [{ORTH: form, NORM: word}])
 
 
+LEMMA_RULES = "lemma_rules"
+META = dict(
+    name=NAME,
+    version=VERSION,
+    description=(
+        "newsfacts English pipeline: tagger (PTB tags), attribute_ruler (UPOS), "
+        "dependency parser (also sentence boundaries), edit-tree lemmatizer trained on "
+        "UD English-EWT (WordNet's rule tables where its lemma is no word); NER (PER/ORG/LOC/MISC) "
+        "trained on CoNLL-2003 and WikiNEuRal. "
+        "CPU; static word vectors and NER pretraining from a news corpus (research use)."
+    ),
+    author="newsfacts",
+    email="",
+    url="",
+    license="Research use only (NER trained on CoNLL-2003 / Reuters RCV1, WikiNEuRal CC BY-NC-SA 4.0, "
+            "vectors and pretraining on research-use news text); see models/README.md",
+    spacy_version=">=3.8.7,<3.9",
+    sources=[
+        {"name": "CoNLL-2003 English NER (Reuters RCV1)", "license": "research use only"},
+        {"name": "WikiNEuRal English (val and test splits)", "license": "CC BY-NC-SA 4.0"},
+        {"name": "Universal Dependencies English-EWT v2.16", "license": "CC BY-SA 4.0"},
+        {"name": "WordNet 3.0 lemma tables (spacy-lookups-data 1.0.5)", "license": "WordNet 3.0 licence"},
+        {"name": "news bulk corpus (BBC, Reuters-21578, Wikinews, TimeBank): vectors and pretraining",
+         "license": "research use (Wikinews part CC BY 2.5)"},
+    ],
+)
+
+
+def add_lemma_rules(nlp) -> None:
+    """The rule lemmatizer after the edit-tree one, its tables read from spacy-lookups-data
+    (the `train` extra) now and saved with the pipeline."""
+    if nlp.has_pipe(LEMMA_RULES):
+        nlp.remove_pipe(LEMMA_RULES)
+    rules = nlp.add_pipe("lemmatizer", name=LEMMA_RULES, after="trainable_lemmatizer",
+                         config={"mode": "rule", "overwrite": False})
+    rules.initialize()
+
+
+def lemma_rules_only(model: Path) -> None:
+    """`add_lemma_rules` on an assembled pipeline, saved in place."""
+    nlp = spacy.load(model)
+    add_lemma_rules(nlp)
+    nlp.meta.update(version=VERSION, description=META["description"], sources=META["sources"])
+    tmp = model.with_name(model.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    nlp.to_disk(tmp)
+    shutil.rmtree(model)
+    tmp.rename(model)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--ner", type=Path, required=True)
-    ap.add_argument("--ud", type=Path, required=True)
-    ap.add_argument("--ud-train", type=Path, required=True)
-    ap.add_argument("--output", type=Path, required=True)
+    ap.add_argument("--lemma-rules", type=Path, metavar="MODEL",
+                    help="only add the rule lemmatizer to this assembled pipeline")
+    ap.add_argument("--ner", type=Path)
+    ap.add_argument("--ud", type=Path)
+    ap.add_argument("--ud-train", type=Path)
+    ap.add_argument("--output", type=Path)
     args = ap.parse_args()
+    if args.lemma_rules:
+        lemma_rules_only(args.lemma_rules)
+        return
+    if not (args.ner and args.ud and args.ud_train and args.output):
+        ap.error("--ner, --ud, --ud-train and --output are required")
 
     nlp = spacy.load(args.ud)
     ner_nlp = spacy.load(args.ner)
@@ -79,30 +142,9 @@ def main() -> None:
     ruler = nlp.add_pipe("attribute_ruler", after="tagger")
     for tag, pos in mapping.items():
         ruler.add(patterns=[[{"TAG": tag}]], attrs={"POS": pos})
+    add_lemma_rules(nlp)
 
-    nlp.meta.update(
-        name=NAME,
-        version=VERSION,
-        description=(
-            "newsfacts English pipeline: tagger (PTB tags), attribute_ruler (UPOS), "
-            "dependency parser (also sentence boundaries), edit-tree lemmatizer trained on "
-            "UD English-EWT; NER (PER/ORG/LOC/MISC) trained on CoNLL-2003 and WikiNEuRal. "
-            "CPU; static word vectors and NER pretraining from a news corpus (research use)."
-        ),
-        author="newsfacts",
-        email="",
-        url="",
-        license="Research use only (NER trained on CoNLL-2003 / Reuters RCV1, WikiNEuRal CC BY-NC-SA 4.0, "
-                "vectors and pretraining on research-use news text); see models/README.md",
-        spacy_version=">=3.8.7,<3.9",
-        sources=[
-            {"name": "CoNLL-2003 English NER (Reuters RCV1)", "license": "research use only"},
-            {"name": "WikiNEuRal English (val and test splits)", "license": "CC BY-NC-SA 4.0"},
-            {"name": "Universal Dependencies English-EWT v2.16", "license": "CC BY-SA 4.0"},
-            {"name": "news bulk corpus (BBC, Reuters-21578, Wikinews, TimeBank): vectors and pretraining",
-             "license": "research use (Wikinews part CC BY 2.5)"},
-        ],
-    )
+    nlp.meta.update(META)
     nlp.meta.pop("performance", None)
     if args.output.exists():
         shutil.rmtree(args.output)

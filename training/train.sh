@@ -8,7 +8,8 @@
 # from the news bulk text, floret) -> train (two branches in parallel, one core each: the NER
 # encoder pretrained on the news bulk text, then NER on CoNLL-2003 + WikiNEuRal; tagger, parser
 # and lemmatizer on UD-EWT) -> assemble -> evaluate.
-# Environment: PY (python, default .venv/bin/python; needs the `train` extra for floret),
+# Environment: PY (python, default .venv/bin/python; needs the `train` extra: floret, and the
+# lemma tables of spacy-lookups-data that assembly copies into the pipeline),
 # CORPORA (default ../shared/corpora), TRAIN_TIME_LIMIT (seconds per training branch, default
 # 4800, a safety net: both trainings end at their configs' max_steps well before it; the best
 # checkpoint so far is kept when the limit cuts a run short).

@@ -2,7 +2,8 @@ import pytest
 
 from spacy.tokens import Doc
 
-from transforms.nlp import ENV_MODEL, ModelError, load_pipeline, resolve_model_name, verbs_read_as_adjectives
+from transforms.nlp import (ENV_MODEL, LemmaRepair, ModelError, load_pipeline, resolve_model_name,
+                            verbs_read_as_adjectives)
 
 
 def test_invalid_model_setting_is_a_clear_error(monkeypatch):
@@ -103,7 +104,7 @@ def test_a_tag_only_attribute_ruler_runs_as_a_lookup_with_the_same_parts_of_spee
     assert isinstance(tag_map(ruler), TagMap)
     assert [type(c) for c in nlp.get_pipe("newsfacts_on_words").components].count(TagMap) == 1
     text = "Ms Varga's co-op sold 40 tonnes of pears to Lindqvist AB on Friday.\n\nIt won't sell more!"
-    with model.select_pipes(disable=["attribute_ruler", "parser", "ner", "trainable_lemmatizer"]):
+    with model.select_pipes(disable=["attribute_ruler", "parser", "ner", "trainable_lemmatizer", "lemma_rules"]):
         tagged = model(text)
     by_ruler, by_lookup = ruler(tagged.copy()), tag_map(ruler)(tagged.copy())
     assert [t.pos_ for t in by_lookup] == [t.pos_ for t in by_ruler]
@@ -152,3 +153,21 @@ def test_an_adjective_participle_or_a_relative_clause_verb_stays(nlp):
     for rows in (unchanged, leaked):
         doc = verbs_read_as_adjectives(_parsed(nlp.vocab, rows))
         assert [(t.dep_, t.head.i) for t in doc] == [(dep, head) for _, _, head, dep in rows]
+
+
+def test_a_verb_the_edit_tree_lemmatizer_never_saw_gets_its_dictionary_lemma(nlp):
+    doc = nlp("The senate vetoed the tariff bill, the regulator blamed its lenders and the "
+              "dockworkers are suing the harbour board, whose fees have risen.")
+    lemma = {t.text: t.lemma_ for t in doc}
+    assert (lemma["vetoed"], lemma["blamed"], lemma["suing"], lemma["risen"]) == ("veto", "blame", "sue", "rise")
+    assert (lemma["are"], lemma["fees"], lemma["lenders"]) == ("be", "fee", "lender")
+
+
+def test_a_lemma_that_is_a_word_a_modal_and_capitals_are_left_alone(nlp):
+    repair = LemmaRepair(nlp.get_pipe("lemma_rules"))
+    doc = Doc(nlp.vocab, words=["Ortiz", "blamed", "them", "as", "he", "might", "and", "said", "GPS", "glorbed"],
+              pos=["PROPN", "VERB", "PRON", "ADP", "PRON", "AUX", "CCONJ", "VERB", "NOUN", "VERB"],
+              tags=["NNP", "VBD", "PRP", "IN", "PRP", "MD", "CC", "VBD", "NNS", "VBD"],
+              lemmas=["Ortiz", "blam", "they", "as", "he", "might", "and", "say", "GPS", "glorbed"])
+    repair(doc)
+    assert [t.lemma_ for t in doc] == ["Ortiz", "blame", "they", "as", "he", "might", "and", "say", "GPS", "glorbed"]
