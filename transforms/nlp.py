@@ -320,8 +320,14 @@ class LemmaRepair:
     corpus change. A lemma WordNet knows is kept, so the edit-tree lemmatizer's reading of the
     words it learnt stands (models/README.md: UD-EWT test lemma accuracy 0.9596 -> 0.9619)."""
 
+    TABLES = ("lemma_index", "lemma_exc", "lemma_rules")
+
     def __init__(self, rules: Lemmatizer):
-        tables = {name: rules.lookups.get_table(name) for name in ("lemma_index", "lemma_exc", "lemma_rules")}
+        missing = [name for name in self.TABLES if not rules.lookups.has_table(name)]
+        if missing:
+            raise ModelError(f"the pipeline's rule lemmatizer has no {', '.join(missing)} table: "
+                             "add it with training/assemble.py --lemma-rules MODEL")
+        tables = {name: rules.lookups.get_table(name) for name in self.TABLES}
         self.index, self.words, self.exceptions, self.rules = {}, {}, {}, {}
         for p, table in _WORDNET_POS.items():
             pos, t = POS_IDS[p], table.lower()

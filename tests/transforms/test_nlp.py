@@ -171,3 +171,11 @@ def test_a_lemma_that_is_a_word_a_modal_and_capitals_are_left_alone(nlp):
               lemmas=["Ortiz", "blam", "they", "as", "he", "might", "and", "say", "GPS", "glorbed"])
     repair(doc)
     assert [t.lemma_ for t in doc] == ["Ortiz", "blame", "they", "as", "he", "might", "and", "say", "GPS", "glorbed"]
+
+
+def test_a_rule_lemmatizer_without_its_tables_is_a_clear_error():
+    import spacy
+
+    empty = spacy.blank("en").add_pipe("lemmatizer", config={"mode": "rule"})
+    with pytest.raises(ModelError, match="lemma_index, lemma_exc, lemma_rules"):
+        LemmaRepair(empty)
