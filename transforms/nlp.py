@@ -304,7 +304,7 @@ def tag_map(proc):
 
 # The parts of speech whose lemmas WordNet's tables know, and the table of each (the tagger's
 # VBZ is AUX to the attribute ruler, whose UD-EWT counts are mostly "is" and "has": "vetoes" too).
-_WORDNET_POS = {"NOUN": "NOUN", "VERB": "VERB", "AUX": "VERB", "ADJ": "ADJ"}
+_WORDNET_POS = {"NOUN": "noun", "VERB": "verb", "AUX": "verb", "ADJ": "adj"}
 
 
 class LemmaRepair:
@@ -330,10 +330,10 @@ class LemmaRepair:
         tables = {name: rules.lookups.get_table(name) for name in self.TABLES}
         self.index, self.words, self.exceptions, self.rules = {}, {}, {}, {}
         for p, table in _WORDNET_POS.items():
-            pos, t = POS_IDS[p], table.lower()
-            self.exceptions[pos] = tables["lemma_exc"].get(t, {})
-            self.rules[pos] = tables["lemma_rules"].get(t, [])
-            self.index[pos] = frozenset(tables["lemma_index"].get(t, ()))
+            pos = POS_IDS[p]
+            self.exceptions[pos] = tables["lemma_exc"].get(table, {})
+            self.rules[pos] = tables["lemma_rules"].get(table, [])
+            self.index[pos] = frozenset(tables["lemma_index"].get(table, ()))
             self.words[pos] = self.index[pos] | {w for ws in self.exceptions[pos].values() for w in ws}
         self._known: dict[tuple[int, int], bool] = {}  # (lemma, pos) -> a word (asked once each)
         self._better: dict[tuple[int, int, int], str | None] = {}  # (word, pos, tag) -> its WordNet lemma
