@@ -343,19 +343,6 @@ def lemma(token: Token) -> str:
     return (token.lemma_ or token.text).lower()
 
 
-def known_verb_lemma(token: Token, known) -> str | None:
-    """The lemma when it is in `known`, else a regular de-inflection of the word that is
-    ("insisted" -> "insist" when the lemmatizer slipped to "insiste"), else None."""
-    found = lemma(token)
-    if found in known:
-        return found
-    word = token.lower_
-    for suffix, repl in (("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and word[: -len(suffix)] + repl in known:
-            return word[: -len(suffix)] + repl
-    return None
-
-
 def phrasal_lemma(token: Token) -> str:
     """lemma, or lemma_particle for a phrasal verb ("turn_down", "step_down")."""
     prt = next((c for c in token.children if c.dep_ in VERB_PARTICLE), None)

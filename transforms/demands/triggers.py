@@ -12,7 +12,7 @@ from transforms.demands.demanded import Demand
 from transforms.demands.lexicon import Lexicon
 from transforms.demands.nouns import from_noun
 from transforms.demands.obligations import from_condition, from_reported_obligation
-from transforms.parse import known_verb_lemma, lemmas, verbs_by_tag
+from transforms.parse import lemmas, verbs_by_tag
 from transforms.demands.verbs import from_verb
 
 
@@ -29,7 +29,7 @@ def find_demands(sents: list[Span], lex: Lexicon, actors: Actors) -> list[Demand
             tok = doc[i]
             if noun and noun_use(tok):
                 found.extend(from_noun(tok, lex, actors, si))
-            elif verb and known_verb_lemma(tok, lex.verbs):
+            elif verb and lems[i] in lex.verbs:
                 found.extend(from_verb(tok, lex, actors, si))
             if verb:
                 found.extend(from_reported_obligation(tok, lex, actors, si))

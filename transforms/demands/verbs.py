@@ -13,7 +13,7 @@ from transforms.demands.demanded import Demand, amount_form_end, aside_start, be
 from transforms.demands.lexicon import Lexicon
 from transforms.parse import ACTIVE_SUBJECT, DIRECT_OBJECT, INDIRECT_OBJECT, OPEN_COMPLEMENT, \
     PASSIVE_SUBJECT, POSSESSOR, VERB_PARTICLE, by_phrase, child, infinitive_after, is_nominal, is_verb_by_tag, \
-    known_verb_lemma, lemma, misread_passive_subject, prep_phrases, subjunctive_clause, to_infinitive
+    lemma, misread_passive_subject, prep_phrases, subjunctive_clause, to_infinitive
 
 # A demanded thing found on the verb: (head token, the end it reaches past its subtree or
 # None, the beneficiary it names or None).
@@ -23,7 +23,7 @@ Thing = tuple
 def from_verb(verb: Token, lex: Lexicon, actors: Actors, sent_index: int) -> list[Demand]:
     """The demands a demand verb makes: one per demanded thing (and its coordinated parts) and
     per coordinated actor."""
-    frame = lex.verbs.get(known_verb_lemma(verb, lex.verbs) or "")
+    frame = lex.verbs.get(lemma(verb))
     if frame is None or not _makes_demand(verb, lex):
         return []
     passive = child(verb, PASSIVE_SUBJECT) if misread_passive_subject(verb) is None else None
