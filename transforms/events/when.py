@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from transforms.parse import AUXILIARY, doc_text, lemma
+from transforms.parse import AUXILIARY, dateline_end, doc_text, lemma
 
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _WEEKDAY = r"(?i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -30,9 +30,9 @@ DATE_PHRASE = re.compile(
     rf"|(?:{_RELATIVE}|(?i:earlier this|later this)) (?i:week|month|year|weekend)"
     rf"|(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|months?|years?) ago"
     rf"|(?i:in|since|by) (?:19|20)\d\d)\b")
-# A dateline ("PARIS, March 5 -", "PORTLAND, Maine, May 4 -") dates the filing, not an event of
-# the story.
-_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]*(?:, [A-Z][A-Za-z.'-]*)*, ?$")
+# A dateline ("PARIS, March 5 -", "PORTLAND, Maine, May 4 -", "BONN, West Germany, May 4 -")
+# dates the filing, not an event of the story.
+_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]*(?:, [A-Z][A-Za-z .'-]*)*, ?$")
 
 
 def clause_head(t: Token) -> Token:
@@ -46,16 +46,40 @@ def clause_head(t: Token) -> Token:
 def date_phrase(t: Token) -> str | None:
     """The date phrase of the trigger's sentence attached to the trigger or to the verb of its
     clause (through words that are not themselves verbs, but for infinitives and participles: a
-    date of another clause is that clause's), nearest first; else one attached to a verb above
-    the clause ("said on Friday that it had agreed": the report's date); else the sentence's only
-    date phrase."""
+    date of another clause is that clause's), nearest first; else one attached to a verb that
+    reports or frames the clause (`_reporting`: "said on Friday that it had agreed", the report's
+    date); else the sentence's only date phrase. (Trigger by trigger on train.jsonl's 1,339
+    gold events of dated articles, `_reporting` instead of any verb above: dated gold events
+    right 150 and wrong 7 -> 150 and 6, undated ones given a day 101 -> 98.)"""
     spans = date_spans(t.sent)
     head = clause_head(t)
-    for anchors in ({t.i, head.i}, {a.i for a in head.ancestors if a.pos_ in ("VERB", "AUX")}):
+    for anchors in ({t.i, head.i}, _reporting(head)):
         found = [(abs(s.root.i - t.i), s.text) for s in spans if _attached(s, anchors)]
         if found:
             return min(found)[1]
     return spans[0].text if len(spans) == 1 else None
+
+
+# How a clause hangs on the verb that reports or frames it ("said on Friday that it had agreed",
+# "met on Monday and signed", "visited him on Friday to urge"): that verb's date phrase is the
+# clause's. A relative clause or one a conjunction opens ("the man who threw it was named
+# Thursday", "after the sniper killed him, the paper reported Friday") tells another time.
+_FRAMED = ("ccomp", "xcomp", "conj", "parataxis")
+
+
+def _framed(t: Token) -> bool:
+    return t.dep_ in _FRAMED or t.dep_ == "advcl" and all(
+        c.lower_ == "to" for c in t.children if c.dep_ == "mark")
+
+
+def _reporting(head: Token) -> set[int]:
+    """The verbs above the clause of `head` it hangs on as `_FRAMED` says."""
+    out, t = set(), head
+    while _framed(t) and t.head.i != t.i:
+        t = t.head
+        if t.pos_ in ("VERB", "AUX"):
+            out.add(t.i)
+    return out
 
 
 def when_told(t: Token) -> tuple[str | None, str | None]:
@@ -100,7 +124,9 @@ def date_spans(sent: Span) -> list[Span]:
         span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
         if span is None or span.text == "May" and span.root.tag_ == "MD":
             continue
-        if sent.start == 0 and _DATELINE.match(doc_text(doc)[:span.start_char]):
+        # (the sentence splitter may cut the dateline after its place: "WHITE PLAINS, N.Y." |
+        # ", March 30 - Texaco said")
+        if span.start < dateline_end(doc) or sent.start == 0 and _DATELINE.match(doc_text(doc)[:span.start_char]):
             continue
         out.append(span)
     return out

@@ -222,6 +222,21 @@ def test_a_date_phrase_in_any_case_or_on_the_reporting_verb(nlp):
     assert date_phrase(_trigger(doc, "agreed").token) == "Tuesday"
 
 
+def test_a_relative_or_adverbial_clause_takes_no_date_from_the_verb_above(nlp):
+    # (two date phrases, neither the trigger's own, so that the climb decides)
+    doc = nlp("On Tuesday the police named the driver who rammed the depot gate, and on Wednesday "
+              "they charged him.")
+    assert date_phrase(_trigger(doc, "rammed").token) is None
+    doc = nlp("The envoy visited the ministry on Monday to demand the release of the crew.")
+    assert date_phrase(_trigger(doc, "demand").token) == "Monday"
+
+
+def test_a_datelines_date_dates_no_event(nlp):
+    doc = nlp("BERGEN, West Norway, May 4 - The talks between the ferry owners and the crews broke down "
+              "late last night, a union official said.")
+    assert date_phrase(_trigger(doc, "talks").token) == "last night"
+
+
 def test_a_participles_date_is_its_nouns(nlp):
     # (a second date phrase, of another clause, so that the attachment decides)
     doc = nlp("The growers, who had rejected the quotas in May, approved them at a meeting held on Thursday.")
