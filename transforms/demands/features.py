@@ -146,13 +146,13 @@ def parties(r: Reading, lex: Lexicon, actors: Actors) -> list[Party]:
         if t.i < dateline:
             continue
         if entity_id or text:
-            found.append(Party(t, entity_id, text, _token_features(r, t, entity_id)))
+            found.append(Party(t, entity_id, text, _token_features(r, t, entity_id, lex)))
         if whole:
-            found.append(Party(t, None, whole, [*_token_features(r, t, None), "form=whole"]))
+            found.append(Party(t, None, whole, [*_token_features(r, t, None, lex), "form=whole"]))
         # ("the court": also the entity last named with that word, an addressee's candidate)
         named = actors.named_with_head(t) if not entity_id and is_role_description(t) else None
         if named:
-            found.append(Party(t, named, None, [*_token_features(r, t, None), NAMED_WITH_HEAD]))
+            found.append(Party(t, named, None, [*_token_features(r, t, None, lex), NAMED_WITH_HEAD]))
     for role, value in (("actor", d.actor), ("addressee", d.addressee)):
         if value != (None, None):
             found.append(Party(d.cue, *value, [f"rule_{role}", f"rule_{role}|src={d.source}"]))
@@ -185,7 +185,7 @@ def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):
         yield t, entity_id, text, whole if whole != text else None
 
 
-def _token_features(r: Reading, t, entity_id: str | None) -> list[str]:
+def _token_features(r: Reading, t, entity_id: str | None, lex: Lexicon) -> list[str]:
     d = r.demand
     ups, meet, downs = dependency_path(d.cue, t)
     path = "long" if meet is None or len(ups) + len(downs) > MAX_PATH else "^".join(ups) + ">" + ">".join(downs)
@@ -203,6 +203,10 @@ def _token_features(r: Reading, t, entity_id: str | None) -> list[str]:
         feats += [f"lemma={lemma(t)}", *_vector("wordvec", t)]
     if is_time(t, rules()):
         feats.append("time")
+    if t.dep_.startswith("nsubj") and lemma(t.head) in lex.attribution_verbs and t.head.i != d.cue.i:
+        # the one who tells of it ("..., the Tribune reported"): the asker's own word, or a
+        # paper's, never the one asked
+        feats += ["speaker", f"speaker|kind={kind}"]
     said = _asker(d)
     if said is not None and said.i == t.i:
         feats += ["asker", f"asker|src={d.source}", f"asker|kind={kind}"]

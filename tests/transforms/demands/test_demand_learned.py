@@ -154,6 +154,15 @@ def test_a_party_word_saying_when_is_marked():
     assert marked["week"] and not marked["growers"] and not marked["ministry"]
 
 
+def test_the_one_who_tells_of_a_demand_is_marked_as_its_speaker():
+    doc = load_pipeline()("The growers asked the ministry for a lower levy, the Fjord Courier reported.")
+    lex, actors = lexicon(), Actors(doc)
+    [r] = [r for r in readings(doc, lex, actors) if doc[r.demand.start:r.demand.end].text == "a lower levy"]
+    marked = {p.token.text: "speaker" in p.features for p in parties(r, lex, actors)
+              if p.token is not None and "document" not in p.features}
+    assert marked["Courier"] and not marked["growers"] and not marked["ministry"]
+
+
 def test_a_description_asking_carries_its_word_vector_to_the_documents_actors():
     doc = load_pipeline()("Halvorsen Industries opened a plant in Tromso in May. Its rival Nordvik Shipping Ltd "
                           "lost money. On Monday the company applied for a cut in the harbour levy.")
