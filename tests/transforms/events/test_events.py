@@ -202,6 +202,21 @@ def test_another_mention_of_a_coded_word_teaches_nothing(nlp):
     assert any(e.trigger.lemma == "end" and not e.gold for e in found)  # (any other word: none)
 
 
+def test_a_word_beside_a_coded_event_of_its_type_teaches_nothing(nlp):
+    # ("met" may be the meeting the gold codes at "talks"; "lasted" is no CONSULT word, and the
+    # second sentence's "met" is another clause's)
+    record = {"id": "inv-5", "text": "The fishery ministers met in Bergen for talks that lasted two days. "
+                                     "The ministers later met the trawler owners.",
+              "gold": {"entities": [], "events": [
+                  {"type": "CONSULT", "source": "fishery ministers", "trigger": "talks"}]}}
+    doc = nlp(record["text"])
+    found = examples(doc, record, load_lexicon(), lambda word, pos: True)
+    met = [e.trigger.token.i for e in found if e.trigger.lemma == "meet"]
+    assert met == [next(t.i for t in doc if t.text == "met" and t.i > 10)]
+    assert [g["type"] for e in found if e.trigger.lemma == "talk" for g in e.gold] == ["CONSULT"]
+    assert any(e.trigger.lemma == "last" and not e.gold for e in found)
+
+
 def test_the_shipped_model_is_small_and_trained_on_the_corpus():
     assert sum(f.stat().st_size for f in SHIPPED.iterdir()) < 5_000_000
     assert set(CHOOSERS) <= {f.stem for f in SHIPPED.iterdir()}
