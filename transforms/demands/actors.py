@@ -228,10 +228,7 @@ def _who(tok: Token, lex: Lexicon, actors: Actors) -> tuple[str | None, str | No
         antecedent = _plural_subject_before(tok)
         if antecedent is not None:
             return who(antecedent, lex, actors)
-    # A pronoun nobody resolved names no one, nor does a paper that asks: its filer does
-    # (`document_nouns`, "the petition asks the court").
-    if tok.pos_ == "PRON" or tok.tag_ in ("PRP", "PRP$", "WP", "WDT") or (
-            tok.pos_ == "NOUN" and lemma(tok) in lex.document_nouns):
+    if tok.pos_ == "PRON" or tok.tag_ in ("PRP", "PRP$", "WP", "WDT"):
         return None, None
     found = _described(tok, lex, actors)
     return found if found is not None else (None, np_text(tok))

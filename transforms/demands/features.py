@@ -180,9 +180,8 @@ def nearby_words(cue, inside: range, lex: Lexicon, actors: Actors):
         if t.dep_ in _INSIDE_PHRASE and t.head.pos_ in ("NOUN", "PROPN") and cluster_id(t) == cluster_id(t.head):
             continue
         entity_id, text = who(t, lex, actors)
-        # (a word that names no one has no phrase that does: "They" nobody resolved, "the
-        # growers' petition")
-        whole = None if entity_id or t.pos_ == "PRON" or not text else whole_phrase(t, inside)
+        # (a pronoun nobody resolved names no one: "They" is no actor_text)
+        whole = None if entity_id or t.pos_ == "PRON" else whole_phrase(t, inside)
         yield t, entity_id, text, whole if whole != text else None
 
 

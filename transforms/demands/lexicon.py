@@ -28,7 +28,6 @@ class Lexicon:
     human_pronouns: frozenset
     proxy_nouns: frozenset
     non_agent_nouns: frozenset
-    document_nouns: frozenset
     quantity_markers: frozenset
     attribution_verbs: frozenset
     attribution_phrases: frozenset

@@ -179,12 +179,3 @@ def test_a_nationality_stays_itself_inside_a_name_or_without_its_country():
                         "tariff.", ("Chilean",)) == ["Chilean Salmon Exporters"]
     assert _party_names("The Portuguese government urged the European Commission to raise the quota.",
                         ("Portuguese",)) != ["Portugal"]
-
-
-def test_a_paper_that_asks_is_no_asker():
-    # (the lawsuit's filer asks; the petition's owners ask)
-    [(actor, addressee, _)] = model_rows("Harlow Mills Ltd sued the Kessington port board on Monday. "
-                                         "The lawsuit asks the court to freeze the board's accounts.")
-    assert (actor, addressee) == ("Harlow Mills Ltd", "court")
-    [(actor, _, _)] = model_rows("The growers' petition asks the ministry to lift the levy on seed potatoes.")
-    assert actor == "growers"
