@@ -204,8 +204,8 @@ def _token_features(r: Reading, t, entity_id: str | None, lex: Lexicon) -> list[
     if is_time(t, rules()):
         feats.append("time")
     if t.dep_.startswith("nsubj") and lemma(t.head) in lex.attribution_verbs and t.head.i != d.cue.i:
-        # the one who tells of it ("..., the Tribune reported"): the asker's own word, or a
-        # paper's, never the one asked
+        # the one who tells of the demand (", the Tribune reported"): the asker telling of its
+        # own, or a paper, hardly ever the one asked
         feats += ["speaker", f"speaker|kind={kind}"]
     said = _asker(d)
     if said is not None and said.i == t.i:

@@ -73,7 +73,7 @@ def _framed(t: Token) -> bool:
 
 
 def _reporting(head: Token) -> set[int]:
-    """The verbs above the clause of `head` it hangs on as `_FRAMED` says."""
+    """The verbs above the clause of `head` that report or frame it (`_framed`)."""
     out, t = set(), head
     while _framed(t) and t.head.i != t.i:
         t = t.head
