@@ -29,6 +29,7 @@ from transforms.events.features import DOCUMENT_ACTORS, parties, trigger_feature
 from transforms.events.learned import CHOOSERS, LABELS, SHIPPED, known_lemmas
 from transforms.events.lexicon import POS, EventLexicon, load_lexicon
 from transforms.money.train import entity_actors, parse, party_actor
+from transforms.parse import sentence_of
 from transforms.parties import ranked_actors
 from transforms.ranker import Choice, Ranker, fit, label_candidates, save_folder
 
@@ -122,7 +123,7 @@ def _told_beside(t: Trigger, spans, lex: EventLexicon) -> bool:
     of its sentence ("the ministers met for talks": the talks coded, "met" maybe the same
     meeting: GOLD.md codes one event at its clearest words)."""
     types = lex.types(t.lemma, t.pos) if t.pos in POS else set()
-    sent = t.token.sent
+    sent = sentence_of(t.token)
     return bool(types) and any(g.get("type") in types and sent.start_char <= s < sent.end_char for s, _, g in spans)
 
 

@@ -61,9 +61,9 @@ def date_phrase(t: Token) -> str | None:
 
 
 # How a clause hangs on the verb that reports or frames it ("said on Friday that it had agreed",
-# "met on Monday and signed", "visited him on Friday to urge"): that verb's date phrase is the
-# clause's. A relative clause or one a conjunction opens ("the man who threw it was named
-# Thursday", "after the sniper killed him, the paper reported Friday") tells another time.
+# "met on Monday and signed", "flew to Oslo on Friday to press for"): that verb's date phrase is
+# the clause's. A relative clause or one a conjunction opens ("the driver who rammed the gate was
+# named on Tuesday", "after the ferry sank, the owners said on Friday") tells another time.
 _FRAMED = ("ccomp", "xcomp", "conj", "parataxis")
 
 
@@ -120,13 +120,14 @@ def _attached(span: Span, anchors: set[int]) -> bool:
 def date_spans(sent: Span) -> list[Span]:
     """The date phrases of a sentence (`DATE_PHRASE`), as token spans."""
     doc, out = sent.doc, []
+    dateline = dateline_end(doc)
     for m in DATE_PHRASE.finditer(sent.text):
         span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
         if span is None or span.text == "May" and span.root.tag_ == "MD":
             continue
-        # (the sentence splitter may cut the dateline after its place: "WHITE PLAINS, N.Y." |
-        # ", March 30 - Texaco said")
-        if span.start < dateline_end(doc) or sent.start == 0 and _DATELINE.match(doc_text(doc)[:span.start_char]):
+        # (the sentence splitter may cut the dateline after its place: "BERGEN, W. Norway." |
+        # ", May 4 - Fjordline said")
+        if span.start < dateline or sent.start == 0 and _DATELINE.match(doc_text(doc)[:span.start_char]):
             continue
         out.append(span)
     return out

@@ -145,21 +145,24 @@ def test_a_party_named_by_a_description_carries_its_word_vector():
     assert vectors["Industries"] == []  # (a linked entity: its name, not its words, counts)
 
 
-def test_a_party_word_saying_when_is_marked():
-    doc = load_pipeline()("Last week the growers asked the ministry for a lower levy.")
+def _marked(text: str, demanded: str, feature: str) -> dict[str, bool]:
+    """{word: whether the feature marks it} among the nearby party candidates of the reading
+    demanding `demanded`."""
+    doc = load_pipeline()(text)
     lex, actors = lexicon(), Actors(doc)
-    [r] = [r for r in readings(doc, lex, actors) if doc[r.demand.start:r.demand.end].text == "a lower levy"]
-    marked = {p.token.text: "time" in p.features for p in parties(r, lex, actors)
-              if p.token is not None and "document" not in p.features}
+    [r] = [r for r in readings(doc, lex, actors) if doc[r.demand.start:r.demand.end].text == demanded]
+    return {p.token.text: feature in p.features for p in parties(r, lex, actors)
+            if p.token is not None and "document" not in p.features}
+
+
+def test_a_party_word_saying_when_is_marked():
+    marked = _marked("Last week the growers asked the ministry for a lower levy.", "a lower levy", "time")
     assert marked["week"] and not marked["growers"] and not marked["ministry"]
 
 
 def test_the_one_who_tells_of_a_demand_is_marked_as_its_speaker():
-    doc = load_pipeline()("The growers asked the ministry for a lower levy, the Fjord Courier reported.")
-    lex, actors = lexicon(), Actors(doc)
-    [r] = [r for r in readings(doc, lex, actors) if doc[r.demand.start:r.demand.end].text == "a lower levy"]
-    marked = {p.token.text: "speaker" in p.features for p in parties(r, lex, actors)
-              if p.token is not None and "document" not in p.features}
+    marked = _marked("The growers asked the ministry for a lower levy, the Fjord Courier reported.", "a lower levy",
+                     "speaker")
     assert marked["Courier"] and not marked["growers"] and not marked["ministry"]
 
 
